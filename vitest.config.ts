@@ -1,0 +1,42 @@
+import { defineConfig } from 'vitest/config';
+
+// One config, several projects: the fast pure suites, the ones that need Postgres and Cube,
+// the web components (jsdom) and the browser end-to-end run.
+export default defineConfig({
+  esbuild: { jsx: 'automatic' },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['tests/{db,engine,model,bench}/**/*.test.ts', 'cube/**/*.test.ts', 'db/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/setup/global-stack.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'web',
+          include: ['tests/web/**/*.test.{ts,tsx}', 'web/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
