@@ -1,0 +1,59 @@
+/**
+ * Who may ask Cube what. Cube JWTs are HS256, signed with CUBEJS_API_SECRET, carry `{ sub, role }`
+ * and are short-lived; only `role: "admin"` gets Cube's API scopes. Everything else (missing or
+ * bad token, another role, an overly long-lived token) gets Cube's own 403.
+ */
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+
+export const securityContextSchema = z.object({
+  sub: z.string().min(1),
+  role: z.enum(['admin', 'member']),
+  iat: z.number().optional(),
+  exp: z.number(),
+});
+export type SecurityContext = z.infer<typeof securityContextSchema>;
+
+/** Tokens may live at most this long (seconds): minutes, not days. */
+export const MAX_TOKEN_TTL_SECONDS = 60 * 60;
+export const DEFAULT_TOKEN_TTL_SECONDS = 10 * 60;
+
+type ApiScope = 'graphql' | 'meta' | 'data' | 'sql' | 'jobs';
+const ADMIN_SCOPES: ApiScope[] = ['meta', 'data', 'graphql', 'sql', 'jobs'];
+
+export function signCubeToken(
+  secret: string,
+  claims: { sub: string; role: SecurityContext['role'] },
+  ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS,
+): string {
+  if (ttlSeconds > MAX_TOKEN_TTL_SECONDS) {
+    throw new Error(`Cube tokens live at most ${MAX_TOKEN_TTL_SECONDS} s; asked for ${ttlSeconds} s`);
+  }
+  return jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn: ttlSeconds });
+}
+
+/**
+ * Cube's `contextToApiScopes`: the signature was already verified by Cube's default checkAuth
+ * (HS256 only); here the claims decide. A token without an expiry, or one minted to outlive
+ * MAX_TOKEN_TTL_SECONDS, gets no scope at all.
+ */
+export async function apiScopesFor(securityContext: unknown): Promise<ApiScope[]> {
+  const parsed = securityContextSchema.safeParse(securityContext);
+  if (!parsed.success || parsed.data.role !== 'admin') return [];
+  const { iat, exp } = parsed.data;
+  if (iat !== undefined && exp - iat > MAX_TOKEN_TTL_SECONDS) return [];
+  return ADMIN_SCOPES;
+}
+
+/**
+ * SQL API logins (stock engine only): one user from CUBEJS_SQL_USER with CUBEJS_SQL_PASSWORD, who
+ * queries as an admin. Cube compares the returned password with the one the client sent.
+ */
+export function sqlApiAuth(user: string, password: string) {
+  return async (_req: unknown, requestedUser: string | null) => {
+    if (requestedUser !== user) {
+      throw new Error(`Unknown SQL API user "${requestedUser ?? ''}"`);
+    }
+    return { password, securityContext: { sub: `sql:${user}`, role: 'admin' } };
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The native-free Cube engine: Cube's own server, compiler, JS planner, query orchestrator and
+ * refresh scheduler, with the few seams that would call `@cubejs-backend/native` overridden.
+ * No fork: every override is a subclass hook (`protected create*`) or a result-serialisation
+ * method, and `tests/engine/internals.test.ts` fails loudly if a Cube upgrade moves any of them.
+ *
+ * Pinned to Cube 1.7.43 (package.json pins it exactly). What is missing without the native module:
+ * the SQL API (Postgres wire protocol), Tesseract (so no `multi_stage` measures), Jinja and Python
+ * models, and Playground's dev-mode Cube Store.
+ */
+import type { SQLServer } from '@cubejs-backend/api-gateway';
+import type { NativeInstance as NativeInstanceType } from '@cubejs-backend/native';
+import {
+  ApiGateway,
+  CompilerApi,
+  CubejsServer,
+  CubejsServerCore,
+  NativeInstance,
+  ResultMultiWrapper,
+  ResultWrapper,
+} from './cube-modules';
+import { installJsResultTransform } from './result-wrapper-patch';
+
+export const PINNED_CUBE_VERSION = '1.7.43';
+
+type JinjaEngine = ReturnType<NativeInstanceType['newJinjaEngine']>;
+
+const jinjaUnavailable = (): never => {
+  throw new Error(
+    'Jinja templates in the data model need @cubejs-backend/native, which is not available on this machine.',
+  );
+};
+
+/**
+ * A native instance whose Jinja engine refuses templates. The YAML compiler creates the engine for
+ * every compile, but only calls it for files that contain Jinja, so plain YAML models compile.
+ */
+class JinjaFreeNativeInstance extends NativeInstance {
+  override newJinjaEngine(): JinjaEngine {
+    return new Proxy({} as JinjaEngine, { get: () => jinjaUnavailable });
+  }
+}
+
+class NativeFreeCompilerApi extends CompilerApi {
+  override createNativeInstance(): NativeInstanceType {
+    return new JinjaFreeNativeInstance();
+  }
+}
+
+/** The gateway builds a SQL API server in its constructor; without native there is none to build. */
+class NativeFreeApiGateway extends ApiGateway {
+  protected override createSQLServerInstance(): SQLServer {
+    const unavailable = (): never => {
+      throw new Error('The SQL API needs @cubejs-backend/native, which is not available on this machine.');
+    };
+    return new Proxy({} as SQLServer, { get: () => unavailable });
+  }
+}
+
+type CoreCtorArgs = ConstructorParameters<typeof CubejsServerCore>;
+type GatewayCtorArgs = ConstructorParameters<typeof ApiGateway>;
+type CompilerCtorArgs = ConstructorParameters<typeof CompilerApi>;
+
+class NativeFreeCore extends CubejsServerCore {
+  protected override createApiGatewayInstance(
+    ...args: GatewayCtorArgs
+  ): InstanceType<typeof ApiGateway> {
+    return new NativeFreeApiGateway(...args);
+  }
+
+  protected override createCompilerApi(
+    repository: CompilerCtorArgs[0],
+    options: Record<string, unknown> = {},
+  ): InstanceType<typeof CompilerApi> {
+    const dbType = (options.dbType ?? this.options.dbType) as CompilerCtorArgs[1];
+    return new NativeFreeCompilerApi(repository, dbType, this.createCompilerApiOptions(options));
+  }
+}
+
+export class NativeFreeCubeServer extends CubejsServer {
+  protected override createCoreInstance(
+    ...args: CoreCtorArgs
+  ): InstanceType<typeof CubejsServerCore> {
+    return new NativeFreeCore(...args);
+  }
+}
+
+let installed = false;
+
+/**
+ * Settings the native-free engine needs, applied before Cube reads its environment, and the JS
+ * result transform installed on Cube's result wrappers (REST, GraphQL and WebSocket all serialise
+ * through them).
+ */
+export function prepareNativeFreeEngine(env: NodeJS.ProcessEnv = process.env): void {
+  env.CUBEJS_TESSERACT_SQL_PLANNER = 'false';
+  env.CUBEJS_TRANSPILATION_NATIVE = 'false';
+  env.CUBEJS_CACHE_AND_QUEUE_DRIVER = 'memory';
+  delete env.CUBEJS_PG_SQL_PORT;
+  delete env.CUBEJS_SQL_PORT;
+  if (!installed) {
+    installJsResultTransform(ResultWrapper, ResultMultiWrapper);
+    installed = true;
+  }
+}

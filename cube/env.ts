@@ -1,0 +1,38 @@
+/**
+ * The Cube process's settings, from the environment. Local runs without settings get stable
+ * generated secrets kept in `.data/` (git-ignored), so nothing secret is ever in the repo.
+ */
+import { z } from 'zod';
+import { localSecret } from '../db/local-secrets';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const cubeEnvSchema = z.object({
+  CUBE_PORT: port.default(4000),
+  CUBEJS_PG_SQL_PORT: port.default(15432),
+  CUBEJS_API_SECRET: z.string().min(16, 'CUBEJS_API_SECRET must be at least 16 characters').optional(),
+  CUBEJS_SQL_USER: z.string().min(1).default('analyst'),
+  CUBEJS_SQL_PASSWORD: z.string().min(8).optional(),
+  CUBE_REFRESH_SECONDS: z.coerce.number().int().min(0).default(30),
+});
+
+export type CubeEnv = {
+  port: number;
+  sqlPort: number;
+  apiSecret: string;
+  sqlUser: string;
+  sqlPassword: string;
+  refreshEverySeconds: number | false;
+};
+
+export function readCubeEnv(env: NodeJS.ProcessEnv = process.env): CubeEnv {
+  const parsed = cubeEnvSchema.parse(env);
+  return {
+    port: parsed.CUBE_PORT,
+    sqlPort: parsed.CUBEJS_PG_SQL_PORT,
+    apiSecret: parsed.CUBEJS_API_SECRET ?? localSecret('cube-api-secret'),
+    sqlUser: parsed.CUBEJS_SQL_USER,
+    sqlPassword: parsed.CUBEJS_SQL_PASSWORD ?? localSecret('cube-sql-password'),
+    refreshEverySeconds: parsed.CUBE_REFRESH_SECONDS === 0 ? false : parsed.CUBE_REFRESH_SECONDS,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Cube's configuration, the same for both engines: where the model lives, how to reach Postgres,
+ * who may query, and how pre-aggregations are built and refreshed.
+ */
+import path from 'node:path';
+import type { CreateOptions } from '@cubejs-backend/server-core';
+import { PostgresDriver } from '@cubejs-backend/postgres-driver';
+import type { PgConfig } from '../db/connection';
+import { apiScopesFor, sqlApiAuth } from './auth';
+
+export const MODEL_DIR = path.resolve(import.meta.dirname, '..', 'model');
+
+/** Rollups built in the source Postgres live in this schema. */
+export const PRE_AGGREGATIONS_SCHEMA = 'analytics_pre_aggregations';
+
+export type CubeOptionsInput = {
+  db: PgConfig;
+  apiSecret: string;
+  /** Seconds between refresh-scheduler runs; false turns the scheduler off (e.g. an API-only node). */
+  refreshEverySeconds?: number | false;
+  sql?: { user: string; password: string };
+  logLevel?: 'error' | 'warn' | 'info' | 'trace';
+  /** The data model folder (cubes/ and views/); the project's model/ by default. */
+  modelDir?: string;
+};
+
+export function cubeOptions(input: CubeOptionsInput): CreateOptions {
+  const { db, apiSecret, refreshEverySeconds = 30, sql } = input;
+  return {
+    apiSecret,
+    schemaPath: path.relative(process.cwd(), input.modelDir ?? MODEL_DIR) || '.',
+    driverFactory: () =>
+      new PostgresDriver({
+        host: db.host,
+        port: db.port,
+        user: db.user,
+        password: db.password,
+        database: db.database,
+        maxPoolSize: 8,
+      }),
+    jwt: { algorithms: ['HS256'] },
+    contextToApiScopes: apiScopesFor,
+    ...(sql ? { checkSqlAuth: sqlApiAuth(sql.user, sql.password) } : {}),
+    preAggregationsSchema: PRE_AGGREGATIONS_SCHEMA,
+    scheduledRefreshTimer: refreshEverySeconds === false ? false : refreshEverySeconds,
+    scheduledRefreshTimeZones: ['UTC'],
+    telemetry: false,
+    logger: (message, params) => {
+      if (input.logLevel === 'trace' || /error/i.test(message)) {
+        console.log(`[cube] ${message}`, JSON.stringify(params));
+      }
+    },
+  };
+}

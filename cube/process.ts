@@ -1,0 +1,49 @@
+/** Cube as a child process (`cube/launch.ts`), the way `npm start`, the tests and the bench run it. */
+import path from 'node:path';
+import { type Child, startChild, waitForHttp } from '../scripts/lib/child';
+import { assertPortFree } from '../scripts/lib/ports';
+import type { PgConfig } from '../db/connection';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+export type CubeProcess = Child & { apiUrl: string; port: number };
+
+export function cubeDbEnv(db: PgConfig): NodeJS.ProcessEnv {
+  return {
+    CUBEJS_DB_HOST: db.host,
+    CUBEJS_DB_PORT: String(db.port),
+    CUBEJS_DB_NAME: db.database,
+    CUBEJS_DB_USER: db.user,
+    CUBEJS_DB_PASS: db.password,
+  };
+}
+
+export async function spawnCube(input: {
+  db: PgConfig;
+  port: number;
+  apiSecret: string;
+  env?: NodeJS.ProcessEnv;
+  quiet?: boolean;
+  readyTimeoutMs?: number;
+}): Promise<CubeProcess> {
+  await assertPortFree(input.port, 'CUBE_PORT');
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  const child = startChild('cube', process.execPath, ['--import', 'tsx', 'cube/launch.ts'], {
+    cwd: ROOT,
+    quiet: input.quiet,
+    env: {
+      ...inherited,
+      ...input.env,
+      ...cubeDbEnv(input.db),
+      CUBE_PORT: String(input.port),
+      CUBEJS_API_SECRET: input.apiSecret,
+    },
+  });
+  try {
+    await waitForHttp(`http://localhost:${input.port}/readyz`, child, input.readyTimeoutMs ?? 60_000);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return { ...child, port: input.port, apiUrl: `http://localhost:${input.port}/cubejs-api/v1` };
+}

@@ -1,0 +1,76 @@
+/**
+ * Starts Cube in-process with the engine this machine can run: the stock server where
+ * `@cubejs-backend/native` loads, the native-free engine otherwise.
+ */
+import type { PgConfig } from '../db/connection';
+import { CubejsServer } from './engine/cube-modules';
+import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
+import { probeNativeModule } from './engine/native-module';
+import { cubeOptions } from './options';
+
+export type CubeEngine = 'stock' | 'native-free';
+
+export type StartCubeInput = {
+  db: PgConfig;
+  apiSecret: string;
+  port: number;
+  /** Stock engine only: the SQL API's port and its one login. */
+  sqlApi?: { port: number; user: string; password: string };
+  refreshEverySeconds?: number | false;
+  modelDir?: string;
+};
+
+export type RunningCube = {
+  engine: CubeEngine;
+  /** One line for the console: which engine runs and what it lacks. */
+  summary: string;
+  apiUrl: string;
+  stop(): Promise<void>;
+};
+
+export async function startCube(input: StartCubeInput): Promise<RunningCube> {
+  const probe = probeNativeModule();
+  const env = process.env;
+  env.PORT = String(input.port);
+  env.CUBEJS_DB_TYPE = 'postgres';
+  // Locally, rollups are tables in the source Postgres; with Cube Store configured (compose) they go there.
+  env.CUBEJS_EXTERNAL_DEFAULT = env.CUBEJS_CUBESTORE_HOST ? 'true' : 'false';
+  env.CUBEJS_SCHEDULED_REFRESH_DEFAULT ??= 'true';
+
+  const options = cubeOptions({
+    db: input.db,
+    apiSecret: input.apiSecret,
+    refreshEverySeconds: input.refreshEverySeconds,
+    modelDir: input.modelDir,
+    sql: probe.loads ? input.sqlApi : undefined,
+  });
+
+  let server: InstanceType<typeof CubejsServer>;
+  let summary: string;
+  if (probe.loads) {
+    if (input.sqlApi) env.CUBEJS_PG_SQL_PORT = String(input.sqlApi.port);
+    server = new CubejsServer(options);
+    summary = `Cube engine: stock (native module loaded; Tesseract available${input.sqlApi ? `, SQL API on :${input.sqlApi.port}` : ''})`;
+  } else {
+    prepareNativeFreeEngine(env);
+    server = new NativeFreeCubeServer(options);
+    summary =
+      'Cube engine: native-free (JS planner; unavailable: SQL API, Playground, Tesseract/multi_stage, Jinja). ' +
+      `Reason: ${probe.reason}`;
+  }
+
+  try {
+    await server.listen();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`Port ${input.port} is in use: stop what holds it or set CUBE_PORT to another port.`);
+    }
+    throw error;
+  }
+  return {
+    engine: probe.loads ? 'stock' : 'native-free',
+    summary,
+    apiUrl: `http://localhost:${input.port}/cubejs-api/v1`,
+    stop: () => server.close(),
+  };
+}
