@@ -1,0 +1,24 @@
+/** Cube for the test suites: a child process on the seeded test database, like `npm start` runs it. */
+import { randomBytes } from 'node:crypto';
+import { spawnCube, type CubeProcess } from '../../cube/process';
+import type { PgConfig } from '../../db/connection';
+
+export type TestCube = { apiUrl: string; apiSecret: string; port: number };
+
+export async function startTestCube(
+  db: PgConfig,
+  port = Number(process.env.TEST_CUBE_PORT ?? 4010),
+): Promise<{ cube: TestCube; process: CubeProcess }> {
+  const apiSecret = randomBytes(24).toString('hex');
+  const process_ = await spawnCube({
+    db,
+    port,
+    apiSecret,
+    quiet: true,
+    // Rollups are built up front (see warmRollups) and then refreshed quickly, so tests that
+    // append rows see them without waiting long.
+    env: { CUBE_REFRESH_SECONDS: '2' },
+    readyTimeoutMs: 90_000,
+  });
+  return { cube: { apiUrl: process_.apiUrl, apiSecret, port }, process: process_ };
+}
