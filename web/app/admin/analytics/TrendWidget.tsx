@@ -1,0 +1,69 @@
+'use client';
+
+import { Sparkline } from '@/components/charts/Sparkline';
+import { useTrends } from '@/components/hooks/queries/useTrends';
+import { SkeletonLine } from '@/components/panel/Skeleton';
+import { WidgetPanel } from '@/components/panel/WidgetPanel';
+import { TREND_METRIC_SPECS } from '@/lib/analytics/queries';
+import type { TrendMetric } from '@/lib/analytics/schemas';
+import { formatCount } from '@/lib/format';
+import { TIMEFRAME_LABELS, type Timeframe } from '@/lib/timeframe';
+
+const COLORS: Record<TrendMetric, string> = {
+  exports: 'var(--series-1)',
+  prompts: 'var(--series-2)',
+  paywall: 'var(--series-3)',
+};
+
+const BUCKETS: Record<Timeframe, string> = {
+  '24h': 'hourly',
+  '7d': 'daily',
+  '30d': 'daily',
+  all: 'weekly',
+};
+
+/** One sparkline card: the metric's total in the timeframe and its zero-filled buckets. */
+export function TrendWidget(props: { timeframe: Timeframe; metric: TrendMetric }) {
+  const query = useTrends({ timeframe: props.timeframe, metrics: [props.metric] });
+  const label = TREND_METRIC_SPECS[props.metric].label;
+  return (
+    <WidgetPanel
+      testId={`widget-trend-${props.metric}`}
+      className="widget--trend"
+      title={label}
+      subtitle={`${TIMEFRAME_LABELS[props.timeframe]} · ${BUCKETS[props.timeframe]}`}
+      query={query}
+      isEmpty={(trends) => (trends.series[props.metric]?.buckets.length ?? 0) === 0}
+      empty={`No ${label.toLowerCase()} yet.`}
+      skeleton={
+        <div className="trend-skeleton">
+          <SkeletonLine width="40%" height={28} />
+          <SkeletonLine height={72} />
+        </div>
+      }
+    >
+      {(trends) => {
+        const series = trends.series[props.metric];
+        if (!series) return null;
+        return (
+          <div className="trend">
+            <div className="trend__total" data-testid={`trend-total-${props.metric}`}>
+              {formatCount(series.total)}
+              <span className="trend__unit">total</span>
+            </div>
+            <Sparkline
+              testId={`sparkline-${props.metric}`}
+              data={series.buckets}
+              label={label}
+              granularity={trends.granularity}
+              color={COLORS[props.metric]}
+            />
+            {series.total === 0 ? (
+              <p className="trend__note">No {label.toLowerCase()} in this period.</p>
+            ) : null}
+          </div>
+        );
+      }}
+    </WidgetPanel>
+  );
+}

@@ -1,0 +1,53 @@
+'use client';
+
+import { useWoW } from '@/components/hooks/queries/useWoW';
+import { WowCard } from '@/components/metrics/WowCard';
+import { SkeletonLine } from '@/components/panel/Skeleton';
+import { WidgetPanel } from '@/components/panel/WidgetPanel';
+import type { WowMetric } from '@/lib/analytics/schemas';
+import type { WowWeeks } from '@/lib/timeframe';
+
+export const WOW_TITLES: Record<WowMetric, string> = {
+  export_success: 'Export success rate',
+  paying_users: 'Paying users',
+};
+
+const EMPTY: Record<WowMetric, string> = {
+  export_success: 'No exports in either period.',
+  paying_users: 'No purchases in either period.',
+};
+
+/** Week-over-week card: the last 7·N days against the 7·N days before. */
+export function WowWidget(props: { metric: WowMetric; weeks: WowWeeks }) {
+  const query = useWoW({ metric: props.metric, weeks: props.weeks });
+  const days = props.weeks * 7;
+  return (
+    <WidgetPanel
+      testId={`widget-wow-${props.metric}`}
+      className="widget--wow"
+      title={WOW_TITLES[props.metric]}
+      subtitle={`Last ${days} days vs the ${days} days before`}
+      query={query}
+      isEmpty={(w) => w.current === null && w.previous === null}
+      empty={EMPTY[props.metric]}
+      skeleton={
+        <div className="wow-skeleton">
+          <SkeletonLine width="50%" height={32} />
+          <SkeletonLine width="70%" height={14} />
+        </div>
+      }
+    >
+      {(w) => (
+        <WowCard
+          testId={`wow-card-${props.metric}`}
+          unit={w.unit}
+          current={w.current}
+          previous={w.previous}
+          deltaAbs={w.deltaAbs}
+          deltaPct={w.deltaPct}
+          weeks={props.weeks}
+        />
+      )}
+    </WidgetPanel>
+  );
+}

@@ -1,0 +1,80 @@
+'use client';
+
+import { useActionState } from 'react';
+import { type SignInState, signInAsDemo, signInWithPassword } from './actions';
+
+const initial: SignInState = { error: null };
+
+export function DemoSignIn(props: { next: string; adminEmail: string; memberEmail: string }) {
+  const [state, action, pending] = useActionState(signInAsDemo, initial);
+  return (
+    <form action={action} className="signin__demo">
+      <input type="hidden" name="next" value={props.next} />
+      <button
+        type="submit"
+        name="account"
+        value="admin"
+        className="button button--primary button--block"
+        disabled={pending}
+        data-testid="demo-sign-in-admin"
+      >
+        Sign in as demo admin
+        <span className="button__hint">{props.adminEmail}</span>
+      </button>
+      <button
+        type="submit"
+        name="account"
+        value="member"
+        className="button button--block"
+        disabled={pending}
+        data-testid="demo-sign-in-member"
+      >
+        Sign in as demo member (not an admin)
+        <span className="button__hint">{props.memberEmail}</span>
+      </button>
+      {state.error ? (
+        <p className="form-error" role="alert">
+          {state.error}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+export function PasswordSignIn(props: { next: string; defaultEmail: string }) {
+  const [state, action, pending] = useActionState(signInWithPassword, initial);
+  return (
+    <form action={action} className="signin__form" data-testid="password-sign-in">
+      <input type="hidden" name="next" value={props.next} />
+      <label className="field">
+        <span className="field__label">Email</span>
+        <input
+          className="input"
+          type="email"
+          name="email"
+          autoComplete="username"
+          defaultValue={props.defaultEmail}
+          required
+        />
+      </label>
+      <label className="field">
+        <span className="field__label">Password</span>
+        <input
+          className="input"
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          required
+        />
+      </label>
+      <button type="submit" className="button button--primary button--block" disabled={pending}>
+        {pending ? 'Signing in…' : 'Sign in'}
+      </button>
+      {state.error ? (
+        <p className="form-error" role="alert">
+          {state.error}
+        </p>
+      ) : null}
+    </form>
+  );
+}

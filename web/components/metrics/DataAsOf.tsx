@@ -1,0 +1,27 @@
+'use client';
+
+import { useContext } from 'react';
+import { formatAgo, formatAsOf } from '@/lib/format';
+import { ClockContext } from '../hooks/cubeContext';
+
+/** "Data as of 14:05 · 3 min ago" from Cube's lastRefreshTime, in the viewer's time zone. */
+export function DataAsOf(props: { lastRefreshTime: string | null }) {
+  const clock = useContext(ClockContext);
+  if (!props.lastRefreshTime) {
+    return <span className="data-as-of">Data as of: unknown</span>;
+  }
+  const now = clock();
+  const exact = new Date(props.lastRefreshTime).toLocaleString(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'long',
+  });
+  return (
+    <span className="data-as-of" data-testid="data-as-of" data-last-refresh={props.lastRefreshTime}>
+      Data as of{' '}
+      <time dateTime={props.lastRefreshTime} title={exact}>
+        {formatAsOf(props.lastRefreshTime, now)}
+      </time>{' '}
+      <span className="data-as-of__ago">· {formatAgo(props.lastRefreshTime, now)}</span>
+    </span>
+  );
+}

@@ -1,0 +1,44 @@
+'use client';
+
+import { useState } from 'react';
+
+const HUES = [231, 199, 160, 142, 38, 14, 340, 280];
+
+function hueFor(text: string): number {
+  let h = 0;
+  for (const ch of text) h = (h * 31 + (ch.codePointAt(0) ?? 0)) >>> 0;
+  return HUES[h % HUES.length] ?? 231;
+}
+
+/** A tiny square image; a tinted monogram when the URL is missing or fails to load. */
+export function Thumbnail(props: { src: string | null; name: string; size?: number }) {
+  const [failed, setFailed] = useState(false);
+  const size = props.size ?? 32;
+  if (!props.src || failed) {
+    const letter = props.name.trim().charAt(0).toUpperCase() || '?';
+    return (
+      <span
+        className="thumb thumb--placeholder"
+        data-testid="thumbnail-placeholder"
+        style={{ width: size, height: size, ['--thumb-hue' as string]: String(hueFor(props.name)) }}
+        aria-hidden="true"
+      >
+        {letter}
+      </span>
+    );
+  }
+  return (
+    // biome-ignore lint/performance/noImgElement: tiny remote thumbnails from arbitrary hosts; next/image would need every host configured
+    <img
+      className="thumb"
+      src={props.src}
+      alt=""
+      width={size}
+      height={size}
+      loading="lazy"
+      decoding="async"
+      referrerPolicy="no-referrer"
+      onError={() => setFailed(true)}
+    />
+  );
+}

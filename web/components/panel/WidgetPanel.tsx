@@ -1,0 +1,162 @@
+'use client';
+
+import type { ReactNode } from 'react';
+import type { CubeQueryState } from '../hooks/queries/cubeQueryState';
+import { DataAsOf } from '../metrics/DataAsOf';
+
+export type WidgetState = 'loading' | 'error' | 'empty' | 'ready';
+
+export interface WidgetFrameProps {
+  readonly testId: string;
+  readonly title: ReactNode;
+  readonly subtitle?: ReactNode;
+  readonly actions?: ReactNode;
+  readonly className?: string;
+}
+
+interface FrameProps extends WidgetFrameProps {
+  readonly state: WidgetState;
+  readonly busy?: boolean;
+  readonly preAggregated?: boolean;
+  readonly footer?: ReactNode;
+  readonly children: ReactNode;
+}
+
+/** The card every widget sits in: header, body, footer; state exposed as data-state. */
+export function WidgetFrame(props: FrameProps) {
+  return (
+    <section
+      className={`widget ${props.className ?? ''}`}
+      data-testid={props.testId}
+      data-state={props.state}
+      data-preaggregated={props.preAggregated ? 'true' : undefined}
+      aria-busy={props.busy ? true : undefined}
+    >
+      <header className="widget__header">
+        <div className="widget__titles">
+          <h2 className="widget__title">{props.title}</h2>
+          {props.subtitle ? <p className="widget__subtitle">{props.subtitle}</p> : null}
+        </div>
+        {props.actions ? <div className="widget__actions">{props.actions}</div> : null}
+      </header>
+      <div className="widget__body">{props.children}</div>
+      {props.footer ? <footer className="widget__footer">{props.footer}</footer> : null}
+    </section>
+  );
+}
+
+export function ErrorState(props: { title: ReactNode; message: string; onRetry: () => void }) {
+  return (
+    <div className="panel-state panel-state--error" role="alert">
+      <svg className="panel-state__icon" viewBox="0 0 24 24" aria-hidden="true">
+        <path
+          d="M12 9v4m0 4h.01M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0Z"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.8"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        />
+      </svg>
+      <p className="panel-state__title">Couldn’t load {props.title}</p>
+      <p className="panel-state__message" data-testid="widget-error-message">
+        {props.message}
+      </p>
+      <button type="button" className="button button--small" onClick={props.onRetry}>
+        Retry
+      </button>
+    </div>
+  );
+}
+
+export function EmptyState(props: { children: ReactNode }) {
+  return (
+    <div className="panel-state panel-state--empty" role="status">
+      <svg className="panel-state__icon" viewBox="0 0 24 24" aria-hidden="true">
+        <path
+          d="M3 13h4l2 3h6l2-3h4M5.5 5h13l2.5 8v5a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-5l2.5-8Z"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.6"
+          strokeLinejoin="round"
+        />
+      </svg>
+      <p className="panel-state__message">{props.children}</p>
+    </div>
+  );
+}
+
+export interface WidgetPanelProps<T> extends WidgetFrameProps {
+  readonly query: CubeQueryState<T>;
+  readonly isEmpty: (data: T) => boolean;
+  readonly empty: ReactNode;
+  readonly skeleton: ReactNode;
+  readonly children: (data: T) => ReactNode;
+}
+
+/**
+ * One place for loading (skeleton), error (Cube's message + retry), empty and data states.
+ * While new parameters load, the previous data stays visible, dimmed, with aria-busy.
+ */
+export function WidgetPanel<T>(props: WidgetPanelProps<T>) {
+  const { query } = props;
+  const data = query.data;
+  let state: WidgetState;
+  let body: ReactNode;
+  if (data === undefined) {
+    if (query.status === 'error') {
+      state = 'error';
+      body = (
+        <ErrorState
+          title={props.title}
+          message={query.error?.message ?? 'Unknown error'}
+          onRetry={query.refetch}
+        />
+      );
+    } else {
+      state = 'loading';
+      body = (
+        <div className="skeleton-wrap">
+          <span className="sr-only" role="status">
+            Loading…
+          </span>
+          {props.skeleton}
+        </div>
+      );
+    }
+  } else if (props.isEmpty(data)) {
+    state = 'empty';
+    body = <EmptyState>{props.empty}</EmptyState>;
+  } else {
+    state = 'ready';
+    body = props.children(data);
+  }
+
+  const refreshFailed = data !== undefined && query.status === 'error';
+  const stale = query.isPlaceholderData;
+  return (
+    <WidgetFrame
+      {...props}
+      state={stale ? 'loading' : state}
+      busy={query.isFetching}
+      preAggregated={query.fromPreAggregations}
+      footer={
+        data !== undefined || refreshFailed ? (
+          <>
+            <DataAsOf lastRefreshTime={query.lastRefreshTime} />
+            {refreshFailed ? (
+              <span className="widget__warning" role="alert">
+                Refresh failed: {query.error?.message}{' '}
+                <button type="button" className="link-button" onClick={query.refetch}>
+                  Retry
+                </button>
+              </span>
+            ) : null}
+          </>
+        ) : null
+      }
+    >
+      <div className={stale ? 'widget__content is-stale' : 'widget__content'}>{body}</div>
+    </WidgetFrame>
+  );
+}

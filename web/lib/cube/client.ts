@@ -1,0 +1,133 @@
+/**
+ * The browser's Cube client: `@cubejs-client/core` with a short-lived token from the web
+ * app's `/api/cube-token` route. The token is fetched lazily, shared by concurrent requests,
+ * refreshed shortly before it expires and once more (with one retry) when Cube answers 401/403.
+ */
+import cube, { type CubeApi, type ITransport, RequestError } from '@cubejs-client/core';
+import type { TypedQuery } from './query';
+import { type LoadResponse, toMultiResponse } from './response';
+import { CUBE_TOKEN_ENDPOINT, type CubeTokenResponse, cubeTokenResponseSchema } from './token';
+
+export interface LoadOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** What hooks need from Cube: run a typed query and get the raw `/load` answer back. */
+export interface CubeLoader {
+  load(query: TypedQuery, options?: LoadOptions): Promise<LoadResponse>;
+}
+
+/** A failed Cube request, with Cube's own error message. */
+export class CubeRequestError extends Error {
+  readonly status: number | null;
+  constructor(message: string, status: number | null) {
+    super(message);
+    this.name = 'CubeRequestError';
+    this.status = status;
+  }
+}
+
+export interface CubeLoaderOptions {
+  fetchToken: () => Promise<unknown>;
+  /** Refresh the token this long before it expires (default 60 s). */
+  refreshMarginMs?: number;
+  now?: () => number;
+  /** Replaces HTTP (tests feed recorded `/load` responses through this). */
+  transport?: (apiUrl: string) => ITransport<unknown>;
+}
+
+interface ActiveToken {
+  readonly token: string;
+  readonly apiUrl: string;
+  readonly expiresAtMs: number;
+}
+
+export function createCubeLoader(options: CubeLoaderOptions): CubeLoader {
+  const margin = options.refreshMarginMs ?? 60_000;
+  const now = options.now ?? Date.now;
+  let active: ActiveToken | null = null;
+  let pending: Promise<ActiveToken> | null = null;
+  let api: { apiUrl: string; client: CubeApi } | null = null;
+
+  const fresh = (t: ActiveToken | null): t is ActiveToken =>
+    t !== null && t.expiresAtMs - margin > now();
+
+  function currentToken(forceRefresh: boolean): Promise<ActiveToken> {
+    if (!forceRefresh && fresh(active)) return Promise.resolve(active);
+    if (forceRefresh) active = null;
+    if (!pending) {
+      pending = options
+        .fetchToken()
+        .then((body) => {
+          const parsed: CubeTokenResponse = cubeTokenResponseSchema.parse(body);
+          active = {
+            token: parsed.token,
+            apiUrl: parsed.apiUrl,
+            expiresAtMs: Date.parse(parsed.expiresAt),
+          };
+          return active;
+        })
+        .finally(() => {
+          pending = null;
+        });
+    }
+    return pending;
+  }
+
+  function clientFor(apiUrl: string): CubeApi {
+    if (api?.apiUrl !== apiUrl) {
+      const transport = options.transport?.(apiUrl);
+      api = {
+        apiUrl,
+        client: cube(async () => (await currentToken(false)).token, {
+          apiUrl,
+          ...(transport ? { transport } : {}),
+        }),
+      };
+    }
+    return api.client;
+  }
+
+  return {
+    async load(query, loadOptions = {}) {
+      for (let attempt = 0; ; attempt++) {
+        const { apiUrl } = await currentToken(attempt > 0);
+        try {
+          const resultSet = await clientFor(apiUrl).load(query, {
+            ...(loadOptions.signal ? { signal: loadOptions.signal } : {}),
+          });
+          return toMultiResponse(resultSet.serialize().loadResponse);
+        } catch (error) {
+          const authFailure =
+            error instanceof RequestError && (error.status === 401 || error.status === 403);
+          if (authFailure && attempt === 0) continue;
+          throw toCubeRequestError(error);
+        }
+      }
+    },
+  };
+}
+
+export function toCubeRequestError(error: unknown): CubeRequestError {
+  if (error instanceof CubeRequestError) return error;
+  if (error instanceof RequestError) {
+    const status = typeof error.status === 'number' ? error.status : null;
+    return new CubeRequestError(error.message || `Cube answered HTTP ${status ?? '?'}`, status);
+  }
+  if (error instanceof Error) return new CubeRequestError(error.message, null);
+  return new CubeRequestError(String(error), null);
+}
+
+/** Token source for the browser: the web app's route handler (session cookie auth). */
+export async function fetchCubeToken(): Promise<unknown> {
+  const res = await fetch(CUBE_TOKEN_ENDPOINT, { cache: 'no-store', credentials: 'same-origin' });
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const message =
+      typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string'
+        ? body.error
+        : `HTTP ${res.status}`;
+    throw new CubeRequestError(`Could not get a Cube token: ${message}`, res.status);
+  }
+  return body;
+}

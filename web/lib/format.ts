@@ -1,0 +1,170 @@
+/**
+ * Display formatting. Server data is UTC; everything here formats for the viewer, in their
+ * locale and time zone (both injectable for tests).
+ */
+import { GRANULARITY_MS, type Granularity } from './timeframe';
+
+export interface FormatOptions {
+  readonly locale?: string;
+  readonly timeZone?: string;
+}
+
+const MINUS = '\u2212';
+
+export function formatCount(value: number, opts: FormatOptions = {}): string {
+  return new Intl.NumberFormat(opts.locale, { maximumFractionDigits: 0 }).format(value);
+}
+
+/** 12.3K-style for tight spaces. */
+export function formatCompact(value: number, opts: FormatOptions = {}): string {
+  return new Intl.NumberFormat(opts.locale, {
+    notation: 'compact',
+    maximumFractionDigits: 1,
+  }).format(value);
+}
+
+/** A percentage given in percent units (95.2 → "95.2%"). */
+export function formatPercent(value: number | null, opts: FormatOptions = {}): string {
+  if (value === null) return '—';
+  return new Intl.NumberFormat(opts.locale, {
+    style: 'percent',
+    maximumFractionDigits: 1,
+    minimumFractionDigits: 1,
+  }).format(value / 100);
+}
+
+function signed(value: number, body: string): string {
+  if (value > 0) return `+${body}`;
+  if (value < 0) return `${MINUS}${body}`;
+  return body;
+}
+
+/** Absolute change of a count: "+12", "−3", "0". */
+export function formatDeltaCount(value: number | null, opts: FormatOptions = {}): string {
+  if (value === null) return '—';
+  return signed(value, formatCount(Math.abs(value), opts));
+}
+
+/** Absolute change of a rate in percentage points: "+1.2 pp". */
+export function formatDeltaPoints(value: number | null, opts: FormatOptions = {}): string {
+  if (value === null) return '—';
+  const body = new Intl.NumberFormat(opts.locale, {
+    maximumFractionDigits: 1,
+    minimumFractionDigits: 1,
+  }).format(Math.abs(value));
+  return `${signed(Math.round(value * 10), body)} pp`;
+}
+
+/** Relative change in percent: "+3.4%"; null (previous was 0) → "n/a". */
+export function formatDeltaPercent(value: number | null, opts: FormatOptions = {}): string {
+  if (value === null) return 'n/a';
+  const body = new Intl.NumberFormat(opts.locale, {
+    style: 'percent',
+    maximumFractionDigits: 1,
+  }).format(Math.abs(value) / 100);
+  return signed(Math.round(value * 10), body);
+}
+
+/** Hour and minute of an instant in a time zone. */
+function wallClock(ms: number, timeZone: string | undefined): { hour: number; minute: number } {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hour: 'numeric',
+    minute: 'numeric',
+    hourCycle: 'h23',
+  }).formatToParts(ms);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { hour: get('hour'), minute: get('minute') };
+}
+
+/**
+ * Tooltip label of a UTC bucket in the viewer's time zone. Hourly buckets show the local
+ * hour range; daily and weekly buckets show just their dates when they start at local
+ * midnight (e.g. for a UTC viewer), else the exact local range they cover.
+ */
+export function formatBucketLabel(
+  bucketIso: string,
+  granularity: Granularity,
+  opts: FormatOptions = {},
+): string {
+  const start = Date.parse(bucketIso);
+  const end = start + GRANULARITY_MS[granularity];
+  const { timeZone, locale } = opts;
+  if (granularity === 'hour') {
+    return new Intl.DateTimeFormat(locale, {
+      timeZone,
+      weekday: 'short',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).formatRange(start, end);
+  }
+  const clock = wallClock(start, timeZone);
+  const midnight = clock.hour === 0 && clock.minute === 0;
+  const dateOnly = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: granularity === 'day' ? 'short' : undefined,
+    month: 'short',
+    day: 'numeric',
+    year: granularity === 'week' ? 'numeric' : undefined,
+  });
+  if (midnight) {
+    return granularity === 'day'
+      ? dateOnly.format(start)
+      : `Week of ${dateOnly.formatRange(start, end - 1)}`;
+  }
+  const withTime = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const range = withTime.formatRange(start, end);
+  return granularity === 'day' ? range : `Week of ${range}`;
+}
+
+/** Short edge label of a chart's time axis, local time. */
+export function formatAxisLabel(
+  bucketIso: string,
+  granularity: Granularity,
+  opts: FormatOptions = {},
+): string {
+  const ms = Date.parse(bucketIso);
+  return new Intl.DateTimeFormat(opts.locale, {
+    timeZone: opts.timeZone,
+    ...(granularity === 'hour'
+      ? { hour: '2-digit', minute: '2-digit' }
+      : { month: 'short', day: 'numeric' }),
+  }).format(ms);
+}
+
+/** "14:05" today, "Nov 20, 14:05" otherwise, local time. */
+export function formatAsOf(iso: string, nowMs: number, opts: FormatOptions = {}): string {
+  const ms = Date.parse(iso);
+  const day = new Intl.DateTimeFormat('en-CA', {
+    timeZone: opts.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  const sameDay = day.format(ms) === day.format(nowMs);
+  return new Intl.DateTimeFormat(opts.locale, {
+    timeZone: opts.timeZone,
+    ...(sameDay ? {} : { month: 'short', day: 'numeric' }),
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(ms);
+}
+
+/** "just now", "3 min ago", "2 h ago", "4 d ago". */
+export function formatAgo(iso: string, nowMs: number): string {
+  const seconds = Math.max(0, Math.round((nowMs - Date.parse(iso)) / 1000));
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} d ago`;
+}

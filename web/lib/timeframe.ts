@@ -1,0 +1,221 @@
+/**
+ * Timeframes and week-over-week windows, exactly as DESIGN.md defines them.
+ * Pure functions of `now` (a UTC instant); everything is computed in UTC and
+ * sent to Cube as explicit date ranges ('YYYY-MM-DDTHH:mm:ss.SSS', `timezone: 'UTC'`).
+ */
+import { z } from 'zod';
+
+export const TIMEFRAMES = ['24h', '7d', '30d', 'all'] as const;
+export const timeframeSchema = z
+  .enum(TIMEFRAMES)
+  .describe('24h = 24 hourly buckets, 7d/30d = daily buckets, all = all rows in weekly buckets');
+export type Timeframe = z.infer<typeof timeframeSchema>;
+export const DEFAULT_TIMEFRAME: Timeframe = '7d';
+
+export const TIMEFRAME_LABELS: Record<Timeframe, string> = {
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  all: 'All time',
+};
+
+export const WOW_WEEKS = [1, 2, 4] as const;
+export const wowWeeksSchema = z.union([z.literal(1), z.literal(2), z.literal(4)]);
+export type WowWeeks = z.infer<typeof wowWeeksSchema>;
+export const DEFAULT_WOW_WEEKS: WowWeeks = 1;
+
+export type Granularity = 'hour' | 'day' | 'week';
+/** [start, end], both inclusive, UTC, 'YYYY-MM-DDTHH:mm:ss.SSS'. */
+export type CubeDateRange = readonly [start: string, end: string];
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+export const WEEK_MS = 7 * DAY_MS;
+export const GRANULARITY_MS: Record<Granularity, number> = {
+  hour: HOUR_MS,
+  day: DAY_MS,
+  week: WEEK_MS,
+};
+
+/**
+ * Lower bound for `all`: a Monday, so the range is aligned to day and ISO-week
+ * boundaries (Postgres `date_trunc('week')`, Cube rollups) and includes every row.
+ */
+export const ALL_TIME_START = '1970-01-05T00:00:00.000';
+
+/** Formats an instant as Cube's UTC timestamp string, e.g. '2026-11-20T00:00:00.000'. */
+export function toCubeTimestamp(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 23);
+}
+
+const CUBE_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?$/;
+
+/**
+ * Parses a timestamp as Cube returns it for `timezone: 'UTC'` ('2026-11-20T00:00:00.000',
+ * no zone designator, meaning UTC). Strings with a zone ('Z', '+02:00') are honoured.
+ */
+export function parseCubeTimestamp(value: string): number {
+  const ms = Date.parse(CUBE_TIMESTAMP.test(value) ? `${value}Z` : value);
+  if (Number.isNaN(ms)) {
+    throw new RangeError(`Not a timestamp: ${JSON.stringify(value)}`);
+  }
+  return ms;
+}
+
+export function startOfUtcHour(ms: number): number {
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
+}
+
+export function startOfUtcDay(ms: number): number {
+  return Math.floor(ms / DAY_MS) * DAY_MS;
+}
+
+/** Start of the ISO week (Monday 00:00 UTC), as Postgres `date_trunc('week')`. */
+export function startOfUtcWeek(ms: number): number {
+  const day = startOfUtcDay(ms);
+  const weekday = new Date(day).getUTCDay(); // 0 = Sunday
+  return day - ((weekday + 6) % 7) * DAY_MS;
+}
+
+export function startOfBucket(ms: number, granularity: Granularity): number {
+  switch (granularity) {
+    case 'hour':
+      return startOfUtcHour(ms);
+    case 'day':
+      return startOfUtcDay(ms);
+    case 'week':
+      return startOfUtcWeek(ms);
+  }
+}
+
+export interface TimeframeWindow {
+  readonly timeframe: Timeframe;
+  readonly granularity: Granularity;
+  /** Explicit range sent to Cube. */
+  readonly dateRange: CubeDateRange;
+  /** Number of buckets the chart shows; null for `all` (from the first week with data). */
+  readonly bucketCount: number | null;
+  /** Start of the newest bucket (the current hour, day or week), UTC ms. */
+  readonly lastBucketStart: number;
+}
+
+/**
+ * The window of a timeframe at `now`:
+ * - `24h`: the 24 hourly buckets ending with the current hour, [this hour − 23 h, end of this hour];
+ * - `7d` / `30d`: the 7 / 30 daily buckets ending with today, [today − 6 d (29 d), end of today];
+ * - `all`: every row, [ALL_TIME_START, end of today], weekly buckets.
+ * Ends are the last millisecond of the current bucket, which equals "now" for all stored rows
+ * and keeps the range aligned to the granularity (so Cube can answer from rollups).
+ */
+export function timeframeWindow(timeframe: Timeframe, now: Date | number): TimeframeWindow {
+  const nowMs = typeof now === 'number' ? now : now.getTime();
+  switch (timeframe) {
+    case '24h': {
+      const hour = startOfUtcHour(nowMs);
+      return {
+        timeframe,
+        granularity: 'hour',
+        dateRange: [toCubeTimestamp(hour - 23 * HOUR_MS), toCubeTimestamp(hour + HOUR_MS - 1)],
+        bucketCount: 24,
+        lastBucketStart: hour,
+      };
+    }
+    case '7d':
+    case '30d': {
+      const days = timeframe === '7d' ? 7 : 30;
+      const today = startOfUtcDay(nowMs);
+      return {
+        timeframe,
+        granularity: 'day',
+        dateRange: [
+          toCubeTimestamp(today - (days - 1) * DAY_MS),
+          toCubeTimestamp(today + DAY_MS - 1),
+        ],
+        bucketCount: days,
+        lastBucketStart: today,
+      };
+    }
+    case 'all': {
+      const today = startOfUtcDay(nowMs);
+      return {
+        timeframe,
+        granularity: 'week',
+        dateRange: [ALL_TIME_START, toCubeTimestamp(today + DAY_MS - 1)],
+        bucketCount: null,
+        lastBucketStart: startOfUtcWeek(nowMs),
+      };
+    }
+  }
+}
+
+/**
+ * The bucket starts (UTC ms, oldest first) a chart of this window shows. Fixed windows have
+ * exactly `bucketCount` buckets; `all` runs from the week of the earliest data point to the
+ * current week (no buckets when there is no data).
+ */
+export function bucketStarts(
+  window: TimeframeWindow,
+  dataBuckets: readonly number[] = [],
+): number[] {
+  const step = GRANULARITY_MS[window.granularity];
+  let first: number;
+  if (window.bucketCount !== null) {
+    first = window.lastBucketStart - (window.bucketCount - 1) * step;
+  } else {
+    if (dataBuckets.length === 0) return [];
+    first = startOfBucket(Math.min(...dataBuckets), window.granularity);
+    if (first > window.lastBucketStart) return [];
+  }
+  const starts: number[] = [];
+  for (let t = first; t <= window.lastBucketStart; t += step) starts.push(t);
+  return starts;
+}
+
+export interface WowWindows {
+  readonly weeks: WowWeeks;
+  /** The 7·N daily buckets ending with today. */
+  readonly current: CubeDateRange;
+  /** The 7·N days just before `current`. */
+  readonly previous: CubeDateRange;
+}
+
+export function wowWindows(weeks: WowWeeks, now: Date | number): WowWindows {
+  const nowMs = typeof now === 'number' ? now : now.getTime();
+  const days = 7 * weeks;
+  const currentStart = startOfUtcDay(nowMs) - (days - 1) * DAY_MS;
+  const currentEnd = startOfUtcDay(nowMs) + DAY_MS - 1;
+  const previousStart = currentStart - days * DAY_MS;
+  return {
+    weeks,
+    current: [toCubeTimestamp(currentStart), toCubeTimestamp(currentEnd)],
+    previous: [toCubeTimestamp(previousStart), toCubeTimestamp(currentStart - 1)],
+  };
+}
+
+export interface ParsedParam<T> {
+  readonly value: T;
+  /** The raw value when it was present but invalid (so the UI can say it fell back). */
+  readonly rejected: string | null;
+}
+
+/** `?tf=` → timeframe; missing → default; unknown → default plus the rejected value. */
+export function parseTimeframeParam(raw: string | null | undefined): ParsedParam<Timeframe> {
+  if (raw === null || raw === undefined || raw === '') {
+    return { value: DEFAULT_TIMEFRAME, rejected: null };
+  }
+  const parsed = timeframeSchema.safeParse(raw);
+  return parsed.success
+    ? { value: parsed.data, rejected: null }
+    : { value: DEFAULT_TIMEFRAME, rejected: raw };
+}
+
+/** `?wow=` → 1 | 2 | 4 weeks; missing → default; unknown → default plus the rejected value. */
+export function parseWowWeeksParam(raw: string | null | undefined): ParsedParam<WowWeeks> {
+  if (raw === null || raw === undefined || raw === '') {
+    return { value: DEFAULT_WOW_WEEKS, rejected: null };
+  }
+  const parsed = wowWeeksSchema.safeParse(/^\d+$/.test(raw) ? Number(raw) : raw);
+  return parsed.success
+    ? { value: parsed.data, rejected: null }
+    : { value: DEFAULT_WOW_WEEKS, rejected: raw };
+}
