@@ -96,7 +96,7 @@ export function formatBucketLabel(
       weekday: 'short',
       month: 'short',
       day: 'numeric',
-      hour: '2-digit',
+      hour: 'numeric',
       minute: '2-digit',
     }).formatRange(start, end);
   }
@@ -118,7 +118,7 @@ export function formatBucketLabel(
     timeZone,
     month: 'short',
     day: 'numeric',
-    hour: '2-digit',
+    hour: 'numeric',
     minute: '2-digit',
   });
   const range = withTime.formatRange(start, end);
@@ -135,7 +135,7 @@ export function formatAxisLabel(
   return new Intl.DateTimeFormat(opts.locale, {
     timeZone: opts.timeZone,
     ...(granularity === 'hour'
-      ? { hour: '2-digit', minute: '2-digit' }
+      ? { hour: 'numeric', minute: '2-digit' }
       : { month: 'short', day: 'numeric' }),
   }).format(ms);
 }
@@ -153,7 +153,7 @@ export function formatAsOf(iso: string, nowMs: number, opts: FormatOptions = {})
   return new Intl.DateTimeFormat(opts.locale, {
     timeZone: opts.timeZone,
     ...(sameDay ? {} : { month: 'short', day: 'numeric' }),
-    hour: '2-digit',
+    hour: 'numeric',
     minute: '2-digit',
   }).format(ms);
 }

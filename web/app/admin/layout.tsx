@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { requireSession } from '@/lib/auth/server';
+import { requireSession } from '../../lib/auth/server';
 import { signOut } from '../sign-in/actions';
 import { AdminNav } from './AdminNav';
 

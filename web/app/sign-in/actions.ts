@@ -2,10 +2,10 @@
 
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { accountByCredentials, accountByKey } from '@/lib/auth/accounts';
-import { endSession, startSession } from '@/lib/auth/server';
-import { safeReturnPath } from '@/lib/auth/session';
-import { ConfigError, demoLoginEnabled } from '@/lib/env';
+import { accountByCredentials, accountByKey } from '../../lib/auth/accounts';
+import { endSession, startSession } from '../../lib/auth/server';
+import { safeReturnPath } from '../../lib/auth/session';
+import { ConfigError, demoLoginEnabled } from '../../lib/env';
 
 export interface SignInState {
   readonly error: string | null;

@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { accounts } from '@/lib/auth/accounts';
-import { getSession } from '@/lib/auth/server';
-import { safeReturnPath } from '@/lib/auth/session';
-import { demoLoginEnabled } from '@/lib/env';
-import type { SearchParamsProps } from '@/lib/routing';
+import { accounts } from '../../lib/auth/accounts';
+import { getSession } from '../../lib/auth/server';
+import { safeReturnPath } from '../../lib/auth/session';
+import { demoLoginEnabled } from '../../lib/env';
+import type { SearchParamsProps } from '../../lib/routing';
 import { signOut } from './actions';
 import { DemoSignIn, PasswordSignIn } from './SignInForms';
 

@@ -2,8 +2,8 @@
 
 import { useId } from 'react';
 import { Area, AreaChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatAxisLabel, formatBucketLabel, formatCount } from '@/lib/format';
-import type { Granularity } from '@/lib/timeframe';
+import { formatAxisLabel, formatBucketLabel, formatCount } from '../../lib/format';
+import type { Granularity } from '../../lib/timeframe';
 
 export interface SparklinePoint {
   readonly bucket: string;
@@ -62,7 +62,7 @@ function SparkTooltip(props: {
  * text alternative (a visually hidden table of every bucket).
  */
 export function Sparkline(props: SparklineProps) {
-  const gradientId = useId();
+  const gradientId = `spark-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const format = props.valueFormatter ?? ((v: number) => formatCount(v));
   const color = props.color ?? 'var(--accent)';
   const total = props.data.reduce((sum, p) => sum + p.count, 0);
@@ -119,7 +119,7 @@ export function Sparkline(props: SparklineProps) {
             dataKey="count"
             stroke={color}
             strokeWidth={2}
-            fill={`url(#${CSS.escape(gradientId)})`}
+            fill={`url(#${gradientId})`}
             dot={false}
             activeDot={{ r: 3, strokeWidth: 0, fill: color }}
             animationDuration={400}

@@ -1,7 +1,7 @@
 'use client';
 
 import { createContext, useContext } from 'react';
-import type { CubeLoader } from '@/lib/cube/client';
+import type { CubeLoader } from '../../lib/cube/client';
 
 export const CubeLoaderContext = createContext<CubeLoader | null>(null);
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useContext, useEffect, useState } from 'react';
-import { HOUR_MS, startOfUtcHour } from '@/lib/timeframe';
+import { HOUR_MS, startOfUtcHour } from '../../lib/timeframe';
 import { ClockContext } from './cubeContext';
 
 /**

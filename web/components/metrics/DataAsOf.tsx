@@ -1,7 +1,7 @@
 'use client';
 
 import { useContext } from 'react';
-import { formatAgo, formatAsOf } from '@/lib/format';
+import { formatAgo, formatAsOf } from '../../lib/format';
 import { ClockContext } from '../hooks/cubeContext';
 
 /** "Data as of 14:05 · 3 min ago" from Cube's lastRefreshTime, in the viewer's time zone. */

@@ -1,4 +1,4 @@
-import { formatCount } from '@/lib/format';
+import { formatCount } from '../../lib/format';
 import { Thumbnail } from './Thumbnail';
 
 export interface LeaderboardRow {

@@ -4,7 +4,7 @@ import {
   formatDeltaPercent,
   formatDeltaPoints,
   formatPercent,
-} from '@/lib/format';
+} from '../../lib/format';
 import { DeltaBadge } from './DeltaBadge';
 
 export interface WowCardProps {

@@ -7,7 +7,7 @@ import {
   CubeRequestError,
   createCubeLoader,
   fetchCubeToken,
-} from '@/lib/cube/client';
+} from '../../lib/cube/client';
 import { ClockContext, CubeLoaderContext } from '../hooks/cubeContext';
 
 export function createAnalyticsQueryClient(): QueryClient {

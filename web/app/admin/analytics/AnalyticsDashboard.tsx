@@ -2,16 +2,16 @@
 
 import { useQueryErrorResetBoundary } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { ChipGroup } from '@/components/input/ChipGroup';
-import { WidgetErrorBoundary } from '@/components/panel/WidgetErrorBoundary';
-import type { TrendMetric, WowMetric } from '@/lib/analytics/schemas';
+import { ChipGroup } from '../../../components/input/ChipGroup';
+import { WidgetErrorBoundary } from '../../../components/panel/WidgetErrorBoundary';
+import type { TrendMetric, WowMetric } from '../../../lib/analytics/schemas';
 import {
   TIMEFRAME_LABELS,
   TIMEFRAMES,
   type Timeframe,
   WOW_WEEKS,
   type WowWeeks,
-} from '@/lib/timeframe';
+} from '../../../lib/timeframe';
 import { TopTemplatesWidget } from './TopTemplatesWidget';
 import { TrendWidget } from './TrendWidget';
 import { ViewerTimeZone } from './ViewerTimeZone';

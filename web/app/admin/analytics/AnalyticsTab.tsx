@@ -1,8 +1,8 @@
 'use client';
 
 import { useSearchParams } from 'next/navigation';
-import { AnalyticsProviders } from '@/components/providers/AnalyticsProviders';
-import { parseTimeframeParam, parseWowWeeksParam } from '@/lib/timeframe';
+import { AnalyticsProviders } from '../../../components/providers/AnalyticsProviders';
+import { parseTimeframeParam, parseWowWeeksParam } from '../../../lib/timeframe';
 import { AnalyticsDashboard } from './AnalyticsDashboard';
 
 /** Pushes `key=value` onto the URL (Next keeps useSearchParams in sync with pushState). */

@@ -1,10 +1,10 @@
 'use client';
 
-import { useTopTemplates } from '@/components/hooks/queries/useTopTemplates';
-import { Leaderboard } from '@/components/metrics/Leaderboard';
-import { SkeletonRows } from '@/components/panel/Skeleton';
-import { WidgetPanel } from '@/components/panel/WidgetPanel';
-import { TIMEFRAME_LABELS, type Timeframe } from '@/lib/timeframe';
+import { useTopTemplates } from '../../../components/hooks/queries/useTopTemplates';
+import { Leaderboard } from '../../../components/metrics/Leaderboard';
+import { SkeletonRows } from '../../../components/panel/Skeleton';
+import { WidgetPanel } from '../../../components/panel/WidgetPanel';
+import { TIMEFRAME_LABELS, type Timeframe } from '../../../lib/timeframe';
 
 export const TOP_TEMPLATES_LIMIT = 10;
 

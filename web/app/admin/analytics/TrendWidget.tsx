@@ -1,13 +1,13 @@
 'use client';
 
-import { Sparkline } from '@/components/charts/Sparkline';
-import { useTrends } from '@/components/hooks/queries/useTrends';
-import { SkeletonLine } from '@/components/panel/Skeleton';
-import { WidgetPanel } from '@/components/panel/WidgetPanel';
-import { TREND_METRIC_SPECS } from '@/lib/analytics/queries';
-import type { TrendMetric } from '@/lib/analytics/schemas';
-import { formatCount } from '@/lib/format';
-import { TIMEFRAME_LABELS, type Timeframe } from '@/lib/timeframe';
+import { Sparkline } from '../../../components/charts/Sparkline';
+import { useTrends } from '../../../components/hooks/queries/useTrends';
+import { SkeletonLine } from '../../../components/panel/Skeleton';
+import { WidgetPanel } from '../../../components/panel/WidgetPanel';
+import { TREND_METRIC_SPECS } from '../../../lib/analytics/queries';
+import type { TrendMetric } from '../../../lib/analytics/schemas';
+import { formatCount } from '../../../lib/format';
+import { TIMEFRAME_LABELS, type Timeframe } from '../../../lib/timeframe';
 
 const COLORS: Record<TrendMetric, string> = {
   exports: 'var(--series-1)',

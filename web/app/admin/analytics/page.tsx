@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
-import { requireAdmin } from '@/lib/auth/server';
-import type { SearchParamsProps } from '@/lib/routing';
+import { requireAdmin } from '../../../lib/auth/server';
+import type { SearchParamsProps } from '../../../lib/routing';
 import { AnalyticsTab } from './AnalyticsTab';
 
 export const metadata: Metadata = { title: 'Analytics · Admin' };

@@ -1,6 +1,6 @@
-import { mintCubeToken } from '@/lib/auth/cubeToken';
-import { getSession } from '@/lib/auth/server';
-import { ConfigError, cubeApiSecret, cubeApiUrl } from '@/lib/env';
+import { mintCubeToken } from '../../../lib/auth/cubeToken';
+import { getSession } from '../../../lib/auth/server';
+import { ConfigError, cubeApiSecret, cubeApiUrl } from '../../../lib/env';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 

@@ -2,8 +2,8 @@
 
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { LoadResponse } from '@/lib/cube/response';
-import { oldestRefreshTime, servedFromPreAggregations } from '@/lib/cube/response';
+import type { LoadResponse } from '../../../lib/cube/response';
+import { oldestRefreshTime, servedFromPreAggregations } from '../../../lib/cube/response';
 
 /** What a query function resolves to: the hook's value plus the answer's freshness. */
 export interface CubeAnswer<T> {

@@ -1,14 +1,14 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { topTemplatesAllTimeQuery, topTemplatesWindowQuery } from '@/lib/analytics/queries';
+import { topTemplatesAllTimeQuery, topTemplatesWindowQuery } from '../../../lib/analytics/queries';
 import {
   type TopTemplate,
   type TopTemplatesInput,
   topTemplatesInputSchema,
-} from '@/lib/analytics/schemas';
-import { toTopTemplates } from '@/lib/analytics/transform';
-import { timeframeWindow } from '@/lib/timeframe';
+} from '../../../lib/analytics/schemas';
+import { toTopTemplates } from '../../../lib/analytics/transform';
+import { timeframeWindow } from '../../../lib/timeframe';
 import { useCubeLoader } from '../cubeContext';
 import { useUtcHour } from '../useUtcHour';
 import {

@@ -1,16 +1,16 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { trendQuery } from '@/lib/analytics/queries';
+import { trendQuery } from '../../../lib/analytics/queries';
 import {
   type TrendSeries,
   type Trends,
   type TrendsInput,
   trendsInputSchema,
   trendsSchema,
-} from '@/lib/analytics/schemas';
-import { toTrendSeries } from '@/lib/analytics/transform';
-import { timeframeWindow } from '@/lib/timeframe';
+} from '../../../lib/analytics/schemas';
+import { toTrendSeries } from '../../../lib/analytics/transform';
+import { timeframeWindow } from '../../../lib/timeframe';
 import { useCubeLoader } from '../cubeContext';
 import { useUtcHour } from '../useUtcHour';
 import {

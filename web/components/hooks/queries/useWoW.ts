@@ -1,10 +1,10 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { wowQuery } from '@/lib/analytics/queries';
-import { type Wow, type WowInput, wowInputSchema } from '@/lib/analytics/schemas';
-import { toWow } from '@/lib/analytics/transform';
-import { wowWindows } from '@/lib/timeframe';
+import { wowQuery } from '../../../lib/analytics/queries';
+import { type Wow, type WowInput, wowInputSchema } from '../../../lib/analytics/schemas';
+import { toWow } from '../../../lib/analytics/transform';
+import { wowWindows } from '../../../lib/timeframe';
 import { useCubeLoader } from '../cubeContext';
 import { useUtcHour } from '../useUtcHour';
 import {

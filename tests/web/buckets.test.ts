@@ -1,0 +1,88 @@
+import { describe, expect, test } from 'vitest';
+import { cumulativeBuckets, sumBuckets, zeroFill, zeroFillWindow } from '../../web/lib/buckets';
+import { timeframeWindow } from '../../web/lib/timeframe';
+
+const NOW = Date.parse('2026-11-20T14:35:00Z');
+const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
+
+describe('zero-fill', () => {
+  test('the 7d series has 7 daily buckets; missing days are 0; the total is their sum', () => {
+    const buckets = zeroFillWindow(
+      [
+        { at: day('2026-11-14'), count: 3 },
+        { at: day('2026-11-17'), count: 5 },
+        { at: day('2026-11-20'), count: 1 },
+      ],
+      timeframeWindow('7d', NOW),
+    );
+    expect(buckets).toStrictEqual([
+      { bucket: '2026-11-14T00:00:00.000Z', count: 3 },
+      { bucket: '2026-11-15T00:00:00.000Z', count: 0 },
+      { bucket: '2026-11-16T00:00:00.000Z', count: 0 },
+      { bucket: '2026-11-17T00:00:00.000Z', count: 5 },
+      { bucket: '2026-11-18T00:00:00.000Z', count: 0 },
+      { bucket: '2026-11-19T00:00:00.000Z', count: 0 },
+      { bucket: '2026-11-20T00:00:00.000Z', count: 1 },
+    ]);
+    expect(sumBuckets(buckets)).toBe(9);
+  });
+
+  test.each([
+    ['24h', 24],
+    ['7d', 7],
+    ['30d', 30],
+  ] as const)('%s without any data is %i zero buckets', (tf, n) => {
+    const buckets = zeroFillWindow([], timeframeWindow(tf, NOW));
+    expect(buckets).toHaveLength(n);
+    expect(buckets.every((b) => b.count === 0)).toBe(true);
+  });
+
+  test('all without data has no buckets; with data it starts at the first non-empty week', () => {
+    const w = timeframeWindow('all', NOW);
+    expect(zeroFillWindow([], w)).toStrictEqual([]);
+    const buckets = zeroFillWindow(
+      [
+        { at: day('2026-11-02'), count: 0 },
+        { at: day('2026-11-09'), count: 4 },
+      ],
+      w,
+    );
+    expect(buckets).toStrictEqual([
+      { bucket: '2026-11-09T00:00:00.000Z', count: 4 },
+      { bucket: '2026-11-16T00:00:00.000Z', count: 0 },
+    ]);
+  });
+
+  test('points outside the window are ignored; duplicates add up', () => {
+    const starts = [day('2026-11-19'), day('2026-11-20')];
+    expect(
+      zeroFill(
+        [
+          { at: day('2026-11-18'), count: 100 },
+          { at: day('2026-11-20'), count: 2 },
+          { at: day('2026-11-20'), count: 3 },
+        ],
+        starts,
+      ),
+    ).toStrictEqual([
+      { bucket: '2026-11-19T00:00:00.000Z', count: 0 },
+      { bucket: '2026-11-20T00:00:00.000Z', count: 5 },
+    ]);
+  });
+});
+
+describe('cumulative series', () => {
+  test('is the running total and ends at the total', () => {
+    const buckets = [
+      { bucket: 'a', count: 2 },
+      { bucket: 'b', count: 0 },
+      { bucket: 'c', count: 5 },
+    ];
+    expect(cumulativeBuckets(buckets)).toStrictEqual([
+      { bucket: 'a', count: 2 },
+      { bucket: 'b', count: 2 },
+      { bucket: 'c', count: 7 },
+    ]);
+    expect(cumulativeBuckets([])).toStrictEqual([]);
+  });
+});
