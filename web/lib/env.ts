@@ -3,6 +3,9 @@
  * Nothing here is ever sent to the browser except `cubeApiUrl()`.
  */
 
+/** Environment variables (process.env, or a plain object in tests). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -11,21 +14,21 @@ export class ConfigError extends Error {
 }
 
 /** Cube's REST base URL as the browser should call it. */
-export function cubeApiUrl(env: NodeJS.ProcessEnv = process.env): string {
+export function cubeApiUrl(env: Env = process.env): string {
   const explicit = env.CUBE_PUBLIC_API_URL || env.CUBE_API_URL;
   if (explicit) return explicit.replace(/\/+$/, '');
   return `http://localhost:${env.CUBE_PORT || '4000'}/cubejs-api/v1`;
 }
 
 /** HS256 secret Cube verifies its JWTs with. Required to mint tokens. */
-export function cubeApiSecret(env: NodeJS.ProcessEnv = process.env): string {
+export function cubeApiSecret(env: Env = process.env): string {
   const secret = env.CUBEJS_API_SECRET;
   if (!secret) throw new ConfigError('CUBEJS_API_SECRET is not set on the web server');
   return secret;
 }
 
 /** Secret that signs the session cookie. Required to sign in. */
-export function sessionSecret(env: NodeJS.ProcessEnv = process.env): string {
+export function sessionSecret(env: Env = process.env): string {
   const secret = env.SESSION_SECRET;
   if (!secret || secret.length < 16) {
     throw new ConfigError('SESSION_SECRET is not set (at least 16 characters) on the web server');
@@ -34,6 +37,6 @@ export function sessionSecret(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** One-click demo sign-in (`npm start` sets DEMO_LOGIN=1 in the embedded mode). */
-export function demoLoginEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+export function demoLoginEnabled(env: Env = process.env): boolean {
   return env.DEMO_LOGIN === '1' || env.DEMO_LOGIN === 'true';
 }

@@ -3,11 +3,15 @@
  * fake transport (recorded responses) and a fixed clock.
  */
 import { QueryClient } from '@tanstack/react-query';
-import { render, renderHook } from '@testing-library/react';
+import { cleanup, render, renderHook } from '@testing-library/react';
 import type { ReactElement, ReactNode } from 'react';
+import { afterEach } from 'vitest';
 import { AnalyticsProviders } from '../../../web/components/providers/AnalyticsProviders';
 import { type CubeLoader, createCubeLoader } from '../../../web/lib/cube/client';
 import { type FakeCube, fakeCube, type Reply, type SentQuery } from './cubeFixtures';
+
+// vitest runs without globals, so Testing Library cannot register its own cleanup.
+afterEach(cleanup);
 
 export const TEST_API_URL = 'http://cube.test/cubejs-api/v1';
 

@@ -4,6 +4,7 @@
  * Password sign-in is available for an account only when its password variable is set.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Env } from '../env';
 import type { Role } from './session';
 
 export interface Account {
@@ -14,7 +15,7 @@ export interface Account {
   readonly password: string | null;
 }
 
-export function accounts(env: NodeJS.ProcessEnv = process.env): readonly Account[] {
+export function accounts(env: Env = process.env): readonly Account[] {
   return [
     {
       key: 'admin',
@@ -33,7 +34,7 @@ export function accounts(env: NodeJS.ProcessEnv = process.env): readonly Account
   ];
 }
 
-export function accountByKey(key: string, env?: NodeJS.ProcessEnv): Account | null {
+export function accountByKey(key: string, env?: Env): Account | null {
   return accounts(env).find((a) => a.key === key) ?? null;
 }
 
@@ -42,11 +43,7 @@ function digest(value: string): Buffer {
 }
 
 /** The account whose email and password match; constant-time password comparison. */
-export function accountByCredentials(
-  email: string,
-  password: string,
-  env?: NodeJS.ProcessEnv,
-): Account | null {
+export function accountByCredentials(email: string, password: string, env?: Env): Account | null {
   const wanted = email.trim().toLowerCase();
   for (const account of accounts(env)) {
     if (account.password === null || account.email.toLowerCase() !== wanted) continue;

@@ -1,0 +1,108 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, test } from 'vitest';
+import { TrendWidget } from '../../web/app/admin/analytics/TrendWidget';
+import { cubeError, fixtureNow, ok } from './helpers/cubeFixtures';
+import { renderWithCube } from './helpers/render';
+
+describe('TrendWidget', () => {
+  test('loading: a skeleton', () => {
+    renderWithCube(<TrendWidget timeframe="7d" metric="exports" />, {
+      reply: () => new Promise(() => {}),
+      now: fixtureNow('trend-exports-7d'),
+    });
+    expect(screen.getByTestId('widget-trend-exports').dataset.state).toBe('loading');
+    expect(screen.queryByTestId('sparkline-exports')).toBeNull();
+  });
+
+  test('data: the 7d sparkline has 7 daily buckets summing to the total shown beside it', async () => {
+    renderWithCube(<TrendWidget timeframe="7d" metric="exports" />, {
+      reply: () => ok('trend-exports-7d'),
+      now: fixtureNow('trend-exports-7d'),
+    });
+    const widget = screen.getByTestId('widget-trend-exports');
+    await waitFor(() => expect(widget.dataset.state).toBe('ready'));
+    const spark = screen.getByTestId('sparkline-exports');
+    expect(spark.dataset.bucketCount).toBe('7');
+    expect(spark.dataset.total).toBe('711');
+    expect(spark.dataset.granularity).toBe('day');
+    expect(screen.getByTestId('trend-total-exports').textContent).toContain('711');
+    // Text alternative: a summary and a table of every bucket.
+    const chart = within(spark).getByRole('img');
+    expect(chart.getAttribute('aria-label')).toMatch(
+      /^Exports: 7 daily buckets, total 711, peak 157/,
+    );
+    expect(within(spark).getAllByRole('row')).toHaveLength(8);
+    expect(within(widget).getByTestId('data-as-of')).toBeTruthy();
+  });
+
+  test('24h: 24 hourly buckets', async () => {
+    renderWithCube(<TrendWidget timeframe="24h" metric="exports" />, {
+      reply: () => ok('trend-exports-24h'),
+      now: fixtureNow('trend-exports-24h'),
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId('widget-trend-exports').dataset.state).toBe('ready'),
+    );
+    expect(screen.getByTestId('sparkline-exports').dataset.bucketCount).toBe('24');
+    expect(screen.getByTestId('sparkline-exports').dataset.granularity).toBe('hour');
+  });
+
+  test('all: weekly buckets', async () => {
+    renderWithCube(<TrendWidget timeframe="all" metric="exports" />, {
+      reply: () => ok('trend-exports-all'),
+      now: fixtureNow('trend-exports-all'),
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId('widget-trend-exports').dataset.state).toBe('ready'),
+    );
+    const spark = screen.getByTestId('sparkline-exports');
+    expect(spark.dataset.bucketCount).toBe('8');
+    expect(spark.dataset.total).toBe('5094');
+    expect(spark.dataset.granularity).toBe('week');
+  });
+
+  test('a window without conversions still shows its 7 zero buckets and says so', async () => {
+    renderWithCube(<TrendWidget timeframe="7d" metric="paywall" />, {
+      reply: () => ok('trend-paywall-7d-empty'),
+      now: fixtureNow('trend-paywall-7d-empty'),
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId('widget-trend-paywall').dataset.state).toBe('ready'),
+    );
+    expect(screen.getByTestId('sparkline-paywall').dataset.bucketCount).toBe('7');
+    expect(screen.getByTestId('sparkline-paywall').dataset.total).toBe('0');
+    expect(screen.getByTestId('widget-trend-paywall').textContent).toContain(
+      'No conversions in this period.',
+    );
+  });
+
+  test('empty: "all" with no data at all', async () => {
+    const body = structuredClone(
+      (await import('./helpers/cubeFixtures')).readFixture('trend-exports-all'),
+    ) as { data: unknown[] };
+    body.data = [];
+    renderWithCube(<TrendWidget timeframe="all" metric="exports" />, {
+      reply: () => ({ status: 200, body }),
+      now: fixtureNow('trend-exports-all'),
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId('widget-trend-exports').dataset.state).toBe('empty'),
+    );
+    expect(screen.getByTestId('widget-trend-exports').textContent).toContain('No exports yet.');
+  });
+
+  test('error: Cube’s message, then retry succeeds', async () => {
+    let fail = true;
+    renderWithCube(<TrendWidget timeframe="7d" metric="prompts" />, {
+      reply: () => (fail ? cubeError(500, 'Query timeout') : ok('trend-prompts-7d')),
+      now: fixtureNow('trend-prompts-7d'),
+    });
+    const widget = screen.getByTestId('widget-trend-prompts');
+    await waitFor(() => expect(widget.dataset.state).toBe('error'));
+    expect(within(widget).getByTestId('widget-error-message').textContent).toBe('Query timeout');
+    fail = false;
+    fireEvent.click(within(widget).getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(widget.dataset.state).toBe('ready'));
+    expect(screen.getByTestId('sparkline-prompts').dataset.total).toBe('15824');
+  });
+});
