@@ -7,12 +7,92 @@
 // aggregation reports 'number'; segments have no type and use 'boolean').
 
 export const cubeMembers = {
+  'assets.asset_type': {
+    view: 'assets',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'assets.bytes': {
+    view: 'assets',
+    kind: 'measure',
+    type: 'number',
+  },
+  'assets.created_at': {
+    view: 'assets',
+    kind: 'dimension',
+    type: 'time',
+  },
+  'assets.megabytes': {
+    view: 'assets',
+    kind: 'measure',
+    type: 'number',
+  },
+  'assets.new_assets': {
+    view: 'assets',
+    kind: 'measure',
+    type: 'number',
+  },
+  'assets.reuse_rate': {
+    view: 'assets',
+    kind: 'measure',
+    type: 'number',
+  },
+  'assets.reused_assets': {
+    view: 'assets',
+    kind: 'measure',
+    type: 'number',
+  },
+  'assets.size_bucket': {
+    view: 'assets',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'assets.uploads': {
+    view: 'assets',
+    kind: 'measure',
+    type: 'number',
+  },
+  'credit_balances.total_balance': {
+    view: 'credit_balances',
+    kind: 'measure',
+    type: 'number',
+  },
+  'credit_balances.total_lifetime_purchased': {
+    view: 'credit_balances',
+    kind: 'measure',
+    type: 'number',
+  },
+  'credit_balances.total_lifetime_used': {
+    view: 'credit_balances',
+    kind: 'measure',
+    type: 'number',
+  },
+  'credit_balances.users': {
+    view: 'credit_balances',
+    kind: 'measure',
+    type: 'number',
+  },
+  'credit_balances.users_out_of_credits': {
+    view: 'credit_balances',
+    kind: 'measure',
+    type: 'number',
+  },
   'credits.created_at': {
     view: 'credits',
     kind: 'dimension',
     type: 'time',
   },
+  'credits.credits_bonus': {
+    view: 'credits',
+    kind: 'measure',
+    type: 'number',
+  },
   'credits.credits_purchased': {
+    view: 'credits',
+    kind: 'measure',
+    type: 'number',
+  },
+  'credits.credits_refunded': {
     view: 'credits',
     kind: 'measure',
     type: 'number',
@@ -22,7 +102,27 @@ export const cubeMembers = {
     kind: 'measure',
     type: 'number',
   },
+  'credits.net_credits': {
+    view: 'credits',
+    kind: 'measure',
+    type: 'number',
+  },
+  'credits.package_id': {
+    view: 'credits',
+    kind: 'dimension',
+    type: 'string',
+  },
   'credits.paying_users': {
+    view: 'credits',
+    kind: 'measure',
+    type: 'number',
+  },
+  'credits.paying_users_prior_week': {
+    view: 'credits',
+    kind: 'measure',
+    type: 'number',
+  },
+  'credits.purchases': {
     view: 'credits',
     kind: 'measure',
     type: 'number',
@@ -32,10 +132,165 @@ export const cubeMembers = {
     kind: 'measure',
     type: 'number',
   },
+  'credits.revenue_per_paying_user': {
+    view: 'credits',
+    kind: 'measure',
+    type: 'number',
+  },
   'credits.type': {
     view: 'credits',
     kind: 'dimension',
     type: 'string',
+  },
+  'engagement.active_users': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.avg_iterations_to_success': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.avg_minutes_to_first_scene': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.creative_edits': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.creative_share': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.edit_complexity': {
+    view: 'engagement',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'engagement.edits': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.first_scene_at': {
+    view: 'engagement',
+    kind: 'dimension',
+    type: 'time',
+  },
+  'engagement.first_success_at': {
+    view: 'engagement',
+    kind: 'dimension',
+    type: 'time',
+  },
+  'engagement.iterated_at': {
+    view: 'engagement',
+    kind: 'dimension',
+    type: 'time',
+  },
+  'engagement.iteration_success_rate': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.iterations': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.operation_type': {
+    view: 'engagement',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'engagement.outcome': {
+    view: 'engagement',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'engagement.projects_with_first_scene': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.prompted_at': {
+    view: 'engagement',
+    kind: 'dimension',
+    type: 'time',
+  },
+  'engagement.prompts': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.prompts_per_active_user': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.scenes': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.structural_edits': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.structural_share': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.succeeded_scenes': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.surgical_edits': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'engagement.surgical_share': {
+    view: 'engagement',
+    kind: 'measure',
+    type: 'number',
+  },
+  'export_errors.created_at': {
+    view: 'export_errors',
+    kind: 'dimension',
+    type: 'time',
+  },
+  'export_errors.downloads': {
+    view: 'export_errors',
+    kind: 'measure',
+    type: 'number',
+  },
+  'export_errors.error_message': {
+    view: 'export_errors',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'export_errors.event': {
+    view: 'export_errors',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'export_errors.events': {
+    view: 'export_errors',
+    kind: 'measure',
+    type: 'number',
+  },
+  'export_errors.failures': {
+    view: 'export_errors',
+    kind: 'measure',
+    type: 'number',
   },
   'exports_overview.avg_render_seconds': {
     view: 'exports_overview',
@@ -57,7 +312,17 @@ export const cubeMembers = {
     kind: 'measure',
     type: 'number',
   },
+  'exports_overview.exports_prior_week': {
+    view: 'exports_overview',
+    kind: 'measure',
+    type: 'number',
+  },
   'exports_overview.failed_exports': {
+    view: 'exports_overview',
+    kind: 'measure',
+    type: 'number',
+  },
+  'exports_overview.failure_rate': {
     view: 'exports_overview',
     kind: 'measure',
     type: 'number',
@@ -82,12 +347,107 @@ export const cubeMembers = {
     kind: 'measure',
     type: 'number',
   },
+  'exports_overview.success_rate_prior_week': {
+    view: 'exports_overview',
+    kind: 'measure',
+    type: 'number',
+  },
+  'exports_overview.total_gigabytes': {
+    view: 'exports_overview',
+    kind: 'measure',
+    type: 'number',
+  },
   'exports_overview.total_video_minutes': {
     view: 'exports_overview',
     kind: 'measure',
     type: 'number',
   },
+  'llm_usage.avg_response_ms': {
+    view: 'llm_usage',
+    kind: 'measure',
+    type: 'number',
+  },
+  'llm_usage.calls': {
+    view: 'llm_usage',
+    kind: 'measure',
+    type: 'number',
+  },
+  'llm_usage.created_at': {
+    view: 'llm_usage',
+    kind: 'dimension',
+    type: 'time',
+  },
+  'llm_usage.error_rate': {
+    view: 'llm_usage',
+    kind: 'measure',
+    type: 'number',
+  },
+  'llm_usage.error_type': {
+    view: 'llm_usage',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'llm_usage.errors': {
+    view: 'llm_usage',
+    kind: 'measure',
+    type: 'number',
+  },
+  'llm_usage.input_tokens': {
+    view: 'llm_usage',
+    kind: 'measure',
+    type: 'number',
+  },
+  'llm_usage.model': {
+    view: 'llm_usage',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'llm_usage.output_tokens': {
+    view: 'llm_usage',
+    kind: 'measure',
+    type: 'number',
+  },
+  'llm_usage.p95_response_ms': {
+    view: 'llm_usage',
+    kind: 'measure',
+    type: 'number',
+  },
+  'llm_usage.provider': {
+    view: 'llm_usage',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'llm_usage.success': {
+    view: 'llm_usage',
+    kind: 'dimension',
+    type: 'boolean',
+  },
+  'llm_usage.success_rate': {
+    view: 'llm_usage',
+    kind: 'measure',
+    type: 'number',
+  },
+  'llm_usage.tool_name': {
+    view: 'llm_usage',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'llm_usage.total_tokens': {
+    view: 'llm_usage',
+    kind: 'measure',
+    type: 'number',
+  },
+  'paywall_funnel.checkout_to_conversion_rate': {
+    view: 'paywall_funnel',
+    kind: 'measure',
+    type: 'number',
+  },
   'paywall_funnel.checkouts': {
+    view: 'paywall_funnel',
+    kind: 'measure',
+    type: 'number',
+  },
+  'paywall_funnel.click_to_checkout_rate': {
     view: 'paywall_funnel',
     kind: 'measure',
     type: 'number',
@@ -101,6 +461,11 @@ export const cubeMembers = {
     view: 'paywall_funnel',
     kind: 'dimension',
     type: 'time',
+  },
+  'paywall_funnel.event_type': {
+    view: 'paywall_funnel',
+    kind: 'dimension',
+    type: 'string',
   },
   'paywall_funnel.package_clicks': {
     view: 'paywall_funnel',
@@ -122,12 +487,22 @@ export const cubeMembers = {
     kind: 'measure',
     type: 'number',
   },
+  'paywall_funnel.view_to_conversion_rate': {
+    view: 'paywall_funnel',
+    kind: 'measure',
+    type: 'number',
+  },
   'paywall_funnel.views': {
     view: 'paywall_funnel',
     kind: 'measure',
     type: 'number',
   },
   'prompts.active_users': {
+    view: 'prompts',
+    kind: 'measure',
+    type: 'number',
+  },
+  'prompts.avg_prompt_length': {
     view: 'prompts',
     kind: 'measure',
     type: 'number',
@@ -147,6 +522,81 @@ export const cubeMembers = {
     kind: 'measure',
     type: 'number',
   },
+  'releases.avg_views_per_release': {
+    view: 'releases',
+    kind: 'measure',
+    type: 'number',
+  },
+  'releases.days_since_previous_release': {
+    view: 'releases',
+    kind: 'dimension',
+    type: 'number',
+  },
+  'releases.full_media_coverage': {
+    view: 'releases',
+    kind: 'measure',
+    type: 'number',
+  },
+  'releases.has_thumbnail': {
+    view: 'releases',
+    kind: 'dimension',
+    type: 'boolean',
+  },
+  'releases.has_video': {
+    view: 'releases',
+    kind: 'dimension',
+    type: 'boolean',
+  },
+  'releases.median_days_between_releases': {
+    view: 'releases',
+    kind: 'measure',
+    type: 'number',
+  },
+  'releases.published_at': {
+    view: 'releases',
+    kind: 'dimension',
+    type: 'time',
+  },
+  'releases.published_entries': {
+    view: 'releases',
+    kind: 'measure',
+    type: 'number',
+  },
+  'releases.release_id': {
+    view: 'releases',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'releases.status': {
+    view: 'releases',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'releases.thumbnail_coverage': {
+    view: 'releases',
+    kind: 'measure',
+    type: 'number',
+  },
+  'releases.title': {
+    view: 'releases',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'releases.version': {
+    view: 'releases',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'releases.video_coverage': {
+    view: 'releases',
+    kind: 'measure',
+    type: 'number',
+  },
+  'releases.views': {
+    view: 'releases',
+    kind: 'measure',
+    type: 'number',
+  },
   'template_leaderboard.category': {
     view: 'template_leaderboard',
     kind: 'dimension',
@@ -156,6 +606,11 @@ export const cubeMembers = {
     view: 'template_leaderboard',
     kind: 'dimension',
     type: 'time',
+  },
+  'template_leaderboard.is_active': {
+    view: 'template_leaderboard',
+    kind: 'dimension',
+    type: 'boolean',
   },
   'template_leaderboard.lifetime_uses': {
     view: 'template_leaderboard',
