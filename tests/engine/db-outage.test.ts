@@ -1,0 +1,67 @@
+/**
+ * Postgres going away under a running Cube: /load answers an error (not a hang, not a crash), and
+ * once Postgres is back the next /load succeeds without restarting Cube.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { signCubeToken } from '../../cube/auth';
+import { withClient } from '../../db/connection';
+import { type RunningPostgres, startEmbeddedPostgres } from '../../db/embedded';
+import { migrate } from '../../db/migrate';
+import { startTestCube } from '../setup/test-cube';
+
+const dataDir = '.data/test-outage-pg';
+const port = Number(process.env.TEST_OUTAGE_PG_PORT ?? 54336);
+let pg: RunningPostgres;
+let cube: Awaited<ReturnType<typeof startTestCube>>;
+
+beforeAll(async () => {
+  pg = await startEmbeddedPostgres({ dataDir, port, fresh: true, durable: false });
+  await migrate(pg.config);
+  await withClient(pg.config, (client) =>
+    client.query(
+      `insert into users (id, email, created_at) values ('u1', 'u1@example.com', now())`,
+    ),
+  );
+  cube = await startTestCube(pg.config, Number(process.env.TEST_OUTAGE_CUBE_PORT ?? 4012));
+});
+
+afterAll(async () => {
+  await cube?.process.stop();
+  await pg?.stop();
+});
+
+/** Each call asks for another day, so Cube's result cache cannot answer for Postgres. */
+let day = 0;
+async function loadFreshQuery() {
+  day += 1;
+  const date = new Date(Date.UTC(2020, 0, day)).toISOString().slice(0, 10);
+  const url = new URL(`${cube.cube.apiUrl}/load`);
+  url.searchParams.set(
+    'query',
+    JSON.stringify({
+      measures: ['exports_overview.exports'],
+      timeDimensions: [{ dimension: 'exports_overview.created_at', dateRange: [date, date] }],
+    }),
+  );
+  const token = signCubeToken(cube.cube.apiSecret, { sub: 't', role: 'admin' });
+  const response = await fetch(url, {
+    headers: { Authorization: token },
+    signal: AbortSignal.timeout(60_000),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+test('Cube reports the outage as an error and recovers when Postgres is back', async () => {
+  const before = await loadFreshQuery();
+  expect(before.status).toBe(200);
+
+  await pg.stop();
+  const during = await loadFreshQuery();
+  expect(during.status).toBeGreaterThanOrEqual(400);
+  expect(String(during.body.error)).not.toBe('');
+
+  pg = await startEmbeddedPostgres({ dataDir, port, durable: false });
+  const after = await loadFreshQuery();
+  expect(after.status).toBe(200);
+  expect(after.body.data).toEqual([{ 'exports_overview.exports': '0' }]);
+});
