@@ -1,0 +1,346 @@
+/**
+ * The benchmark itself, shared by `npm run bench` (bench/run.ts) and the CI smoke test
+ * (tests/bench/smoke.test.ts): database → Cube → full rollup build → every query (a/b/c) →
+ * whole tab (a/b/c) → one appended hour and its incremental refresh → report.
+ */
+import os from 'node:os';
+import type pg from 'pg';
+import { buildAllRollups } from '../cube/rollups';
+import { createPool } from '../db/connection';
+import { HOUR_MS, type Timeframe, toCubeTimestamp, type WowWeeks } from '../web/lib/timeframe';
+import { answerFromCube, answerFromSql, compareAnswers, rowCount } from './answers';
+import { appendHour } from './append';
+import { allQueries, type BenchQuery, tabQueries, tabStates, WIDGETS, type Widget } from './cases';
+import { type BenchCube, buildPartitions, processMemory, startBenchCube } from './cube';
+import { CubeHttp, servedFromRollups, usedPreAggregations } from './cube-http';
+import { type BenchDatabase, ensureBenchDatabase } from './database';
+import { type Budget, interleave, planFor, summaries, timed } from './measure';
+import { rollupReadCalls } from './rollup-reads';
+import { ratio, summarize } from './stats';
+import { evaluateTargets } from './targets';
+import type { BenchReport, QueryReport, RefreshReport, Scale, TabReport } from './types';
+
+export type BenchOptions = {
+  scale: Scale;
+  seed: number;
+  pg: { dataDir: string; port: number; portEnvVar: string; fresh: boolean; durable: boolean };
+  cubePort: number;
+  /** Per-query timing. */
+  budget: Budget;
+  /** Whole-tab timing. */
+  tabBudget: Budget;
+  timeframes: readonly Timeframe[];
+  weeks: readonly WowWeeks[];
+  widgets?: readonly Widget[];
+  /** Append one hour and time the incremental refresh. */
+  refresh: boolean;
+  /** Uncached and warm loads per query for the pg_stat_statements check (0 = skip). */
+  readChecks: number;
+  log: (line: string) => void;
+};
+
+type Raw = { ms: number; rows: Record<string, unknown>[] };
+
+async function runSql(pool: pg.Pool, q: BenchQuery): Promise<Raw> {
+  const { ms, value } = await timed(() => pool.query(q.oracle.text, q.oracle.values));
+  return { ms, rows: value.rows };
+}
+
+const emptyTimings = () => summaries({ a: [], b: [], c: [] });
+
+async function benchQuery(
+  q: BenchQuery,
+  pool: pg.Pool,
+  http: CubeHttp,
+  options: BenchOptions,
+  checkReads: boolean,
+): Promise<QueryReport> {
+  const report: QueryReport = {
+    id: q.id,
+    widget: q.widget,
+    rows: 0,
+    rollups: [],
+    servedFromRollup: false,
+    mismatch: null,
+    warmMismatch: null,
+    rollupReads: null,
+    polls: 0,
+    timings: emptyTimings(),
+    ratioAB: null,
+    ratioBC: null,
+  };
+  try {
+    // Warm-up, and the answers the timings are about: they must agree.
+    const a = await runSql(pool, q);
+    const b = await http.load(q.query, 'no-cache');
+    const c = await http.load(q.query, 'warm');
+    const answer = answerFromCube(q.query, b.response);
+    report.rows = rowCount(answer);
+    report.mismatch = compareAnswers(q.query, answerFromSql(q.query, a.rows), answer);
+    report.warmMismatch = compareAnswers(q.query, answer, answerFromCube(q.query, c.response));
+    report.rollups = usedPreAggregations(b.response);
+    report.servedFromRollup = servedFromRollups(b.response);
+
+    if (checkReads && options.readChecks > 0) {
+      const results = b.response.results.length;
+      const before = await rollupReadCalls(pool);
+      for (let i = 0; i < options.readChecks; i++) await http.load(q.query, 'no-cache');
+      const middle = await rollupReadCalls(pool);
+      for (let i = 0; i < options.readChecks; i++) await http.load(q.query, 'warm');
+      const after = await rollupReadCalls(pool);
+      report.rollupReads = {
+        uncachedLoads: options.readChecks * results,
+        uncachedReads: middle - before,
+        warmLoads: options.readChecks,
+        warmReads: after - middle,
+      };
+    }
+
+    const plan = planFor(options.budget, a.ms);
+    const samples = await interleave(
+      {
+        a: async () => (await runSql(pool, q)).ms,
+        b: async () => {
+          const load = await http.load(q.query, 'no-cache');
+          report.polls += load.polls;
+          return load.ms;
+        },
+        c: async () => (await http.load(q.query, 'warm')).ms,
+      },
+      plan,
+    );
+    report.timings = summaries(samples);
+    report.ratioAB = ratio(report.timings.a.median, report.timings.b.median);
+    report.ratioBC = ratio(report.timings.b.median, report.timings.c.median);
+  } catch (error) {
+    report.error = error instanceof Error ? error.message : String(error);
+  }
+  return report;
+}
+
+async function benchTab(
+  queries: BenchQuery[],
+  label: { timeframe: string; weeks: number },
+  pool: pg.Pool,
+  http: CubeHttp,
+  budget: Budget,
+  perQuery: QueryReport[],
+): Promise<TabReport> {
+  const all = {
+    a: async () => (await timed(() => Promise.all(queries.map((q) => runSql(pool, q))))).ms,
+    b: async () =>
+      (await timed(() => Promise.all(queries.map((q) => http.load(q.query, 'no-cache'))))).ms,
+    c: async () =>
+      (await timed(() => Promise.all(queries.map((q) => http.load(q.query, 'warm'))))).ms,
+  };
+  const warmupA = await all.a();
+  await all.b();
+  await all.c();
+  const samples = await interleave(all, planFor(budget, warmupA));
+  const timings = summaries(samples);
+  const warm = queries.map((q) => perQuery.find((r) => r.id === q.id)?.timings.c.median);
+  return {
+    ...label,
+    queries: queries.map((q) => q.id),
+    timings,
+    ratioAB: ratio(timings.a.median, timings.b.median),
+    ratioBC: ratio(timings.b.median, timings.c.median),
+    warmSumMs: warm.every((ms) => ms !== undefined && Number.isFinite(ms))
+      ? warm.reduce<number>((sum, ms) => sum + (ms ?? 0), 0)
+      : null,
+  };
+}
+
+async function incrementalRefresh(
+  db: BenchDatabase,
+  pool: pg.Pool,
+  cube: BenchCube,
+  http: CubeHttp,
+  fullBuild: { seconds: number; partitions: number },
+  widgets: readonly Widget[],
+): Promise<RefreshReport> {
+  const from = db.dataNow;
+  const appended = await appendHour(pool, from);
+  await db.setDataNow(from + HOUR_MS);
+  const build = await buildPartitions(cube.apiUrl, cube.token, [
+    toCubeTimestamp(from),
+    toCubeTimestamp(from + HOUR_MS - 1),
+  ]);
+  // The new hour must now be in Cube's answers: the 24h tab, uncached, against raw SQL.
+  const freshChecks: RefreshReport['freshChecks'] = [];
+  for (const q of tabQueries({ timeframe: '24h', weeks: 1, now: db.dataNow }, widgets)) {
+    try {
+      const a = await runSql(pool, q);
+      const b = await http.load(q.query, 'no-cache');
+      freshChecks.push({
+        id: q.id,
+        mismatch: compareAnswers(
+          q.query,
+          answerFromSql(q.query, a.rows),
+          answerFromCube(q.query, b.response),
+        ),
+        servedFromRollup: servedFromRollups(b.response),
+      });
+    } catch (error) {
+      freshChecks.push({
+        id: q.id,
+        mismatch: error instanceof Error ? error.message : String(error),
+        servedFromRollup: false,
+      });
+    }
+  }
+  return {
+    appendedRows: appended.rows,
+    appendedTotal: appended.total,
+    appendSeconds: appended.seconds,
+    hour: [new Date(from).toISOString(), new Date(from + HOUR_MS).toISOString()],
+    seconds: build.seconds,
+    partitionsRebuilt: build.tables.length,
+    partitionsTotal: fullBuild.partitions,
+    tables: build.tables,
+    fullBuildSeconds: fullBuild.seconds,
+    freshChecks,
+  };
+}
+
+export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
+  const { log } = options;
+  const widgets = options.widgets ?? WIDGETS;
+  const started = new Date();
+  const phases: Record<string, number> = {};
+  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      phases[name] = Number(((performance.now() - t) / 1000).toFixed(2));
+    }
+  };
+
+  const db = await phase('database', () =>
+    ensureBenchDatabase({
+      scale: options.scale,
+      seed: options.seed,
+      ...options.pg,
+      log,
+    }),
+  );
+  let cube: BenchCube | undefined;
+  const pool = createPool(db.config, { max: 8, applicationName: 'bench-raw-sql' });
+  try {
+    log(`Starting Cube on :${options.cubePort} (refresh scheduler off)…`);
+    const benchCube = await phase('cube start', () => startBenchCube(db.config, options.cubePort));
+    cube = benchCube;
+    log(`Cube: ${benchCube.engine.summary}`);
+
+    log('Building every pre-aggregation (Cube jobs API)…');
+    const fullBuild = await phase('full rollup build', () =>
+      buildAllRollups(benchCube.apiUrl, benchCube.token(), { timeoutMs: 30 * 60_000 }),
+    );
+    log(`  ${fullBuild.partitions} partitions in ${fullBuild.seconds.toFixed(1)} s`);
+
+    const http = new CubeHttp({ apiUrl: benchCube.apiUrl, token: benchCube.token });
+    const pings: number[] = [];
+    for (let i = 0; i < 30; i++) pings.push(await http.ping());
+
+    const measuredNow = db.dataNow;
+    const queries = allQueries(measuredNow, options.timeframes, options.weeks, widgets);
+    log(`Timing ${queries.length} queries (a: raw SQL, b: Cube uncached, c: Cube warm)…`);
+    const queryReports: QueryReport[] = [];
+    await phase('queries', async () => {
+      for (const q of queries) {
+        const r = await benchQuery(q, pool, http, options, db.statStatements);
+        queryReports.push(r);
+        log(
+          r.error
+            ? `  ${q.id}: ERROR ${r.error}`
+            : `  ${q.id}: a ${r.timings.a.median.toFixed(1)} ms, b ${r.timings.b.median.toFixed(2)} ms, c ${r.timings.c.median.toFixed(2)} ms` +
+                `${r.mismatch ? ` · a≠b: ${r.mismatch}` : ''}${r.servedFromRollup ? '' : ' · NO ROLLUP'}`,
+        );
+      }
+    });
+
+    const tabs: TabReport[] = [];
+    await phase('whole tab', async () => {
+      for (const state of tabStates(measuredNow, options.timeframes)) {
+        const tabQs = tabQueries(state, widgets).filter(
+          (q) => !queryReports.find((r) => r.id === q.id)?.error,
+        );
+        const tab = await benchTab(
+          tabQs,
+          { timeframe: state.timeframe, weeks: state.weeks },
+          pool,
+          http,
+          options.tabBudget,
+          queryReports,
+        );
+        tabs.push(tab);
+        log(
+          `  tab ${state.timeframe}: a ${tab.timings.a.median.toFixed(1)} ms, b ${tab.timings.b.median.toFixed(2)} ms, c ${tab.timings.c.median.toFixed(2)} ms`,
+        );
+      }
+    });
+
+    let refresh: RefreshReport | null = null;
+    if (options.refresh) {
+      log('Appending one hour of rows and refreshing its partitions…');
+      refresh = await phase('incremental refresh', () =>
+        incrementalRefresh(db, pool, benchCube, http, fullBuild, widgets),
+      );
+      log(
+        `  ${refresh.appendedTotal} rows; ${refresh.partitionsRebuilt} of ${refresh.partitionsTotal} partitions in ${refresh.seconds.toFixed(1)} s`,
+      );
+    }
+
+    const cubeMemory = await processMemory(benchCube.process.process.pid);
+    const failures: string[] = [];
+    for (const q of queryReports) {
+      if (q.error) failures.push(`${q.id}: ${q.error}`);
+      if (q.mismatch) failures.push(`${q.id}: raw SQL and Cube differ (${q.mismatch})`);
+      if (q.warmMismatch)
+        failures.push(`${q.id}: cached and uncached Cube differ (${q.warmMismatch})`);
+      if (q.rollupReads && q.rollupReads.uncachedReads < q.rollupReads.uncachedLoads) {
+        failures.push(`${q.id}: uncached loads did not all read the rollup`);
+      }
+    }
+    for (const check of refresh?.freshChecks ?? []) {
+      if (check.mismatch) failures.push(`after the refresh, ${check.id}: ${check.mismatch}`);
+    }
+    const finished = new Date();
+    const cpus = os.cpus();
+    const partial: Omit<BenchReport, 'targets'> = {
+      version: 1,
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      seconds: (finished.getTime() - started.getTime()) / 1000,
+      machine: {
+        cpus: cpus.length,
+        cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+        memoryGb: Math.round(os.totalmem() / 2 ** 30),
+        node: process.versions.node,
+        platform: `${os.platform()} ${os.release()}`,
+      },
+      engine: benchCube.engine,
+      dataset: { ...db.report(), dataNow: new Date(measuredNow).toISOString() },
+      fullBuild,
+      roundTripMs: summarize(pings),
+      plan: {
+        rounds: options.budget.rounds,
+        rawBudgetMs: options.budget.rawBudgetMs,
+        minRawRounds: options.budget.minRawRounds,
+        tabRounds: options.tabBudget.rounds,
+      },
+      queries: queryReports,
+      tabs,
+      refresh,
+      cubeMemory,
+      failures,
+      phases,
+    };
+    return { ...partial, targets: evaluateTargets(partial) };
+  } finally {
+    await pool.end().catch(() => undefined);
+    await cube?.process.stop().catch(() => undefined);
+    await db.stop().catch(() => undefined);
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Cube's REST `/load`, called the way `@cubejs-client/core` calls it from the tab
+ * (`GET /load?query=…&queryType=multi`, `x-request-id: <id>-span-<n>`), with the result cache
+ * either used (the tab's default) or bypassed (`cache=no-cache`: Cube runs the query against
+ * the rollup again, see api-gateway `cacheMode` and query-orchestrator `QueryCache.forceNoCache`).
+ * `{ "error": "Continue wait" }` answers are re-polled, as the client does.
+ */
+import { randomUUID } from 'node:crypto';
+import { type LoadResponse, toMultiResponse } from '../web/lib/cube/response';
+
+export type CacheMode = 'warm' | 'no-cache';
+
+export type CubeLoad = {
+  /** Wall time from the first request to the parsed answer, including re-polls (ms). */
+  ms: number;
+  /** How many `Continue wait` answers came before the data. */
+  polls: number;
+  response: LoadResponse;
+};
+
+export class CubeRequestFailed extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'CubeRequestFailed';
+  }
+}
+
+export type CubeHttpOptions = {
+  apiUrl: string;
+  /** Returns a valid token (called before every request: cache it). */
+  token: () => string;
+  /** Give up on a query after this long (ms), Continue-wait polls included. */
+  timeoutMs?: number;
+};
+
+export class CubeHttp {
+  readonly apiUrl: string;
+  readonly #token: () => string;
+  readonly #timeoutMs: number;
+
+  constructor(options: CubeHttpOptions) {
+    this.apiUrl = options.apiUrl;
+    this.#token = options.token;
+    this.#timeoutMs = options.timeoutMs ?? 600_000;
+  }
+
+  async load(query: unknown, cache: CacheMode): Promise<CubeLoad> {
+    const params = new URLSearchParams({ query: JSON.stringify(query), queryType: 'multi' });
+    if (cache === 'no-cache') params.set('cache', 'no-cache');
+    const url = `${this.apiUrl}/load?${params}`;
+    const requestId = randomUUID();
+    const started = performance.now();
+    const deadline = started + this.#timeoutMs;
+    for (let span = 1; ; span++) {
+      const response = await fetch(url, {
+        headers: { Authorization: this.#token(), 'x-request-id': `${requestId}-span-${span}` },
+      });
+      const text = await response.text();
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new CubeRequestFailed(
+          `Cube answered HTTP ${response.status}: ${text.slice(0, 300)}`,
+          response.status,
+        );
+      }
+      const error =
+        typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : null;
+      if (error?.includes('Continue wait')) {
+        if (performance.now() > deadline) {
+          throw new CubeRequestFailed(
+            `Cube kept answering "Continue wait" for ${this.#timeoutMs} ms`,
+            200,
+          );
+        }
+        continue;
+      }
+      if (!response.ok || error !== null) {
+        throw new CubeRequestFailed(
+          `Cube answered HTTP ${response.status}: ${error ?? text.slice(0, 300)}`,
+          response.status,
+        );
+      }
+      const parsed = toMultiResponse(body);
+      return { ms: performance.now() - started, polls: span - 1, response: parsed };
+    }
+  }
+
+  /** The cheapest authenticated-free round trip Cube serves (`/readyz`), for scale. */
+  async ping(): Promise<number> {
+    const base = new URL(this.apiUrl);
+    const started = performance.now();
+    const response = await fetch(`${base.origin}/readyz`);
+    await response.text();
+    return performance.now() - started;
+  }
+}
+
+/** The pre-aggregations that answered a `/load` (one list per result of a multi query). */
+export function usedPreAggregations(response: LoadResponse): string[] {
+  const names = new Set<string>();
+  for (const result of response.results) {
+    for (const name of Object.keys(result.usedPreAggregations ?? {})) names.add(name);
+  }
+  return [...names].sort();
+}
+
+/** Whether every result of the answer was served from a pre-aggregation. */
+export function servedFromRollups(response: LoadResponse): boolean {
+  return response.results.every((r) => Object.keys(r.usedPreAggregations ?? {}).length > 0);
+}

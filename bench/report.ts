@@ -1,0 +1,253 @@
+/**
+ * The run's report: markdown tables (printed, and pasted into BENCHMARKS.md between its
+ * `bench:latest` markers) and the JSON file under bench/results/.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Contender } from './measure';
+import type { Summary } from './stats';
+import { fmtMs, fmtRatio, whySlow } from './targets';
+import type { BenchReport, QueryReport } from './types';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+export const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
+export const BENCHMARKS_MD = path.join(ROOT, 'BENCHMARKS.md');
+const START =
+  '<!-- bench:latest:start (written by `npm run bench`; edit outside these markers) -->';
+const END = '<!-- bench:latest:end -->';
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [
+    line(header),
+    `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
+    ...rows.map(line),
+  ].join('\n');
+}
+
+/** "median (p25–p75; min–max)" in ms. */
+export function spread(s: Summary): string {
+  if (s.n === 0) return '–';
+  return `${fmtMs(s.median)} (${fmtMs(s.p25)}–${fmtMs(s.p75)}; ${fmtMs(s.min)}–${fmtMs(s.max)})`;
+}
+
+const shortRollup = (name: string) => name.replace(/^[^.]*\./, '');
+
+function timingCells(t: Record<Contender, Summary>): string[] {
+  return [spread(t.a), spread(t.b), spread(t.c)];
+}
+
+function status(q: QueryReport): string {
+  if (q.error) return `ERROR: ${q.error}`;
+  const problems: string[] = [];
+  if (q.mismatch) problems.push(`a≠b: ${q.mismatch}`);
+  if (q.warmMismatch) problems.push(`b≠c: ${q.warmMismatch}`);
+  if (!q.servedFromRollup) problems.push('no rollup');
+  if (q.rollupReads && q.rollupReads.uncachedReads < q.rollupReads.uncachedLoads) {
+    problems.push('uncached did not read the rollup');
+  }
+  return problems.length === 0 ? 'ok' : problems.join('; ');
+}
+
+export function slowestQueries(report: BenchReport, count = 3): QueryReport[] {
+  return [...report.queries]
+    .filter((q) => q.timings.b.n > 0)
+    .sort((x, y) => y.timings.b.median - x.timings.b.median)
+    .slice(0, count);
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const d = report.dataset;
+  const out: string[] = [];
+  out.push(
+    `Run ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${report.seconds.toFixed(0)} s in all · ` +
+      `${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GB · Node ${report.machine.node} · ` +
+      `Cube engine: ${report.engine.name}`,
+  );
+  out.push('');
+  out.push(
+    `Data: scale \`${d.scale}\` (seed ${d.seed}), ${d.totalRows.toLocaleString('en-US')} source rows, ` +
+      `data "now" ${d.dataNow.slice(0, 16).replace('T', ' ')} UTC${d.reused ? ' (bench database reused)' : ''}. ` +
+      `Timing: ${report.plan.rounds} interleaved rounds per query after a warm-up (raw SQL: as many as fit ` +
+      `${(report.plan.rawBudgetMs / 1000).toFixed(0)} s, at least ${report.plan.minRawRounds}), ` +
+      `${report.plan.tabRounds} per whole tab. Cells: median (p25–p75; min–max), ms, client wall time on localhost.`,
+  );
+
+  out.push('', '### Targets', '');
+  out.push(
+    table(
+      ['target', 'goal', 'measured', 'met', 'what holds it back'],
+      report.targets.map((t) => [
+        t.name,
+        t.target,
+        t.value,
+        t.met === null ? '–' : t.met ? 'yes' : '**no**',
+        t.note ?? '',
+      ]),
+    ),
+  );
+
+  out.push('', '### Whole tab (all its queries at once, as the browser sends them)', '');
+  out.push(
+    table(
+      ['tab', 'queries', 'a: raw SQL', 'b: Cube uncached', 'c: Cube warm', 'a/b', 'b/c'],
+      report.tabs.map((t) => [
+        `${t.timeframe} (WoW ${t.weeks}w)`,
+        String(t.queries.length),
+        ...timingCells(t.timings),
+        fmtRatio(t.ratioAB),
+        fmtRatio(t.ratioBC),
+      ]),
+    ),
+  );
+
+  out.push('', '### Every query the tab sends', '');
+  out.push(
+    table(
+      [
+        'query',
+        'rollup used',
+        'rows',
+        'a: raw SQL',
+        'b: Cube uncached',
+        'c: Cube warm',
+        'a/b',
+        'b/c',
+        'check',
+      ],
+      report.queries.map((q) => [
+        q.id,
+        q.rollups.map(shortRollup).join(', ') || '**none**',
+        String(q.rows),
+        ...timingCells(q.timings),
+        fmtRatio(q.ratioAB),
+        fmtRatio(q.ratioBC),
+        status(q),
+      ]),
+    ),
+  );
+
+  out.push('', '### Slowest three queries through Cube (uncached)', '');
+  for (const q of slowestQueries(report)) {
+    out.push(
+      `- \`${q.id}\`: ${fmtMs(q.timings.b.median)} ms uncached, ${fmtMs(q.timings.c.median)} ms warm, ` +
+        `${fmtMs(q.timings.a.median)} ms raw (${fmtRatio(q.ratioAB)}): ${whySlow(q, report.roundTripMs.median)}.`,
+    );
+  }
+
+  out.push('', '### Build, refresh, load, memory', '');
+  const rows: string[][] = [
+    [
+      'demo data: generation + COPY',
+      `${d.loadSeconds.toFixed(1)} s`,
+      `${d.totalRows.toLocaleString('en-US')} rows, ${Math.round(d.loadRowsPerSecond / 1000)} k rows/s${d.reused ? ` (when the bench database was created, ${d.generatedAt.slice(0, 10)})` : ''}`,
+    ],
+    [
+      'demo data: keys, indexes, foreign keys, ANALYZE',
+      `${d.indexSeconds.toFixed(1)} s`,
+      `whole seed ${d.seedSeconds.toFixed(1)} s, ${Math.round(d.rowsPerSecond / 1000)} k rows/s end to end`,
+    ],
+    [
+      'first full pre-aggregation build',
+      `${report.fullBuild.seconds.toFixed(1)} s`,
+      `${report.fullBuild.partitions} partitions, Cube jobs API`,
+    ],
+  ];
+  if (report.refresh) {
+    const r = report.refresh;
+    rows.push([
+      'append one hour of rows',
+      `${r.appendSeconds.toFixed(1)} s`,
+      `${r.appendedTotal.toLocaleString('en-US')} rows, ${r.hour[0].slice(0, 16)} – ${r.hour[1].slice(11, 16)} UTC`,
+    ]);
+    const fresh = r.freshChecks.every((c) => c.mismatch === null && c.servedFromRollup);
+    rows.push([
+      'incremental refresh',
+      `${r.seconds.toFixed(1)} s`,
+      `${r.partitionsRebuilt} of ${r.partitionsTotal} partitions rebuilt (${Math.round((100 * r.seconds) / r.fullBuildSeconds)} % of the full build); new hour visible through Cube and equal to raw SQL: ${fresh ? 'yes' : 'NO'}`,
+    ]);
+  }
+  rows.push([
+    'Cube peak memory (VmHWM)',
+    report.cubeMemory.peakMb === null ? '–' : `${report.cubeMemory.peakMb.toFixed(0)} MB`,
+    `RSS at the end ${report.cubeMemory.rssMb === null ? '–' : `${report.cubeMemory.rssMb.toFixed(0)} MB`}`,
+  ]);
+  rows.push([
+    'bare round trip to Cube (/readyz)',
+    `${fmtMs(report.roundTripMs.median)} ms`,
+    'median',
+  ]);
+  out.push(table(['what', 'time', 'detail'], rows));
+
+  if (report.refresh) {
+    out.push(
+      '',
+      `Partitions rebuilt by the incremental refresh: ${report.refresh.tables.map((t) => `\`${t}\``).join(', ') || 'none'}.`,
+    );
+  }
+  const checked = report.queries.filter((q) => q.rollupReads);
+  if (checked.length > 0) {
+    const loads = checked.reduce((n, q) => n + (q.rollupReads?.uncachedLoads ?? 0), 0);
+    const reads = checked.reduce((n, q) => n + (q.rollupReads?.uncachedReads ?? 0), 0);
+    const warmLoads = checked.reduce((n, q) => n + (q.rollupReads?.warmLoads ?? 0), 0);
+    const warmReads = checked.reduce((n, q) => n + (q.rollupReads?.warmReads ?? 0), 0);
+    out.push(
+      '',
+      `Cache bypass verified with \`pg_stat_statements\`: ${loads} uncached loads ran ${reads} SELECTs on rollup tables; ` +
+        `${warmLoads} warm loads ran ${warmReads}.`,
+    );
+  }
+  out.push(
+    '',
+    `Correctness: ${report.failures.length === 0 ? 'every query: (a) = (b) = (c)' : report.failures.join('; ')}.`,
+  );
+  return out.join('\n');
+}
+
+/** `bench/results/<date>[-<scale>][-n].json`; never overwrites an earlier run. */
+export async function writeResults(report: BenchReport, dir = RESULTS_DIR): Promise<string> {
+  await fs.mkdir(dir, { recursive: true });
+  const date = report.startedAt.slice(0, 10);
+  const base = `${date}${report.dataset.scale === 'large' ? '' : `-${report.dataset.scale}`}`;
+  for (let n = 1; ; n++) {
+    const file = path.join(dir, `${base}${n === 1 ? '' : `-${n}`}.json`);
+    try {
+      await fs.writeFile(file, `${JSON.stringify(report, null, 2)}\n`, { flag: 'wx' });
+      return file;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/** Replaces the latest-run section of BENCHMARKS.md (between its markers). */
+export async function updateBenchmarksMd(
+  report: BenchReport,
+  resultsFile: string,
+  file = BENCHMARKS_MD,
+) {
+  const body = [
+    START,
+    '',
+    renderMarkdown(report),
+    '',
+    `Raw figures: [\`${path.relative(path.dirname(file), resultsFile)}\`](${path.relative(path.dirname(file), resultsFile)}).`,
+    '',
+    END,
+  ].join('\n');
+  const current = await fs.readFile(file, 'utf8').catch(() => null);
+  let next: string;
+  if (current === null) {
+    next = `# Benchmarks\n\n## Latest run\n\n${body}\n`;
+  } else {
+    const start = current.indexOf('<!-- bench:latest:start');
+    const end = current.indexOf(END);
+    next =
+      start >= 0 && end > start
+        ? `${current.slice(0, start)}${body}${current.slice(end + END.length)}`
+        : `${current.trimEnd()}\n\n## Latest run\n\n${body}\n`;
+  }
+  await fs.writeFile(file, next);
+}

@@ -1,0 +1,125 @@
+/**
+ * `npm run bench [-- --scale large|medium|small] [--seed 42] [--rounds N] [--timeframes 24h,30d]
+ *  [--no-refresh] [--fresh] [--no-write]`
+ *
+ * The Analytics tab's queries through Cube versus raw SQL on the same Postgres, in one run:
+ * see bench/benchmark.ts and BENCHMARKS.md. Ports: BENCH_PG_PORT (54340), BENCH_CUBE_PORT (4020).
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { TIMEFRAMES, type Timeframe, timeframeSchema, WOW_WEEKS } from '../web/lib/timeframe';
+import { type BenchOptions, runBenchmark } from './benchmark';
+import { renderMarkdown, updateBenchmarksMd, writeResults } from './report';
+import type { Scale } from './types';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SCALES: readonly Scale[] = ['small', 'medium', 'large'];
+
+const USAGE = `Usage: npm run bench -- [options]
+  --scale <small|medium|large>  data size (default large: ≥ 24 M rows, generated once, reused)
+  --seed <n>                    generator seed (default 42)
+  --rounds <n>                  interleaved rounds per query (default 15 at large, 5 otherwise)
+  --timeframes <list>           e.g. 24h,30d (default 24h,7d,30d,all)
+  --no-refresh                  skip the appended hour and incremental refresh
+  --fresh                       regenerate the bench database
+  --no-write                    do not write bench/results/*.json or BENCHMARKS.md
+Environment: BENCH_PG_PORT (default 54340), BENCH_CUBE_PORT (default 4020)`;
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function port(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65_535)
+    fail(`${name} must be a TCP port, got "${raw}"`);
+  return value;
+}
+
+function parse(): BenchOptions & { write: boolean } {
+  let values: ReturnType<typeof parseArgs>['values'];
+  try {
+    ({ values } = parseArgs({
+      options: {
+        scale: { type: 'string', default: 'large' },
+        seed: { type: 'string', default: '42' },
+        rounds: { type: 'string' },
+        timeframes: { type: 'string' },
+        'no-refresh': { type: 'boolean', default: false },
+        fresh: { type: 'boolean', default: false },
+        'no-write': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const scale = String(values.scale) as Scale;
+  if (!SCALES.includes(scale)) fail(`Unknown scale "${scale}"`);
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) fail(`--seed must be an integer, got "${values.seed}"`);
+  const large = scale === 'large';
+  const rounds = values.rounds === undefined ? (large ? 15 : 5) : Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) fail(`--rounds must be a positive integer`);
+  const timeframes: Timeframe[] =
+    values.timeframes === undefined
+      ? [...TIMEFRAMES]
+      : String(values.timeframes)
+          .split(',')
+          .map((tf) => {
+            const parsed = timeframeSchema.safeParse(tf.trim());
+            return parsed.success ? parsed.data : fail(`Unknown timeframe "${tf}"`);
+          });
+  return {
+    scale,
+    seed,
+    pg: {
+      dataDir: path.join(ROOT, '.data', 'bench-pg'),
+      port: port('BENCH_PG_PORT', 54340),
+      portEnvVar: 'BENCH_PG_PORT',
+      fresh: Boolean(values.fresh),
+      durable: true,
+    },
+    cubePort: port('BENCH_CUBE_PORT', 4020),
+    budget: { rounds, rawBudgetMs: large ? 6_000 : 1_000, minRawRounds: Math.min(3, rounds) },
+    tabBudget: {
+      rounds: large ? 7 : 3,
+      rawBudgetMs: large ? 15_000 : 1_000,
+      minRawRounds: Math.min(3, rounds),
+    },
+    timeframes,
+    weeks: WOW_WEEKS,
+    refresh: !values['no-refresh'],
+    readChecks: 3,
+    log: (line) => console.log(line),
+    write: !values['no-write'],
+  };
+}
+
+const options = parse();
+const report = await runBenchmark(options);
+const markdown = renderMarkdown(report);
+console.log(`\n${markdown}\n`);
+if (options.write) {
+  const file = await writeResults(report);
+  console.log(`Results: ${path.relative(ROOT, file)}`);
+  if (report.dataset.scale === 'large') {
+    await updateBenchmarksMd(report, file);
+    console.log('BENCHMARKS.md: latest run updated');
+  }
+}
+if (report.failures.length > 0) {
+  console.error(
+    `\n${report.failures.length} correctness problem(s):\n- ${report.failures.join('\n- ')}`,
+  );
+  process.exitCode = 1;
+}

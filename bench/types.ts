@@ -1,0 +1,117 @@
+/** The benchmark's result, as written to `bench/results/<date>.json` and rendered by report.ts. */
+import type { Contender } from './measure';
+import type { Summary } from './stats';
+
+export type Scale = 'small' | 'medium' | 'large';
+
+export type DatasetReport = {
+  scale: Scale;
+  seed: number;
+  /** The data's "now" during this run (seed time plus any hours the bench appended since). */
+  dataNow: string;
+  rows: Record<string, number>;
+  totalRows: number;
+  /** true when an existing bench database was reused (generation figures are from its creation). */
+  reused: boolean;
+  generatedAt: string;
+  /** The whole seed: generation + COPY + keys, indexes, foreign keys and ANALYZE (s). */
+  seedSeconds: number;
+  /** Generating and COPYing the rows into bare tables (s). */
+  loadSeconds: number;
+  /** Rebuilding keys, indexes and foreign keys after the load, and ANALYZE (s). */
+  indexSeconds: number;
+  /** totalRows / seedSeconds (end to end). */
+  rowsPerSecond: number;
+  /** totalRows / loadSeconds (the COPY load). */
+  loadRowsPerSecond: number;
+};
+
+export type RollupReadCheck = {
+  /** Uncached loads made, and the rollup SELECTs Postgres saw meanwhile (≥ loads × results). */
+  uncachedLoads: number;
+  uncachedReads: number;
+  /** Warm loads made, and the rollup SELECTs Postgres saw meanwhile (0 = served from cache). */
+  warmLoads: number;
+  warmReads: number;
+};
+
+export type QueryReport = {
+  id: string;
+  widget: string;
+  /** Rows in the answer (all results). */
+  rows: number;
+  /** `usedPreAggregations` of the uncached answer. */
+  rollups: string[];
+  servedFromRollup: boolean;
+  /** null when (a) and (b) agree; otherwise where they differ. */
+  mismatch: string | null;
+  warmMismatch: string | null;
+  rollupReads: RollupReadCheck | null;
+  /** `Continue wait` answers seen while timing (b). */
+  polls: number;
+  timings: Record<Contender, Summary>;
+  /** median(a) / median(b) and median(b) / median(c). */
+  ratioAB: number | null;
+  ratioBC: number | null;
+  error?: string;
+};
+
+export type TabReport = {
+  timeframe: string;
+  weeks: number;
+  queries: string[];
+  timings: Record<Contender, Summary>;
+  ratioAB: number | null;
+  ratioBC: number | null;
+  /** Sum of the tab's per-query warm medians: the warm tab's server time "in all". */
+  warmSumMs: number | null;
+};
+
+export type RefreshReport = {
+  appendedRows: Record<string, number>;
+  appendedTotal: number;
+  appendSeconds: number;
+  /** The appended hour [from, to). */
+  hour: [string, string];
+  seconds: number;
+  partitionsRebuilt: number;
+  partitionsTotal: number;
+  /** Rollup tables (partitions) created by the refresh. */
+  tables: string[];
+  /** The full build's time, for comparison. */
+  fullBuildSeconds: number;
+  /** After the refresh, uncached Cube answers for the newest hour equal raw SQL (per query id). */
+  freshChecks: { id: string; mismatch: string | null; servedFromRollup: boolean }[];
+};
+
+export type TargetReport = {
+  name: string;
+  target: string;
+  value: string;
+  met: boolean | null;
+  /** When missed: which query holds it back and why. */
+  note: string | null;
+};
+
+export type BenchReport = {
+  version: 1;
+  startedAt: string;
+  finishedAt: string;
+  seconds: number;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
+  engine: { name: string; summary: string };
+  dataset: DatasetReport;
+  fullBuild: { seconds: number; partitions: number };
+  /** A trivial HTTP round trip to Cube (`/readyz`), for scale. */
+  roundTripMs: Summary;
+  plan: { rounds: number; rawBudgetMs: number; minRawRounds: number; tabRounds: number };
+  queries: QueryReport[];
+  tabs: TabReport[];
+  refresh: RefreshReport | null;
+  cubeMemory: { peakMb: number | null; rssMb: number | null };
+  targets: TargetReport[];
+  /** Correctness problems: any makes the run fail (exit code 1). */
+  failures: string[];
+  /** Phase timings of this run (s). */
+  phases: Record<string, number>;
+};
