@@ -29,8 +29,8 @@ export function DemoSignIn(props: { next: string; adminEmail: string; memberEmai
         disabled={pending}
         data-testid="demo-sign-in-member"
       >
-        Sign in as demo member (not an admin)
-        <span className="button__hint">{props.memberEmail}</span>
+        Sign in as demo member
+        <span className="button__hint">{props.memberEmail} · not an admin</span>
       </button>
       {state.error ? (
         <p className="form-error" role="alert">

@@ -4,6 +4,7 @@ import { useId } from 'react';
 import { Area, AreaChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAxisLabel, formatBucketLabel, formatCount } from '../../lib/format';
 import type { Granularity } from '../../lib/timeframe';
+import { usePrefersReducedMotion } from '../hooks/usePrefersReducedMotion';
 
 export interface SparklinePoint {
   readonly bucket: string;
@@ -40,6 +41,7 @@ function SparkTooltip(props: {
   payload: readonly { payload?: unknown }[] | undefined;
   granularity: Granularity;
   label: string;
+  color: string;
   format: (v: number) => string;
 }) {
   const point = props.payload?.[0]?.payload;
@@ -50,7 +52,11 @@ function SparkTooltip(props: {
         {formatBucketLabel(point.bucket, props.granularity)}
       </div>
       <div className="chart-tooltip__value">
-        <span className="chart-tooltip__swatch" />
+        <span
+          className="chart-tooltip__swatch"
+          style={{ ['--swatch' as string]: props.color }}
+          aria-hidden="true"
+        />
         {props.label}: <strong>{props.format(point.count)}</strong>
       </div>
     </div>
@@ -63,6 +69,7 @@ function SparkTooltip(props: {
  */
 export function Sparkline(props: SparklineProps) {
   const gradientId = `spark-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
+  const reducedMotion = usePrefersReducedMotion();
   const format = props.valueFormatter ?? ((v: number) => formatCount(v));
   const color = props.color ?? 'var(--accent)';
   const total = props.data.reduce((sum, p) => sum + p.count, 0);
@@ -110,6 +117,7 @@ export function Sparkline(props: SparklineProps) {
                 payload={p.payload}
                 granularity={props.granularity}
                 label={props.label}
+                color={color}
                 format={format}
               />
             )}
@@ -122,6 +130,7 @@ export function Sparkline(props: SparklineProps) {
             fill={`url(#${gradientId})`}
             dot={false}
             activeDot={{ r: 3, strokeWidth: 0, fill: color }}
+            isAnimationActive={!reducedMotion}
             animationDuration={400}
           />
         </AreaChart>

@@ -18,6 +18,11 @@ export function Leaderboard(props: {
   return (
     <table className="leaderboard">
       <caption className="sr-only">{props.caption}</caption>
+      <colgroup>
+        <col className="leaderboard__col-rank" />
+        <col />
+        <col className="leaderboard__col-value" />
+      </colgroup>
       <thead className="sr-only">
         <tr>
           <th scope="col">Rank</th>
