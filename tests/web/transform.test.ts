@@ -2,9 +2,15 @@
  * Recorded Cube answers → hook outputs: the contract between the model and the widgets.
  */
 import { describe, expect, test } from 'vitest';
+import type { TrendMetric } from '../../web/lib/analytics/schemas';
 import { toTopTemplates, toTrendSeries, toWow } from '../../web/lib/analytics/transform';
-import { timeframeWindow, wowWindows } from '../../web/lib/timeframe';
-import { fixtureNow, fixtureResponse } from './helpers/cubeFixtures';
+import {
+  parseCubeTimestamp,
+  type Timeframe,
+  timeframeWindow,
+  wowWindows,
+} from '../../web/lib/timeframe';
+import { fixtureNames, fixtureNow, fixtureResponse } from './helpers/cubeFixtures';
 
 describe('top templates', () => {
   test('7d: ten rows, ranked by uses, thumbnails nullable', () => {
@@ -152,5 +158,63 @@ describe('week over week', () => {
     const response = fixtureResponse('wow-paying-users-1w');
     const swapped = { ...response, results: [...response.results].reverse() };
     expect(toWow(swapped, 'paying_users', windows).current).toBe(57);
+  });
+});
+
+/**
+ * Invariants that hold for any recording (hand-written or recorded from the engine): the
+ * timeframe is read back from the recorded query, "now" from its date range.
+ */
+describe('every recorded trend', () => {
+  const trendFixtures = fixtureNames().filter((n) => n.startsWith('trend-'));
+  const metricOf: Record<string, TrendMetric> = {
+    'exports_overview.exports': 'exports',
+    'prompts.prompts': 'prompts',
+    'paywall_funnel.conversions': 'paywall',
+  };
+
+  test.each(trendFixtures)(
+    '%s: zero-filled buckets of its window, total = sum of its rows',
+    (name) => {
+      const response = fixtureResponse(name);
+      const query = response.results[0]?.query as {
+        measures: string[];
+        timeDimensions: { granularity: 'hour' | 'day' | 'week'; dateRange: [string, string] }[];
+      };
+      const metric = metricOf[query.measures[0] ?? ''];
+      const td = query.timeDimensions[0];
+      if (!metric || !td) throw new Error(`${name}: not a trend query`);
+      const days = Math.round(
+        (parseCubeTimestamp(td.dateRange[1]) + 1 - parseCubeTimestamp(td.dateRange[0])) /
+          86_400_000,
+      );
+      const timeframe: Timeframe =
+        td.granularity === 'hour'
+          ? '24h'
+          : td.granularity === 'week'
+            ? 'all'
+            : days === 7
+              ? '7d'
+              : '30d';
+      const window = timeframeWindow(timeframe, fixtureNow(name));
+      expect(window.dateRange).toStrictEqual(td.dateRange);
+      const series = toTrendSeries(response, metric, window);
+      const recordedTotal = (response.results[0]?.data ?? []).reduce(
+        (sum, row) => sum + Number(row[query.measures[0] ?? ''] ?? 0),
+        0,
+      );
+      expect(series.total).toBe(recordedTotal);
+      if (window.bucketCount !== null) expect(series.buckets).toHaveLength(window.bucketCount);
+      expect(series.cumulative.at(-1)?.count ?? 0).toBe(series.total);
+    },
+  );
+});
+
+describe('recorded from the engine', () => {
+  test('paying users week over week', () => {
+    const name = 'wow-paying-users-1w-engine';
+    const wow = toWow(fixtureResponse(name), 'paying_users', wowWindows(1, fixtureNow(name)));
+    expect(wow.unit).toBe('count');
+    expect(wow.deltaAbs).toBe((wow.current ?? 0) - (wow.previous ?? 0));
   });
 });
