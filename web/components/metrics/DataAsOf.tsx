@@ -1,12 +1,18 @@
 'use client';
 
-import { useContext } from 'react';
+import { useContext, useEffect, useState } from 'react';
 import { formatAgo, formatAsOf } from '../../lib/format';
 import { ClockContext } from '../hooks/cubeContext';
 
 /** "Data as of 14:05 · 3 min ago" from Cube's lastRefreshTime, in the viewer's time zone. */
 export function DataAsOf(props: { lastRefreshTime: string | null }) {
   const clock = useContext(ClockContext);
+  // Re-render every 30 s so "3 min ago" stays true while the page is open.
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((t) => t + 1), 30_000);
+    return () => clearInterval(timer);
+  }, []);
   if (!props.lastRefreshTime) {
     return <span className="data-as-of">Data as of: unknown</span>;
   }

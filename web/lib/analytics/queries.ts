@@ -3,7 +3,7 @@
  * literal query object (typed `as const` through `cubeQuery`'s const type parameter);
  * member names are checked against `members.generated.ts` at compile time.
  */
-import type { MeasureName, TimeDimensionName } from '../cube/members';
+import type { MeasureName, MemberName, TimeDimensionName } from '../cube/members';
 import { cubeQuery } from '../cube/query';
 import type { CubeDateRange, TimeframeWindow, WowWindows } from '../timeframe';
 import type { TrendMetric, WowMetric } from './schemas';
@@ -16,7 +16,7 @@ export const TEMPLATE = {
   usedAt: 'template_leaderboard.created_at',
   uses: 'template_leaderboard.uses',
   lifetimeUses: 'template_leaderboard.lifetime_uses',
-} as const;
+} as const satisfies Record<string, MemberName>;
 
 /** `all`: lifetime counter (templates.usage_count); ties broken by template id. */
 export function topTemplatesAllTimeQuery(limit: number) {
@@ -99,7 +99,7 @@ export const WOW_MEMBERS = {
     payingUsers: 'credits.paying_users',
     timeDimension: 'credits.created_at',
   },
-} as const;
+} as const satisfies Record<WowMetric, Record<string, MemberName>>;
 
 /** One query, two windows: `compareDateRange: [current, previous]`. */
 export function wowQuery(metric: WowMetric, windows: WowWindows) {
