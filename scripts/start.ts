@@ -5,13 +5,13 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { readCubeEnv } from '../cube/env';
+import { spawnCube } from '../cube/process';
 import { configuredDatabase, type PgConfig } from '../db/connection';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { localSecret } from '../db/local-secrets';
 import { migrate } from '../db/migrate';
 import { isEmpty, seed } from '../db/seed';
-import { spawnCube } from '../cube/process';
-import { readCubeEnv } from '../cube/env';
 import type { Child } from './lib/child';
 import { buildWeb, spawnWeb, webBuildIsFresh } from './lib/web-process';
 
@@ -56,17 +56,23 @@ process.once('SIGTERM', () => void shutdown(0));
 async function prepareDatabase(): Promise<PgConfig> {
   const configured = configuredDatabase();
   if (configured) {
-    console.log(`Database: ${configured.host}:${configured.port}/${configured.database} (configured)`);
-    if (flags.migrate) console.log(`Migrations applied: ${(await migrate(configured)).applied.length}`);
+    console.log(
+      `Database: ${configured.host}:${configured.port}/${configured.database} (configured)`,
+    );
+    if (flags.migrate)
+      console.log(`Migrations applied: ${(await migrate(configured)).applied.length}`);
     if (flags.seed) {
-      if (!(await isEmpty(configured))) throw new Error('--seed: the configured database is not empty');
+      if (!(await isEmpty(configured)))
+        throw new Error('--seed: the configured database is not empty');
       await seed(configured, { scale: 'small', seed: 42 });
     }
     return configured;
   }
   const pg = await startEmbeddedPostgres({ portEnvVar: 'PG_EMBEDDED_PORT' });
   stoppers.push(() => pg.stop());
-  console.log(`Database: embedded Postgres on :${pg.config.port} (data in .data/pg) — ${elapsed()}`);
+  console.log(
+    `Database: embedded Postgres on :${pg.config.port} (data in .data/pg) — ${elapsed()}`,
+  );
   const { applied } = await migrate(pg.config);
   if (applied.length > 0) console.log(`Migrations applied: ${applied.join(', ')}`);
   if (await isEmpty(pg.config)) {
@@ -88,8 +94,15 @@ try {
     DEMO_LOGIN: process.env.DEMO_LOGIN ?? (configuredDatabase() ? '0' : '1'),
   };
   // The web build is the slow part of a first start; it runs while Cube compiles and warms up.
-  const webBuild = flags['no-web'] || webBuildIsFresh() ? Promise.resolve() : buildWeb({ ...process.env, ...webEnv });
-  const cube: Child = await spawnCube({ db, port: cubeSettings.port, apiSecret: cubeSettings.apiSecret });
+  const webBuild =
+    flags['no-web'] || webBuildIsFresh()
+      ? Promise.resolve()
+      : buildWeb({ ...process.env, ...webEnv });
+  const cube: Child = await spawnCube({
+    db,
+    port: cubeSettings.port,
+    apiSecret: cubeSettings.apiSecret,
+  });
   stoppers.push(() => cube.stop());
   console.log(`Cube ready — ${elapsed()}`);
   let webUrl: string | null = null;
@@ -109,7 +122,9 @@ try {
     [
       '',
       `Ready in ${elapsed()}.`,
-      webUrl ? `  Admin → Analytics:  ${webUrl}/admin/analytics  (sign in with the one-click demo admin)` : null,
+      webUrl
+        ? `  Admin → Analytics:  ${webUrl}/admin/analytics  (sign in with the one-click demo admin)`
+        : null,
       `  Cube REST API:      http://localhost:${cubeSettings.port}/cubejs-api/v1  (admin JWT: npm run token)`,
       '  Example:            curl -H "Authorization: $(npm run -s token)" ' +
         `http://localhost:${cubeSettings.port}/cubejs-api/v1/meta`,

@@ -38,7 +38,9 @@ export function startChild(
     child.stdout?.resume();
     child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(prefix(chunk)));
   }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const signalGroup = (signal: NodeJS.Signals) => {
     if (child.pid === undefined || child.exitCode !== null) return;
     try {
@@ -53,7 +55,9 @@ export function startChild(
     exited,
     async stop() {
       signalGroup('SIGTERM');
-      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 8000).unref());
+      const timeout = new Promise<'timeout'>((resolve) =>
+        setTimeout(() => resolve('timeout'), 8000).unref(),
+      );
       if ((await Promise.race([exited, timeout])) === 'timeout') signalGroup('SIGKILL');
       await exited;
     },

@@ -8,6 +8,8 @@ export async function assertPortFree(port: number, variable: string): Promise<vo
     probe.listen(port, () => probe.close(() => resolve(true)));
   });
   if (!free) {
-    throw new Error(`Port ${port} is in use. Stop what holds it, or set ${variable} to another port.`);
+    throw new Error(
+      `Port ${port} is in use. Stop what holds it, or set ${variable} to another port.`,
+    );
   }
 }

@@ -30,7 +30,8 @@ export async function buildWeb(env: NodeJS.ProcessEnv = process.env): Promise<vo
     quiet: true,
   });
   const code = await child.exited;
-  if (code !== 0) throw new Error(`next build failed (exit ${code}); run \`npm run web:build\` to see why`);
+  if (code !== 0)
+    throw new Error(`next build failed (exit ${code}); run \`npm run web:build\` to see why`);
 }
 
 export type WebProcess = Child & { url: string };
