@@ -1,0 +1,50 @@
+/**
+ * Every query the Analytics tab sends (tests/support/tab-queries.ts: Phase 1 and 2, every
+ * timeframe and week-over-week span) is answered from a rollup — `usedPreAggregations` non-empty
+ * for every result — except the few recorded as deliberately raw, which must still answer (and
+ * are timed, for model/README.md).
+ */
+import { afterAll, describe, expect, test } from 'vitest';
+import { cubeFromTestStack } from '../support/cube';
+import { oracleFromTestStack } from '../support/oracle';
+import { tabQueries } from '../support/tab-queries';
+import { dataNow } from './now';
+
+const cube = cubeFromTestStack();
+const oracle = oracleFromTestStack();
+const now = await dataNow(oracle);
+await oracle.end();
+
+const queries = tabQueries(now);
+const rawTimings: string[] = [];
+afterAll(() => {
+  if (rawTimings.length > 0)
+    console.info(`deliberately raw tab queries:\n${rawTimings.join('\n')}`);
+});
+
+test('the tab query list names each query once and covers Phase 1 and 2', () => {
+  const names = queries.map((q) => q.name);
+  expect(new Set(names).size).toBe(names.length);
+  expect(new Set(queries.map((q) => q.phase))).toEqual(new Set([1, 2]));
+});
+
+describe.each(queries.filter((q) => !q.deliberatelyRaw))('$name', (tabQuery) => {
+  test('is answered from a rollup', async () => {
+    const answer = await cube.load(tabQuery.query);
+    for (const result of answer.results) {
+      expect(
+        Object.keys(result.usedPreAggregations ?? {}),
+        JSON.stringify(tabQuery.query),
+      ).not.toEqual([]);
+    }
+  });
+});
+
+describe.each(queries.filter((q) => q.deliberatelyRaw))('$name (deliberately raw)', (tabQuery) => {
+  test('answers from the source tables without failing', async () => {
+    const answer = await cube.load(tabQuery.query);
+    expect(answer.results.length).toBeGreaterThan(0);
+    for (const result of answer.results) expect(result.usedPreAggregations ?? {}).toEqual({});
+    rawTimings.push(`${tabQuery.name}: ${answer.ms.toFixed(0)} ms (${answer.rows.length} rows)`);
+  });
+});
