@@ -52,10 +52,29 @@ function pick(keys: Map<string, Kind>, source: Record<string, unknown>, what: st
   return row;
 }
 
+/**
+ * A time series (a time dimension with a granularity) is zero-filled by the tab, so a bucket
+ * whose measures are all 0 (or null) says the same as a missing bucket: drop such rows on both
+ * sides. (Cube returns them when a measure is filtered, e.g. conversions among all paywall
+ * events; the SQL oracle filters rows first and has none.)
+ */
+function withoutEmptyBuckets(query: TypedQuery, keys: Map<string, Kind>, rows: Row[]): Row[] {
+  const series = (query.timeDimensions ?? []).some((td) => td.granularity !== undefined);
+  if (!series) return rows;
+  const measures = [...keys].filter(([, kind]) => kind === 'measure').map(([key]) => key);
+  return rows.filter((row) => measures.some((m) => row[m] !== null && row[m] !== 0));
+}
+
 /** Cube's `/load` answer (multi envelope) in the common shape. */
 export function answerFromCube(query: TypedQuery, response: LoadResponse): Answer {
   const keys = answerKeys(query);
-  return response.results.map((result) => result.data.map((row) => pick(keys, row, 'Cube')));
+  return response.results.map((result) =>
+    withoutEmptyBuckets(
+      query,
+      keys,
+      result.data.map((row) => pick(keys, row, 'Cube')),
+    ),
+  );
 }
 
 /**
@@ -72,7 +91,7 @@ export function answerFromSql(query: TypedQuery, rows: readonly Record<string, u
     if (target === undefined) throw new Error(`oracle row for result ${index} of ${results}`);
     target.push(pick(keys, row, 'SQL'));
   }
-  return answer;
+  return answer.map((rows) => withoutEmptyBuckets(query, keys, rows));
 }
 
 function sameValue(a: Value, b: Value): boolean {

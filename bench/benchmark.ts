@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import type pg from 'pg';
+import { PRE_AGGREGATIONS_SCHEMA } from '../cube/options';
 import { buildAllRollups } from '../cube/rollups';
 import { createPool } from '../db/connection';
 import { HOUR_MS, type Timeframe, toCubeTimestamp, type WowWeeks } from '../web/lib/timeframe';
@@ -14,6 +15,7 @@ import { allQueries, type BenchQuery, tabQueries, tabStates, WIDGETS, type Widge
 import { type BenchCube, buildPartitions, processMemory, startBenchCube } from './cube';
 import { CubeHttp, servedFromRollups, usedPreAggregations } from './cube-http';
 import { type BenchDatabase, ensureBenchDatabase } from './database';
+import { deliberatelyRawReason } from './deliberately-raw';
 import { type Budget, interleave, planFor, summaries, timed } from './measure';
 import { rollupReadCalls } from './rollup-reads';
 import { ratio, summarize } from './stats';
@@ -50,6 +52,7 @@ const emptyTimings = () => summaries({ a: [], b: [], c: [] });
 
 async function benchQuery(
   q: BenchQuery,
+  now: number,
   pool: pg.Pool,
   http: CubeHttp,
   options: BenchOptions,
@@ -61,6 +64,7 @@ async function benchQuery(
     rows: 0,
     rollups: [],
     servedFromRollup: false,
+    deliberatelyRaw: null,
     mismatch: null,
     warmMismatch: null,
     rollupReads: null,
@@ -80,8 +84,9 @@ async function benchQuery(
     report.warmMismatch = compareAnswers(q.query, answer, answerFromCube(q.query, c.response));
     report.rollups = usedPreAggregations(b.response);
     report.servedFromRollup = servedFromRollups(b.response);
+    report.deliberatelyRaw = deliberatelyRawReason(q.query, now);
 
-    if (checkReads && options.readChecks > 0) {
+    if (checkReads && options.readChecks > 0 && report.servedFromRollup) {
       const results = b.response.results.length;
       const before = await rollupReadCalls(pool);
       for (let i = 0; i < options.readChecks; i++) await http.load(q.query, 'no-cache');
@@ -160,12 +165,53 @@ async function incrementalRefresh(
   widgets: readonly Widget[],
 ): Promise<RefreshReport> {
   const from = db.dataNow;
+  if (from + HOUR_MS > Date.now()) {
+    // The rollups' build range ends at NOW(): an hour in the future would not be built.
+    const minutes = Math.ceil((from + HOUR_MS - Date.now()) / 60_000);
+    return {
+      skipped: `the bench data already reaches ${new Date(from).toISOString().slice(0, 16)}Z; the next hour ends in the future (run again in ${minutes} min)`,
+      appendedRows: {},
+      appendedTotal: 0,
+      appendSeconds: 0,
+      hour: [new Date(from).toISOString(), new Date(from + HOUR_MS).toISOString()],
+      seconds: Number.NaN,
+      partitionsRebuilt: 0,
+      partitionsTotal: fullBuild.partitions,
+      tables: [],
+      fullBuildSeconds: fullBuild.seconds,
+      freshChecks: [],
+    };
+  }
   const appended = await appendHour(pool, from);
   await db.setDataNow(from + HOUR_MS);
-  const build = await buildPartitions(cube.apiUrl, cube.token, [
-    toCubeTimestamp(from),
-    toCubeTimestamp(from + HOUR_MS - 1),
-  ]);
+  const hour: [string, string] = [
+    new Date(from).toISOString(),
+    new Date(from + HOUR_MS).toISOString(),
+  ];
+  const base = {
+    appendedRows: appended.rows,
+    appendedTotal: appended.total,
+    appendSeconds: appended.seconds,
+    hour,
+    partitionsTotal: fullBuild.partitions,
+    fullBuildSeconds: fullBuild.seconds,
+  };
+  let build: { seconds: number; tables: string[] };
+  try {
+    build = await buildPartitions(cube.apiUrl, cube.token, [
+      toCubeTimestamp(from),
+      toCubeTimestamp(from + HOUR_MS - 1),
+    ]);
+  } catch (error) {
+    return {
+      ...base,
+      seconds: Number.NaN,
+      partitionsRebuilt: 0,
+      tables: [],
+      freshChecks: [],
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
   // The new hour must now be in Cube's answers: the 24h tab, uncached, against raw SQL.
   const freshChecks: RefreshReport['freshChecks'] = [];
   for (const q of tabQueries({ timeframe: '24h', weeks: 1, now: db.dataNow }, widgets)) {
@@ -190,15 +236,10 @@ async function incrementalRefresh(
     }
   }
   return {
-    appendedRows: appended.rows,
-    appendedTotal: appended.total,
-    appendSeconds: appended.seconds,
-    hour: [new Date(from).toISOString(), new Date(from + HOUR_MS).toISOString()],
+    ...base,
     seconds: build.seconds,
     partitionsRebuilt: build.tables.length,
-    partitionsTotal: fullBuild.partitions,
     tables: build.tables,
-    fullBuildSeconds: fullBuild.seconds,
     freshChecks,
   };
 }
@@ -228,6 +269,11 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   let cube: BenchCube | undefined;
   const pool = createPool(db.config, { max: 8, applicationName: 'bench-raw-sql' });
   try {
+    // Every run times a first build: no rollup tables from an earlier run. (Creating the schema
+    // here also spares Cube's parallel first builds their CREATE SCHEMA race: "duplicate key
+    // value violates unique constraint pg_namespace_nspname_index".)
+    await pool.query(`DROP SCHEMA IF EXISTS ${PRE_AGGREGATIONS_SCHEMA} CASCADE`);
+    await pool.query(`CREATE SCHEMA ${PRE_AGGREGATIONS_SCHEMA}`);
     log(`Starting Cube on :${options.cubePort} (refresh scheduler off)…`);
     const benchCube = await phase('cube start', () => startBenchCube(db.config, options.cubePort));
     cube = benchCube;
@@ -249,7 +295,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     const queryReports: QueryReport[] = [];
     await phase('queries', async () => {
       for (const q of queries) {
-        const r = await benchQuery(q, pool, http, options, db.statStatements);
+        const r = await benchQuery(q, measuredNow, pool, http, options, db.statStatements);
         queryReports.push(r);
         log(
           r.error
@@ -288,7 +334,11 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         incrementalRefresh(db, pool, benchCube, http, fullBuild, widgets),
       );
       log(
-        `  ${refresh.appendedTotal} rows; ${refresh.partitionsRebuilt} of ${refresh.partitionsTotal} partitions in ${refresh.seconds.toFixed(1)} s`,
+        refresh.skipped
+          ? `  skipped: ${refresh.skipped}`
+          : refresh.error
+            ? `  ${refresh.appendedTotal} rows; refresh FAILED: ${refresh.error}`
+            : `  ${refresh.appendedTotal} rows; ${refresh.partitionsRebuilt} of ${refresh.partitionsTotal} partitions in ${refresh.seconds.toFixed(1)} s`,
       );
     }
 
@@ -299,10 +349,14 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       if (q.mismatch) failures.push(`${q.id}: raw SQL and Cube differ (${q.mismatch})`);
       if (q.warmMismatch)
         failures.push(`${q.id}: cached and uncached Cube differ (${q.warmMismatch})`);
+      if (!q.error && !q.servedFromRollup && q.deliberatelyRaw === null) {
+        failures.push(`${q.id}: not answered from a rollup (and not recorded as deliberately raw)`);
+      }
       if (q.rollupReads && q.rollupReads.uncachedReads < q.rollupReads.uncachedLoads) {
         failures.push(`${q.id}: uncached loads did not all read the rollup`);
       }
     }
+    if (refresh?.error) failures.push(`incremental refresh: ${refresh.error}`);
     for (const check of refresh?.freshChecks ?? []) {
       if (check.mismatch) failures.push(`after the refresh, ${check.id}: ${check.mismatch}`);
     }

@@ -9,7 +9,7 @@
  * uses to prove that uncached Cube loads read the rollup tables.
  */
 import type pg from 'pg';
-import { createPool, type PgConfig } from '../db/connection';
+import { createPool, type PgConfig, withClient } from '../db/connection';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrate, readMigrations } from '../db/migrate';
 import { seed as seedDatabase } from '../db/seed';
@@ -112,6 +112,14 @@ async function estimateRows(pool: pg.Pool): Promise<number> {
 
 const sum = (rows: Record<string, number>) => Object.values(rows).reduce((a, b) => a + b, 0);
 
+async function recreateDatabase(config: PgConfig): Promise<void> {
+  await withClient({ ...config, database: 'postgres' }, async (client) => {
+    const name = client.escapeIdentifier(config.database);
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
+  });
+}
+
 type Started = { config: PgConfig; stop(): Promise<void>; reused: boolean };
 
 async function start(options: EnsureOptions, fresh: boolean): Promise<Started> {
@@ -150,7 +158,21 @@ export async function ensureBenchDatabase(options: EnsureOptions): Promise<Bench
     if (statStatements) await createStatStatements(pool);
 
     const migrationsBefore = (await readMigrations()).map((m) => m.file);
-    const { applied } = await migrate(server.config);
+    let applied: string[];
+    try {
+      ({ applied } = await migrate(server.config));
+    } catch (error) {
+      // The bench database is disposable: if its schema cannot be migrated (an applied
+      // migration was edited), start it over.
+      log(
+        `  the schema cannot be migrated (${error instanceof Error ? error.message : error}): recreating the bench database`,
+      );
+      await pool.end();
+      await recreateDatabase(server.config);
+      pool = createPool(server.config, { max: 2, applicationName: 'bench-setup' });
+      if (statStatements) await createStatStatements(pool);
+      ({ applied } = await migrate(server.config));
+    }
     let marker = await readMarker(pool);
     const reason = await (async () => {
       if (marker === null) return 'no bench data yet';
@@ -175,7 +197,9 @@ export async function ensureBenchDatabase(options: EnsureOptions): Promise<Bench
     if (reason !== null) {
       reused = false;
       log(`Generating ${options.scale} data (seed ${options.seed}): ${reason}…`);
-      const now = new Date();
+      // The history ends an hour ago, so the bench can append "the next hour" without writing
+      // into the future (the rollups' build range ends at NOW()).
+      const now = new Date(Date.now() - 3_600_000);
       let shown = -1;
       const result = await seedDatabase(server.config, {
         scale: options.scale,

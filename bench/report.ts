@@ -44,7 +44,7 @@ function status(q: QueryReport): string {
   const problems: string[] = [];
   if (q.mismatch) problems.push(`a≠b: ${q.mismatch}`);
   if (q.warmMismatch) problems.push(`b≠c: ${q.warmMismatch}`);
-  if (!q.servedFromRollup) problems.push('no rollup');
+  if (!q.servedFromRollup) problems.push(q.deliberatelyRaw ? 'raw by design (model)' : 'NO ROLLUP');
   if (q.rollupReads && q.rollupReads.uncachedReads < q.rollupReads.uncachedLoads) {
     problems.push('uncached did not read the rollup');
   }
@@ -119,7 +119,8 @@ export function renderMarkdown(report: BenchReport): string {
       ],
       report.queries.map((q) => [
         q.id,
-        q.rollups.map(shortRollup).join(', ') || '**none**',
+        q.rollups.map(shortRollup).join(', ') ||
+          (q.deliberatelyRaw ? 'none (deliberately raw)' : '**none**'),
         String(q.rows),
         ...timingCells(q.timings),
         fmtRatio(q.ratioAB),
@@ -157,17 +158,21 @@ export function renderMarkdown(report: BenchReport): string {
   ];
   if (report.refresh) {
     const r = report.refresh;
-    rows.push([
-      'append one hour of rows',
-      `${r.appendSeconds.toFixed(1)} s`,
-      `${r.appendedTotal.toLocaleString('en-US')} rows, ${r.hour[0].slice(0, 16)} – ${r.hour[1].slice(11, 16)} UTC`,
-    ]);
-    const fresh = r.freshChecks.every((c) => c.mismatch === null && c.servedFromRollup);
-    rows.push([
-      'incremental refresh',
-      `${r.seconds.toFixed(1)} s`,
-      `${r.partitionsRebuilt} of ${r.partitionsTotal} partitions rebuilt (${Math.round((100 * r.seconds) / r.fullBuildSeconds)} % of the full build); new hour visible through Cube and equal to raw SQL: ${fresh ? 'yes' : 'NO'}`,
-    ]);
+    if (!r.skipped)
+      rows.push([
+        'append one hour of rows',
+        `${r.appendSeconds.toFixed(1)} s`,
+        `${r.appendedTotal.toLocaleString('en-US')} rows, ${r.hour[0].slice(0, 16)} – ${r.hour[1].slice(11, 16)} UTC`,
+      ]);
+    const fresh = r.freshChecks.every((c) => c.mismatch === null);
+    if (r.skipped) rows.push(['incremental refresh', 'not measured', r.skipped]);
+    else if (r.error) rows.push(['incremental refresh', 'FAILED', r.error]);
+    else
+      rows.push([
+        'incremental refresh',
+        `${r.seconds.toFixed(1)} s`,
+        `${r.partitionsRebuilt} of ${r.partitionsTotal} partitions rebuilt (${Math.round((100 * r.seconds) / r.fullBuildSeconds)} % of the full build); new hour visible through Cube and equal to raw SQL: ${fresh ? 'yes' : 'NO'}`,
+      ]);
   }
   rows.push([
     'Cube peak memory (VmHWM)',

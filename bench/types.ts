@@ -43,6 +43,8 @@ export type QueryReport = {
   /** `usedPreAggregations` of the uncached answer. */
   rollups: string[];
   servedFromRollup: boolean;
+  /** The model's reason for answering this query from the source tables on purpose, else null. */
+  deliberatelyRaw: string | null;
   /** null when (a) and (b) agree; otherwise where they differ. */
   mismatch: string | null;
   warmMismatch: string | null;
@@ -68,6 +70,8 @@ export type TabReport = {
 };
 
 export type RefreshReport = {
+  /** Why the refresh was not measured this run (the rest of the report stands). */
+  skipped?: string;
   appendedRows: Record<string, number>;
   appendedTotal: number;
   appendSeconds: number;
@@ -82,6 +86,8 @@ export type RefreshReport = {
   fullBuildSeconds: number;
   /** After the refresh, uncached Cube answers for the newest hour equal raw SQL (per query id). */
   freshChecks: { id: string; mismatch: string | null; servedFromRollup: boolean }[];
+  /** The refresh failed (the rest of the report stands). */
+  error?: string;
 };
 
 export type TargetReport = {

@@ -1,0 +1,68 @@
+/**
+ * CI smoke test of the benchmark (`npm run bench`): the same code at `small` scale with one
+ * round per contender, on its own throwaway Postgres (`.data/test-bench-pg`, port 54341 or
+ * TEST_BENCH_PG_PORT) and Cube (port 4021 or TEST_BENCH_CUBE_PORT). It asserts nothing about
+ * speed: only that every query the tab sends returns, that the raw-SQL oracle and Cube give the
+ * same answer, and that each query is served by its rollup (except those the model records as
+ * deliberately raw).
+ */
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { runBenchmark } from '../../bench/benchmark';
+import type { BenchReport } from '../../bench/types';
+import { TIMEFRAMES, WOW_WEEKS } from '../../web/lib/timeframe';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+let report: BenchReport;
+
+beforeAll(async () => {
+  report = await runBenchmark({
+    scale: 'small',
+    seed: 42,
+    pg: {
+      dataDir: path.join(ROOT, '.data', 'test-bench-pg'),
+      port: Number(process.env.TEST_BENCH_PG_PORT ?? 54341),
+      portEnvVar: 'TEST_BENCH_PG_PORT',
+      fresh: true,
+      durable: false,
+    },
+    cubePort: Number(process.env.TEST_BENCH_CUBE_PORT ?? 4021),
+    budget: { rounds: 1, rawBudgetMs: 0, minRawRounds: 1 },
+    tabBudget: { rounds: 1, rawBudgetMs: 0, minRawRounds: 1 },
+    timeframes: TIMEFRAMES,
+    weeks: WOW_WEEKS,
+    refresh: true,
+    readChecks: 1,
+    log: () => undefined,
+  });
+}, 240_000);
+
+describe('the benchmark at small scale', () => {
+  test('covers every timeframe and week-over-week span of the tab', () => {
+    expect(report.queries.length).toBeGreaterThanOrEqual(TIMEFRAMES.length * 4);
+    expect(report.tabs.map((t) => t.timeframe)).toEqual([...TIMEFRAMES]);
+    for (const weeks of WOW_WEEKS) {
+      expect(report.queries.some((q) => q.id.endsWith(`@${weeks}w`))).toBe(true);
+    }
+  });
+
+  test('every query returns, and raw SQL and Cube give the same answer', () => {
+    const problems = report.queries
+      .filter((q) => q.error !== undefined || q.mismatch !== null || q.warmMismatch !== null)
+      .map((q) => `${q.id}: ${q.error ?? q.mismatch ?? q.warmMismatch}`);
+    expect(problems).toEqual([]);
+  });
+
+  test('every query is served by its rollup, unless the model records it as deliberately raw', () => {
+    const missing = report.queries
+      .filter((q) => !q.servedFromRollup && q.deliberatelyRaw === null)
+      .map((q) => q.id);
+    expect(missing).toEqual([]);
+  });
+
+  test('the whole tab was timed for a, b and c', () => {
+    for (const tab of report.tabs) {
+      expect([tab.timings.a.n, tab.timings.b.n, tab.timings.c.n]).toEqual([1, 1, 1]);
+    }
+  });
+});
