@@ -1,0 +1,335 @@
+/**
+ * Admin → Analytics in Chromium against the seeded stack of tests/setup/global-e2e.ts: sign-in,
+ * time to data (cold and warm), every chip's numbers against hand-written SQL, the URL as the
+ * view state, bad links, the 403 for non-admins, README screenshots, and that every query the
+ * browser sent was answered from a pre-aggregation.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import {
+  DEFAULT_TIMEFRAME,
+  DEFAULT_WOW_WEEKS,
+  TIMEFRAMES,
+  type Timeframe,
+  type WowWeeks,
+} from '../../web/lib/timeframe';
+import { createOracle } from '../support/oracle';
+import { tabQueries } from '../support/tab-queries';
+import {
+  CONTEXT_DEFAULTS,
+  expectPressed,
+  launchChromium,
+  PHASE1_WIDGETS,
+  readLeaderboard,
+  readSparkline,
+  readWow,
+  signIn,
+  TREND_METRICS,
+  WOW_METRICS,
+  waitForDashboard,
+  widgetState,
+} from './browser';
+import { type CubeLoad, exactTabQuery, phase1Shapes, recordCubeLoads, shape } from './cube-loads';
+import { leaderboardOracle, trendOracle, wowOracle } from './sql-oracles';
+
+const e2e = inject('e2e');
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const TIMINGS_FILE = path.join(ROOT, '.data', 'e2e-timings.json');
+const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
+const ANALYTICS = `${e2e.webUrl}/admin/analytics`;
+const db = createOracle(e2e.pg);
+
+let browser: Browser;
+let adminState: Awaited<ReturnType<BrowserContext['storageState']>> | undefined;
+const recorders: ReturnType<typeof recordCubeLoads>[] = [];
+/** The fixed-clock run over every chip: its `now` and the /load answers it saw. */
+let oracleRun: { now: number; recorder: ReturnType<typeof recordCubeLoads> } | undefined;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await db.end();
+});
+
+async function newContext(
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page; recorder: ReturnType<typeof recordCubeLoads> }> {
+  const context = await browser.newContext({ ...CONTEXT_DEFAULTS, ...options });
+  const recorder = recordCubeLoads(context);
+  recorders.push(recorder);
+  return { context, page: await context.newPage(), recorder };
+}
+
+function adminSession(): BrowserContextOptions {
+  if (!adminState) throw new Error('the admin sign-in test did not run');
+  return { storageState: adminState };
+}
+
+/** Relative 1e-9 (browser floats vs Postgres numerics); integers and nulls exactly. */
+function near(actual: number | null, expected: number | null): boolean {
+  if (actual === null || expected === null) return actual === expected;
+  if (Number.isInteger(expected) && Number.isInteger(actual)) return actual === expected;
+  const scale = Math.max(Math.abs(actual), Math.abs(expected));
+  return Math.abs(actual - expected) <= 1e-9 * scale;
+}
+
+/** The leaderboard, the three sparklines and both WoW cards equal the SQL answers at `now`. */
+async function expectOracles(page: Page, timeframe: Timeframe, weeks: WowWeeks, now: number) {
+  const label = `${timeframe}, ${weeks}w`;
+
+  const leaders = await leaderboardOracle(db, timeframe, now);
+  if (leaders.length === 0) {
+    expect
+      .soft(await widgetState(page, 'widget-top-templates'), `leaderboard ${label}`)
+      .toBe('empty');
+  } else {
+    const rows = await readLeaderboard(page);
+    expect
+      .soft(
+        rows.map((r) => r.rank),
+        `leaderboard ranks ${label}`,
+      )
+      .toEqual(leaders.map((_, i) => i + 1));
+    expect
+      .soft(
+        rows.map(({ id, count }) => ({ id, count })),
+        `leaderboard ${label}`,
+      )
+      .toEqual(leaders);
+  }
+
+  for (const metric of TREND_METRICS) {
+    const expected = await trendOracle(db, metric, timeframe, now);
+    if (expected.bucketCount === 0) {
+      expect
+        .soft(await widgetState(page, `widget-trend-${metric}`), `${metric} ${label}`)
+        .toBe('empty');
+      continue;
+    }
+    expect
+      .soft(await readSparkline(page, metric), `sparkline ${metric} ${label}`)
+      .toEqual(expected);
+  }
+
+  for (const metric of WOW_METRICS) {
+    const expected = await wowOracle(db, metric, weeks, now);
+    if (expected.current === null && expected.previous === null) {
+      expect
+        .soft(await widgetState(page, `widget-wow-${metric}`), `${metric} ${label}`)
+        .toBe('empty');
+      continue;
+    }
+    const shown = await readWow(page, metric);
+    const keys = ['current', 'previous', 'deltaAbs', 'deltaPct'] as const;
+    const wrong = keys.filter((k) => !near(shown[k], expected[k]));
+    expect
+      .soft(
+        wrong.map((k) => `${k}: page ${shown[k]} ≠ sql ${expected[k]}`),
+        `WoW ${metric} ${label}`,
+      )
+      .toEqual([]);
+  }
+}
+
+const searchParam = (page: Page, key: string) => new URL(page.url()).searchParams.get(key);
+
+describe.sequential('Admin → Analytics in Chromium', () => {
+  test('an admin signs in with one click; time to all Phase 1 data, cold and warm', async () => {
+    const { context, page } = await newContext();
+    await signIn(page, e2e.webUrl, 'admin');
+    adminState = await context.storageState();
+    const loadsBefore = recorders.reduce((n, r) => n + r.loads.length, 0);
+
+    // Cold: the first /load since Cube started (rollups are built, the result cache is empty),
+    // a fresh browser cache and the first render of the route.
+    await page.goto(ANALYTICS);
+    const cold = await waitForDashboard(page, DEFAULT_TIMEFRAME);
+    expect(cold.states).toEqual(Object.fromEntries(PHASE1_WIDGETS.map((w) => [w, 'ready'])));
+    // Warm: reloads (Cube answers from its cache; the browser from its HTTP cache).
+    const warm: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.reload();
+      warm.push((await waitForDashboard(page, DEFAULT_TIMEFRAME)).atMs);
+    }
+    expect(await page.getAttribute('[data-testid=tab-analytics]', 'aria-current')).toBe('page');
+
+    const round = (ms: number) => Math.round(ms);
+    const warmMedian = [...warm].sort((a, b) => a - b)[1] ?? Number.NaN;
+    const timings = {
+      measuredAt: new Date().toISOString(),
+      what: 'navigation start → every Phase 1 widget showing data (ready, not busy), in-page clock',
+      url: '/admin/analytics',
+      timeframe: DEFAULT_TIMEFRAME,
+      coldMs: round(cold.atMs),
+      coldWasFirstCubeLoad: loadsBefore === 0,
+      warmMs: warm.map(round),
+      warmMedianMs: round(warmMedian),
+      cpus: os.cpus().length,
+      stackSetupSeconds: e2e.setupSeconds,
+    };
+    console.log(
+      `[e2e] time to all Phase 1 data (${DEFAULT_TIMEFRAME}, navigation → every widget ready): ` +
+        `cold ${timings.coldMs} ms, warm ${timings.warmMedianMs} ms ` +
+        `(median of ${warm.map(round).join(', ')} ms) on ${timings.cpus} CPUs`,
+    );
+    await fs.mkdir(path.dirname(TIMINGS_FILE), { recursive: true });
+    await fs.writeFile(TIMINGS_FILE, `${JSON.stringify(timings, null, 2)}\n`);
+    await context.close();
+  });
+
+  test('every chip: leaderboard, sparklines and WoW cards equal the SQL oracles', async () => {
+    // A viewer east of UTC (+05:30, not a whole hour) and a fixed clock: the page and the SQL
+    // agree on `now`, so an hour or day turning mid-test cannot split them.
+    const { context, page, recorder } = await newContext({
+      ...adminSession(),
+      timezoneId: 'Asia/Kolkata',
+    });
+    const now = Date.now();
+    await context.clock.setFixedTime(now);
+    oracleRun = { now, recorder };
+
+    // Open the tab from another admin page.
+    await page.goto(`${e2e.webUrl}/admin/settings`);
+    await page.click('[data-testid=tab-analytics]');
+    await page.waitForURL((url) => url.pathname === '/admin/analytics');
+    await waitForDashboard(page, DEFAULT_TIMEFRAME);
+    await expectPressed(page, 'timeframe-chips', DEFAULT_TIMEFRAME);
+    await expectPressed(page, 'wow-weeks', String(DEFAULT_WOW_WEEKS));
+
+    for (const timeframe of TIMEFRAMES) {
+      await page.click(`[data-testid=timeframe-chips] [data-value="${timeframe}"]`);
+      await waitForDashboard(page, timeframe);
+      expect(searchParam(page, 'tf')).toBe(timeframe);
+      await expectPressed(page, 'timeframe-chips', timeframe);
+      await expectOracles(page, timeframe, DEFAULT_WOW_WEEKS, now);
+    }
+
+    // The WoW window selector (2 and 4 weeks), on the last timeframe.
+    const last = TIMEFRAMES[TIMEFRAMES.length - 1] as Timeframe;
+    for (const weeks of [2, 4] as const) {
+      await page.click(`[data-testid=wow-weeks] [data-value="${weeks}"]`);
+      await waitForDashboard(page, last, { weeks });
+      expect(searchParam(page, 'wow')).toBe(String(weeks));
+      expect(searchParam(page, 'tf')).toBe(last);
+      await expectPressed(page, 'wow-weeks', String(weeks));
+      await expectOracles(page, last, weeks, now);
+    }
+    await context.close();
+  });
+
+  test('the chip round-trips through the URL (click, reload, back)', async () => {
+    const { context, page } = await newContext(adminSession());
+    await page.goto(`${ANALYTICS}?tf=30d&wow=2`);
+    await waitForDashboard(page, '30d', { weeks: 2 });
+    await expectPressed(page, 'timeframe-chips', '30d');
+
+    await page.click('[data-testid=timeframe-chips] [data-value="24h"]');
+    await waitForDashboard(page, '24h', { weeks: 2 });
+    expect(searchParam(page, 'tf')).toBe('24h');
+    expect(searchParam(page, 'wow')).toBe('2');
+
+    await page.reload();
+    await waitForDashboard(page, '24h', { weeks: 2 });
+    await expectPressed(page, 'timeframe-chips', '24h');
+    await expectPressed(page, 'wow-weeks', '2');
+    expect((await readSparkline(page, 'exports')).bucketCount).toBe(24);
+
+    await page.goBack();
+    await waitForDashboard(page, '30d', { weeks: 2 });
+    await expectPressed(page, 'timeframe-chips', '30d');
+    expect((await readSparkline(page, 'exports')).bucketCount).toBe(30);
+    await context.close();
+  });
+
+  test('an unknown ?tf= (and ?wow=) falls back to the default with a visible note', async () => {
+    const { context, page } = await newContext(adminSession());
+    const response = await page.goto(`${ANALYTICS}?tf=bogus&wow=3`);
+    expect(response?.status()).toBe(200);
+    const settled = await waitForDashboard(page, DEFAULT_TIMEFRAME, { weeks: DEFAULT_WOW_WEEKS });
+    expect(Object.values(settled.states)).not.toContain('error');
+    await expectPressed(page, 'timeframe-chips', DEFAULT_TIMEFRAME);
+    const note = page.locator('[data-testid=timeframe-notice]');
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.textContent()).toContain('bogus');
+    expect(await page.locator('[data-testid=wow-notice]').isVisible()).toBe(true);
+    await context.close();
+  });
+
+  test('a signed-in non-admin gets the 403 page and no Cube token', async () => {
+    const { context, page, recorder } = await newContext();
+    await signIn(page, e2e.webUrl, 'member');
+    const response = await page.goto(ANALYTICS);
+    expect(response?.status()).toBe(403);
+    expect(await page.locator('[data-testid=forbidden]').isVisible()).toBe(true);
+    expect(await page.locator('[data-testid=analytics-dashboard]').count()).toBe(0);
+    const token = await context.request.get(`${e2e.webUrl}/api/cube-token`);
+    expect(token.status()).toBe(403);
+    expect(await recorder.settle()).toEqual([]);
+    await context.close();
+  });
+
+  test('screenshots for the README: every timeframe (light) and one dark', async () => {
+    await fs.mkdir(SCREENSHOTS, { recursive: true });
+    const shots: Array<{ timeframe: Timeframe; colorScheme: 'light' | 'dark'; file: string }> = [
+      ...TIMEFRAMES.map((timeframe) => ({
+        timeframe,
+        colorScheme: 'light' as const,
+        file: `analytics-${timeframe}.png`,
+      })),
+      { timeframe: DEFAULT_TIMEFRAME, colorScheme: 'dark', file: 'analytics-dark.png' },
+    ];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const { context, page } = await newContext({
+        ...adminSession(),
+        colorScheme,
+        timezoneId: 'UTC',
+      });
+      for (const shot of shots.filter((s) => s.colorScheme === colorScheme)) {
+        await page.goto(`${ANALYTICS}?tf=${shot.timeframe}`);
+        await waitForDashboard(page, shot.timeframe);
+        const file = path.join(SCREENSHOTS, shot.file);
+        await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+        expect((await fs.stat(file)).size).toBeGreaterThan(10_000);
+      }
+      await context.close();
+    }
+  });
+
+  test('every Phase 1 query the browser sent was answered from a pre-aggregation', async () => {
+    const loads: CubeLoad[] = (await Promise.all(recorders.map((r) => r.settle()))).flat();
+    expect(loads.length).toBeGreaterThan(0);
+    const shapes = phase1Shapes(Date.now());
+    const problems: string[] = [];
+    for (const load of loads) {
+      const tabQuery = shapes.get(shape(load.query));
+      const what = tabQuery?.name ?? JSON.stringify(load.query);
+      if (load.status !== 200 || load.error !== null) {
+        problems.push(`${what}: HTTP ${load.status} ${load.error ?? ''}`);
+      } else if (!tabQuery) {
+        problems.push(`${what}: not in tests/support/tab-queries.ts (the tab's query list)`);
+      } else if (!tabQuery.deliberatelyRaw && load.preAggregations.some((p) => p.length === 0)) {
+        problems.push(`${what}: answered from the source tables (no usedPreAggregations)`);
+      }
+    }
+    expect(problems).toEqual([]);
+
+    // The chip run sent exactly the queries of the list at its `now`, and all of Phase 1.
+    if (!oracleRun) throw new Error('the chip test did not run');
+    const { now, recorder } = oracleRun;
+    const sent = new Set<string>();
+    for (const load of recorder.loads) {
+      const match = exactTabQuery(load.query, now);
+      expect(match, `sent but not listed at now: ${JSON.stringify(load.query)}`).toBeDefined();
+      if (match) sent.add(match.name);
+    }
+    const phase1 = tabQueries(now).filter((q) => q.phase === 1);
+    expect(phase1.length).toBeGreaterThan(0);
+    const missing = phase1.filter((q) => !sent.has(q.name)).map((q) => q.name);
+    expect(missing, 'Phase 1 queries the chip run never sent').toEqual([]);
+  });
+});

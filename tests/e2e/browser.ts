@@ -1,0 +1,191 @@
+/**
+ * Driving the Admin → Analytics tab in Debian's Chromium (playwright-core): launch, sign in,
+ * wait for the dashboard to settle, and read what the widgets show from their data attributes.
+ */
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { TrendMetric, WowMetric } from '../../web/lib/analytics/schemas';
+import type { Timeframe, WowWeeks } from '../../web/lib/timeframe';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const TREND_METRICS: readonly TrendMetric[] = ['exports', 'prompts', 'paywall'];
+export const WOW_METRICS: readonly WowMetric[] = ['export_success', 'paying_users'];
+/** Every Phase 1 widget of the tab, by its test id. */
+export const PHASE1_WIDGETS: readonly string[] = [
+  ...TREND_METRICS.map((m) => `widget-trend-${m}`),
+  'widget-top-templates',
+  ...WOW_METRICS.map((m) => `widget-wow-${m}`),
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // The machine has no outside network: every other host fails at once (thumbnails fall
+      // back to their monogram the same way on every run) instead of waiting on DNS.
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost',
+    ],
+  });
+}
+
+export const CONTEXT_DEFAULTS: BrowserContextOptions = {
+  reducedMotion: 'reduce',
+  locale: 'en-US',
+  viewport: { width: 1280, height: 900 },
+};
+
+/** One click on the sign-in page; lands on `next` (a page that does not query Cube by default). */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  account: 'admin' | 'member',
+  next = '/admin/settings',
+): Promise<void> {
+  await page.goto(`${baseUrl}/sign-in?next=${encodeURIComponent(next)}`);
+  await page.click(`[data-testid=demo-sign-in-${account}]`);
+  const target = new URL(next, baseUrl).pathname;
+  await page.waitForURL((url) => url.pathname === target);
+}
+
+export type Settled = {
+  /** `performance.now()` in the page when every widget had settled: ms since navigation start. */
+  readonly atMs: number;
+  readonly states: Record<string, string>;
+};
+
+/**
+ * Waits until the dashboard shows `timeframe` and every Phase 1 widget has settled (ready or
+ * empty, not busy); `extra` may demand more of the page (e.g. a WoW window). Fails at once,
+ * with the widget's message, when a widget shows an error.
+ */
+export async function waitForDashboard(
+  page: Page,
+  timeframe: Timeframe,
+  options: { weeks?: WowWeeks; timeoutMs?: number } = {},
+): Promise<Settled> {
+  const handle = await page.waitForFunction(
+    ({ timeframe, widgets, weeks }) => {
+      const dashboard = document.querySelector(
+        `[data-testid=analytics-dashboard][data-timeframe="${timeframe}"]`,
+      );
+      if (!dashboard) return false;
+      if (weeks !== null) {
+        const chip = document.querySelector(`[data-testid=wow-weeks] [data-value="${weeks}"]`);
+        if (chip?.getAttribute('aria-pressed') !== 'true') return false;
+        const subtitles = [...document.querySelectorAll('[data-testid^=widget-wow-]')].map(
+          (w) => w.querySelector('.widget__subtitle')?.textContent ?? '',
+        );
+        if (!subtitles.every((s) => s.includes(`Last ${weeks * 7} days`))) return false;
+      }
+      const states: Record<string, string> = {};
+      for (const id of widgets) {
+        const el = document.querySelector(`[data-testid="${id}"]`);
+        const state = el?.getAttribute('data-state') ?? 'missing';
+        if (state === 'error') {
+          const message = el?.querySelector('[data-testid=widget-error-message]')?.textContent;
+          return { error: `${id}: ${message ?? 'error'}` };
+        }
+        if (el?.getAttribute('aria-busy') === 'true') return false;
+        if (state !== 'ready' && state !== 'empty') return false;
+        states[id] = state;
+      }
+      return { atMs: performance.now(), states };
+    },
+    { timeframe, widgets: PHASE1_WIDGETS, weeks: options.weeks ?? null },
+    { polling: 'raf', timeout: options.timeoutMs ?? 60_000 },
+  );
+  const result = (await handle.jsonValue()) as Settled | { error: string };
+  if ('error' in result) throw new Error(`A widget failed: ${result.error}`);
+  return result;
+}
+
+const attrNumber = (value: string | null): number | null =>
+  value === null || value === '' ? null : Number(value);
+
+export type LeaderboardRow = { rank: number; id: string; count: number };
+
+export async function readLeaderboard(page: Page): Promise<LeaderboardRow[]> {
+  return page.$$eval('[data-testid=widget-top-templates] [data-testid=leaderboard-row]', (rows) =>
+    rows.map((row) => ({
+      rank: Number(row.getAttribute('data-rank')),
+      id: row.getAttribute('data-id') ?? '',
+      count: Number(row.getAttribute('data-count')),
+    })),
+  );
+}
+
+export type SparklineView = {
+  bucketCount: number;
+  total: number;
+  granularity: string;
+  /** Per bucket, oldest first, from the chart's text alternative (its hidden table). */
+  counts: number[];
+};
+
+export async function readSparkline(page: Page, metric: TrendMetric): Promise<SparklineView> {
+  return page.$eval(`[data-testid=sparkline-${metric}]`, (figure) => ({
+    bucketCount: Number(figure.getAttribute('data-bucket-count')),
+    total: Number(figure.getAttribute('data-total')),
+    granularity: figure.getAttribute('data-granularity') ?? '',
+    counts: [...figure.querySelectorAll('figcaption tbody tr td:nth-child(2)')].map((td) =>
+      Number((td.textContent ?? '').replace(/[^\d.-]/g, '')),
+    ),
+  }));
+}
+
+export type WowView = {
+  current: number | null;
+  previous: number | null;
+  deltaAbs: number | null;
+  deltaPct: number | null;
+};
+
+export async function readWow(page: Page, metric: WowMetric): Promise<WowView> {
+  const raw = await page.$eval(`[data-testid=wow-card-${metric}]`, (card) => ({
+    current: card.getAttribute('data-current'),
+    previous: card.getAttribute('data-previous'),
+    deltaAbs: card.getAttribute('data-delta-abs'),
+    deltaPct: card.getAttribute('data-delta-pct'),
+  }));
+  return {
+    current: attrNumber(raw.current),
+    previous: attrNumber(raw.previous),
+    deltaAbs: attrNumber(raw.deltaAbs),
+    deltaPct: attrNumber(raw.deltaPct),
+  };
+}
+
+export async function widgetState(page: Page, testId: string): Promise<string | null> {
+  return page.getAttribute(`[data-testid=${testId}]`, 'data-state');
+}
+
+/** The value of each chip's aria-pressed in a chip group. */
+export async function pressedChips(page: Page, group: string): Promise<Record<string, string>> {
+  return page.$$eval(`[data-testid=${group}] button`, (buttons) =>
+    Object.fromEntries(
+      buttons.map((b) => [
+        b.getAttribute('data-value') ?? '',
+        b.getAttribute('aria-pressed') ?? '',
+      ]),
+    ),
+  );
+}
+
+/** Exactly `value` is pressed in the chip group. */
+export async function expectPressed(page: Page, group: string, value: string): Promise<void> {
+  const pressed = await pressedChips(page, group);
+  expect(
+    Object.entries(pressed)
+      .filter(([, p]) => p === 'true')
+      .map(([v]) => v),
+  ).toEqual([value]);
+}

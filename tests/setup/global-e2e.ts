@@ -1,0 +1,152 @@
+/**
+ * The stack for the browser end-to-end suite (vitest globalSetup of project `e2e`): a throwaway
+ * embedded Postgres, migrated and seeded (small, seed 42, ending now), Cube on it with every
+ * rollup built up front, and the production web app (`next build` only when the build is stale).
+ * Teardown stops all of it; the children run in their own process groups, so a vitest that dies
+ * without teardown still kills them on exit.
+ */
+import { randomBytes } from 'node:crypto';
+import type { TestProject } from 'vitest/node';
+import { signCubeToken } from '../../cube/auth';
+import { PRE_AGGREGATIONS_SCHEMA } from '../../cube/options';
+import { spawnCube } from '../../cube/process';
+import { buildAllRollups } from '../../cube/rollups';
+import { type PgConfig, withClient } from '../../db/connection';
+import { embeddedPortFromEnv, startEmbeddedPostgres } from '../../db/embedded';
+import { migrate } from '../../db/migrate';
+import { seed } from '../../db/seed';
+import type { Child } from '../../scripts/lib/child';
+import { buildWeb, spawnWeb, webBuildIsFresh } from '../../scripts/lib/web-process';
+
+export type E2eStack = {
+  webUrl: string;
+  cubeApiUrl: string;
+  cubeApiSecret: string;
+  pg: PgConfig;
+  /** The seed's "now" (ISO): the newest demo rows are just before it. */
+  seededAt: string;
+  /** When Cube answered /readyz (epoch ms): the cold measurement is the first /load after it. */
+  cubeReadyAt: number;
+  /** Seconds each setup step took (printed once, quoted by the timing file). */
+  setupSeconds: Record<string, number>;
+};
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    e2e: E2eStack;
+  }
+}
+
+const port = (name: string, fallback: number) => embeddedPortFromEnv(process.env, name, fallback);
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const children: Child[] = [];
+  const stops: Array<() => Promise<void>> = [];
+  // Last resort (vitest killed mid-run): SIGKILL the children's process groups synchronously.
+  const killOnExit = () => {
+    for (const child of children) {
+      if (child.process.pid !== undefined && child.process.exitCode === null) {
+        try {
+          process.kill(-child.process.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+  };
+  process.once('exit', killOnExit);
+  const teardown = async () => {
+    for (const stop of stops.reverse()) await stop().catch((e) => console.error('[e2e] stop:', e));
+    process.off('exit', killOnExit);
+  };
+
+  const seconds: Record<string, number> = {};
+  const timed = async <T>(step: string, run: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await run();
+    } finally {
+      seconds[step] = Number(((performance.now() - t0) / 1000).toFixed(1));
+    }
+  };
+
+  const cubePort = port('TEST_E2E_CUBE_PORT', 4013);
+  const webPort = port('TEST_E2E_WEB_PORT', 3013);
+  const cubeApiSecret = randomBytes(24).toString('hex');
+  const cubePublicUrl = `http://localhost:${cubePort}/cubejs-api/v1`;
+  const webEnv = {
+    SESSION_SECRET: randomBytes(24).toString('hex'),
+    CUBEJS_API_SECRET: cubeApiSecret,
+    CUBE_PUBLIC_API_URL: cubePublicUrl,
+    DEMO_LOGIN: '1',
+  };
+
+  // `next build` (the slow part of a first run) overlaps the database and Cube steps.
+  const webBuild = webBuildIsFresh()
+    ? Promise.resolve()
+    : timed('web build', () => buildWeb({ ...process.env, ...webEnv }));
+  webBuild.catch(() => undefined);
+  try {
+    const pg = await timed('postgres', () =>
+      startEmbeddedPostgres({
+        dataDir: '.data/test-e2e-pg',
+        port: port('TEST_E2E_PG_PORT', 54332),
+        portEnvVar: 'TEST_E2E_PG_PORT',
+        fresh: true,
+        durable: false,
+      }),
+    );
+    stops.push(() => pg.stop());
+    await timed('migrate', () => migrate(pg.config));
+    const seededAt = new Date();
+    await timed('seed', () => seed(pg.config, { scale: 'small', seed: 42, now: seededAt }));
+    // Cube's parallel partition builds each run CREATE SCHEMA IF NOT EXISTS, which can collide
+    // on a fresh database (pg_namespace unique violation); create it once up front.
+    await withClient(pg.config, (client) =>
+      client.query(
+        `CREATE SCHEMA IF NOT EXISTS ${client.escapeIdentifier(PRE_AGGREGATIONS_SCHEMA)}`,
+      ),
+    );
+
+    const cube = await timed('cube start', () =>
+      spawnCube({
+        db: pg.config,
+        port: cubePort,
+        apiSecret: cubeApiSecret,
+        quiet: true,
+        // No background refresh: the rollups are built once below, so timings are not mixed
+        // with scheduler rebuilds on a two-core machine.
+        env: { CUBE_REFRESH_SECONDS: '0' },
+        readyTimeoutMs: 90_000,
+      }),
+    );
+    children.push(cube);
+    stops.push(() => cube.stop());
+    const cubeReadyAt = Date.now();
+    const token = signCubeToken(cubeApiSecret, { sub: 'e2e-setup', role: 'admin' });
+    await timed('rollups', () => buildAllRollups(cube.apiUrl, token));
+
+    await webBuild;
+    const web = await timed('web start', () =>
+      spawnWeb({ port: webPort, env: webEnv, quiet: true }),
+    );
+    children.push(web);
+    stops.push(() => web.stop());
+
+    console.log(`[e2e] stack ready: ${JSON.stringify(seconds)}`);
+    project.provide('e2e', {
+      webUrl: web.url,
+      cubeApiUrl: cube.apiUrl,
+      cubeApiSecret,
+      pg: pg.config,
+      seededAt: seededAt.toISOString(),
+      cubeReadyAt,
+      setupSeconds: seconds,
+    });
+  } catch (error) {
+    await teardown();
+    await webBuild.catch(() => undefined); // never leave a `next build` running
+    throw error;
+  }
+  return teardown;
+}
