@@ -64,7 +64,7 @@ async function prepareDatabase(): Promise<PgConfig> {
     if (flags.seed) {
       if (!(await isEmpty(configured)))
         throw new Error('--seed: the configured database is not empty');
-      await seed(configured, { scale: 'small', seed: 42 });
+      await seed(configured, { scale: 'small', seed: 42, now: new Date() });
     }
     return configured;
   }
@@ -76,7 +76,7 @@ async function prepareDatabase(): Promise<PgConfig> {
   const { applied } = await migrate(pg.config);
   if (applied.length > 0) console.log(`Migrations applied: ${applied.join(', ')}`);
   if (await isEmpty(pg.config)) {
-    const result = await seed(pg.config, { scale: 'small', seed: 42 });
+    const result = await seed(pg.config, { scale: 'small', seed: 42, now: new Date() });
     console.log(
       `Demo data: ${result.totalRows.toLocaleString()} rows in ${result.seconds.toFixed(1)} s ` +
         `(${Math.round(result.rowsPerSecond).toLocaleString()} rows/s)`,
