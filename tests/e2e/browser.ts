@@ -59,6 +59,8 @@ export async function signIn(
 export type Settled = {
   /** `performance.now()` in the page when every widget had settled: ms since navigation start. */
   readonly atMs: number;
+  /** DOMContentLoaded of the document (ms since navigation start): the app shell, before data. */
+  readonly shellMs: number;
   readonly states: Record<string, string>;
 };
 
@@ -98,7 +100,14 @@ export async function waitForDashboard(
         if (state !== 'ready' && state !== 'empty') return false;
         states[id] = state;
       }
-      return { atMs: performance.now(), states };
+      const navigation = performance.getEntriesByType('navigation')[0] as
+        | PerformanceNavigationTiming
+        | undefined;
+      return {
+        atMs: performance.now(),
+        shellMs: navigation?.domContentLoadedEventEnd ?? Number.NaN,
+        states,
+      };
     },
     { timeframe, widgets: PHASE1_WIDGETS, weeks: options.weeks ?? null },
     { polling: 'raf', timeout: options.timeoutMs ?? 60_000 },
