@@ -91,14 +91,18 @@ function isAlive(pid: number): boolean {
 
 /**
  * A postmaster whose launcher died (kill -9, crash) is re-parented to init or a subreaper; one
- * started by a live `node` process (e.g. `npm start` in another terminal) is not an orphan.
+ * started by a live Node process (e.g. `npm start` in another terminal) still has that process
+ * as its parent. (Node names its main thread "MainThread", so look at the executable.)
  */
 async function isOrphaned(pid: number): Promise<boolean> {
   const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
   if (stat === null) return false;
   const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  const parent = await fs.readFile(`/proc/${ppid}/comm`, 'utf8').catch(() => '');
-  return !/node|tsx|npm|vitest/.test(parent);
+  if (ppid === 1) return true;
+  const parentExe = await fs.readlink(`/proc/${ppid}/exe`).catch(() => null);
+  // Unknown parent: assume someone still owns the server and share it rather than stop it.
+  if (parentExe === null) return false;
+  return !/\/(node|bun|deno)[^/]*$/.test(parentExe);
 }
 
 /** The postmaster recorded in `postmaster.pid`, if that process is still a live postgres. */

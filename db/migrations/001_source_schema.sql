@@ -96,8 +96,6 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_created_at_idx ON messages (created_at);
 CREATE INDEX messages_role_created_at_idx ON messages (role, created_at);
--- Time-to-first-scene looks up a project's first user message.
-CREATE INDEX messages_project_id_created_at_idx ON messages (project_id, created_at);
 
 CREATE TABLE scenes (
   id         text PRIMARY KEY,
@@ -127,8 +125,6 @@ CREATE TABLE scene_iterations (
 CREATE INDEX scene_iterations_created_at_idx ON scene_iterations (created_at);
 -- Iterations-to-success walks each scene's iterations in time order.
 CREATE INDEX scene_iterations_scene_id_created_at_idx ON scene_iterations (scene_id, created_at);
-CREATE INDEX scene_iterations_operation_type_created_at_idx
-  ON scene_iterations (operation_type, created_at);
 
 -- ───────────────────────────── Monetization ─────────────────────────────
 
@@ -199,7 +195,6 @@ CREATE TABLE api_usage_metrics (
   CONSTRAINT api_usage_metrics_error_only_on_failure CHECK (error_type IS NULL OR NOT success)
 );
 CREATE INDEX api_usage_metrics_created_at_idx ON api_usage_metrics (created_at);
-CREATE INDEX api_usage_metrics_provider_created_at_idx ON api_usage_metrics (provider, created_at);
 
 -- ───────────────────────────── Releases and assets ─────────────────────────────
 
