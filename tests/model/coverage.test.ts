@@ -48,3 +48,18 @@ describe.each(queries.filter((q) => q.deliberatelyRaw))('$name (deliberately raw
     rawTimings.push(`${tabQuery.name}: ${answer.ms.toFixed(0)} ms (${answer.rows.length} rows)`);
   });
 });
+
+test('no rollup table or index name was cut at Postgres’ 63-byte identifier limit', async () => {
+  // A cut name loses the version suffix Cube appends, so the next rebuild collides with it
+  // ("relation … already exists"). Keep cube sql_alias + rollup + index names short.
+  const db = oracleFromTestStack();
+  try {
+    const rows = await db.sql(
+      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'analytics_pre_aggregations' AND octet_length(c.relname) >= 63`,
+    );
+    expect(rows.map((r) => r.relname)).toEqual([]);
+  } finally {
+    await db.end();
+  }
+});

@@ -16,6 +16,7 @@ import {
 } from '../support/compare';
 import { type CubeRow, cubeFromTestStack, num } from '../support/cube';
 import { oracleFromTestStack } from '../support/oracle';
+import { tabQueries } from '../support/tab-queries';
 import { dataNow } from './now';
 import { VIEW_ORACLES } from './view-oracles';
 
@@ -399,35 +400,20 @@ describe('trend series', () => {
   );
 });
 
-describe('week over week (compareDateRange)', () => {
+describe('week over week (compareDateRange): the tab queries themselves', () => {
   test.each([1, 2, 4] as const)(
     '%i-week export success and paying users equal SQL per window',
     async (weeks) => {
       const windows = wowWindows(weeks, now);
+      const byName = new Map(tabQueries(now).map((q) => [q.name, q.query]));
+      const exportsQuery = byName.get(`wow_export_success/${weeks}w`);
+      const payersQuery = byName.get(`wow_paying_users/${weeks}w`);
+      if (!exportsQuery || !payersQuery) throw new Error('week-over-week tab queries are missing');
       const exportsAnswer = await cube.load({
-        measures: [
-          'exports_overview.completed_exports',
-          'exports_overview.exports',
-          'exports_overview.success_rate',
-        ],
-        timeDimensions: [
-          {
-            dimension: 'exports_overview.created_at',
-            compareDateRange: [windows.current, windows.previous],
-          },
-        ],
-        timezone: 'UTC',
+        ...exportsQuery,
+        measures: [...(exportsQuery.measures ?? []), 'exports_overview.success_rate'],
       });
-      const payersAnswer = await cube.load({
-        measures: ['credits.paying_users'],
-        timeDimensions: [
-          {
-            dimension: 'credits.created_at',
-            compareDateRange: [windows.current, windows.previous],
-          },
-        ],
-        timezone: 'UTC',
-      });
+      const payersAnswer = await cube.load(payersQuery);
       expect(exportsAnswer.results).toHaveLength(2);
       expect(payersAnswer.results).toHaveLength(2);
       for (const [i, range] of [windows.current, windows.previous].entries()) {
@@ -455,4 +441,44 @@ describe('week over week (compareDateRange)', () => {
       }
     },
   );
+});
+
+describe('the tab’s single-number widgets equal SQL at every timeframe', () => {
+  /** Tab queries without dimensions or buckets: one row, comparable to a view family's oracle. */
+  const singleRow = () =>
+    tabQueries(now).filter(
+      (q) =>
+        !q.timeframe.startsWith('wow') &&
+        (q.query.dimensions ?? []).length === 0 &&
+        (q.query.timeDimensions ?? []).every((td) => td.granularity === undefined),
+    );
+
+  test('there are such widgets for every timeframe', () => {
+    expect(new Set(singleRow().map((q) => q.timeframe))).toEqual(new Set(TIMEFRAMES));
+  });
+
+  test('each one (rollup or deliberately raw) equals its view’s SQL oracle', async () => {
+    for (const tabQuery of singleRow()) {
+      const measures = tabQuery.query.measures ?? [];
+      const td = tabQuery.query.timeDimensions?.[0];
+      const family = VIEW_ORACLES.find(
+        (f) =>
+          measures.every((m) => f.measures.includes(m)) &&
+          (!td || td.dimension === f.timeDimension),
+      );
+      if (!family) throw new Error(`no oracle covers ${tabQuery.name}`);
+      // Without a time filter (`all` of a non-additive widget) the window is every row.
+      const range =
+        td?.dateRange ?? (['1970-01-01T00:00:00.000', '2999-12-31T23:59:59.999'] as const);
+      const [answer, all] = await Promise.all([
+        cube.load(tabQuery.query),
+        family.expected(oracle, sqlWindow(range)),
+      ]);
+      expectMembers(
+        answer.rows[0],
+        Object.fromEntries(measures.map((m) => [m, all[m] ?? null])),
+        tabQuery.name,
+      );
+    }
+  });
 });

@@ -81,7 +81,7 @@ const metaSchema = z.object({
         public: z.boolean().optional(),
         measures: z.array(memberSchema),
         dimensions: z.array(memberSchema),
-        segments: z.array(memberSchema),
+        segments: z.array(z.object({ name: z.string(), title: z.string().optional() }).loose()),
       })
       .loose(),
   ),

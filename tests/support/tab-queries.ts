@@ -33,7 +33,8 @@ export interface TabQuery {
 
 const DISTINCT_OVER_WINDOW =
   'Distinct users over a moving window are not additive: no rollup grain equals the window, so ' +
-  'it runs on the source table through its (created_at) index. `all` is served by a lifetime rollup.';
+  'it runs on the source table (segment: only the rows counted) through its (type/role, created_at) ' +
+  'index. `all` is served by a lifetime rollup.';
 const PERCENTILE_OVER_WINDOW =
   'A percentile over a moving window is not additive: no rollup grain equals the window, so it ' +
   'runs on api_usage_metrics through its (created_at) index. `all` is served by a lifetime rollup.';
@@ -42,7 +43,7 @@ const MEDIAN_OVER_WINDOW =
   'one row per release (hundreds), so the source query is as fast as a rollup. `all` is served by a lifetime rollup.';
 const DISTINCT_WOW =
   'Week-over-week paying users: distinct users over two moving 7·N-day windows are not additive, ' +
-  'so they run on credit_transactions through its (type, created_at) index.';
+  'so they run on credit_transactions (purchases only) through its (type, created_at) index.';
 
 type Built = { query: Omit<CubeQuery, 'timezone'>; deliberatelyRaw?: string };
 type WindowWidget = {
@@ -65,16 +66,26 @@ const series = (dimension: string, window: TimeframeWindow) => ({
 });
 
 /**
- * A non-additive widget: on a moving window it runs raw; `all` asks without a time filter (every
- * row), which a rollup without a time dimension answers exactly.
+ * A non-additive widget: on a moving window it runs raw, with `rawSegments` (a WHERE clause that
+ * lets Postgres use a (type, created_at)-style index; the measures filter the same rows anyway);
+ * `all` asks without a time filter (every row), which a rollup without a time dimension answers.
  */
 const nonAdditive =
-  (dimension: string, reason: string, query: Omit<CubeQuery, 'timezone' | 'timeDimensions'>) =>
+  (
+    dimension: string,
+    reason: string,
+    query: Omit<CubeQuery, 'timezone' | 'timeDimensions'>,
+    rawSegments: readonly string[] = [],
+  ) =>
   (window: TimeframeWindow): Built =>
     window.timeframe === 'all'
       ? { query }
       : {
-          query: { ...query, timeDimensions: [inWindow(dimension, window)] },
+          query: {
+            ...query,
+            ...(rawSegments.length > 0 ? { segments: rawSegments } : {}),
+            timeDimensions: [inWindow(dimension, window)],
+          },
           deliberatelyRaw: reason,
         };
 
@@ -237,13 +248,18 @@ export const WINDOW_WIDGETS: readonly WindowWidget[] = [
   {
     widget: 'engagement_prompts',
     phase: 2,
-    build: nonAdditive('engagement.prompted_at', DISTINCT_OVER_WINDOW, {
-      measures: [
-        'engagement.prompts',
-        'engagement.active_users',
-        'engagement.prompts_per_active_user',
-      ],
-    }),
+    build: nonAdditive(
+      'engagement.prompted_at',
+      DISTINCT_OVER_WINDOW,
+      {
+        measures: [
+          'engagement.prompts',
+          'engagement.active_users',
+          'engagement.prompts_per_active_user',
+        ],
+      },
+      ['engagement.prompt_messages'],
+    ),
   },
   {
     widget: 'engagement_iterations_to_success',
@@ -349,9 +365,12 @@ export const WINDOW_WIDGETS: readonly WindowWidget[] = [
   {
     widget: 'credits_paying_users',
     phase: 2,
-    build: nonAdditive('credits.created_at', DISTINCT_OVER_WINDOW, {
-      measures: ['credits.paying_users', 'credits.revenue_per_paying_user'],
-    }),
+    build: nonAdditive(
+      'credits.created_at',
+      DISTINCT_OVER_WINDOW,
+      { measures: ['credits.paying_users', 'credits.revenue_per_paying_user'] },
+      ['credits.purchase_transactions'],
+    ),
   },
 
   // ------------------------------------------------------------------ Phase 2: LLM
@@ -498,6 +517,7 @@ export const WOW_WIDGETS: readonly WowWidget[] = [
     build: (w) => ({
       query: {
         measures: ['credits.paying_users'],
+        segments: ['credits.purchase_transactions'],
         timeDimensions: [
           { dimension: 'credits.created_at', compareDateRange: [w.current, w.previous] },
         ],
