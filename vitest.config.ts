@@ -3,7 +3,6 @@ import { defineConfig } from 'vitest/config';
 // One config, several projects: the fast pure suites, the ones that need Postgres and Cube,
 // the web components (jsdom) and the browser end-to-end run.
 export default defineConfig({
-  esbuild: { jsx: 'automatic' },
   test: {
     projects: [
       {

@@ -1,56 +1,39 @@
-/**
- * The stack for the `node` test project (vitest globalSetup): a throwaway embedded Postgres,
- * migrated and seeded (small, seed 42, ending now), and Cube on it as a child process with every
- * rollup built up front. Tests read them with `inject('pg')` and `inject('cube')`.
- */
+// vitest globalSetup for the `node` project: a throwaway embedded Postgres with the schema and
+// the small demo data set (seed 42, ending at the current hour), shared by every test file
+// through `inject('pg')`. Teardown stops it. (Later: Cube starts here too.)
 import type { TestProject } from 'vitest/node';
-import { signCubeToken } from '../../cube/auth';
-import { buildAllRollups } from '../../cube/rollups';
 import type { PgConfig } from '../../db/connection';
 import { embeddedPortFromEnv, startEmbeddedPostgres } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { seed } from '../../db/seed';
-import { startTestCube, type TestCube } from './test-cube';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The test database: migrated and seeded (small, seed 42, now = `seededNow`). */
     pg: PgConfig;
-    cube: TestCube;
-    /** The seed's "now" (ISO): the newest demo rows are just before it. */
-    seededAt: string;
+    /** The `now` the test data ends at (ISO, the hour the run started). */
+    seededNow: string;
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const stops: Array<() => Promise<void>> = [];
-  const teardown = async () => {
-    for (const stop of stops.reverse())
-      await stop().catch((e) => console.error('[stack] stop:', e));
-  };
+  const postgres = await startEmbeddedPostgres({
+    dataDir: '.data/test-pg',
+    port: embeddedPortFromEnv(process.env, 'TEST_PG_PORT', 54331),
+    portEnvVar: 'TEST_PG_PORT',
+    fresh: true, // recreated every run
+    durable: false, // throwaway: no fsync
+  });
   try {
-    const pg = await startEmbeddedPostgres({
-      dataDir: '.data/test-pg',
-      port: embeddedPortFromEnv(process.env, 'TEST_PG_PORT', 54331),
-      portEnvVar: 'TEST_PG_PORT',
-      fresh: true,
-      durable: false,
-    });
-    stops.push(() => pg.stop());
-    await migrate(pg.config);
     const now = new Date();
-    await seed(pg.config, { scale: 'small', seed: 42, now });
-
-    const { cube, process: cubeProcess } = await startTestCube(pg.config);
-    stops.push(() => cubeProcess.stop());
-    const token = signCubeToken(cube.apiSecret, { sub: 'test-setup', role: 'admin' });
-    await buildAllRollups(cube.apiUrl, token);
-
-    project.provide('pg', pg.config);
-    project.provide('cube', cube);
-    project.provide('seededAt', now.toISOString());
-    return teardown;
+    now.setUTCMinutes(0, 0, 0);
+    await migrate(postgres.config);
+    await seed(postgres.config, { scale: 'small', seed: 42, now });
+    project.provide('pg', postgres.config);
+    project.provide('seededNow', now.toISOString());
   } catch (error) {
-    await teardown();
+    await postgres.stop();
     throw error;
   }
+  return () => postgres.stop();
 }
