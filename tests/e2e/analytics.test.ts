@@ -169,10 +169,12 @@ describe.sequential('Admin → Analytics in Chromium', () => {
       timeframe: DEFAULT_TIMEFRAME,
       coldMs: round(cold.atMs),
       coldShellMs: round(cold.shellMs),
+      coldNetwork: cold.network,
       coldWasFirstCubeLoad: loadsBefore === 0,
       warmMs,
       warmMedianMs: round(warmMedian.atMs),
       warmMedianShellMs: round(warmMedian.shellMs),
+      warmMedianNetwork: warmMedian.network,
       cpus: os.cpus().length,
       stackSetupSeconds: e2e.setupSeconds,
     };
@@ -180,6 +182,8 @@ describe.sequential('Admin → Analytics in Chromium', () => {
       `[e2e] time to all Phase 1 data (${DEFAULT_TIMEFRAME}, navigation → every widget ready): ` +
         `cold ${timings.coldMs} ms, warm ${timings.warmMedianMs} ms (median of ${warmMs.join(', ')}); ` +
         `page shell (DOMContentLoaded) cold ${timings.coldShellMs} ms, warm ${timings.warmMedianShellMs} ms; ` +
+        `Cube /load requests ${cold.network.firstCubeStartMs}–${cold.network.lastCubeEndMs} ms cold, ` +
+        `${warmMedian.network.firstCubeStartMs}–${warmMedian.network.lastCubeEndMs} ms warm; ` +
         `${timings.cpus} CPUs`,
     );
     await fs.mkdir(path.dirname(TIMINGS_FILE), { recursive: true });

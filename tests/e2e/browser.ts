@@ -61,6 +61,15 @@ export type Settled = {
   readonly atMs: number;
   /** DOMContentLoaded of the document (ms since navigation start): the app shell, before data. */
   readonly shellMs: number;
+  /** Resource timing of the Cube token fetch and the Cube `/load` requests (ms since navigation). */
+  readonly network: {
+    tokenEndMs: number | null;
+    cubeLoads: number;
+    firstCubeStartMs: number | null;
+    lastCubeEndMs: number | null;
+    /** Duration of each `/load` request, as the browser saw it (incl. queueing). */
+    cubeLoadMs: number[];
+  };
   readonly states: Record<string, string>;
 };
 
@@ -103,9 +112,20 @@ export async function waitForDashboard(
       const navigation = performance.getEntriesByType('navigation')[0] as
         | PerformanceNavigationTiming
         | undefined;
+      const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const token = resources.filter((r) => r.name.includes('/api/cube-token'));
+      const loads = resources.filter((r) => new URL(r.name).pathname.endsWith('/load'));
+      const round = (ms: number) => Math.round(ms);
       return {
         atMs: performance.now(),
         shellMs: navigation?.domContentLoadedEventEnd ?? Number.NaN,
+        network: {
+          tokenEndMs: token.length ? round(Math.min(...token.map((r) => r.responseEnd))) : null,
+          cubeLoads: loads.length,
+          firstCubeStartMs: loads.length ? round(Math.min(...loads.map((r) => r.startTime))) : null,
+          lastCubeEndMs: loads.length ? round(Math.max(...loads.map((r) => r.responseEnd))) : null,
+          cubeLoadMs: loads.map((r) => round(r.duration)),
+        },
         states,
       };
     },
