@@ -25,8 +25,6 @@ export type E2eStack = {
   pg: PgConfig;
   /** The seed's "now" (ISO): the newest demo rows are just before it. */
   seededAt: string;
-  /** When Cube answered /readyz (epoch ms): the cold measurement is the first /load after it. */
-  cubeReadyAt: number;
   /** Seconds each setup step took (printed once, quoted by the timing file). */
   setupSeconds: Record<string, number>;
 };
@@ -122,7 +120,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     );
     children.push(cube);
     stops.push(() => cube.stop());
-    const cubeReadyAt = Date.now();
     const token = signCubeToken(cubeApiSecret, { sub: 'e2e-setup', role: 'admin' });
     await timed('rollups', () => buildAllRollups(cube.apiUrl, token));
 
@@ -140,7 +137,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
       cubeApiSecret,
       pg: pg.config,
       seededAt: seededAt.toISOString(),
-      cubeReadyAt,
       setupSeconds: seconds,
     });
   } catch (error) {
