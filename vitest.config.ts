@@ -31,6 +31,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['tests/setup/global-e2e.ts'],
           testTimeout: 300_000,
           hookTimeout: 600_000,
           fileParallelism: false,

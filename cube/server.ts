@@ -2,11 +2,11 @@
  * Starts Cube in-process with the engine this machine can run: the stock server where
  * `@cubejs-backend/native` loads, the native-free engine otherwise.
  */
-import type { PgConfig } from '../db/connection';
+import { type PgConfig, withClient } from '../db/connection';
 import { CubejsServer } from './engine/cube-modules';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
-import { cubeOptions } from './options';
+import { cubeOptions, PRE_AGGREGATIONS_SCHEMA } from './options';
 
 export type CubeEngine = 'stock' | 'native-free';
 
@@ -59,6 +59,7 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
       `Reason: ${probe.reason}`;
   }
 
+  if (env.CUBEJS_EXTERNAL_DEFAULT === 'false') await ensureSchema(input.db, PRE_AGGREGATIONS_SCHEMA);
   try {
     await server.listen();
   } catch (error) {
@@ -73,4 +74,12 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     apiUrl: `http://localhost:${input.port}/cubejs-api/v1`,
     stop: () => server.close(),
   };
+}
+
+/**
+ * Cube's parallel partition builds each run `CREATE SCHEMA IF NOT EXISTS`, which races on a fresh
+ * database (duplicate key in pg_namespace); creating it once up front avoids the race.
+ */
+async function ensureSchema(db: PgConfig, schema: string): Promise<void> {
+  await withClient(db, (client) => client.query(`create schema if not exists "${schema}"`));
 }
