@@ -15,9 +15,15 @@ import { allQueries, type BenchQuery, tabQueries, tabStates, WIDGETS, type Widge
 import { type BenchCube, buildPartitions, processMemory, startBenchCube } from './cube';
 import { CubeHttp, servedFromRollups, usedPreAggregations } from './cube-http';
 import { type BenchDatabase, ensureBenchDatabase } from './database';
-import { deliberatelyRawReason } from './deliberately-raw';
+import { deliberatelyRaw } from './deliberately-raw';
+import { scanSummary } from './explain';
 import { type Budget, interleave, planFor, summaries, timed } from './measure';
-import { rollupReadCalls } from './rollup-reads';
+import {
+  buildTimesBetween,
+  rollupBuildStatements,
+  rollupReadCalls,
+  rollupTableCount,
+} from './rollup-reads';
 import { ratio, summarize } from './stats';
 import { evaluateTargets } from './targets';
 import type { BenchReport, QueryReport, RefreshReport, Scale, TabReport } from './types';
@@ -65,6 +71,7 @@ async function benchQuery(
     rollups: [],
     servedFromRollup: false,
     deliberatelyRaw: null,
+    notes: [],
     mismatch: null,
     warmMismatch: null,
     rollupReads: null,
@@ -84,7 +91,15 @@ async function benchQuery(
     report.warmMismatch = compareAnswers(q.query, answer, answerFromCube(q.query, c.response));
     report.rollups = usedPreAggregations(b.response);
     report.servedFromRollup = servedFromRollups(b.response);
-    report.deliberatelyRaw = deliberatelyRawReason(q.query, now);
+    const raw = deliberatelyRaw(q.query, now);
+    report.deliberatelyRaw = raw?.reason ?? null;
+    if (raw?.note) report.notes.push(raw.note);
+    if (!report.servedFromRollup) {
+      report.plans = {
+        cube: await scanSummary(pool, await http.sql(q.query)).catch((e: unknown) => String(e)),
+        raw: await scanSummary(pool, q.oracle).catch((e: unknown) => String(e)),
+      };
+    }
 
     if (checkReads && options.readChecks > 0 && report.servedFromRollup) {
       const results = b.response.results.length;
@@ -161,7 +176,7 @@ async function incrementalRefresh(
   pool: pg.Pool,
   cube: BenchCube,
   http: CubeHttp,
-  fullBuild: { seconds: number; partitions: number },
+  fullBuild: BenchReport['fullBuild'],
   widgets: readonly Widget[],
 ): Promise<RefreshReport> {
   const from = db.dataNow;
@@ -179,6 +194,7 @@ async function incrementalRefresh(
       partitionsTotal: fullBuild.partitions,
       tables: [],
       fullBuildSeconds: fullBuild.seconds,
+      byRollup: [],
       freshChecks: [],
     };
   }
@@ -195,7 +211,9 @@ async function incrementalRefresh(
     hour,
     partitionsTotal: fullBuild.partitions,
     fullBuildSeconds: fullBuild.seconds,
+    byRollup: [] as RefreshReport['byRollup'],
   };
+  const statsBefore = db.statStatements ? await rollupBuildStatements(pool) : new Map();
   let build: { seconds: number; tables: string[] };
   try {
     build = await buildPartitions(cube.apiUrl, cube.token, [
@@ -235,6 +253,8 @@ async function incrementalRefresh(
       });
     }
   }
+  if (db.statStatements)
+    base.byRollup = buildTimesBetween(statsBefore, await rollupBuildStatements(pool));
   return {
     ...base,
     seconds: build.seconds,
@@ -248,6 +268,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   const { log } = options;
   const widgets = options.widgets ?? WIDGETS;
   const started = new Date();
+  const loadAtStart = os.loadavg()[0] ?? 0;
   const phases: Record<string, number> = {};
   const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();
@@ -280,9 +301,17 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     log(`Cube: ${benchCube.engine.summary}`);
 
     log('Building every pre-aggregation (Cube jobs API)…');
-    const fullBuild = await phase('full rollup build', () =>
+    const statsBefore = db.statStatements ? await rollupBuildStatements(pool) : new Map();
+    const built = await phase('full rollup build', () =>
       buildAllRollups(benchCube.apiUrl, benchCube.token(), { timeoutMs: 30 * 60_000 }),
     );
+    const fullBuild: BenchReport['fullBuild'] = {
+      ...built,
+      rollupTables: await rollupTableCount(pool),
+      byRollup: db.statStatements
+        ? buildTimesBetween(statsBefore, await rollupBuildStatements(pool))
+        : [],
+    };
     log(`  ${fullBuild.partitions} partitions in ${fullBuild.seconds.toFixed(1)} s`);
 
     const http = new CubeHttp({ apiUrl: benchCube.apiUrl, token: benchCube.token });
@@ -373,6 +402,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         memoryGb: Math.round(os.totalmem() / 2 ** 30),
         node: process.versions.node,
         platform: `${os.platform()} ${os.release()}`,
+        loadAverage: [loadAtStart, os.loadavg()[0] ?? 0],
       },
       engine: benchCube.engine,
       dataset: { ...db.report(), dataNow: new Date(measuredNow).toISOString() },

@@ -90,6 +90,23 @@ export class CubeHttp {
     }
   }
 
+  /**
+   * The SQL Cube runs for a query (`/sql`; the first date range of a `compareDateRange` query),
+   * as text and parameters.
+   */
+  async sql(query: unknown): Promise<{ text: string; values: unknown[] }> {
+    const params = new URLSearchParams({ query: JSON.stringify(query) });
+    const response = await fetch(`${this.apiUrl}/sql?${params}`, {
+      headers: { Authorization: this.#token() },
+    });
+    const body: unknown = await response.json();
+    if (!response.ok) throw new CubeRequestFailed(`/sql: HTTP ${response.status}`, response.status);
+    const first = Array.isArray(body) ? body[0] : body;
+    const sql = (first as { sql?: { sql?: [string, unknown[]] } } | undefined)?.sql?.sql;
+    if (!sql) throw new CubeRequestFailed('/sql: no SQL in the answer', response.status);
+    return { text: sql[0], values: sql[1] };
+  }
+
   /** The cheapest authenticated-free round trip Cube serves (`/readyz`), for scale. */
   async ping(): Promise<number> {
     const base = new URL(this.apiUrl);

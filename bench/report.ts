@@ -5,9 +5,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Contender } from './measure';
+import { rollupOfTable } from './rollup-reads';
 import type { Summary } from './stats';
 import { fmtMs, fmtRatio, whySlow } from './targets';
-import type { BenchReport, QueryReport } from './types';
+import type { BenchReport, QueryReport, RollupBuildTime } from './types';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 export const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
@@ -63,7 +64,7 @@ export function renderMarkdown(report: BenchReport): string {
   const out: string[] = [];
   out.push(
     `Run ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${report.seconds.toFixed(0)} s in all · ` +
-      `${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GB · Node ${report.machine.node} · ` +
+      `${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GB, load ${report.machine.loadAverage.map((l) => l.toFixed(1)).join(' → ')} · Node ${report.machine.node} · ` +
       `Cube engine: ${report.engine.name}`,
   );
   out.push('');
@@ -138,6 +139,15 @@ export function renderMarkdown(report: BenchReport): string {
     );
   }
 
+  const notes = new Map<string, string[]>();
+  for (const q of report.queries) {
+    for (const note of q.notes) notes.set(note, [...(notes.get(note) ?? []), q.id]);
+  }
+  if (notes.size > 0) {
+    out.push('', '### Notes', '');
+    for (const [note, ids] of notes) out.push(`- ${ids.map((id) => `\`${id}\``).join(', ')}: ${note}.`);
+  }
+
   out.push('', '### Build, refresh, load, memory', '');
   const rows: string[][] = [
     [
@@ -186,11 +196,31 @@ export function renderMarkdown(report: BenchReport): string {
   ]);
   out.push(table(['what', 'time', 'detail'], rows));
 
-  if (report.refresh) {
+  const slowest = (list: RollupBuildTime[]) =>
+    list
+      .slice(0, 6)
+      .map(
+        (r) =>
+          `${r.rollup} ${r.seconds.toFixed(1)} s (${r.tables} table${r.tables === 1 ? '' : 's'})`,
+      )
+      .join(', ');
+  if (report.fullBuild.byRollup.length > 0) {
     out.push(
       '',
-      `Partitions rebuilt by the incremental refresh: ${report.refresh.tables.map((t) => `\`${t}\``).join(', ') || 'none'}.`,
+      `Postgres time per rollup (pg_stat_statements), full build: ${slowest(report.fullBuild.byRollup)}, …` +
+        (report.refresh && report.refresh.byRollup.length > 0
+          ? `; incremental refresh: ${slowest(report.refresh.byRollup)}, …`
+          : '') +
+        `. The rollup schema holds ${report.fullBuild.rollupTables} tables.`,
     );
+  }
+  if (report.refresh && !report.refresh.skipped && !report.refresh.error) {
+    const names = report.refresh.tables.map((t) => {
+      const table = t.replace(/^[^.]*\./, '');
+      const partition = /(\d{4})(\d{2})\d{2}_[a-z0-9]+_[a-z0-9]+_[a-z0-9]+$/.exec(table);
+      return `${rollupOfTable(table)}${partition ? ` ${partition[1]}-${partition[2]}` : ' (whole)'}`;
+    });
+    out.push('', `Rebuilt by the incremental refresh: ${names.join(', ') || 'nothing'}.`);
   }
   const checked = report.queries.filter((q) => q.rollupReads);
   if (checked.length > 0) {

@@ -23,7 +23,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --no-refresh                  skip the appended hour and incremental refresh
   --fresh                       regenerate the bench database
   --no-write                    do not write bench/results/*.json or BENCHMARKS.md
-Environment: BENCH_PG_PORT (default 54340), BENCH_CUBE_PORT (default 4020)`;
+Environment: BENCH_PG_PORT (default 54340), BENCH_CUBE_PORT (default 4020),
+  BENCH_PG_DIR (default .data/bench-pg; never the demo database's folder)`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -83,7 +84,7 @@ function parse(): BenchOptions & { write: boolean } {
     scale,
     seed,
     pg: {
-      dataDir: path.join(ROOT, '.data', 'bench-pg'),
+      dataDir: path.resolve(ROOT, process.env.BENCH_PG_DIR ?? path.join('.data', 'bench-pg')),
       port: port('BENCH_PG_PORT', 54340),
       portEnvVar: 'BENCH_PG_PORT',
       fresh: Boolean(values.fresh),

@@ -45,6 +45,10 @@ export type QueryReport = {
   servedFromRollup: boolean;
   /** The model's reason for answering this query from the source tables on purpose, else null. */
   deliberatelyRaw: string | null;
+  /** Remarks worth a reader's attention (e.g. the tab's query differs from the model's record). */
+  notes: string[];
+  /** For queries Cube answers from the source tables: what each side's SQL scans (EXPLAIN). */
+  plans?: { cube: string; raw: string };
   /** null when (a) and (b) agree; otherwise where they differ. */
   mismatch: string | null;
   warmMismatch: string | null;
@@ -69,6 +73,9 @@ export type TabReport = {
   warmSumMs: number | null;
 };
 
+/** Postgres time spent building one rollup's tables (all its partitions and indexes). */
+export type RollupBuildTime = { rollup: string; tables: number; seconds: number };
+
 export type RefreshReport = {
   /** Why the refresh was not measured this run (the rest of the report stands). */
   skipped?: string;
@@ -84,6 +91,8 @@ export type RefreshReport = {
   tables: string[];
   /** The full build's time, for comparison. */
   fullBuildSeconds: number;
+  /** Postgres time per rollup during the refresh (pg_stat_statements), slowest first. */
+  byRollup: RollupBuildTime[];
   /** After the refresh, uncached Cube answers for the newest hour equal raw SQL (per query id). */
   freshChecks: { id: string; mismatch: string | null; servedFromRollup: boolean }[];
   /** The refresh failed (the rest of the report stands). */
@@ -104,10 +113,25 @@ export type BenchReport = {
   startedAt: string;
   finishedAt: string;
   seconds: number;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGb: number;
+    node: string;
+    platform: string;
+    /** 1-minute load average when the run started and when it ended (other work on the machine). */
+    loadAverage: [number, number];
+  };
   engine: { name: string; summary: string };
   dataset: DatasetReport;
-  fullBuild: { seconds: number; partitions: number };
+  fullBuild: {
+    seconds: number;
+    partitions: number;
+    /** Tables in the rollup schema afterwards (Cube lists and parses them on every request). */
+    rollupTables: number;
+    /** Postgres time per rollup (pg_stat_statements), slowest first. */
+    byRollup: RollupBuildTime[];
+  };
   /** A trivial HTTP round trip to Cube (`/readyz`), for scale. */
   roundTripMs: Summary;
   plan: { rounds: number; rawBudgetMs: number; minRawRounds: number; tabRounds: number };
