@@ -176,8 +176,19 @@ export function num(row: CubeRow | undefined, member: string): number | null {
   return n;
 }
 
+const providedCubeSchema = z
+  .object({ apiUrl: z.string().url(), apiSecret: z.string().min(16) })
+  .loose();
+
 /** The client for the Cube the vitest global setup started (`inject('cube')`). */
 export function cubeFromTestStack(): CubeClient {
-  const { apiUrl, apiSecret } = inject('cube');
-  return cubeClient({ apiUrl, apiSecret });
+  // Read by name and validated here, so this file compiles whatever else the setup provides.
+  const provided = (inject as unknown as (key: string) => unknown)('cube');
+  const parsed = providedCubeSchema.safeParse(provided);
+  if (!parsed.success) {
+    throw new Error(
+      "The test stack provides no Cube: tests/setup/global-stack.ts must provide('cube', { apiUrl, apiSecret }).",
+    );
+  }
+  return cubeClient(parsed.data);
 }
