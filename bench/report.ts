@@ -145,7 +145,8 @@ export function renderMarkdown(report: BenchReport): string {
   }
   if (notes.size > 0) {
     out.push('', '### Notes', '');
-    for (const [note, ids] of notes) out.push(`- ${ids.map((id) => `\`${id}\``).join(', ')}: ${note}.`);
+    for (const [note, ids] of notes)
+      out.push(`- ${ids.map((id) => `\`${id}\``).join(', ')}: ${note}.`);
   }
 
   out.push('', '### Build, refresh, load, memory', '');

@@ -1,32 +1,50 @@
 /**
  * CI smoke test of the benchmark (`npm run bench`): the same code at `small` scale with one
  * round per contender, on its own throwaway Postgres (`.data/test-bench-pg`, port 54341 or
- * TEST_BENCH_PG_PORT) and Cube (port 4021 or TEST_BENCH_CUBE_PORT). It asserts nothing about
- * speed: only that every query the tab sends returns, that the raw-SQL oracle and Cube give the
- * same answer, and that each query is served by its rollup (except those the model records as
- * deliberately raw).
+ * TEST_BENCH_PG_PORT) and Cube (port 4021 or TEST_BENCH_CUBE_PORT); when another run holds
+ * those, on a private folder and free ports. It asserts nothing about speed: only that every
+ * query the tab sends returns, that the raw-SQL oracle and Cube give the same answer, and that
+ * each query is served by its rollup (except those the model records as deliberately raw).
  */
+import fs from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
-import { runBenchmark } from '../../bench/benchmark';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type BenchOptions, runBenchmark } from '../../bench/benchmark';
 import type { BenchReport } from '../../bench/types';
+import { EmbeddedPostgresInUseError } from '../../db/embedded';
 import { TIMEFRAMES, WOW_WEEKS } from '../../web/lib/timeframe';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 let report: BenchReport;
+let privateDir: string | null = null;
+
+/** `preferred` when it is free, else any free port. */
+async function portFor(preferred: number): Promise<number> {
+  const listen = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(null));
+      server.listen({ port, host: '127.0.0.1', exclusive: true }, () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : null));
+      });
+    });
+  return (await listen(preferred)) ?? (await listen(0)) ?? preferred;
+}
 
 beforeAll(async () => {
-  report = await runBenchmark({
+  const options = async (dataDir: string): Promise<BenchOptions> => ({
     scale: 'small',
     seed: 42,
     pg: {
-      dataDir: path.join(ROOT, '.data', 'test-bench-pg'),
-      port: Number(process.env.TEST_BENCH_PG_PORT ?? 54341),
+      dataDir,
+      port: await portFor(Number(process.env.TEST_BENCH_PG_PORT ?? 54341)),
       portEnvVar: 'TEST_BENCH_PG_PORT',
       fresh: true,
       durable: false,
     },
-    cubePort: Number(process.env.TEST_BENCH_CUBE_PORT ?? 4021),
+    cubePort: await portFor(Number(process.env.TEST_BENCH_CUBE_PORT ?? 4021)),
     budget: { rounds: 1, rawBudgetMs: 0, minRawRounds: 1 },
     tabBudget: { rounds: 1, rawBudgetMs: 0, minRawRounds: 1 },
     timeframes: TIMEFRAMES,
@@ -35,7 +53,18 @@ beforeAll(async () => {
     readChecks: 1,
     log: () => undefined,
   });
+  try {
+    report = await runBenchmark(await options(path.join(ROOT, '.data', 'test-bench-pg')));
+  } catch (error) {
+    if (!(error instanceof EmbeddedPostgresInUseError)) throw error;
+    privateDir = path.join(ROOT, '.data', `test-bench-pg-${process.pid}`);
+    report = await runBenchmark(await options(privateDir));
+  }
 }, 240_000);
+
+afterAll(async () => {
+  if (privateDir) await fs.rm(privateDir, { recursive: true, force: true });
+});
 
 describe('the benchmark at small scale', () => {
   test('covers every timeframe and week-over-week span of the tab', () => {
