@@ -120,8 +120,12 @@ async function livePostmaster(
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-    const comm = await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => 'postgres');
-    if (comm.trim() === 'postgres') return { pid, port, orphaned: await isOrphaned(pid) };
+    // Only a postmaster of this very folder counts (pids get reused, e.g. after a reboot,
+    // possibly by another cluster's postgres process).
+    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => null);
+    const args = cmdline?.split('\0') ?? [];
+    const ours = cmdline === null || args[args.indexOf('-D') + 1] === dataDir;
+    if (ours) return { pid, port, orphaned: await isOrphaned(pid) };
   }
   // The process is gone (or the pid now belongs to something else): the file is stale.
   await fs.rm(pidFile, { force: true });

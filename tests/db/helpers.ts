@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { PgConfig } from '../../db/connection';
 import { withClient, withDatabase } from '../../db/connection';
 import { TABLES } from '../../db/seed/tables';
@@ -13,7 +13,11 @@ export async function query<T extends pg.QueryResultRow = Record<string, unknown
 }
 
 /** A single number from a query's first column. */
-export async function count(config: PgConfig, sql: string, params: unknown[] = []): Promise<number> {
+export async function count(
+  config: PgConfig,
+  sql: string,
+  params: unknown[] = [],
+): Promise<number> {
   const rows = await query(config, sql, params);
   const value = rows[0] === undefined ? undefined : Object.values(rows[0])[0];
   return Number(value);
@@ -40,7 +44,8 @@ export async function tableChecksums(config: PgConfig): Promise<Record<string, s
     await client.query("SET TimeZone = 'UTC'");
     const sums: Record<string, string> = {};
     for (const table of TABLES) {
-      const key = table === 'paywall_analytics' ? 'date' : table === 'user_credits' ? 'user_id' : 'id';
+      const key =
+        table === 'paywall_analytics' ? 'date' : table === 'user_credits' ? 'user_id' : 'id';
       const result = await client.query<{ sum: string }>(
         `SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t.${key}), '')) AS sum FROM ${table} t`,
       );

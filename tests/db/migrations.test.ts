@@ -249,7 +249,9 @@ describe('migrations', () => {
         'CREATE TABLE second_table (x int); SELECT 1 / 0;',
       );
       await expect(migrate(db, { dir })).rejects.toThrow(/002_broken\.sql failed/);
-      expect(await count(db, "SELECT count(*) FROM pg_tables WHERE tablename = 'second_table'")).toBe(0);
+      expect(
+        await count(db, "SELECT count(*) FROM pg_tables WHERE tablename = 'second_table'"),
+      ).toBe(0);
       expect(await count(db, 'SELECT count(*) FROM schema_migrations')).toBe(1);
 
       await fs.rm(path.join(dir, '002_broken.sql'));
@@ -261,7 +263,12 @@ describe('migrations', () => {
   });
 
   it('create every table and column of the contract with its type and nullability', async () => {
-    const rows = await query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
+    const rows = await query<{
+      table_name: string;
+      column_name: string;
+      data_type: string;
+      is_nullable: string;
+    }>(
       pg,
       `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
         WHERE table_schema = 'public' AND table_name = ANY($1)`,
@@ -285,7 +292,9 @@ describe('migrations', () => {
       await client.query('BEGIN');
       try {
         await expect(
-          client.query(`UPDATE ${table} SET ${column} = 'not-in-the-set' WHERE ctid = (SELECT ctid FROM ${table} WHERE ${column} IS NOT NULL LIMIT 1)`),
+          client.query(
+            `UPDATE ${table} SET ${column} = 'not-in-the-set' WHERE ctid = (SELECT ctid FROM ${table} WHERE ${column} IS NOT NULL LIMIT 1)`,
+          ),
         ).rejects.toMatchObject({ code: '23514' }); // check_violation
       } finally {
         await client.query('ROLLBACK');

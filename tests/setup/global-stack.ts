@@ -43,7 +43,10 @@ async function startTestPostgres(): Promise<{ postgres: RunningPostgres; dataDir
     if (!(error instanceof EmbeddedPostgresInUseError)) throw error;
     const dataDir = `.data/test-pg-${process.pid}`;
     console.warn(`${error.message}\nUsing a private test database in ${dataDir} instead.`);
-    return { postgres: await startEmbeddedPostgres({ ...options, dataDir, port: await freePort() }), dataDir };
+    return {
+      postgres: await startEmbeddedPostgres({ ...options, dataDir, port: await freePort() }),
+      dataDir,
+    };
   }
 }
 

@@ -1,6 +1,6 @@
 /** Cube for the test suites: a child process on the seeded test database, like `npm start` runs it. */
 import { randomBytes } from 'node:crypto';
-import { spawnCube, type CubeProcess } from '../../cube/process';
+import { type CubeProcess, spawnCube } from '../../cube/process';
 import type { PgConfig } from '../../db/connection';
 
 export type TestCube = { apiUrl: string; apiSecret: string; port: number };
