@@ -118,7 +118,10 @@ export async function restoreDefinitions(
     for (let i = 0; i < (options.parallel ?? 2); i++) {
       const client = new pg.Client({ ...config, application_name: 'seed:indexes' });
       await client.connect();
-      await client.query("SET maintenance_work_mem = '512MB'");
+      // Index builds sort in memory; commits need not wait for the WAL flush (the loader
+      // re-runs from scratch after a crash anyway).
+      await client.query("SET maintenance_work_mem = '1GB'");
+      await client.query('SET synchronous_commit = off');
       clients.push(client);
     }
     const first = clients[0];

@@ -57,7 +57,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (dataDir !== '.data/test-pg') await fs.rm(dataDir, { recursive: true, force: true });
   };
   try {
-    const now = new Date();
+    // TEST_SEED_NOW pins the data's end (to reproduce an hour-dependent failure).
+    const now = new Date(process.env.TEST_SEED_NOW ?? Date.now());
     now.setUTCMinutes(0, 0, 0);
     await migrate(postgres.config);
     await seed(postgres.config, { scale: 'small', seed: 42, now });

@@ -38,6 +38,9 @@ const FAILURE_FACTOR: Record<Quality, number> = { '720p': 0.7, '1080p': 1, '4k':
 const BYTE_RATE: Record<Quality, number> = { '720p': 310_000, '1080p': 640_000, '4k': 2_000_000 };
 const BASE_FAILURE_RATE = 0.095;
 const STUCK_RATE = 0.002;
+/** Chance that a user retries a failed export, and how many attempts they make at most. */
+const RETRY_RATE = 0.65;
+const MAX_ATTEMPTS = 3;
 
 export const exportCost = (format: Format, quality: Quality): number =>
   format === 'gif' ? 2 : quality === '4k' ? 10 : quality === '1080p' ? 5 : 3;
@@ -75,31 +78,39 @@ export class ExportPipeline {
 
   /**
    * A user asks to export at `at`: the allowance and credits are checked (the paywall may
-   * open), credits are charged, the export runs. Returns when the user is done.
+   * open), credits are charged, the export runs; after a failure the user often tries again
+   * with the same settings (so an incident shows as a burst of the same error). Returns when
+   * the user is done.
    */
   request(user: number, userId: string, projectId: string, at: number): number {
     const { rng } = this.ctx;
-    if (at > this.ctx.calendar.nowMs) return at;
+    const now = this.ctx.calendar.nowMs;
+    if (at > now) return at;
     const format = FORMATS.sample(rng);
     let quality = (this.wallet.isPaying(user) ? QUALITY_PAYING : QUALITY_FREE).sample(rng);
     if (format === 'gif' && quality === '4k') quality = '1080p';
     const cost = exportCost(format, quality);
     let t = at;
-    if (!this.wallet.withinExportAllowance(user, t)) {
-      const paywall = this.wallet.paywall(user, 'export_limit', t);
-      if (!paywall.purchased) return paywall.at;
-      t = paywall.at;
+    for (let attempt = 1; ; attempt++) {
+      if (!this.wallet.withinExportAllowance(user, t)) {
+        const paywall = this.wallet.paywall(user, 'export_limit', t);
+        if (!paywall.purchased) return paywall.at;
+        t = paywall.at;
+      }
+      if (!this.wallet.canAfford(user, cost)) {
+        const paywall = this.wallet.paywall(user, 'credits_exhausted', t);
+        if (!paywall.purchased || !this.wallet.canAfford(user, cost)) return paywall.at;
+        t = paywall.at;
+      }
+      if (t > now) return t;
+      this.wallet.countExport(user, t);
+      this.wallet.charge(user, cost, t);
+      const failedAt = this.render(user, userId, projectId, format, quality, cost, t);
+      if (failedAt === null || attempt === MAX_ATTEMPTS || !rng.chance(RETRY_RATE)) {
+        return Math.min(now, Math.max(t, failedAt ?? t) + rng.int(1_000, 10_000));
+      }
+      t = failedAt + Math.round(logNormal(rng, 60_000, 0.6));
     }
-    if (!this.wallet.canAfford(user, cost)) {
-      const paywall = this.wallet.paywall(user, 'credits_exhausted', t);
-      if (!paywall.purchased || !this.wallet.canAfford(user, cost)) return paywall.at;
-      t = paywall.at;
-    }
-    if (t > this.ctx.calendar.nowMs) return t;
-    this.wallet.countExport(user, t);
-    this.wallet.charge(user, cost, t);
-    this.render(user, userId, projectId, format, quality, cost, t);
-    return t + rng.int(1_000, 10_000);
   }
 
   private render(
@@ -110,7 +121,7 @@ export class ExportPipeline {
     quality: Quality,
     cost: number,
     createdMs: number,
-  ): void {
+  ): number | null {
     const { rng, out, calendar } = this.ctx;
     const now = calendar.nowMs;
     const id = newId(this.ctx, 'exports');
@@ -214,5 +225,6 @@ export class ExportPipeline {
       .textOrNull(status === 'failed' ? error : null)
       .timestamp(createdMs)
       .timestampOrNull(status === 'completed' ? finishedAt : null);
+    return status === 'failed' ? finishedAt : null;
   }
 }
