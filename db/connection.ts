@@ -103,6 +103,8 @@ export async function withClient<T>(
   fn: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
   const client = new pg.Client({ ...config, application_name: 'admin-analytics' });
+  // A server that goes away fails the running query; without a listener it would crash.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await fn(client);

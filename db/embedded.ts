@@ -186,6 +186,7 @@ async function prepareDataDir(dataDir: string, ids: PermissionIds): Promise<bool
 
 async function ensureDatabase(config: PgConfig): Promise<void> {
   const client = new pg.Client({ ...config, database: 'postgres' });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [

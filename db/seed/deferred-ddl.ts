@@ -77,6 +77,7 @@ async function readDefinitions(
  */
 export async function prepareBareTables(config: PgConfig): Promise<void> {
   const client = new pg.Client(config);
+  client.on('error', () => undefined); // a lost connection fails the running query instead
   await client.connect();
   try {
     await client.query('BEGIN');
@@ -117,6 +118,7 @@ export async function restoreDefinitions(
   try {
     for (let i = 0; i < (options.parallel ?? 2); i++) {
       const client = new pg.Client({ ...config, application_name: 'seed:indexes' });
+      client.on('error', () => undefined);
       await client.connect();
       // Index builds sort in memory; commits need not wait for the WAL flush (the loader
       // re-runs from scratch after a crash anyway).

@@ -54,3 +54,20 @@ export async function tableChecksums(config: PgConfig): Promise<Record<string, s
     return sums;
   });
 }
+
+/** Everything that defines the schema: columns, constraints and indexes. */
+export async function schemaSnapshot(config: PgConfig): Promise<string[]> {
+  const rows = await query<{ line: string }>(
+    config,
+    `SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' null=' || is_nullable
+              || ' identity=' || is_identity || ' default=' || coalesce(column_default, '') AS line
+       FROM information_schema.columns WHERE table_schema = 'public'
+     UNION ALL
+     SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+       FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+     UNION ALL
+     SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+     ORDER BY 1`,
+  );
+  return rows.map((r) => r.line);
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { withClient } from '../../db/connection';
 import { migrate, readMigrations } from '../../db/migrate';
-import { count, dropDatabase, freshDatabase, query } from './helpers';
+import { count, dropDatabase, freshDatabase, query, schemaSnapshot } from './helpers';
 
 const pg = inject('pg');
 const created: string[] = [];
@@ -15,23 +15,6 @@ async function database(name: string) {
 afterAll(async () => {
   for (const name of created) await dropDatabase(pg, name);
 });
-
-/** Everything that defines the schema: columns, constraints and indexes. */
-async function schemaSnapshot(config: typeof pg): Promise<string[]> {
-  const rows = await query<{ line: string }>(
-    config,
-    `SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' null=' || is_nullable
-              || ' identity=' || is_identity || ' default=' || coalesce(column_default, '') AS line
-       FROM information_schema.columns WHERE table_schema = 'public'
-     UNION ALL
-     SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
-       FROM pg_constraint WHERE connamespace = 'public'::regnamespace
-     UNION ALL
-     SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
-     ORDER BY 1`,
-  );
-  return rows.map((r) => r.line);
-}
 
 // The contract (source-schema.md): every table, column, type and nullability.
 const T = 'timestamp with time zone';
