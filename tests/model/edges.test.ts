@@ -4,7 +4,13 @@
  * rates whose denominator is zero (null, never NaN or an error).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DAY_MS, HOUR_MS, startOfUtcDay, toCubeTimestamp } from '../../web/lib/timeframe';
+import {
+  DAY_MS,
+  HOUR_MS,
+  startOfUtcDay,
+  timeframeWindow,
+  toCubeTimestamp,
+} from '../../web/lib/timeframe';
 import { expectMembers, ratio, sqlWindow } from '../support/compare';
 import { cubeFromTestStack, num } from '../support/cube';
 import { oracleFromTestStack } from '../support/oracle';
@@ -180,10 +186,7 @@ describe('an empty window', () => {
 
 describe('a rate whose denominator is zero', () => {
   test('funnel rates by step are null where the step has no predecessor events', async () => {
-    const range = [
-      toCubeTimestamp(startOfUtcDay(now) - 29 * DAY_MS),
-      toCubeTimestamp(startOfUtcDay(now) + DAY_MS - 1),
-    ] as const;
+    const range = timeframeWindow('all', now).dateRange;
     const answer = await cube.load({
       dimensions: ['paywall_funnel.event_type'],
       measures: [
