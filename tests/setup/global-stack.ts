@@ -1,9 +1,12 @@
 // vitest globalSetup for the `node` project: a throwaway embedded Postgres with the schema and
-// the small demo data set (seed 42, ending at the current hour), shared by every test file
-// through `inject('pg')`. Teardown stops it. (Later: Cube starts here too.)
+// the small demo data set (seed 42, ending at the current hour), and Cube on it as a child process
+// with every rollup built up front; shared by every test file through `inject('pg')` and
+// `inject('cube')`. Teardown stops both.
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { signCubeToken } from '../../cube/auth';
+import { buildAllRollups } from '../../cube/rollups';
 import type { PgConfig } from '../../db/connection';
 import {
   EmbeddedPostgresInUseError,
@@ -13,6 +16,7 @@ import {
 } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { seed } from '../../db/seed';
+import { startTestCube, type TestCube } from './test-cube';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,6 +24,8 @@ declare module 'vitest' {
     pg: PgConfig;
     /** The `now` the test data ends at (ISO, the hour the run started). */
     seededNow: string;
+    /** Cube on the test database: REST base URL and the secret its admin tokens are signed with. */
+    cube: TestCube;
   }
 }
 
@@ -30,6 +36,14 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   if (address === null || typeof address === 'string') throw new Error('no free port');
   return address.port;
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, () => probe.close(() => resolve(true)));
+  });
 }
 
 /** `.data/test-pg` on $TEST_PG_PORT (54331), or a private one if another run holds those. */
@@ -52,7 +66,9 @@ async function startTestPostgres(): Promise<{ postgres: RunningPostgres; dataDir
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const { postgres, dataDir } = await startTestPostgres();
+  let stopCube = async () => {};
   const teardown = async () => {
+    await stopCube();
     await postgres.stop();
     if (dataDir !== '.data/test-pg') await fs.rm(dataDir, { recursive: true, force: true });
   };
@@ -62,6 +78,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     now.setUTCMinutes(0, 0, 0);
     await migrate(postgres.config);
     await seed(postgres.config, { scale: 'small', seed: 42, now });
+    const cubePort = embeddedPortFromEnv(process.env, 'TEST_CUBE_PORT', 4010);
+    const { cube, process: cubeProcess } = await startTestCube(
+      postgres.config,
+      (await portIsFree(cubePort)) ? cubePort : await freePort(),
+    );
+    stopCube = () => cubeProcess.stop();
+    await buildAllRollups(
+      cube.apiUrl,
+      signCubeToken(cube.apiSecret, { sub: 'setup', role: 'admin' }),
+    );
+    project.provide('cube', cube);
     project.provide('pg', postgres.config);
     project.provide('seededNow', now.toISOString());
   } catch (error) {

@@ -15,9 +15,9 @@ export async function startTestCube(
     port,
     apiSecret,
     quiet: true,
-    // Rollups are built up front (see warmRollups) and then refreshed quickly, so tests that
-    // append rows see them without waiting long.
-    env: { CUBE_REFRESH_SECONDS: '2' },
+    // Rollups are built once, up front (buildAllRollups); a scheduler running meanwhile would
+    // race those builds on the same tables.
+    env: { CUBE_REFRESH_SECONDS: '0' },
     readyTimeoutMs: 90_000,
   });
   return { cube: { apiUrl: process_.apiUrl, apiSecret, port }, process: process_ };
