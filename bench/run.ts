@@ -5,12 +5,14 @@
  * The Analytics tab's queries through Cube versus raw SQL on the same Postgres, in one run:
  * see bench/benchmark.ts and BENCHMARKS.md. Ports: BENCH_PG_PORT (54340), BENCH_CUBE_PORT (4020).
  */
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TIMEFRAMES, type Timeframe, timeframeSchema, WOW_WEEKS } from '../web/lib/timeframe';
 import { type BenchOptions, runBenchmark } from './benchmark';
 import { renderMarkdown, updateBenchmarksMd, writeResults } from './report';
-import type { Scale } from './types';
+import { evaluateTargets } from './targets';
+import type { BenchReport, Scale } from './types';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SCALES: readonly Scale[] = ['small', 'medium', 'large'];
@@ -23,6 +25,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --no-refresh                  skip the appended hour and incremental refresh
   --fresh                       regenerate the bench database
   --no-write                    do not write bench/results/*.json or BENCHMARKS.md
+  --from <results.json>         no run: re-render a saved run (table, targets, BENCHMARKS.md)
 Environment: BENCH_PG_PORT (default 54340), BENCH_CUBE_PORT (default 4020),
   BENCH_PG_DIR (default .data/bench-pg; never the demo database's folder)`;
 
@@ -40,7 +43,7 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
-function parse(): BenchOptions & { write: boolean } {
+function parse(): BenchOptions & { write: boolean; from: string | null } {
   let values: ReturnType<typeof parseArgs>['values'];
   try {
     ({ values } = parseArgs({
@@ -52,6 +55,7 @@ function parse(): BenchOptions & { write: boolean } {
         'no-refresh': { type: 'boolean', default: false },
         fresh: { type: 'boolean', default: false },
         'no-write': { type: 'boolean', default: false },
+        from: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -103,10 +107,24 @@ function parse(): BenchOptions & { write: boolean } {
     readChecks: 3,
     log: (line) => console.log(line),
     write: !values['no-write'],
+    from: values.from === undefined ? null : String(values.from),
   };
 }
 
 const options = parse();
+if (options.from !== null) {
+  // Re-render a saved run with the current report code (targets are re-judged too).
+  const saved = JSON.parse(await fs.readFile(options.from, 'utf8')) as BenchReport;
+  const { targets: _old, ...rest } = saved;
+  const report: BenchReport = { ...rest, targets: evaluateTargets(rest) };
+  console.log(renderMarkdown(report));
+  if (options.write) {
+    await fs.writeFile(options.from, `${JSON.stringify(report, null, 2)}\n`);
+    if (report.dataset.scale === 'large')
+      await updateBenchmarksMd(report, path.resolve(options.from));
+  }
+  process.exit(0);
+}
 const report = await runBenchmark(options);
 const markdown = renderMarkdown(report);
 console.log(`\n${markdown}\n`);
