@@ -7,6 +7,13 @@
  * `deliberatelyRaw` marks the few queries no rollup can answer exactly (distinct users and
  * percentiles over a moving window); model/README.md records why and how fast they are.
  */
+
+import {
+  topTemplatesAllTimeQuery,
+  topTemplatesWindowQuery,
+  trendQuery,
+  wowQuery,
+} from '../../web/lib/analytics/queries';
 import {
   TIMEFRAMES,
   type Timeframe,
@@ -93,60 +100,28 @@ const TOP = 10;
 
 export const WINDOW_WIDGETS: readonly WindowWidget[] = [
   // ------------------------------------------------------------------ Phase 1
+  // Phase 1 queries are the web app's own (web/lib/analytics/queries.ts): one definition.
   {
     widget: 'top_templates',
     phase: 1,
-    build: (w) =>
-      w.timeframe === 'all'
-        ? {
-            query: {
-              dimensions: [
-                'template_leaderboard.template_id',
-                'template_leaderboard.template_name',
-                'template_leaderboard.thumbnail_url',
-              ],
-              measures: ['template_leaderboard.lifetime_uses'],
-              order: [
-                ['template_leaderboard.lifetime_uses', 'desc'],
-                ['template_leaderboard.template_id', 'asc'],
-              ],
-              limit: TOP,
-            },
-          }
-        : {
-            query: {
-              dimensions: [
-                'template_leaderboard.template_id',
-                'template_leaderboard.template_name',
-                'template_leaderboard.thumbnail_url',
-              ],
-              measures: ['template_leaderboard.uses'],
-              timeDimensions: [inWindow('template_leaderboard.created_at', w)],
-              order: [
-                ['template_leaderboard.uses', 'desc'],
-                ['template_leaderboard.template_id', 'asc'],
-              ],
-              limit: TOP,
-            },
-          },
+    build: (w) => ({
+      query:
+        w.timeframe === 'all'
+          ? topTemplatesAllTimeQuery(TOP)
+          : topTemplatesWindowQuery(w.dateRange, TOP),
+    }),
   },
   ...(
     [
-      ['trend_exports', 'exports_overview.exports', 'exports_overview.created_at'],
-      ['trend_prompts', 'prompts.prompts', 'prompts.created_at'],
-      ['trend_conversions', 'paywall_funnel.conversions', 'paywall_funnel.created_at'],
+      ['trend_exports', 'exports'],
+      ['trend_prompts', 'prompts'],
+      ['trend_conversions', 'paywall'],
     ] as const
   ).map(
-    ([widget, measure, dimension]): WindowWidget => ({
+    ([widget, metric]): WindowWidget => ({
       widget,
       phase: 1,
-      build: (w) => ({
-        query: {
-          measures: [measure],
-          timeDimensions: [series(dimension, w)],
-          order: [[dimension, 'asc']],
-        },
-      }),
+      build: (w) => ({ query: trendQuery(metric, w) }),
     }),
   ),
 
@@ -501,29 +476,10 @@ type WowWidget = {
 
 /** Phase 1 week-over-week cards: one query, two windows (`compareDateRange: [current, previous]`). */
 export const WOW_WIDGETS: readonly WowWidget[] = [
-  {
-    widget: 'wow_export_success',
-    build: (w) => ({
-      query: {
-        measures: ['exports_overview.completed_exports', 'exports_overview.exports'],
-        timeDimensions: [
-          { dimension: 'exports_overview.created_at', compareDateRange: [w.current, w.previous] },
-        ],
-      },
-    }),
-  },
+  { widget: 'wow_export_success', build: (w) => ({ query: wowQuery('export_success', w) }) },
   {
     widget: 'wow_paying_users',
-    build: (w) => ({
-      query: {
-        measures: ['credits.paying_users'],
-        segments: ['credits.purchase_transactions'],
-        timeDimensions: [
-          { dimension: 'credits.created_at', compareDateRange: [w.current, w.previous] },
-        ],
-      },
-      deliberatelyRaw: DISTINCT_WOW,
-    }),
+    build: (w) => ({ query: wowQuery('paying_users', w), deliberatelyRaw: DISTINCT_WOW }),
   },
 ];
 

@@ -98,6 +98,9 @@ export const WOW_MEMBERS = {
   paying_users: {
     payingUsers: 'credits.paying_users',
     timeDimension: 'credits.created_at',
+    // Distinct users are not additive, so this query runs on the raw table (model/README.md);
+    // the segment's `type = 'purchase'` lets Postgres use the (type, created_at) index.
+    purchases: 'credits.purchase_transactions',
   },
 } as const satisfies Record<WowMetric, Record<string, MemberName>>;
 
@@ -115,6 +118,7 @@ export function wowQuery(metric: WowMetric, windows: WowWindows) {
   const m = WOW_MEMBERS.paying_users;
   return cubeQuery({
     measures: [m.payingUsers],
+    segments: [m.purchases],
     timeDimensions: [{ dimension: m.timeDimension, compareDateRange }],
     timezone: 'UTC',
   });

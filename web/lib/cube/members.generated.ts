@@ -122,6 +122,11 @@ export const cubeMembers = {
     kind: 'measure',
     type: 'number',
   },
+  'credits.purchase_transactions': {
+    view: 'credits',
+    kind: 'segment',
+    type: 'boolean',
+  },
   'credits.purchases': {
     view: 'credits',
     kind: 'measure',
@@ -216,6 +221,11 @@ export const cubeMembers = {
     view: 'engagement',
     kind: 'measure',
     type: 'number',
+  },
+  'engagement.prompt_messages': {
+    view: 'engagement',
+    kind: 'segment',
+    type: 'boolean',
   },
   'engagement.prompted_at': {
     view: 'engagement',
@@ -511,6 +521,11 @@ export const cubeMembers = {
     view: 'prompts',
     kind: 'dimension',
     type: 'time',
+  },
+  'prompts.prompt_messages': {
+    view: 'prompts',
+    kind: 'segment',
+    type: 'boolean',
   },
   'prompts.prompts': {
     view: 'prompts',

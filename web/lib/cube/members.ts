@@ -20,6 +20,10 @@ export type DimensionName = {
   [K in MemberName]: Members[K]['kind'] extends 'dimension' ? K : never;
 }[MemberName];
 
+export type SegmentName = {
+  [K in MemberName]: Members[K]['kind'] extends 'segment' ? K : never;
+}[MemberName];
+
 export type TimeDimensionName = {
   [K in MemberName]: Members[K]['kind'] extends 'dimension'
     ? Members[K]['type'] extends 'time'

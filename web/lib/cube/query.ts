@@ -4,7 +4,7 @@
  * and keeps the literal type of the query (`as const` semantics via a const type parameter).
  */
 import type { CubeDateRange, Granularity } from '../timeframe';
-import type { DimensionName, MeasureName, TimeDimensionName } from './members';
+import type { DimensionName, MeasureName, SegmentName, TimeDimensionName } from './members';
 
 export type OrderDirection = 'asc' | 'desc';
 
@@ -31,6 +31,7 @@ export interface TypedQuery {
   readonly dimensions?: readonly DimensionName[];
   readonly timeDimensions?: readonly TypedTimeDimension[];
   readonly filters?: readonly TypedFilter[];
+  readonly segments?: readonly SegmentName[];
   readonly order?: readonly (readonly [MeasureName | DimensionName, OrderDirection])[];
   readonly limit?: number;
   /** Always UTC: buckets are computed on the server in UTC, the browser formats them. */
