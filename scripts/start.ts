@@ -5,8 +5,10 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { signCubeToken } from '../cube/auth';
 import { readCubeEnv } from '../cube/env';
 import { spawnCube } from '../cube/process';
+import { buildAllRollups } from '../cube/rollups';
 import { configuredDatabase, type PgConfig } from '../db/connection';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { localSecret } from '../db/local-secrets';
@@ -105,6 +107,16 @@ try {
   });
   stoppers.push(() => cube.stop());
   console.log(`Cube ready — ${elapsed()}`);
+  // Serve only from complete rollups: build them all now (seconds on the demo data) rather than
+  // letting the first dashboard queries wait on, or race, on-demand partition builds.
+  const token = signCubeToken(cubeSettings.apiSecret, { sub: 'npm-start', role: 'admin' }, 300);
+  const rollups = await buildAllRollups(
+    `http://localhost:${cubeSettings.port}/cubejs-api/v1`,
+    token,
+  );
+  console.log(
+    `Pre-aggregations built: ${rollups.partitions} partitions in ${rollups.seconds.toFixed(1)} s — ${elapsed()}`,
+  );
   let webUrl: string | null = null;
   if (!flags['no-web']) {
     await webBuild;

@@ -39,7 +39,10 @@ import { leaderboardOracle, trendOracle, wowOracle } from './sql-oracles';
 const e2e = inject('e2e');
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const TIMINGS_FILE = path.join(ROOT, '.data', 'e2e-timings.json');
-const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
+// Every run writes them under .data/; UPDATE_SCREENSHOTS=1 refreshes the README's copies.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? path.join(ROOT, 'docs', 'screenshots')
+  : path.join(ROOT, '.data', 'screenshots');
 const ANALYTICS = `${e2e.webUrl}/admin/analytics`;
 const db = createOracle(e2e.pg);
 
