@@ -17,6 +17,7 @@ import { CubeHttp, servedFromRollups, usedPreAggregations } from './cube-http';
 import { type BenchDatabase, ensureBenchDatabase } from './database';
 import { deliberatelyRaw } from './deliberately-raw';
 import { scanSummary } from './explain';
+import { stopOnInterrupt } from './interrupt';
 import { type Budget, interleave, planFor, summaries, timed } from './measure';
 import {
   buildTimesBetween,
@@ -288,6 +289,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     }),
   );
   let cube: BenchCube | undefined;
+  let unregisterCube: () => void = () => undefined;
   const pool = createPool(db.config, { max: 8, applicationName: 'bench-raw-sql' });
   try {
     // Every run times a first build: no rollup tables from an earlier run. (Creating the schema
@@ -298,6 +300,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     log(`Starting Cube on :${options.cubePort} (refresh scheduler off)…`);
     const benchCube = await phase('cube start', () => startBenchCube(db.config, options.cubePort));
     cube = benchCube;
+    unregisterCube = stopOnInterrupt(() => benchCube.process.stop());
     log(`Cube: ${benchCube.engine.summary}`);
 
     log('Building every pre-aggregation (Cube jobs API)…');
@@ -423,6 +426,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     };
     return { ...partial, targets: evaluateTargets(partial) };
   } finally {
+    unregisterCube();
     await pool.end().catch(() => undefined);
     await cube?.process.stop().catch(() => undefined);
     await db.stop().catch(() => undefined);

@@ -14,6 +14,7 @@ import { startEmbeddedPostgres } from '../db/embedded';
 import { migrate, readMigrations } from '../db/migrate';
 import { seed as seedDatabase } from '../db/seed';
 import { TABLES } from '../db/seed/tables';
+import { stopOnInterrupt } from './interrupt';
 import {
   createStatStatements,
   preloadStatStatements,
@@ -137,6 +138,7 @@ export async function ensureBenchDatabase(options: EnsureOptions): Promise<Bench
   const { log } = options;
   log(`Bench Postgres: ${options.dataDir} on :${options.port}${options.fresh ? ' (fresh)' : ''}`);
   let server = await start(options, options.fresh);
+  const unregister = stopOnInterrupt(() => server.stop());
   let pool = createPool(server.config, { max: 2, applicationName: 'bench-setup' });
   try {
     // pg_stat_statements must be preloaded: ask once, then restart the cluster.
@@ -272,11 +274,13 @@ export async function ensureBenchDatabase(options: EnsureOptions): Promise<Bench
         };
       },
       async stop() {
+        unregister();
         await setupPool.end().catch(() => undefined);
         await finalServer.stop();
       },
     };
   } catch (error) {
+    unregister();
     await pool.end().catch(() => undefined);
     await server.stop().catch(() => undefined);
     throw error;

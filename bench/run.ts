@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TIMEFRAMES, type Timeframe, timeframeSchema, WOW_WEEKS } from '../web/lib/timeframe';
 import { type BenchOptions, runBenchmark } from './benchmark';
+import { installInterruptHandlers } from './interrupt';
 import { renderMarkdown, updateBenchmarksMd, writeResults } from './report';
 import { evaluateTargets } from './targets';
 import type { BenchReport, Scale } from './types';
@@ -27,7 +28,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --no-write                    do not write bench/results/*.json or BENCHMARKS.md
   --from <results.json>         no run: re-render a saved run (table, targets, BENCHMARKS.md)
 Environment: BENCH_PG_PORT (default 54340), BENCH_CUBE_PORT (default 4020),
-  BENCH_PG_DIR (default .data/bench-pg; never the demo database's folder)`;
+  BENCH_PG_DIR (default .data/bench-pg, .data/bench-pg-<scale> below large; never the demo one)`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -88,7 +89,11 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
     scale,
     seed,
     pg: {
-      dataDir: path.resolve(ROOT, process.env.BENCH_PG_DIR ?? path.join('.data', 'bench-pg')),
+      // One folder per scale, so a quick small run never throws away the large data set.
+      dataDir: path.resolve(
+        ROOT,
+        process.env.BENCH_PG_DIR ?? path.join('.data', large ? 'bench-pg' : `bench-pg-${scale}`),
+      ),
       port: port('BENCH_PG_PORT', 54340),
       portEnvVar: 'BENCH_PG_PORT',
       fresh: Boolean(values.fresh),
@@ -112,6 +117,7 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
 }
 
 const options = parse();
+installInterruptHandlers();
 if (options.from !== null) {
   // Re-render a saved run with the current report code (targets are re-judged too).
   const saved = JSON.parse(await fs.readFile(options.from, 'utf8')) as BenchReport;
