@@ -16,10 +16,13 @@ export const annotationSchema = z
   })
   .loose();
 
+/** Cube annotates segments with a title only: they have no type. */
+const segmentAnnotationSchema = annotationSchema.extend({ type: z.string().optional() });
+
 export const queryAnnotationSchema = z.object({
   measures: z.record(z.string(), annotationSchema),
   dimensions: z.record(z.string(), annotationSchema),
-  segments: z.record(z.string(), annotationSchema),
+  segments: z.record(z.string(), segmentAnnotationSchema),
   timeDimensions: z.record(z.string(), annotationSchema),
 });
 
