@@ -112,7 +112,12 @@ export async function prepareBareTables(config: PgConfig): Promise<void> {
  */
 export async function restoreDefinitions(
   config: PgConfig,
-  options: { parallel?: number; rowCounts?: Partial<Record<TableName, number>> } = {},
+  options: {
+    parallel?: number;
+    rowCounts?: Partial<Record<TableName, number>>;
+    /** Called after each rebuilt definition. */
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<void> {
   const clients: pg.Client[] = [];
   try {
@@ -135,6 +140,8 @@ export async function restoreDefinitions(
       statement: string;
     }>('SELECT position, table_name, phase, statement FROM seed_deferred_ddl ORDER BY position');
     const rows = options.rowCounts ?? {};
+    const total = parked.rows.length;
+    let done = 0;
     for (const phase of PHASE_ORDER) {
       const queue = parked.rows
         .filter((item) => item.phase === phase)
@@ -148,6 +155,7 @@ export async function restoreDefinitions(
               item.position,
             ]);
             await client.query('COMMIT');
+            options.onProgress?.(++done, total);
           } catch (error) {
             await client.query('ROLLBACK').catch(() => undefined);
             throw error;

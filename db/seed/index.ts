@@ -113,7 +113,12 @@ export async function seed(config: PgConfig, options: SeedOptions): Promise<Seed
   const totalRows = countRows();
   report({ phase: 'index', fraction: 0, rows: totalRows });
 
-  await restoreDefinitions(config, { rowCounts: rows });
+  await restoreDefinitions(config, {
+    rowCounts: rows,
+    // ANALYZE takes the last few percent.
+    onProgress: (done, total) =>
+      report({ phase: 'index', fraction: (0.95 * done) / total, rows: totalRows }),
+  });
   await withClient(config, (client) => client.query(`ANALYZE ${TABLES.join(', ')}`));
   report({ phase: 'index', fraction: 1, rows: totalRows });
   const finished = performance.now();
