@@ -16,8 +16,9 @@ export async function startTestCube(
     apiSecret,
     quiet: true,
     // Rollups are built once, up front (buildAllRollups); a scheduler running meanwhile would
-    // race those builds on the same tables.
-    env: { CUBE_REFRESH_SECONDS: '0' },
+    // race those builds on the same tables. Partitions nobody built (another time zone, a fresh
+    // database) are built on demand by the API instance itself.
+    env: { CUBE_REFRESH_SECONDS: '0', CUBEJS_PRE_AGGREGATIONS_BUILDER: 'true' },
     readyTimeoutMs: 90_000,
   });
   return { cube: { apiUrl: process_.apiUrl, apiSecret, port }, process: process_ };
