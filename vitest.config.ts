@@ -9,7 +9,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['tests/{db,engine,model,bench}/**/*.test.ts', 'cube/**/*.test.ts', 'db/**/*.test.ts'],
+          include: [
+            'tests/{db,engine,model,bench}/**/*.test.ts',
+            'cube/**/*.test.ts',
+            'db/**/*.test.ts',
+          ],
           environment: 'node',
           globalSetup: ['tests/setup/global-stack.ts'],
           testTimeout: 120_000,

@@ -27,7 +27,9 @@ export function signCubeToken(
   ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS,
 ): string {
   if (ttlSeconds > MAX_TOKEN_TTL_SECONDS) {
-    throw new Error(`Cube tokens live at most ${MAX_TOKEN_TTL_SECONDS} s; asked for ${ttlSeconds} s`);
+    throw new Error(
+      `Cube tokens live at most ${MAX_TOKEN_TTL_SECONDS} s; asked for ${ttlSeconds} s`,
+    );
   }
   return jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn: ttlSeconds });
 }

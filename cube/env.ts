@@ -10,7 +10,10 @@ const port = z.coerce.number().int().min(1).max(65535);
 const cubeEnvSchema = z.object({
   CUBE_PORT: port.default(4000),
   CUBEJS_PG_SQL_PORT: port.default(15432),
-  CUBEJS_API_SECRET: z.string().min(16, 'CUBEJS_API_SECRET must be at least 16 characters').optional(),
+  CUBEJS_API_SECRET: z
+    .string()
+    .min(16, 'CUBEJS_API_SECRET must be at least 16 characters')
+    .optional(),
   CUBEJS_SQL_USER: z.string().min(1).default('analyst'),
   CUBEJS_SQL_PASSWORD: z.string().min(8).optional(),
   CUBE_REFRESH_SECONDS: z.coerce.number().int().min(0).default(30),

@@ -4,6 +4,7 @@
  * no dev-mode Cube Store.
  */
 process.env.NODE_ENV = 'production';
+
 export {};
 
 const { configuredDatabase } = await import('../db/connection');

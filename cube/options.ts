@@ -3,8 +3,8 @@
  * who may query, and how pre-aggregations are built and refreshed.
  */
 import path from 'node:path';
-import type { CreateOptions } from '@cubejs-backend/server-core';
 import { PostgresDriver } from '@cubejs-backend/postgres-driver';
+import type { CreateOptions } from '@cubejs-backend/server-core';
 import type { PgConfig } from '../db/connection';
 import { apiScopesFor, sqlApiAuth } from './auth';
 

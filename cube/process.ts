@@ -1,8 +1,8 @@
 /** Cube as a child process (`cube/launch.ts`), the way `npm start`, the tests and the bench run it. */
 import path from 'node:path';
+import type { PgConfig } from '../db/connection';
 import { type Child, startChild, waitForHttp } from '../scripts/lib/child';
 import { assertPortFree } from '../scripts/lib/ports';
-import type { PgConfig } from '../db/connection';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -40,7 +40,11 @@ export async function spawnCube(input: {
     },
   });
   try {
-    await waitForHttp(`http://localhost:${input.port}/readyz`, child, input.readyTimeoutMs ?? 60_000);
+    await waitForHttp(
+      `http://localhost:${input.port}/readyz`,
+      child,
+      input.readyTimeoutMs ?? 60_000,
+    );
   } catch (error) {
     await child.stop();
     throw error;

@@ -19,7 +19,8 @@ async function jobsRequest(apiUrl: string, token: string, body: unknown): Promis
     body: JSON.stringify(body),
   });
   const json: unknown = await response.json();
-  if (!response.ok) throw new Error(`pre-aggregation jobs: ${response.status} ${JSON.stringify(json)}`);
+  if (!response.ok)
+    throw new Error(`pre-aggregation jobs: ${response.status} ${JSON.stringify(json)}`);
   return json;
 }
 
@@ -29,14 +30,12 @@ export async function buildAllRollups(
   { timeoutMs = 600_000, timezones = ['UTC'] }: { timeoutMs?: number; timezones?: string[] } = {},
 ): Promise<RollupBuild> {
   const started = performance.now();
-  const tokens = z
-    .array(z.string())
-    .parse(
-      await jobsRequest(apiUrl, token, {
-        action: 'post',
-        selector: { contexts: [{ securityContext: {} }], timezones },
-      }),
-    );
+  const tokens = z.array(z.string()).parse(
+    await jobsRequest(apiUrl, token, {
+      action: 'post',
+      selector: { contexts: [{ securityContext: {} }], timezones },
+    }),
+  );
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const statuses = jobStatusSchema.parse(
@@ -45,7 +44,9 @@ export async function buildAllRollups(
     const values = Object.values(statuses);
     const failed = values.filter((job) => job.status.startsWith('failure'));
     if (failed.length > 0) {
-      throw new Error(`pre-aggregation build failed: ${failed.map((j) => `${j.table}: ${j.status}`).join('; ')}`);
+      throw new Error(
+        `pre-aggregation build failed: ${failed.map((j) => `${j.table}: ${j.status}`).join('; ')}`,
+      );
     }
     if (values.length === tokens.length && values.every((job) => job.status.startsWith('done'))) {
       return { partitions: tokens.length, seconds: (performance.now() - started) / 1000 };

@@ -59,12 +59,15 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
       `Reason: ${probe.reason}`;
   }
 
-  if (env.CUBEJS_EXTERNAL_DEFAULT === 'false') await ensureSchema(input.db, PRE_AGGREGATIONS_SCHEMA);
+  if (env.CUBEJS_EXTERNAL_DEFAULT === 'false')
+    await ensureSchema(input.db, PRE_AGGREGATIONS_SCHEMA);
   try {
     await server.listen();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(`Port ${input.port} is in use: stop what holds it or set CUBE_PORT to another port.`);
+      throw new Error(
+        `Port ${input.port} is in use: stop what holds it or set CUBE_PORT to another port.`,
+      );
     }
     throw error;
   }

@@ -16,7 +16,8 @@ try {
   });
   const role = securityContextSchema.shape.role.parse(values.role);
   const ttl = Number(values.ttl);
-  if (!Number.isInteger(ttl) || ttl <= 0) throw new Error(`--ttl must be a positive whole number of seconds`);
+  if (!Number.isInteger(ttl) || ttl <= 0)
+    throw new Error(`--ttl must be a positive whole number of seconds`);
   console.log(signCubeToken(readCubeEnv().apiSecret, { sub: values.sub, role }, ttl));
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

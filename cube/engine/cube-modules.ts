@@ -11,10 +11,8 @@ import type * as ServerCoreModule from '@cubejs-backend/server-core';
 const require = createRequire(import.meta.url);
 
 export const { ApiGateway } = require('@cubejs-backend/api-gateway') as typeof ApiGatewayModule;
-export const { NativeInstance, ResultWrapper, ResultMultiWrapper, loadNative } = require(
-  '@cubejs-backend/native',
-) as typeof NativeModule;
+export const { NativeInstance, ResultWrapper, ResultMultiWrapper, loadNative } =
+  require('@cubejs-backend/native') as typeof NativeModule;
 export const { CubejsServer } = require('@cubejs-backend/server') as typeof ServerModule;
-export const { CompilerApi, CubejsServerCore } = require(
-  '@cubejs-backend/server-core',
-) as typeof ServerCoreModule;
+export const { CompilerApi, CubejsServerCore } =
+  require('@cubejs-backend/server-core') as typeof ServerCoreModule;

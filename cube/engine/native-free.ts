@@ -51,7 +51,9 @@ class NativeFreeCompilerApi extends CompilerApi {
 class NativeFreeApiGateway extends ApiGateway {
   protected override createSQLServerInstance(): SQLServer {
     const unavailable = (): never => {
-      throw new Error('The SQL API needs @cubejs-backend/native, which is not available on this machine.');
+      throw new Error(
+        'The SQL API needs @cubejs-backend/native, which is not available on this machine.',
+      );
     };
     return new Proxy({} as SQLServer, { get: () => unavailable });
   }

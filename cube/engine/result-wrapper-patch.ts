@@ -32,11 +32,11 @@ export function installJsResultTransform(
     const { queryType, slowQuery } = (this as unknown as { rootResultObject: MultiRoot })
       .rootResultObject;
     return toBytes(
-      finalQueryResultMulti(
-        this.getTransformData() as TransformData[],
-        results.map(rowsOf),
-        { queryType, slowQuery, results: this.getRootResultObject() as RootResult[] } as MultiRoot,
-      ),
+      finalQueryResultMulti(this.getTransformData() as TransformData[], results.map(rowsOf), {
+        queryType,
+        slowQuery,
+        results: this.getRootResultObject() as RootResult[],
+      } as MultiRoot),
     );
   };
 }

@@ -22,11 +22,15 @@ async function get(path: string, token: string | null, query?: unknown) {
 
 /** The last 30 UTC days, as explicit day boundaries (DESIGN.md's `30d`). */
 const today = new Date().toISOString().slice(0, 10);
-const daysAgo = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+const daysAgo = (n: number) =>
+  new Date(Date.parse(`${today}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
 
 describe('auth', () => {
   test('a request without a token gets 403 with Cube’s message', async () => {
-    expect(await get('meta', null)).toEqual({ status: 403, body: { error: "Authorization header isn't set" } });
+    expect(await get('meta', null)).toEqual({
+      status: 403,
+      body: { error: "Authorization header isn't set" },
+    });
   });
   test('a token signed with another secret gets 403', async () => {
     const forged = signCubeToken('not-the-secret-not-the-secret', { sub: 'x', role: 'admin' });
@@ -76,7 +80,11 @@ describe('data', () => {
     const { status, body } = await get('load', admin, {
       measures: ['exports_overview.exports'],
       timeDimensions: [
-        { dimension: 'exports_overview.created_at', granularity: 'day', dateRange: [daysAgo(29), today] },
+        {
+          dimension: 'exports_overview.created_at',
+          granularity: 'day',
+          dateRange: [daysAgo(29), today],
+        },
       ],
       timezone: 'UTC',
     });
@@ -99,7 +107,11 @@ describe('data', () => {
     const resultSet = await api.load({
       measures: ['exports_overview.exports'],
       timeDimensions: [
-        { dimension: 'exports_overview.created_at', granularity: 'day', compareDateRange: [current, previous] },
+        {
+          dimension: 'exports_overview.created_at',
+          granularity: 'day',
+          compareDateRange: [current, previous],
+        },
       ],
       timezone: 'UTC',
     });

@@ -49,7 +49,8 @@ async function loadFreshQuery() {
   for (;;) {
     const response = await fetch(url, { headers: { Authorization: token } });
     const body = (await response.json()) as Record<string, unknown>;
-    if (body.error !== 'Continue wait' || Date.now() > deadline) return { status: response.status, body };
+    if (body.error !== 'Continue wait' || Date.now() > deadline)
+      return { status: response.status, body };
   }
 }
 
