@@ -82,6 +82,18 @@ export async function seed(config: PgConfig, options: SeedOptions): Promise<Seed
   if (!Number.isInteger(options.seed)) throw new Error('seed must be an integer');
   if (Number.isNaN(options.now.getTime())) throw new Error('now must be a valid date');
   const started = performance.now();
+  const missing = await withClient(config, async (client) => {
+    const result = await client.query<{ name: string }>(
+      'SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL',
+      [[...TABLES, 'seed_deferred_ddl']],
+    );
+    return result.rows.map((row) => row.name);
+  });
+  if (missing.length > 0) {
+    throw new Error(
+      `Missing tables (${missing.join(', ')}): run the migrations first (npm run db:migrate)`,
+    );
+  }
   if (options.reset !== true) {
     const tables = await nonEmptyTables(config);
     if (tables.length > 0) throw new DatabaseNotEmptyError(tables);
