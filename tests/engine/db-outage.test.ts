@@ -5,7 +5,11 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { signCubeToken } from '../../cube/auth';
 import { withClient } from '../../db/connection';
-import { type RunningPostgres, startEmbeddedPostgres } from '../../db/embedded';
+import {
+  EmbeddedPostgresInUseError,
+  type RunningPostgres,
+  startEmbeddedPostgres,
+} from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { startTestCube } from '../setup/test-cube';
 
@@ -54,6 +58,19 @@ async function loadFreshQuery() {
   }
 }
 
+/** The old postmaster may hold the port for a moment while it finishes shutting down. */
+async function restartPostgres(): Promise<RunningPostgres> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await startEmbeddedPostgres({ dataDir, port, durable: false });
+    } catch (error) {
+      if (!(error instanceof EmbeddedPostgresInUseError) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 test('Cube reports the outage as an error and recovers when Postgres is back', async () => {
   const before = await loadFreshQuery();
   expect(before.status).toBe(200);
@@ -63,7 +80,7 @@ test('Cube reports the outage as an error and recovers when Postgres is back', a
   expect(during.status).toBeGreaterThanOrEqual(400);
   expect(String(during.body.error)).toMatch(/ECONNREFUSED|connect|timed out/i);
 
-  pg = await startEmbeddedPostgres({ dataDir, port, durable: false });
+  pg = await restartPostgres();
   const after = await loadFreshQuery();
   expect(after.status).toBe(200);
   expect(after.body.data).toEqual([{ 'exports_overview.exports': '0' }]);
