@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import { z } from 'zod';
 import { signCubeToken } from '../cube/auth';
 import { probeNativeModule } from '../cube/engine/native-module';
 import { type CubeProcess, spawnCube } from '../cube/process';
+import { buildAllRollups } from '../cube/rollups';
 import type { PgConfig } from '../db/connection';
 
 export type BenchCube = {
@@ -64,28 +64,10 @@ export async function processMemory(
   return { peakMb: kb('VmHWM'), rssMb: kb('VmRSS') };
 }
 
-const jobStatusSchema = z.record(
-  z.string(),
-  z.object({ status: z.string(), table: z.string().optional() }).loose(),
-);
-
-async function jobs(apiUrl: string, token: string, body: unknown): Promise<unknown> {
-  const response = await fetch(`${apiUrl}/pre-aggregations/jobs`, {
-    method: 'POST',
-    headers: { Authorization: token, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json: unknown = await response.json();
-  if (!response.ok)
-    throw new Error(`pre-aggregation jobs: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
 /**
  * Rebuilds the rollup partitions that intersect `dateRange` (UTC, 'YYYY-MM-DDTHH:mm:ss.SSS'),
- * plus unpartitioned rollups (Cube always includes those), and waits for them: the jobs API's
- * `selector.dateRange`, the same builds the refresh scheduler runs for partitions whose data
- * changed. Returns the partition tables built.
+ * plus unpartitioned rollups (Cube always includes those), and waits for them: the same builds
+ * the refresh scheduler runs for partitions whose data changed. Returns the partition tables built.
  */
 export async function buildPartitions(
   apiUrl: string,
@@ -93,32 +75,6 @@ export async function buildPartitions(
   dateRange: [string, string],
   timeoutMs = 600_000,
 ): Promise<{ seconds: number; tables: string[] }> {
-  const started = performance.now();
-  const tokens = z.array(z.string()).parse(
-    await jobs(apiUrl, token(), {
-      action: 'post',
-      selector: { contexts: [{ securityContext: {} }], timezones: ['UTC'], dateRange },
-    }),
-  );
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const statuses = jobStatusSchema.parse(
-      await jobs(apiUrl, token(), { action: 'get', resType: 'object', tokens }),
-    );
-    const values = Object.values(statuses);
-    const failed = values.filter((job) => job.status.startsWith('failure'));
-    if (failed.length > 0) {
-      throw new Error(
-        `rollup build failed: ${failed.map((j) => `${j.table}: ${j.status}`).join('; ')}`,
-      );
-    }
-    if (values.length === tokens.length && values.every((job) => job.status.startsWith('done'))) {
-      return {
-        seconds: (performance.now() - started) / 1000,
-        tables: values.map((job) => job.table ?? '?').sort(),
-      };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`rollup partitions were not built within ${Math.round(timeoutMs / 1000)} s`);
+  const { seconds, tables } = await buildAllRollups(apiUrl, token, { dateRange, timeoutMs });
+  return { seconds, tables };
 }

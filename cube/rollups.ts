@@ -1,7 +1,7 @@
 /**
- * Builds every pre-aggregation through Cube's jobs API (`/v1/pre-aggregations/jobs`) and waits for
- * them: the same builds the refresh scheduler makes, but on demand and awaited, so the tests and
- * the bench start from fully built rollups and can time the build.
+ * Builds pre-aggregations through Cube's jobs API (`/v1/pre-aggregations/jobs`) and waits for
+ * them: the same builds the refresh scheduler makes, but on demand and awaited, so `npm start`,
+ * the tests and the bench start from fully built rollups and can time the build.
  */
 import { z } from 'zod';
 
@@ -10,12 +10,25 @@ const jobStatusSchema = z.record(
   z.object({ status: z.string(), table: z.string().optional() }).loose(),
 );
 
-export type RollupBuild = { partitions: number; seconds: number };
+export type RollupBuild = { partitions: number; seconds: number; tables: string[] };
 
-async function jobsRequest(apiUrl: string, token: string, body: unknown): Promise<unknown> {
+export type RollupBuildOptions = {
+  timeoutMs?: number;
+  timezones?: string[];
+  /** Only the partitions that intersect this UTC range (plus unpartitioned rollups, always). */
+  dateRange?: [string, string];
+};
+
+/** A fixed token, or a function for builds that may outlive one. */
+type TokenSource = string | (() => string);
+
+async function jobsRequest(apiUrl: string, token: TokenSource, body: unknown): Promise<unknown> {
   const response = await fetch(`${apiUrl}/pre-aggregations/jobs`, {
     method: 'POST',
-    headers: { Authorization: token, 'Content-Type': 'application/json' },
+    headers: {
+      Authorization: typeof token === 'string' ? token : token(),
+      'Content-Type': 'application/json',
+    },
     body: JSON.stringify(body),
   });
   const json: unknown = await response.json();
@@ -26,14 +39,18 @@ async function jobsRequest(apiUrl: string, token: string, body: unknown): Promis
 
 export async function buildAllRollups(
   apiUrl: string,
-  token: string,
-  { timeoutMs = 600_000, timezones = ['UTC'] }: { timeoutMs?: number; timezones?: string[] } = {},
+  token: TokenSource,
+  { timeoutMs = 600_000, timezones = ['UTC'], dateRange }: RollupBuildOptions = {},
 ): Promise<RollupBuild> {
   const started = performance.now();
   const tokens = z.array(z.string()).parse(
     await jobsRequest(apiUrl, token, {
       action: 'post',
-      selector: { contexts: [{ securityContext: {} }], timezones },
+      selector: {
+        contexts: [{ securityContext: {} }],
+        timezones,
+        ...(dateRange ? { dateRange } : {}),
+      },
     }),
   );
   const deadline = Date.now() + timeoutMs;
@@ -49,9 +66,13 @@ export async function buildAllRollups(
       );
     }
     if (values.length === tokens.length && values.every((job) => job.status.startsWith('done'))) {
-      return { partitions: tokens.length, seconds: (performance.now() - started) / 1000 };
+      return {
+        partitions: tokens.length,
+        seconds: (performance.now() - started) / 1000,
+        tables: values.map((job) => job.table ?? '?').sort(),
+      };
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`pre-aggregations were not built within ${Math.round(timeoutMs / 1000)} s`);
 }
