@@ -1,5 +1,5 @@
 /**
- * The bench database: its own embedded Postgres cluster (default `.data/bench-pg`, port 54340,
+ * The bench database: its own embedded Postgres cluster (default `.data/bench-pg`, port 25440,
  * never the demo one), the source schema, and demo data at the bench scale, generated once and
  * reused. A marker row (`bench.dataset`) records what was generated, how long it took and the
  * data's "now"; the data is reused when the marker matches the asked scale and seed, the

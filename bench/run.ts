@@ -3,7 +3,7 @@
  *  [--no-refresh] [--fresh] [--no-write]`
  *
  * The Analytics tab's queries through Cube versus raw SQL on the same Postgres, in one run:
- * see bench/benchmark.ts and BENCHMARKS.md. Ports: BENCH_PG_PORT (54340), BENCH_CUBE_PORT (4020).
+ * see bench/benchmark.ts and BENCHMARKS.md. Ports: BENCH_PG_PORT (25440), BENCH_CUBE_PORT (4020).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -27,7 +27,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --fresh                       regenerate the bench database
   --no-write                    do not write bench/results/*.json or BENCHMARKS.md
   --from <results.json>         no run: re-render a saved run (table, targets, BENCHMARKS.md)
-Environment: BENCH_PG_PORT (default 54340), BENCH_CUBE_PORT (default 4020),
+Environment: BENCH_PG_PORT (default 25440), BENCH_CUBE_PORT (default 4020),
   BENCH_PG_DIR (default .data/bench-pg, .data/bench-pg-<scale> below large; never the demo one)`;
 
 function fail(message: string): never {
@@ -94,7 +94,7 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
         ROOT,
         process.env.BENCH_PG_DIR ?? path.join('.data', large ? 'bench-pg' : `bench-pg-${scale}`),
       ),
-      port: port('BENCH_PG_PORT', 54340),
+      port: port('BENCH_PG_PORT', 25440),
       portEnvVar: 'BENCH_PG_PORT',
       fresh: Boolean(values.fresh),
       durable: true,

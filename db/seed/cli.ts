@@ -26,7 +26,7 @@ Options:
   --now <ISO time>   end of the history (default: the current hour, UTC)
   --reset            replace existing rows (a non-empty database is refused otherwise)
   --target <where>   embedded: the embedded Postgres in .data/pg (port $PG_EMBEDDED_PORT,
-                     default 54329); configured: the database named by CUBEJS_DB_* or
+                     default 25429); configured: the database named by CUBEJS_DB_* or
                      DATABASE_URL. Default embedded; when those variables are set, the
                      generator refuses to run unless --target is given explicitly.
   -h, --help         show this help

@@ -1,6 +1,6 @@
 /**
  * CI smoke test of the benchmark (`npm run bench`): the same code at `small` scale with one
- * round per contender, on its own throwaway Postgres (`.data/test-bench-pg`, port 54341 or
+ * round per contender, on its own throwaway Postgres (`.data/test-bench-pg`, port 25441 or
  * TEST_BENCH_PG_PORT) and Cube (port 4021 or TEST_BENCH_CUBE_PORT); when another run holds
  * those, on a private folder and free ports. It asserts nothing about speed: only that every
  * query the tab sends returns, that the raw-SQL oracle and Cube give the same answer, and that
@@ -39,7 +39,7 @@ beforeAll(async () => {
     seed: 42,
     pg: {
       dataDir,
-      port: await portFor(Number(process.env.TEST_BENCH_PG_PORT ?? 54341)),
+      port: await portFor(Number(process.env.TEST_BENCH_PG_PORT ?? 25441)),
       portEnvVar: 'TEST_BENCH_PG_PORT',
       fresh: true,
       durable: false,

@@ -2,6 +2,7 @@
  * Postgres going away under a running Cube: /load answers an error (not a hang, not a crash), and
  * once Postgres is back the next /load succeeds without restarting Cube.
  */
+import { execSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { signCubeToken } from '../../cube/auth';
 import { withClient } from '../../db/connection';
@@ -14,7 +15,7 @@ import { migrate } from '../../db/migrate';
 import { startTestCube } from '../setup/test-cube';
 
 const dataDir = '.data/test-outage-pg';
-const port = Number(process.env.TEST_OUTAGE_PG_PORT ?? 54336);
+const port = Number(process.env.TEST_OUTAGE_PG_PORT ?? 25436);
 let pg: RunningPostgres;
 let cube: Awaited<ReturnType<typeof startTestCube>>;
 
@@ -65,7 +66,13 @@ async function restartPostgres(): Promise<RunningPostgres> {
     try {
       return await startEmbeddedPostgres({ dataDir, port, durable: false });
     } catch (error) {
-      if (!(error instanceof EmbeddedPostgresInUseError) || Date.now() > deadline) throw error;
+      if (!(error instanceof EmbeddedPostgresInUseError)) throw error;
+      if (Date.now() > deadline) {
+        const holder = execSync(
+          `ss -ltnp 'sport = :${port}'; ps -ef | grep -v grep | grep -- '-p ${port}' || true`,
+        );
+        throw new Error(`${error.message}\n${holder.toString()}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }

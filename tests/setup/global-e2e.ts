@@ -88,7 +88,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const pg = await timed('postgres', () =>
       startEmbeddedPostgres({
         dataDir: '.data/test-e2e-pg',
-        port: port('TEST_E2E_PG_PORT', 54332),
+        port: port('TEST_E2E_PG_PORT', 25432),
         portEnvVar: 'TEST_E2E_PG_PORT',
         fresh: true,
         durable: false,

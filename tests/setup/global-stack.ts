@@ -46,11 +46,11 @@ async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-/** `.data/test-pg` on $TEST_PG_PORT (54331), or a private one if another run holds those. */
+/** `.data/test-pg` on $TEST_PG_PORT (25431), or a private one if another run holds those. */
 async function startTestPostgres(): Promise<{ postgres: RunningPostgres; dataDir: string }> {
   const options = { portEnvVar: 'TEST_PG_PORT', fresh: true, durable: false } as const;
   try {
-    const port = embeddedPortFromEnv(process.env, 'TEST_PG_PORT', 54331);
+    const port = embeddedPortFromEnv(process.env, 'TEST_PG_PORT', 25431);
     const dataDir = '.data/test-pg';
     return { postgres: await startEmbeddedPostgres({ ...options, dataDir, port }), dataDir };
   } catch (error) {
