@@ -7,10 +7,11 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { signCubeToken } from '../cube/auth';
 import { readCubeEnv } from '../cube/env';
+import { PRE_AGGREGATIONS_SCHEMA } from '../cube/options';
 import { spawnCube } from '../cube/process';
 import { buildAllRollups } from '../cube/rollups';
-import { configuredDatabase, type PgConfig } from '../db/connection';
-import { startEmbeddedPostgres } from '../db/embedded';
+import { configuredDatabase, type PgConfig, withClient } from '../db/connection';
+import { embeddedPortFromEnv, startEmbeddedPostgres } from '../db/embedded';
 import { localSecret } from '../db/local-secrets';
 import { migrate } from '../db/migrate';
 import { isEmpty, seed } from '../db/seed';
@@ -55,6 +56,16 @@ async function shutdown(code: number): Promise<never> {
 process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
 
+async function hasRollups(db: PgConfig): Promise<boolean> {
+  const { rows } = await withClient(db, (client) =>
+    client.query<{ n: number }>(
+      'select count(*)::int as n from information_schema.tables where table_schema = $1',
+      [PRE_AGGREGATIONS_SCHEMA],
+    ),
+  );
+  return (rows[0]?.n ?? 0) > 0;
+}
+
 async function prepareDatabase(): Promise<PgConfig> {
   const configured = configuredDatabase();
   if (configured) {
@@ -70,7 +81,10 @@ async function prepareDatabase(): Promise<PgConfig> {
     }
     return configured;
   }
-  const pg = await startEmbeddedPostgres({ portEnvVar: 'PG_EMBEDDED_PORT' });
+  const pg = await startEmbeddedPostgres({
+    port: embeddedPortFromEnv(process.env, 'PG_EMBEDDED_PORT'),
+    portEnvVar: 'PG_EMBEDDED_PORT',
+  });
   stoppers.push(() => pg.stop());
   console.log(
     `Database: embedded Postgres on :${pg.config.port} (data in .data/pg) — ${elapsed()}`,
@@ -107,16 +121,19 @@ try {
   });
   stoppers.push(() => cube.stop());
   console.log(`Cube ready — ${elapsed()}`);
-  // Serve only from complete rollups: build them all now (seconds on the demo data) rather than
-  // letting the first dashboard queries wait on, or race, on-demand partition builds.
-  const token = signCubeToken(cubeSettings.apiSecret, { sub: 'npm-start', role: 'admin' }, 300);
-  const rollups = await buildAllRollups(
-    `http://localhost:${cubeSettings.port}/cubejs-api/v1`,
-    token,
-  );
-  console.log(
-    `Pre-aggregations built: ${rollups.partitions} partitions in ${rollups.seconds.toFixed(1)} s — ${elapsed()}`,
-  );
+  // Serve only from complete rollups: on a database without them (first start), build them all
+  // now (seconds on the demo data) rather than letting the first dashboard queries wait on, or
+  // race, on-demand partition builds. Later starts leave refreshing to Cube's scheduler.
+  if (!(await hasRollups(db))) {
+    const token = signCubeToken(cubeSettings.apiSecret, { sub: 'npm-start', role: 'admin' }, 900);
+    const rollups = await buildAllRollups(
+      `http://localhost:${cubeSettings.port}/cubejs-api/v1`,
+      token,
+    );
+    console.log(
+      `Pre-aggregations built: ${rollups.partitions} partitions in ${rollups.seconds.toFixed(1)} s — ${elapsed()}`,
+    );
+  }
   let webUrl: string | null = null;
   if (!flags['no-web']) {
     await webBuild;
