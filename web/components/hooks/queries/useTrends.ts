@@ -1,6 +1,5 @@
 'use client';
 
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { trendQuery } from '../../../lib/analytics/queries';
 import {
   type TrendSeries,
@@ -11,15 +10,8 @@ import {
 } from '../../../lib/analytics/schemas';
 import { toTrendSeries } from '../../../lib/analytics/transform';
 import { timeframeWindow } from '../../../lib/timeframe';
-import { useCubeLoader } from '../cubeContext';
-import { useUtcHour } from '../useUtcHour';
-import {
-  CUBE_QUERY_OPTIONS,
-  type CubeQueryState,
-  cubeAnswer,
-  HookInputError,
-  toCubeQueryState,
-} from './cubeQueryState';
+import { type CubeQueryState, cubeAnswer } from './cubeQueryState';
+import { useCubeHook } from './useCubeHook';
 
 /**
  * Trend series per metric (exports, prompts, paywall conversions): zero-filled buckets
@@ -27,34 +19,24 @@ import {
  * One Cube query per metric, sent in parallel.
  */
 export function useTrends(input: TrendsInput): CubeQueryState<Trends> {
-  const loader = useCubeLoader();
-  const hour = useUtcHour();
-  const parsed = trendsInputSchema.safeParse(input);
-  const params = parsed.success
-    ? {
-        timeframe: parsed.data.timeframe,
-        metrics: parsed.data.metrics,
-        window: timeframeWindow(parsed.data.timeframe, hour),
-        timezone: 'UTC',
-      }
-    : null;
-
-  const query = useQuery({
-    queryKey: [
-      'cube',
-      'trends',
-      params && {
-        timeframe: params.timeframe,
-        metrics: params.metrics,
-        granularity: params.window.granularity,
-        dateRange: params.window.dateRange,
-        lastBucketStart: params.window.lastBucketStart,
-        timezone: params.timezone,
-      },
-    ] as const,
-    queryFn: async ({ signal }) => {
-      if (!params) throw new Error('unreachable: disabled without valid input');
-      const { window, metrics } = params;
+  return useCubeHook({
+    name: 'useTrends',
+    schema: trendsInputSchema,
+    input,
+    params: ({ timeframe, metrics }, hour) => ({
+      timeframe,
+      metrics,
+      window: timeframeWindow(timeframe, hour),
+    }),
+    key: ({ timeframe, metrics, window }) => ({
+      timeframe,
+      metrics,
+      granularity: window.granularity,
+      dateRange: window.dateRange,
+      lastBucketStart: window.lastBucketStart,
+      timezone: 'UTC',
+    }),
+    load: async ({ metrics, window }, loader, signal) => {
       const responses = await Promise.all(
         metrics.map((metric) => loader.load(trendQuery(metric, window), { signal })),
       );
@@ -65,13 +47,5 @@ export function useTrends(input: TrendsInput): CubeQueryState<Trends> {
       });
       return cubeAnswer(trendsSchema.parse({ granularity: window.granularity, series }), responses);
     },
-    enabled: params !== null,
-    placeholderData: keepPreviousData,
-    ...CUBE_QUERY_OPTIONS,
   });
-
-  return toCubeQueryState(
-    query,
-    parsed.success ? null : new HookInputError('useTrends', parsed.error),
-  );
 }

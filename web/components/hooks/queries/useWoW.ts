@@ -1,19 +1,11 @@
 'use client';
 
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { wowQuery } from '../../../lib/analytics/queries';
 import { type Wow, type WowInput, wowInputSchema } from '../../../lib/analytics/schemas';
 import { toWow } from '../../../lib/analytics/transform';
 import { wowWindows } from '../../../lib/timeframe';
-import { useCubeLoader } from '../cubeContext';
-import { useUtcHour } from '../useUtcHour';
-import {
-  CUBE_QUERY_OPTIONS,
-  type CubeQueryState,
-  cubeAnswer,
-  HookInputError,
-  toCubeQueryState,
-} from './cubeQueryState';
+import { type CubeQueryState, cubeAnswer } from './cubeQueryState';
+import { useCubeHook } from './useCubeHook';
 
 /**
  * Week over week: the 7·N days ending today against the 7·N days before, in one Cube
@@ -21,42 +13,21 @@ import {
  * paying users is a count. → `{ unit, current, previous, deltaAbs, deltaPct }`.
  */
 export function useWoW(input: WowInput): CubeQueryState<Wow> {
-  const loader = useCubeLoader();
-  const hour = useUtcHour();
-  const parsed = wowInputSchema.safeParse(input);
-  const params = parsed.success
-    ? {
-        metric: parsed.data.metric,
-        weeks: parsed.data.weeks,
-        windows: wowWindows(parsed.data.weeks, hour),
-        timezone: 'UTC',
-      }
-    : null;
-
-  const query = useQuery({
-    queryKey: [
-      'cube',
-      'wow',
-      params && {
-        metric: params.metric,
-        weeks: params.weeks,
-        current: params.windows.current,
-        previous: params.windows.previous,
-        timezone: params.timezone,
-      },
-    ] as const,
-    queryFn: async ({ signal }) => {
-      if (!params) throw new Error('unreachable: disabled without valid input');
-      const response = await loader.load(wowQuery(params.metric, params.windows), { signal });
-      return cubeAnswer(toWow(response, params.metric, params.windows), [response]);
+  return useCubeHook({
+    name: 'useWoW',
+    schema: wowInputSchema,
+    input,
+    params: ({ metric, weeks }, hour) => ({ metric, weeks, windows: wowWindows(weeks, hour) }),
+    key: ({ metric, weeks, windows }) => ({
+      metric,
+      weeks,
+      current: windows.current,
+      previous: windows.previous,
+      timezone: 'UTC',
+    }),
+    load: async ({ metric, windows }, loader, signal) => {
+      const response = await loader.load(wowQuery(metric, windows), { signal });
+      return cubeAnswer(toWow(response, metric, windows), [response]);
     },
-    enabled: params !== null,
-    placeholderData: keepPreviousData,
-    ...CUBE_QUERY_OPTIONS,
   });
-
-  return toCubeQueryState(
-    query,
-    parsed.success ? null : new HookInputError('useWoW', parsed.error),
-  );
 }

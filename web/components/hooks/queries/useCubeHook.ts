@@ -1,0 +1,51 @@
+'use client';
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type { CubeLoader } from '../../../lib/cube/client';
+import { useCubeLoader } from '../cubeContext';
+import { useUtcHour } from '../useUtcHour';
+import {
+  CUBE_QUERY_OPTIONS,
+  type CubeAnswer,
+  type CubeQueryState,
+  HookInputError,
+  toCubeQueryState,
+} from './cubeQueryState';
+
+/**
+ * What every analytics hook does the same way: validate its input (an invalid one is an error
+ * state and sends no request), derive its parameters from the current UTC hour, key the query
+ * by every parameter, keep the previous data while new parameters load, and report the state.
+ */
+export function useCubeHook<S extends z.ZodType, P, T>(spec: {
+  /** The hook's name, for input errors and the query key. */
+  name: string;
+  schema: S;
+  input: unknown;
+  params: (input: z.output<S>, utcHour: number) => P;
+  /** The query key's parameter part (defaults to the parameters themselves). */
+  key?: (params: P) => unknown;
+  load: (params: P, loader: CubeLoader, signal: AbortSignal) => Promise<CubeAnswer<T>>;
+}): CubeQueryState<T> {
+  const loader = useCubeLoader();
+  const hour = useUtcHour();
+  const parsed = spec.schema.safeParse(spec.input);
+  const params = parsed.success ? spec.params(parsed.data, hour) : null;
+
+  const query = useQuery({
+    queryKey: ['cube', spec.name, params && (spec.key ? spec.key(params) : params)] as const,
+    queryFn: ({ signal }) => {
+      if (params === null) throw new Error('unreachable: disabled without valid input');
+      return spec.load(params, loader, signal);
+    },
+    enabled: params !== null,
+    placeholderData: keepPreviousData,
+    ...CUBE_QUERY_OPTIONS,
+  });
+
+  return toCubeQueryState(
+    query,
+    parsed.success ? null : new HookInputError(spec.name, parsed.error),
+  );
+}
