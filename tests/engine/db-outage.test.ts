@@ -2,15 +2,10 @@
  * Postgres going away under a running Cube: /load answers an error (not a hang, not a crash), and
  * once Postgres is back the next /load succeeds without restarting Cube.
  */
-import { execSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { signCubeToken } from '../../cube/auth';
 import { withClient } from '../../db/connection';
-import {
-  EmbeddedPostgresInUseError,
-  type RunningPostgres,
-  startEmbeddedPostgres,
-} from '../../db/embedded';
+import { type RunningPostgres, startEmbeddedPostgres } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { startTestCube } from '../setup/test-cube';
 
@@ -59,25 +54,6 @@ async function loadFreshQuery() {
   }
 }
 
-/** The old postmaster may hold the port for a moment while it finishes shutting down. */
-async function restartPostgres(): Promise<RunningPostgres> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      return await startEmbeddedPostgres({ dataDir, port, durable: false });
-    } catch (error) {
-      if (!(error instanceof EmbeddedPostgresInUseError)) throw error;
-      if (Date.now() > deadline) {
-        const holder = execSync(
-          `ss -ltnp 'sport = :${port}'; ps -ef | grep -v grep | grep -- '-p ${port}' || true`,
-        );
-        throw new Error(`${error.message}\n${holder.toString()}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-}
-
 test('Cube reports the outage as an error and recovers when Postgres is back', async () => {
   const before = await loadFreshQuery();
   expect(before.status).toBe(200);
@@ -87,7 +63,7 @@ test('Cube reports the outage as an error and recovers when Postgres is back', a
   expect(during.status).toBeGreaterThanOrEqual(400);
   expect(String(during.body.error)).toMatch(/ECONNREFUSED|connect|timed out/i);
 
-  pg = await restartPostgres();
+  pg = await startEmbeddedPostgres({ dataDir, port, durable: false });
   const after = await loadFreshQuery();
   expect(after.status).toBe(200);
   expect(after.body.data).toEqual([{ 'exports_overview.exports': '0' }]);
