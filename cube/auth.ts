@@ -9,7 +9,7 @@ import { z } from 'zod';
 export const securityContextSchema = z.object({
   sub: z.string().min(1),
   role: z.enum(['admin', 'member']),
-  iat: z.number().optional(),
+  iat: z.number(),
   exp: z.number(),
 });
 export type SecurityContext = z.infer<typeof securityContextSchema>;
@@ -17,6 +17,8 @@ export type SecurityContext = z.infer<typeof securityContextSchema>;
 /** Tokens may live at most this long (seconds): minutes, not days. */
 export const MAX_TOKEN_TTL_SECONDS = 60 * 60;
 export const DEFAULT_TOKEN_TTL_SECONDS = 10 * 60;
+/** Clocks of the signer and Cube may disagree this much (seconds) about "now". */
+export const TOKEN_CLOCK_SKEW_SECONDS = 60;
 
 type ApiScope = 'graphql' | 'meta' | 'data' | 'sql' | 'jobs';
 const ADMIN_SCOPES: ApiScope[] = ['meta', 'data', 'graphql', 'sql', 'jobs'];
@@ -35,15 +37,30 @@ export function signCubeToken(
 }
 
 /**
- * Cube's `contextToApiScopes`: the signature was already verified by Cube's default checkAuth
- * (HS256 only); here the claims decide. A token without an expiry, or one minted to outlive
- * MAX_TOKEN_TTL_SECONDS, gets no scope at all.
+ * Whether a token's lifetime claims keep it short-lived. Both claims are required: without `iat`
+ * (or with one set in the future) `exp − iat` says nothing, so `exp` is also bounded from now.
+ */
+export function tokenLifetimeIsBounded(
+  claims: { iat: number; exp: number },
+  nowSeconds = Date.now() / 1000,
+): boolean {
+  const { iat, exp } = claims;
+  return (
+    iat <= nowSeconds + TOKEN_CLOCK_SKEW_SECONDS &&
+    exp - iat <= MAX_TOKEN_TTL_SECONDS &&
+    exp - nowSeconds <= MAX_TOKEN_TTL_SECONDS + TOKEN_CLOCK_SKEW_SECONDS
+  );
+}
+
+/**
+ * Cube's `contextToApiScopes`: the signature and expiry were already verified by Cube's default
+ * checkAuth (HS256 only); here the claims decide. A token without `iat` and `exp`, or one whose
+ * lifetime is not bounded (see tokenLifetimeIsBounded), gets no scope at all.
  */
 export async function apiScopesFor(securityContext: unknown): Promise<ApiScope[]> {
   const parsed = securityContextSchema.safeParse(securityContext);
   if (!parsed.success || parsed.data.role !== 'admin') return [];
-  const { iat, exp } = parsed.data;
-  if (iat !== undefined && exp - iat > MAX_TOKEN_TTL_SECONDS) return [];
+  if (!tokenLifetimeIsBounded(parsed.data)) return [];
   return ADMIN_SCOPES;
 }
 

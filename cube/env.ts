@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { localSecret } from '../db/local-secrets';
+import { LIMITS } from './limits';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -17,6 +18,13 @@ const cubeEnvSchema = z.object({
   CUBEJS_SQL_USER: z.string().min(1).default('analyst'),
   CUBEJS_SQL_PASSWORD: z.string().min(8).optional(),
   CUBE_REFRESH_SECONDS: z.coerce.number().int().min(0).default(30),
+  WEB_PORT: port.default(3000),
+  CUBE_CORS_ORIGINS: z.string().optional(),
+  CUBE_STATEMENT_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(LIMITS.statementTimeoutSeconds),
 });
 
 export type CubeEnv = {
@@ -26,6 +34,9 @@ export type CubeEnv = {
   sqlUser: string;
   sqlPassword: string;
   refreshEverySeconds: number | false;
+  /** Browser origins allowed by CORS: CUBE_CORS_ORIGINS (comma-separated), else the web app's. */
+  corsOrigins: string[];
+  statementTimeoutSeconds: number;
 };
 
 export function readCubeEnv(env: NodeJS.ProcessEnv = process.env): CubeEnv {
@@ -37,5 +48,13 @@ export function readCubeEnv(env: NodeJS.ProcessEnv = process.env): CubeEnv {
     sqlUser: parsed.CUBEJS_SQL_USER,
     sqlPassword: parsed.CUBEJS_SQL_PASSWORD ?? localSecret('cube-sql-password'),
     refreshEverySeconds: parsed.CUBE_REFRESH_SECONDS === 0 ? false : parsed.CUBE_REFRESH_SECONDS,
+    corsOrigins: (
+      parsed.CUBE_CORS_ORIGINS ??
+      `http://localhost:${parsed.WEB_PORT},http://127.0.0.1:${parsed.WEB_PORT}`
+    )
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0),
+    statementTimeoutSeconds: parsed.CUBE_STATEMENT_TIMEOUT_SECONDS,
   };
 }

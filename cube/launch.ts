@@ -27,6 +27,8 @@ try {
     port: settings.port,
     sqlApi: { port: settings.sqlPort, user: settings.sqlUser, password: settings.sqlPassword },
     refreshEverySeconds: settings.refreshEverySeconds,
+    corsOrigins: settings.corsOrigins,
+    statementTimeoutSeconds: settings.statementTimeoutSeconds,
   });
   console.log(cube.summary);
   console.log(`Cube REST API: ${cube.apiUrl}`);

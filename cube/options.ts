@@ -4,9 +4,10 @@
  */
 import path from 'node:path';
 import { PostgresDriver } from '@cubejs-backend/postgres-driver';
-import type { CreateOptions } from '@cubejs-backend/server-core';
+import type { CreateOptions } from '@cubejs-backend/server';
 import type { PgConfig } from '../db/connection';
 import { apiScopesFor, sqlApiAuth } from './auth';
+import { LIMITS } from './limits';
 
 export const MODEL_DIR = path.resolve(import.meta.dirname, '..', 'model');
 
@@ -22,6 +23,10 @@ export type CubeOptionsInput = {
   logLevel?: 'error' | 'warn' | 'info' | 'trace';
   /** The data model folder (cubes/ and views/); the project's model/ by default. */
   modelDir?: string;
+  /** Browser origins allowed to call the API (the web app's); none when empty. */
+  corsOrigins?: readonly string[];
+  /** Postgres statement_timeout of every query Cube sends (seconds). */
+  statementTimeoutSeconds?: number;
 };
 
 export function cubeOptions(input: CubeOptionsInput): CreateOptions {
@@ -37,8 +42,12 @@ export function cubeOptions(input: CubeOptionsInput): CreateOptions {
         password: db.password,
         database: db.database,
         maxPoolSize: 8,
+        // The driver sets `statement_timeout` from this on every connection it hands out.
+        executionTimeout: input.statementTimeoutSeconds ?? LIMITS.statementTimeoutSeconds,
       }),
     jwt: { algorithms: ['HS256'] },
+    // Cube's default answers any origin (`*`); only the web app's pages may call it from a browser.
+    http: { cors: { origin: [...(input.corsOrigins ?? [])], maxAge: 600 } },
     contextToApiScopes: apiScopesFor,
     ...(sql ? { checkSqlAuth: sqlApiAuth(sql.user, sql.password) } : {}),
     preAggregationsSchema: PRE_AGGREGATIONS_SCHEMA,

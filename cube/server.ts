@@ -3,9 +3,10 @@
  * `@cubejs-backend/native` loads, the native-free engine otherwise.
  */
 import { type PgConfig, withClient } from '../db/connection';
-import { CubejsServer } from './engine/cube-modules';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
+import { HardenedCubeServer } from './hardening/gateway';
+import { LIMITS } from './limits';
 import { cubeOptions, PRE_AGGREGATIONS_SCHEMA } from './options';
 
 export type CubeEngine = 'stock' | 'native-free';
@@ -18,6 +19,8 @@ export type StartCubeInput = {
   sqlApi?: { port: number; user: string; password: string };
   refreshEverySeconds?: number | false;
   modelDir?: string;
+  corsOrigins?: readonly string[];
+  statementTimeoutSeconds?: number;
 };
 
 export type RunningCube = {
@@ -36,20 +39,25 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
   // Locally, rollups are tables in the source Postgres; with Cube Store configured (compose) they go there.
   env.CUBEJS_EXTERNAL_DEFAULT = env.CUBEJS_CUBESTORE_HOST ? 'true' : 'false';
   env.CUBEJS_SCHEDULED_REFRESH_DEFAULT ??= 'true';
+  // Cube reads these bounds from its environment (body-parser limit, normalizeQuery's limit check).
+  env.CUBEJS_MAX_REQUEST_SIZE = `${LIMITS.maxBodyBytes / 1024}kb`;
+  env.CUBEJS_DB_QUERY_LIMIT = String(LIMITS.maxLimit);
 
   const options = cubeOptions({
     db: input.db,
     apiSecret: input.apiSecret,
     refreshEverySeconds: input.refreshEverySeconds,
     modelDir: input.modelDir,
+    corsOrigins: input.corsOrigins,
+    statementTimeoutSeconds: input.statementTimeoutSeconds,
     sql: probe.loads ? input.sqlApi : undefined,
   });
 
-  let server: InstanceType<typeof CubejsServer>;
+  let server: HardenedCubeServer;
   let summary: string;
   if (probe.loads) {
     if (input.sqlApi) env.CUBEJS_PG_SQL_PORT = String(input.sqlApi.port);
-    server = new CubejsServer(options);
+    server = new HardenedCubeServer(options);
     summary = `Cube engine: stock (native module loaded; Tesseract available${input.sqlApi ? `, SQL API on :${input.sqlApi.port}` : ''})`;
   } else {
     prepareNativeFreeEngine(env);

@@ -16,3 +16,4 @@ export const { NativeInstance, ResultWrapper, ResultMultiWrapper, loadNative } =
 export const { CubejsServer } = require('@cubejs-backend/server') as typeof ServerModule;
 export const { CompilerApi, CubejsServerCore } =
   require('@cubejs-backend/server-core') as typeof ServerCoreModule;
+export const { UserError } = require('@cubejs-backend/api-gateway') as typeof ApiGatewayModule;

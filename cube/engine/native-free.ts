@@ -10,11 +10,11 @@
  */
 import type { SQLServer } from '@cubejs-backend/api-gateway';
 import type { NativeInstance as NativeInstanceType } from '@cubejs-backend/native';
+import { HardenedApiGateway, HardenedCore, HardenedCubeServer } from '../hardening/gateway';
 import {
-  ApiGateway,
+  type ApiGateway,
   CompilerApi,
-  CubejsServer,
-  CubejsServerCore,
+  type CubejsServerCore,
   NativeInstance,
   ResultMultiWrapper,
   ResultWrapper,
@@ -48,7 +48,7 @@ class NativeFreeCompilerApi extends CompilerApi {
 }
 
 /** The gateway builds a SQL API server in its constructor; without native there is none to build. */
-class NativeFreeApiGateway extends ApiGateway {
+class NativeFreeApiGateway extends HardenedApiGateway {
   protected override createSQLServerInstance(): SQLServer {
     const unavailable = (): never => {
       throw new Error(
@@ -63,7 +63,7 @@ type CoreCtorArgs = ConstructorParameters<typeof CubejsServerCore>;
 type GatewayCtorArgs = ConstructorParameters<typeof ApiGateway>;
 type CompilerCtorArgs = ConstructorParameters<typeof CompilerApi>;
 
-class NativeFreeCore extends CubejsServerCore {
+class NativeFreeCore extends HardenedCore {
   protected override createApiGatewayInstance(
     ...args: GatewayCtorArgs
   ): InstanceType<typeof ApiGateway> {
@@ -79,7 +79,7 @@ class NativeFreeCore extends CubejsServerCore {
   }
 }
 
-export class NativeFreeCubeServer extends CubejsServer {
+export class NativeFreeCubeServer extends HardenedCubeServer {
   protected override createCoreInstance(
     ...args: CoreCtorArgs
   ): InstanceType<typeof CubejsServerCore> {

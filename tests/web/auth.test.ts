@@ -38,8 +38,35 @@ describe('return path after sign-in', () => {
     ['//evil.example', '/admin/analytics'],
     ['/\\evil.example', '/admin/analytics'],
     [undefined, '/admin/analytics'],
+    // Paths that only leave the origin once dot segments are resolved (issue 15, defect 3).
+    ['/..//evil.example', '/admin/analytics'],
+    ['/.//evil.example', '/admin/analytics'],
+    ['/a/..//evil.example/x', '/admin/analytics'],
+    ['/%2e%2e//evil.example', '/admin/analytics'],
+    ['/admin/./analytics/../analytics?tf=7d#top', '/admin/analytics?tf=7d#top'],
   ])('%s → %s', (input, expected) => {
     expect(safeReturnPath(input)).toBe(expected);
+  });
+
+  test.each([
+    '/..//evil.example',
+    '/.//evil.example',
+    '/a/..//evil.example',
+    '/a/b/../..//evil.example',
+    '/%2e//evil.example',
+    '/.%2e//evil.example',
+    '/..%2f%2fevil.example',
+    '/\t//evil.example',
+    '/admin/analytics',
+  ])('%s becomes a canonical same-origin path (no dot segments, no leading //)', (input) => {
+    // Next's client router normalises the redirect target; a path that normalises to `//host`
+    // is then protocol-relative, i.e. another origin. The returned path must already be normal.
+    const app = 'https://app.example';
+    const returned = safeReturnPath(input);
+    const resolved = new URL(returned, `${app}/sign-in`);
+    expect(resolved.origin).toBe(app);
+    expect(resolved.pathname.startsWith('//')).toBe(false);
+    expect(`${resolved.pathname}${resolved.search}${resolved.hash}`).toBe(returned);
   });
 });
 

@@ -96,7 +96,8 @@ export interface WidgetPanelProps<T> extends WidgetFrameProps {
 
 /**
  * One place for loading (skeleton), error (Cube's message + retry), empty and data states.
- * While new parameters load, the previous data stays visible, dimmed, with aria-busy.
+ * While new parameters load, the previous data stays visible, dimmed, with aria-busy; when the
+ * load fails (e.g. the data source isn't answering) it stays, with the error and a Retry.
  */
 export function WidgetPanel<T>(props: WidgetPanelProps<T>) {
   const { query } = props;
@@ -137,7 +138,7 @@ export function WidgetPanel<T>(props: WidgetPanelProps<T>) {
   return (
     <WidgetFrame
       {...props}
-      state={stale ? 'loading' : state}
+      state={stale && !refreshFailed ? 'loading' : state}
       busy={query.isFetching}
       preAggregated={query.fromPreAggregations}
       footer={

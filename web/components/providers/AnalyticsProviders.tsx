@@ -9,15 +9,22 @@ import {
   fetchCubeToken,
 } from '../../lib/cube/client';
 import { ClockContext, CubeLoaderContext } from '../hooks/cubeContext';
+import { SourceNotAnsweringError } from '../hooks/queries/cubeQueryState';
+
+/** While a widget's query is failing it is asked again this often, so it recovers by itself. */
+const RECOVERY_INTERVAL_MS = 10_000;
 
 export function createAnalyticsQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
-        // Cube's 4xx answers (bad query, forbidden) do not get better by asking again.
+        // Cube's 4xx answers (bad query, forbidden) do not get better by asking again, and a
+        // load that already waited its bound is reported at once (the interval below retries).
         retry: (failureCount, error) =>
           failureCount < 2 &&
+          !(error instanceof SourceNotAnsweringError) &&
           !(error instanceof CubeRequestError && error.status !== null && error.status < 500),
+        refetchInterval: (query) => (query.state.status === 'error' ? RECOVERY_INTERVAL_MS : false),
         refetchOnWindowFocus: true,
       },
     },

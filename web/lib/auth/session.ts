@@ -66,10 +66,23 @@ export function newSession(
   };
 }
 
-/** A same-site path to return to after sign-in; anything else becomes the default. */
+/**
+ * A same-origin path to return to after sign-in; anything else becomes the default. The path is
+ * returned normalised (dot segments resolved, percent-encoded dots included): `/..//evil.example`
+ * normalises to `//evil.example`, which a browser or Next's router reads as another origin.
+ */
 export function safeReturnPath(value: unknown, fallback = '/admin/analytics'): string {
   if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//'))
     return fallback;
   if (value.includes('\\') || [...value].some((ch) => ch.charCodeAt(0) < 0x20)) return fallback;
-  return value;
+  const base = 'http://return-path.invalid';
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== base || url.pathname.startsWith('//') || /%2f|%5c/i.test(url.pathname))
+    return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -49,6 +49,45 @@ export class HookInputError extends Error {
   }
 }
 
+/** How long a widget waits for Cube's answer before it says the data source isn't answering. */
+export const ANSWER_TIMEOUT_MS = 10_000;
+
+/** The wait for an answer ran out (Postgres down or stalled; Cube keeps answering "Continue wait"). */
+export class SourceNotAnsweringError extends Error {
+  constructor(readonly waitedMs: number) {
+    super(
+      `The data source isn’t answering (no answer within ${waitedMs / 1000} s). Retrying automatically.`,
+    );
+    this.name = 'SourceNotAnsweringError';
+  }
+}
+
+/**
+ * Runs one load with a bounded wait: after `ms` it is aborted and fails with
+ * SourceNotAnsweringError. Rejects on time even if the load ignores the abort.
+ */
+export function withAnswerTimeout<T>(
+  signal: AbortSignal,
+  run: (signal: AbortSignal) => Promise<T>,
+  ms = ANSWER_TIMEOUT_MS,
+): Promise<T> {
+  const controller = new AbortController();
+  const forward = () => controller.abort(signal.reason);
+  signal.addEventListener('abort', forward, { once: true });
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new SourceNotAnsweringError(ms));
+      controller.abort();
+    }, ms);
+    run(controller.signal)
+      .then(resolve, reject)
+      .finally(() => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', forward);
+      });
+  });
+}
+
 /** TanStack Query options shared by every Cube-backed hook. */
 export const CUBE_QUERY_OPTIONS = {
   staleTime: 2 * 60_000,
@@ -56,9 +95,14 @@ export const CUBE_QUERY_OPTIONS = {
   refetchOnWindowFocus: true,
 } as const;
 
+/**
+ * `previous` is the last answer the hook got for any parameters: when a load fails before the new
+ * parameters ever answered, it stays visible (dimmed, as placeholder data) next to the error.
+ */
 export function toCubeQueryState<T>(
   query: UseQueryResult<CubeAnswer<T>, Error>,
   inputError: HookInputError | null,
+  previous?: CubeAnswer<T>,
 ): CubeQueryState<T> {
   if (inputError) {
     return {
@@ -70,6 +114,22 @@ export function toCubeQueryState<T>(
       isFetching: false,
       isPlaceholderData: false,
       refetch: () => {},
+    };
+  }
+  const keptAfterError =
+    query.status === 'error' && query.data === undefined ? previous : undefined;
+  if (keptAfterError) {
+    return {
+      status: 'error',
+      data: keptAfterError.value,
+      error: query.error,
+      lastRefreshTime: keptAfterError.lastRefreshTime,
+      fromPreAggregations: keptAfterError.fromPreAggregations,
+      isFetching: query.isFetching,
+      isPlaceholderData: true,
+      refetch: () => {
+        void query.refetch();
+      },
     };
   }
   return {

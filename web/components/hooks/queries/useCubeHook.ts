@@ -1,6 +1,7 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useRef } from 'react';
 import type { z } from 'zod';
 import type { CubeLoader } from '../../../lib/cube/client';
 import { useCubeLoader } from '../cubeContext';
@@ -11,12 +12,14 @@ import {
   type CubeQueryState,
   HookInputError,
   toCubeQueryState,
+  withAnswerTimeout,
 } from './cubeQueryState';
 
 /**
  * What every analytics hook does the same way: validate its input (an invalid one is an error
  * state and sends no request), derive its parameters from the current UTC hour, key the query
- * by every parameter, keep the previous data while new parameters load, and report the state.
+ * by every parameter, keep the previous data while new parameters load (and when they fail),
+ * bound the wait for an answer, and report the state.
  */
 export function useCubeHook<S extends z.ZodType, P, T>(spec: {
   /** The hook's name, for input errors and the query key. */
@@ -37,15 +40,19 @@ export function useCubeHook<S extends z.ZodType, P, T>(spec: {
     queryKey: ['cube', spec.name, params && (spec.key ? spec.key(params) : params)] as const,
     queryFn: ({ signal }) => {
       if (params === null) throw new Error('unreachable: disabled without valid input');
-      return spec.load(params, loader, signal);
+      return withAnswerTimeout(signal, (bounded) => spec.load(params, loader, bounded));
     },
     enabled: params !== null,
     placeholderData: keepPreviousData,
     ...CUBE_QUERY_OPTIONS,
   });
 
+  const lastAnswer = useRef<CubeAnswer<T> | undefined>(undefined);
+  if (query.data !== undefined && !query.isPlaceholderData) lastAnswer.current = query.data;
+
   return toCubeQueryState(
     query,
     parsed.success ? null : new HookInputError(spec.name, parsed.error),
+    lastAnswer.current,
   );
 }

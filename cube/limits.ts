@@ -1,0 +1,36 @@
+/**
+ * Every bound on what one request to Cube may cost, in one place (README "Limits" lists them).
+ * Without them one request could hold a Postgres backend for half a minute (a 5 MB `contains`
+ * pattern) or carry a thousand queries, and with two concurrent source queries that stalls
+ * everyone. The tab's own queries stay far below every bound.
+ */
+export const LIMITS = {
+  /** JSON request bodies (POST /load, /sql, …); larger bodies get 413. Cube accepts ≥ 100 kb. */
+  maxBodyBytes: 128 * 1024,
+  /** Queries in one request: a blending array, or the windows of one `compareDateRange`. */
+  maxQueriesPerRequest: 12,
+  /** Measures, dimensions, time dimensions and segments of one query, together. */
+  maxMembersPerQuery: 50,
+  /** Filter conditions in one query, counting those inside `and`/`or`. */
+  maxFiltersPerQuery: 50,
+  /** How deep `and`/`or` filter groups may nest. */
+  maxFilterDepth: 4,
+  /** Values of one filter condition. */
+  maxFilterValues: 100,
+  /** Characters in one filter value (an e-mail, a name, a `contains` pattern). */
+  maxFilterValueChars: 256,
+  /** Nesting of the query's JSON as a whole (arrays and objects). */
+  maxJsonDepth: 16,
+  /** `limit` of one query; also Cube's own CUBEJS_DB_QUERY_LIMIT. */
+  maxLimit: 50_000,
+  /** `offset` of one query. */
+  maxOffset: 100_000,
+  /**
+   * Postgres `statement_timeout` of every query Cube sends, source tables and rollup builds
+   * alike (seconds; CUBE_STATEMENT_TIMEOUT_SECONDS overrides it). The largest rollup build
+   * measured at bench scale (25 M rows) took 24 s, hence the margin.
+   */
+  statementTimeoutSeconds: 60,
+} as const;
+
+export type Limits = typeof LIMITS;

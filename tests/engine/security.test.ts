@@ -1,0 +1,400 @@
+/**
+ * The adversarial probes of issue 15 against the test stack's Cube: token lifetimes, private
+ * members anywhere in a query, scope gaps, request bounds, client errors and response headers.
+ * Every refused query must also cost no SQL: Postgres' own per-table scan counters
+ * (`pg_stat_user_tables`) must not move while the probes run.
+ */
+import jwt from 'jsonwebtoken';
+import pg from 'pg';
+import { afterAll, describe, expect, inject, test } from 'vitest';
+import { signCubeToken } from '../../cube/auth';
+import { LIMITS } from '../../cube/limits';
+import { cubeOptions } from '../../cube/options';
+
+const { apiUrl, apiSecret } = inject('cube');
+const db = inject('pg');
+const admin = signCubeToken(apiSecret, { sub: 'probe-admin', role: 'admin' });
+const member = signCubeToken(apiSecret, { sub: 'probe-member', role: 'member' });
+const pool = new pg.Pool({ ...db, max: 1 });
+afterAll(() => pool.end());
+
+type Answer = { status: number; body: Record<string, unknown>; headers: Headers };
+
+async function call(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  options: { token?: string | null; query?: unknown; body?: string; origin?: string } = {},
+): Promise<Answer> {
+  const url = new URL(`${apiUrl}/${path}`);
+  if (options.query !== undefined) url.searchParams.set('query', JSON.stringify(options.query));
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  const token = options.token === undefined ? admin : options.token;
+  if (token) headers.Authorization = token;
+  if (options.origin) headers.Origin = options.origin;
+  const response = await fetch(url, { method, headers, body: options.body });
+  const text = await response.text();
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    body = { text };
+  }
+  return { status: response.status, body, headers: response.headers };
+}
+
+const postJson = (path: string, payload: unknown) =>
+  call('POST', path, { body: JSON.stringify(payload) });
+
+/** Sum of sequential and index scans over every table, source and rollup alike. */
+async function tableScans(): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    'select coalesce(sum(coalesce(seq_scan, 0) + coalesce(idx_scan, 0)), 0)::text as n from pg_stat_user_tables',
+  );
+  return Number(rows[0]?.n);
+}
+
+/**
+ * Runs the probes and asserts no table was read meanwhile. Backends publish their counters at
+ * most once a second, so the check waits for that before reading them again.
+ */
+async function expectNoSqlDuring(probes: () => Promise<void>): Promise<void> {
+  const before = await tableScans();
+  await probes();
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  expect(await tableScans(), 'tables were read while refused probes ran').toBe(before);
+}
+
+const exportsCount = 'exports_overview.exports';
+const probeTimeDimension = { dimension: 'exports_overview.created_at', granularity: 'day' };
+
+describe('defect 1: token lifetime', () => {
+  const now = Math.floor(Date.now() / 1000);
+  const raw = (claims: Record<string, unknown>) =>
+    // jsonwebtoken drops a given `iat` under noTimestamp, so that option only when there is none.
+    jwt.sign({ sub: 'probe', role: 'admin', ...claims }, apiSecret, {
+      algorithm: 'HS256',
+      noTimestamp: !('iat' in claims),
+    });
+
+  test.each([
+    ['no iat, exp in 10 hours', { exp: now + 10 * 3600 }],
+    ['no iat, exp in 10 years', { exp: now + 10 * 365 * 86400 }],
+    ['iat 9 hours ahead, exp in 10 hours', { iat: now + 9 * 3600, exp: now + 10 * 3600 }],
+    ['iat now, exp in 2 hours', { iat: now, exp: now + 2 * 3600 }],
+    ['iat and no exp', { iat: now }],
+  ])('%s: 403', async (_name, claims) => {
+    const answer = await call('GET', 'meta', { token: raw(claims) });
+    expect(answer.status).toBe(403);
+    expect(answer.body.error).toBe('API scope is missing: meta');
+  });
+
+  test('iat now, exp in 50 minutes: 200', async () => {
+    expect((await call('GET', 'meta', { token: raw({ iat: now, exp: now + 3000 }) })).status).toBe(
+      200,
+    );
+  });
+});
+
+describe('defect 2: members of non-public cubes are refused before any SQL', () => {
+  const hiddenProbes: Array<[string, Record<string, unknown>, string]> = [
+    ['a measure', { measures: ['users.count'] }, 'users.count'],
+    ['a dimension', { measures: [exportsCount], dimensions: ['users.email'] }, 'users.email'],
+    [
+      'a time dimension',
+      {
+        measures: [exportsCount],
+        timeDimensions: [{ dimension: 'users.created_at', granularity: 'day' }],
+      },
+      'users.created_at',
+    ],
+    [
+      'an equality filter',
+      {
+        measures: [exportsCount],
+        filters: [{ member: 'users.email', operator: 'equals', values: ['someone@example.com'] }],
+      },
+      'users.email',
+    ],
+    [
+      'a filter nested in or/and',
+      {
+        measures: [exportsCount],
+        filters: [
+          {
+            or: [
+              { member: 'exports_overview.status', operator: 'set' },
+              { and: [{ member: 'users.email', operator: 'contains', values: ['@'] }] },
+            ],
+          },
+        ],
+      },
+      'users.email',
+    ],
+    ['order', { measures: [exportsCount], order: { 'users.email': 'asc' } }, 'users.email'],
+    ['order as pairs', { measures: [exportsCount], order: [['users.id', 'desc']] }, 'users.id'],
+    ['a segment', { measures: [exportsCount], segments: ['exports.failed'] }, 'exports.failed'],
+  ];
+
+  test('/load, /sql and /dry-run (GET and POST) answer 400 naming the member; no table is read', async () => {
+    await expectNoSqlDuring(async () => {
+      for (const [where, query, hidden] of hiddenProbes) {
+        for (const path of ['load', 'sql', 'dry-run']) {
+          for (const answer of [
+            await call('GET', path, { query }),
+            await postJson(path, { query }),
+          ]) {
+            expect(answer.status, `${where} via ${path}`).toBe(400);
+            expect(String(answer.body.error), `${where} via ${path}`).toContain(`${hidden} (in `);
+            expect(String(answer.body.error)).toContain('is not public');
+          }
+        }
+      }
+      const blended = await call('GET', 'load', {
+        query: [
+          { measures: [exportsCount], timeDimensions: [probeTimeDimension] },
+          {
+            measures: ['users.count'],
+            timeDimensions: [{ dimension: 'users.created_at', granularity: 'day' }],
+          },
+        ],
+      });
+      expect(blended.status).toBe(400);
+      expect(String(blended.body.error)).toContain('users.count');
+    });
+  });
+});
+
+describe('defect 9: every endpoint needs a scope', () => {
+  test('a token without scopes gets 403 on graphql-to-json and running-query', async () => {
+    const graphql = await call('POST', 'graphql-to-json', {
+      token: member,
+      body: JSON.stringify({ query: '{ cube { exports_overview { exports } } }' }),
+    });
+    expect(graphql).toMatchObject({
+      status: 403,
+      body: { error: 'API scope is missing: graphql' },
+    });
+    const cancel = await call('DELETE', 'running-query/some-request-id', { token: member });
+    expect(cancel).toMatchObject({ status: 403, body: { error: 'API scope is missing: data' } });
+  });
+
+  test('an admin token still may use both', async () => {
+    const graphql = await call('POST', 'graphql-to-json', {
+      body: JSON.stringify({ query: '{ cube { exports_overview { exports } } }' }),
+    });
+    expect(graphql.status).toBe(200);
+    expect(graphql.body).toHaveProperty('jsonQuery');
+    expect((await call('DELETE', 'running-query/some-request-id')).status).toBe(200);
+  });
+});
+
+describe('defects 4 and 7: bounded requests, client errors as 4xx with clear messages', () => {
+  const nestedFilter = (levels: number): Record<string, unknown> =>
+    levels === 0
+      ? { member: 'exports_overview.status', operator: 'set' }
+      : { and: [nestedFilter(levels - 1)] };
+  const probe = (extra: Record<string, unknown>) => ({
+    measures: [exportsCount],
+    timeDimensions: [probeTimeDimension],
+    ...extra,
+  });
+
+  const cases: Array<[string, () => Promise<Answer>, number, RegExp]> = [
+    [
+      'malformed JSON body',
+      () => call('POST', 'load', { body: '{"query": {' }),
+      400,
+      /not valid JSON/,
+    ],
+    [
+      'malformed JSON query param',
+      () => fetchRaw('load?query=%7Bbad'),
+      400,
+      /decode query param as JSON/,
+    ],
+    ['query: 42', () => postJson('load', { query: 42 }), 400, /query must be a JSON object/],
+    ['query: "42" in the URL', () => fetchRaw('load?query=42'), 400, /query must be a JSON object/],
+    [
+      'limit over the maximum',
+      () => postJson('load', { query: probe({ limit: 10_000_000 }) }),
+      400,
+      /limit 10,000,000 is over the maximum/,
+    ],
+    [
+      'a huge offset',
+      () => postJson('load', { query: probe({ offset: 1e15 }) }),
+      400,
+      /offset .* is over the maximum/,
+    ],
+    [
+      'filters nested 6 deep',
+      () => postJson('load', { query: probe({ filters: [nestedFilter(6)] }) }),
+      400,
+      /deeper than 4 levels/,
+    ],
+    [
+      'JSON nested 500 deep',
+      () => postJson('load', { query: probe({ filters: [nestedFilter(500)] }) }),
+      400,
+      /nests deeper than/,
+    ],
+    [
+      '1,000 queries in one request',
+      () => postJson('load', { query: Array.from({ length: 1000 }, () => probe({})) }),
+      400,
+      /at most 12 queries/,
+    ],
+    [
+      'a 10 kB contains pattern',
+      () =>
+        postJson('load', {
+          query: probe({
+            filters: [
+              {
+                member: 'exports_overview.status',
+                operator: 'contains',
+                values: ['x'.repeat(10_000)],
+              },
+            ],
+          }),
+        }),
+      400,
+      /10,000 characters; at most 256/,
+    ],
+    [
+      '1,000 filter values',
+      () =>
+        postJson('load', {
+          query: probe({
+            filters: [
+              {
+                member: 'exports_overview.status',
+                operator: 'equals',
+                values: Array.from({ length: 1000 }, (_, i) => `s${i}`),
+              },
+            ],
+          }),
+        }),
+      400,
+      /1,000 values; at most 100/,
+    ],
+    [
+      'a 5 MB body',
+      () =>
+        postJson('load', {
+          query: probe({
+            filters: [
+              {
+                member: 'exports_overview.status',
+                operator: 'contains',
+                values: ['x'.repeat(5_000_000)],
+              },
+            ],
+          }),
+        }),
+      413,
+      /larger than 128 KB/,
+    ],
+    [
+      'an invalid date range',
+      () =>
+        postJson('load', {
+          query: probe({
+            timeDimensions: [{ ...probeTimeDimension, dateRange: ['2026-13-45', '2026-14-01'] }],
+          }),
+        }),
+      400,
+      /"2026-13-45" is not a valid date/,
+    ],
+    [
+      'a reversed date range',
+      () =>
+        postJson('load', {
+          query: probe({
+            timeDimensions: [{ ...probeTimeDimension, dateRange: ['2026-02-01', '2026-01-01'] }],
+          }),
+        }),
+      400,
+      /starts \(2026-02-01\) after it ends/,
+    ],
+    [
+      'an invalid date in a filter',
+      () =>
+        postJson('load', {
+          query: probe({
+            filters: [
+              {
+                member: 'exports_overview.created_at',
+                operator: 'afterDate',
+                values: ['2026-02-30'],
+              },
+            ],
+          }),
+        }),
+      400,
+      /not a valid date/,
+    ],
+  ];
+
+  async function fetchRaw(pathAndQuery: string): Promise<Answer> {
+    const response = await fetch(`${apiUrl}/${pathAndQuery}`, {
+      headers: { Authorization: admin },
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown>,
+      headers: response.headers,
+    };
+  }
+
+  test('every probe gets its 4xx and message; no table is read', async () => {
+    await expectNoSqlDuring(async () => {
+      for (const [name, send, status, message] of cases) {
+        const answer = await send();
+        expect(answer.status, name).toBe(status);
+        expect(String(answer.body.error), name).toMatch(message);
+        expect(String(answer.body.error), name).not.toMatch(/syntax error|postgres|SQL/i);
+      }
+    });
+  });
+
+  test('the tab-sized query still answers', async () => {
+    const answer = await postJson('load', { query: probe({ limit: 5, offset: 1 }) });
+    expect(answer.status).toBe(200);
+  });
+
+  test('every source query runs under a statement timeout', async () => {
+    const options = cubeOptions({ db, apiSecret });
+    const driver = await options.driverFactory?.({
+      dataSource: 'default',
+      securityContext: {},
+      requestId: 'statement-timeout-probe',
+    });
+    if (!driver || !('query' in driver)) throw new Error('cubeOptions has no driver factory');
+    try {
+      const rows = await driver.query<{ statement_timeout: string }>('SHOW statement_timeout', []);
+      expect(rows).toEqual([{ statement_timeout: `${LIMITS.statementTimeoutSeconds / 60}min` }]);
+    } finally {
+      await driver.release();
+    }
+  });
+});
+
+describe('defect 8: Cube response headers', () => {
+  const webOrigin = `http://localhost:${process.env.WEB_PORT ?? 3000}`;
+
+  test('CORS answers only the web app’s origin', async () => {
+    const evil = await call('GET', 'meta', { origin: 'http://evil.example' });
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    const web = await call('GET', 'meta', { origin: webOrigin });
+    expect(web.headers.get('access-control-allow-origin')).toBe(webOrigin);
+  });
+
+  test('no X-Powered-By; API answers carry nosniff, a locked-down CSP and no referrer', async () => {
+    const answer = await call('GET', 'meta');
+    expect(answer.headers.get('x-powered-by')).toBeNull();
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * The web app's Content-Security-Policy, set per request by web/proxy.ts because it names Cube's
+ * origin, which is only known at run time (the static headers are in next.config.ts).
+ */
+import { cubeApiUrl, type Env } from './env';
+
+/**
+ * Scripts and styles only from the app itself. Next's App Router streams its payload in inline
+ * scripts and the charts set inline styles, hence 'unsafe-inline' (a nonce would force every
+ * page to render per request); `next dev` also needs eval. The browser calls Cube directly.
+ */
+export function contentSecurityPolicy(env: Env = process.env): string {
+  const cubeOrigin = new URL(cubeApiUrl(env)).origin;
+  const dev = env.NODE_ENV === 'development';
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ''}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src 'self' ${cubeOrigin}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
