@@ -45,7 +45,9 @@ const ABSOLUTE_DATE =
 function isValidAbsoluteDate(value: string): boolean {
   const match = ABSOLUTE_DATE.exec(value);
   if (!match) return false;
-  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1).map(Number);
+  const [year, month, day, hour, minute, second] = match
+    .slice(1)
+    .map((part) => (part === undefined ? 0 : Number(part)));
   const date = new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1));
   return (
     date.getUTCFullYear() === year &&

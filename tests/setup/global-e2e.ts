@@ -23,6 +23,8 @@ export type E2eStack = {
   cubeApiUrl: string;
   cubeApiSecret: string;
   pg: PgConfig;
+  /** The test Postgres' data folder (its postmaster.pid names the server to pause). */
+  pgDataDir: string;
   /** The seed's "now" (ISO): the newest demo rows are just before it. */
   seededAt: string;
   /** Seconds each setup step took (printed once, quoted by the timing file). */
@@ -34,6 +36,8 @@ declare module 'vitest' {
     e2e: E2eStack;
   }
 }
+
+const PG_DATA_DIR = '.data/test-e2e-pg';
 
 const port = (name: string, fallback: number) => embeddedPortFromEnv(process.env, name, fallback);
 
@@ -87,7 +91,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const pg = await timed('postgres', () =>
       startEmbeddedPostgres({
-        dataDir: '.data/test-e2e-pg',
+        dataDir: PG_DATA_DIR,
         port: port('TEST_E2E_PG_PORT', 25432),
         portEnvVar: 'TEST_E2E_PG_PORT',
         fresh: true,
@@ -114,7 +118,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
         quiet: true,
         // No background refresh: the rollups are built once below, so timings are not mixed
         // with scheduler rebuilds on a two-core machine.
-        env: { CUBE_REFRESH_SECONDS: '0' },
+        env: {
+          CUBE_REFRESH_SECONDS: '0',
+          // The browser calls Cube from the web app's origin; Cube's CORS allows only that.
+          CUBE_CORS_ORIGINS: `http://localhost:${webPort}`,
+        },
         readyTimeoutMs: 90_000,
       }),
     );
@@ -136,6 +144,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       cubeApiUrl: cube.apiUrl,
       cubeApiSecret,
       pg: pg.config,
+      pgDataDir: PG_DATA_DIR,
       seededAt: seededAt.toISOString(),
       setupSeconds: seconds,
     });

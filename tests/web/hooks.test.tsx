@@ -3,8 +3,12 @@
  * and stale responses never overwriting newer ones.
  */
 import { waitFor } from '@testing-library/react';
-import { describe, expect, test } from 'vitest';
-import { HookInputError } from '../../web/components/hooks/queries/cubeQueryState';
+import { describe, expect, test, vi } from 'vitest';
+import {
+  ANSWER_TIMEOUT_MS,
+  HookInputError,
+  SourceNotAnsweringError,
+} from '../../web/components/hooks/queries/cubeQueryState';
 import { useTopTemplates } from '../../web/components/hooks/queries/useTopTemplates';
 import { useTrends } from '../../web/components/hooks/queries/useTrends';
 import { useWoW } from '../../web/components/hooks/queries/useWoW';
@@ -247,5 +251,34 @@ describe('stale responses', () => {
     thirtyDays.resolve(ok('top-templates-24h-empty'));
     await waitFor(() => expect(result.current.data).toStrictEqual([]));
     expect(result.current.isPlaceholderData).toBe(false);
+  });
+
+  test('a source that never answers: after the bounded wait, an error and the previous data stays', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const { result, rerender } = renderHookWithCube(useTopTemplates, {
+        initialProps: { timeframe: '7d', limit: 10 } as TopTemplatesInput,
+        reply: (query) => {
+          const range = query.timeDimensions?.[0]?.dateRange as string[] | undefined;
+          return range?.[0] === '2026-11-14T00:00:00.000'
+            ? ok('top-templates-7d')
+            : new Promise<Reply>(() => {});
+        },
+        now: NOW,
+      });
+      await waitFor(() => expect(result.current.status).toBe('success'));
+      rerender({ timeframe: '30d', limit: 10 });
+      await waitFor(() => expect(result.current.isPlaceholderData).toBe(true));
+      await vi.advanceTimersByTimeAsync(ANSWER_TIMEOUT_MS - 500);
+      expect(result.current.error).toBeNull();
+      await vi.advanceTimersByTimeAsync(1_000);
+      await waitFor(() => expect(result.current.status).toBe('error'));
+      expect(result.current.error).toBeInstanceOf(SourceNotAnsweringError);
+      expect(result.current.error?.message).toMatch(/data source isn’t answering/);
+      expect(result.current.data).toHaveLength(10);
+      expect(result.current.isPlaceholderData).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
