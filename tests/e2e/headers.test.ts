@@ -37,17 +37,17 @@ test.each(['/sign-in', '/admin/analytics', '/api/health'])(
 );
 
 test('another origin cannot frame the sign-in page', async () => {
-  // The framing page lives on its own origin (another port on loopback).
+  // The framing page lives on its own origin (another port; Chromium here resolves only localhost).
   const framer = http.createServer((_req, res) => {
     res.setHeader('Content-Type', 'text/html');
     res.end(`<iframe id="target" src="${e2e.webUrl}/sign-in"></iframe>`);
   });
-  await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => framer.listen(0, 'localhost', resolve));
   try {
     const { port } = framer.address() as AddressInfo;
     const context = await browser.newContext(CONTEXT_DEFAULTS);
     const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(`http://localhost:${port}/`);
     await page.waitForTimeout(1_500);
     const frame = page.frames().find((f) => f.url().includes('/sign-in'));
     const rendered = frame

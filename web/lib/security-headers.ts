@@ -16,7 +16,8 @@ export function contentSecurityPolicy(env: Env = process.env): string {
     "default-src 'self'",
     `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    // Template thumbnails come from wherever the product stores them (a CDN), over https.
+    "img-src 'self' data: blob: https:",
     "font-src 'self' data:",
     `connect-src 'self' ${cubeOrigin}`,
     "object-src 'none'",
