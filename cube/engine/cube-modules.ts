@@ -17,5 +17,5 @@ export const { NativeInstance, ResultWrapper, ResultMultiWrapper, loadNative } =
 export const { CubejsServer } = require('@cubejs-backend/server') as typeof ServerModule;
 export const { CompilerApi, CubejsServerCore } =
   require('@cubejs-backend/server-core') as typeof ServerCoreModule;
-export const { PostgresQuery, UserError } =
+export const { PostgresQuery, PreAggregations, UserError } =
   require('@cubejs-backend/schema-compiler') as typeof SchemaCompilerModule;

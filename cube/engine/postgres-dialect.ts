@@ -12,11 +12,13 @@
  *   them; intervals mixing both are refused with a 400 (their buckets are ambiguous).
  * - **multi_stage members.** The JS planner renders a multi-stage query over a matched rollup
  *   without partition table names and without the time shift (`relation "…" does not exist`, or
- *   unshifted sums), and on source tables it inner-joins the stages, dropping the periods where
- *   one side has no rows. Without Tesseract such queries get a 400 that says so.
+ *   unshifted sums): a query with a multi-stage member, and each of its stages, is planned on the
+ *   source tables, where the JS planner shifts correctly. Multi-stage measures queried together
+ *   with plain ones are inner-joined to them (periods where one side has no rows vanish): that
+ *   gets a 400 saying so.
  */
 import type { BaseQuery as BaseQueryType } from '@cubejs-backend/schema-compiler';
-import { PostgresQuery, UserError } from './cube-modules';
+import { PostgresQuery, PreAggregations, UserError } from './cube-modules';
 
 const SECONDS: Record<string, number> = {
   week: 7 * 86_400,
@@ -44,24 +46,71 @@ export function splitInterval(interval: string): { months: number; seconds: numb
   return { months, seconds };
 }
 
-/** The multi_stage members the query uses, directly or through the members it references. */
-function multiStageMembers(query: BaseQueryType): string[] {
-  const children = query.collectAllMemberChildren(undefined);
-  return Object.entries(query.collectAllMultiStageMembers(children))
-    .filter(([, multiStage]) => multiStage)
-    .map(([member]) => member);
+/** Member path → whether it is multi_stage, for every member the query uses or references. */
+function multiStageMap(query: BaseQueryType): Record<string, boolean> {
+  return query.collectAllMultiStageMembers(query.collectAllMemberChildren(undefined));
+}
+
+/** Set on the sub-queries (stages) of a multi-stage query: they read source tables too. */
+const SOURCE_TABLES_ONLY = 'nativeFreeSourceTablesOnly';
+
+type PreAggregationsCtorArgs = ConstructorParameters<typeof PreAggregations>;
+type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
+type PreAggregationForQuery = ReturnType<
+  InstanceType<typeof PreAggregations>['findPreAggregationForQuery']
+>;
+
+/** Cube's rollup matching, skipped for multi-stage queries and their stages. */
+class RollupMatcher extends PreAggregations {
+  readonly #query: NativeFreePostgresQuery;
+
+  constructor(query: NativeFreePostgresQuery, ...rest: Tail<PreAggregationsCtorArgs>) {
+    super(query, ...rest);
+    this.#query = query;
+  }
+
+  override findPreAggregationForQuery(): PreAggregationForQuery {
+    return this.#query.plansOnSourceTables() ? undefined : super.findPreAggregationForQuery();
+  }
 }
 
 export class NativeFreePostgresQuery extends PostgresQuery {
+  #sourceTablesOnly: boolean | undefined;
+
+  /** A multi-stage query and all its stages read the source tables, never a rollup. */
+  plansOnSourceTables(): boolean {
+    this.#sourceTablesOnly ??=
+      this.options[SOURCE_TABLES_ONLY] === true || Object.values(multiStageMap(this)).some(Boolean);
+    return this.#sourceTablesOnly;
+  }
+
+  override newPreAggregations(): InstanceType<typeof PreAggregations> {
+    const { historyQueries, cubeLatticeCache } = this.options as {
+      historyQueries?: unknown[];
+      cubeLatticeCache?: unknown;
+    };
+    return new RollupMatcher(this, historyQueries ?? [], cubeLatticeCache);
+  }
+
+  override subQueryOptions(options: unknown): unknown {
+    const subQuery = super.subQueryOptions(options) as Record<string, unknown>;
+    return this.plansOnSourceTables() ? { ...subQuery, [SOURCE_TABLES_ONLY]: true } : subQuery;
+  }
+
   override buildSqlAndParams(exportAnnotatedSql?: boolean): [string, unknown[]] {
-    const multiStage = multiStageMembers(this);
-    if (multiStage.length > 0) {
-      throw new UserError(
-        `multi_stage members (${multiStage.join(', ')}) need Cube's Tesseract planner, which needs ` +
-          '@cubejs-backend/native; this native-free engine plans with the JS planner, whose ' +
-          'multi-stage SQL reads rollups without their partitions and joins stages with an inner ' +
-          'join, so it refuses them instead of answering wrongly.',
-      );
+    if (this.options[SOURCE_TABLES_ONLY] !== true && this.plansOnSourceTables()) {
+      const multiStage = multiStageMap(this);
+      const measures = this.measures.map((measure) => measure.expressionPath());
+      const shifted = measures.filter((measure) => multiStage[measure]);
+      const plain = measures.filter((measure) => !multiStage[measure]);
+      if (shifted.length > 0 && plain.length > 0) {
+        throw new UserError(
+          `multi_stage measures (${shifted.join(', ')}) queried together with other measures ` +
+            `(${plain.join(', ')}) need Cube's Tesseract planner (@cubejs-backend/native): the JS ` +
+            'planner of this native-free engine inner-joins them and drops the periods where one ' +
+            'side has no rows. Query them separately.',
+        );
+      }
     }
     return super.buildSqlAndParams(exportAnnotatedSql);
   }
