@@ -83,8 +83,19 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     engine: probe.loads ? 'stock' : 'native-free',
     summary,
     apiUrl: `http://localhost:${input.port}/cubejs-api/v1`,
-    stop: () => server.close(),
+    stop: () => closeServer(server),
   };
+}
+
+/**
+ * Cube's `close()` calls `promisify(this.server.close)()`, unbound: on Node ≥ 19 `Server.close`
+ * uses `this` and throws. Binding it first lets Cube's own shutdown run (connections released).
+ */
+async function closeServer(server: HardenedCubeServer): Promise<void> {
+  const http = (server as unknown as { server?: { close: (...args: unknown[]) => unknown } })
+    .server;
+  if (http) http.close = http.close.bind(http);
+  await server.close();
 }
 
 /**

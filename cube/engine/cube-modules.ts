@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import type * as ApiGatewayModule from '@cubejs-backend/api-gateway';
 import type * as NativeModule from '@cubejs-backend/native';
+import type * as SchemaCompilerModule from '@cubejs-backend/schema-compiler';
 import type * as ServerModule from '@cubejs-backend/server';
 import type * as ServerCoreModule from '@cubejs-backend/server-core';
 
@@ -16,4 +17,10 @@ export const { NativeInstance, ResultWrapper, ResultMultiWrapper, loadNative } =
 export const { CubejsServer } = require('@cubejs-backend/server') as typeof ServerModule;
 export const { CompilerApi, CubejsServerCore } =
   require('@cubejs-backend/server-core') as typeof ServerCoreModule;
-export const { UserError } = require('@cubejs-backend/api-gateway') as typeof ApiGatewayModule;
+export const { UserError: GatewayUserError } =
+  require('@cubejs-backend/api-gateway') as typeof ApiGatewayModule;
+export const {
+  PostgresQuery,
+  PreAggregations,
+  UserError: CompilerUserError,
+} = require('@cubejs-backend/schema-compiler') as typeof SchemaCompilerModule;

@@ -19,6 +19,7 @@ import {
   ResultMultiWrapper,
   ResultWrapper,
 } from './cube-modules';
+import { NativeFreePostgresQuery } from './postgres-dialect';
 import { installJsResultTransform } from './result-wrapper-patch';
 
 export const PINNED_CUBE_VERSION = '1.7.43';
@@ -79,7 +80,18 @@ class NativeFreeCore extends HardenedCore {
   }
 }
 
+type ServerCtorArgs = ConstructorParameters<typeof HardenedCubeServer>;
+type DialectFactory = NonNullable<NonNullable<ServerCtorArgs[0]>['dialectFactory']>;
+
+/** Cube types the factory as returning a query instance; it returns the query class. */
+const nativeFreeDialect = (() => NativeFreePostgresQuery) as unknown as DialectFactory;
+
 export class NativeFreeCubeServer extends HardenedCubeServer {
+  /** The JS planner's Postgres dialect with its fixes (see postgres-dialect.ts), unless configured. */
+  constructor(config: ServerCtorArgs[0] = {}, systemOptions?: ServerCtorArgs[1]) {
+    super({ dialectFactory: nativeFreeDialect, ...config }, systemOptions);
+  }
+
   protected override createCoreInstance(
     ...args: CoreCtorArgs
   ): InstanceType<typeof CubejsServerCore> {

@@ -5,7 +5,12 @@
  * security headers and no `X-Powered-By`, and body-parser errors answer JSON 4xx, not HTML.
  */
 import { z } from 'zod';
-import { ApiGateway, CubejsServer, CubejsServerCore, UserError } from '../engine/cube-modules';
+import {
+  ApiGateway,
+  CubejsServer,
+  CubejsServerCore,
+  GatewayUserError as UserError,
+} from '../engine/cube-modules';
 import { LIMITS } from '../limits';
 import { checkQuery, type HiddenMembers, QueryRefusedError } from './query-guard';
 

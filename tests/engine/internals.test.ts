@@ -11,6 +11,7 @@ import {
   CubejsServer,
   CubejsServerCore,
   NativeInstance,
+  PostgresQuery,
   ResultMultiWrapper,
   ResultWrapper,
 } from '../../cube/engine/cube-modules';
@@ -56,6 +57,17 @@ describe('Cube internals the native-free engine relies on', () => {
       ['getFinalResult', 'getTransformData', 'getRootResultObject'],
     ],
     ['ResultMultiWrapper', ResultMultiWrapper.prototype, ['getFinalResult', 'getResults']],
+    [
+      'PostgresQuery',
+      PostgresQuery.prototype,
+      [
+        'dateBin',
+        'intervalString',
+        'buildSqlAndParams',
+        'collectAllMemberChildren',
+        'collectAllMultiStageMembers',
+      ],
+    ],
   ] as const)('%s still has the methods we override or call', (_name, proto, methods) => {
     expect(methodsOf(proto)).toEqual(expect.arrayContaining([...methods]));
   });
@@ -84,5 +96,28 @@ describe('Cube internals the native-free engine relies on', () => {
         'redactSqlLiterals',
       ]),
     );
+  });
+
+  test('custom granularities still reach the dialect through dateBin, with the 180-day formula', () => {
+    const dialect = (file: string) =>
+      fs.readFileSync(
+        require.resolve(`@cubejs-backend/schema-compiler/dist/src/adapter/${file}`),
+        'utf8',
+      );
+    // Non-aligned granularities call `this.dateBin(interval, dimension, origin)`: our override.
+    expect(dialect('BaseQuery.js')).toContain(
+      'return this.dateBin(granularity.granularityInterval, dimension, granularity.originLocalFormatted());',
+    );
+    // When Cube's Postgres dateBin stops dividing by the interval's epoch, re-check whether the
+    // override (cube/engine/postgres-dialect.ts) is still needed.
+    expect(dialect('PostgresQuery.js')).toMatch(/EXTRACT\(EPOCH FROM INTERVAL \$\{intervalStr\}\)/);
+  });
+
+  test('the server core still takes the dialect from the dialectFactory option', () => {
+    const server = fs.readFileSync(
+      require.resolve('@cubejs-backend/server-core/dist/src/core/server.js'),
+      'utf8',
+    );
+    expect(server).toContain('this.options.dialectFactory({ ...context, ...dialectContext })');
   });
 });

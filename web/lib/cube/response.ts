@@ -96,7 +96,9 @@ export function toMultiResponse(body: unknown): LoadResponse {
 }
 
 /**
- * A measure value: Cube sends numbers as strings ("123", "0.953"); null (no rows) is 0.
+ * A measure value: Cube passes the driver's types through, so bigint/numeric results arrive as
+ * strings ("123", "0.953"), int/float ones as numbers, and Cube Store answers as strings; both
+ * are accepted. null (no rows) is 0.
  */
 export const measureValue = z.union([z.string(), z.number(), z.null()]).transform((v, ctx) => {
   if (v === null) return 0;
