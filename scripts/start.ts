@@ -1,7 +1,8 @@
 /**
  * `npm start`: database (embedded, or the one CUBEJS_DB_* / DATABASE_URL names) → migrations →
- * demo data if empty → Cube on :4000 → web on :3000. Ctrl-C stops every child and the embedded
- * Postgres. A user-configured database is never written to unless asked (--migrate, --seed).
+ * demo data if empty → Cube on :4000 → web on :3000. Ctrl-C, SIGTERM or SIGHUP to npm (or to this
+ * process) stops every child and the embedded Postgres, also mid-start. A user-configured database
+ * is never written to unless asked (--migrate, --seed).
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -11,11 +12,17 @@ import { PRE_AGGREGATIONS_SCHEMA } from '../cube/options';
 import { spawnCube } from '../cube/process';
 import { buildAllRollups } from '../cube/rollups';
 import { configuredDatabase, type PgConfig, withClient } from '../db/connection';
-import { embeddedPortFromEnv, startEmbeddedPostgres } from '../db/embedded';
+import {
+  DEFAULT_EMBEDDED_DATA_DIR,
+  embeddedPortFromEnv,
+  startEmbeddedPostgres,
+} from '../db/embedded';
 import { localSecret } from '../db/local-secrets';
 import { migrate } from '../db/migrate';
 import { isEmpty, seed } from '../db/seed';
-import type { Child } from './lib/child';
+import { type Child, stopAllChildren } from './lib/child';
+import { assertPortFree } from './lib/ports';
+import { onStopRequest } from './lib/supervise';
 import { buildWeb, spawnWeb, webBuildIsFresh } from './lib/web-process';
 
 const usage = 'usage: npm start [-- --migrate] [--seed] [--no-web]';
@@ -42,19 +49,30 @@ function parseFlags() {
 const flags = parseFlags();
 const webPort = z.coerce.number().int().min(1).max(65535).default(3000).parse(process.env.WEB_PORT);
 const cubeSettings = readCubeEnv();
+/** The embedded Postgres's data folder (PG_EMBEDDED_DIR moves it, e.g. for a throwaway stack). */
+const dataDir = process.env.PG_EMBEDDED_DIR?.trim() || DEFAULT_EMBEDDED_DATA_DIR;
+/** What runs outside `startChild` (the embedded Postgres), stopped after the children. */
 const stoppers: Array<() => Promise<void>> = [];
+let databaseStarting: Promise<unknown> = Promise.resolve();
 let stopping = false;
+let stopped: Promise<never> | null = null;
 
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
+/** Stops everything once; a second call (a child dying because of the first) just waits. */
+function shutdown(code: number): Promise<never> {
+  stopped ??= (async () => {
     stopping = true;
     console.log('\nStopping…');
+    await stopAllChildren().catch(() => undefined);
+    await databaseStarting.catch(() => undefined);
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return stopped;
 }
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+onStopRequest((reason) => {
+  console.log(`\n${reason}: stopping the stack.`);
+  void shutdown(0);
+});
 
 async function hasRollups(db: PgConfig): Promise<boolean> {
   const { rows } = await withClient(db, (client) =>
@@ -81,13 +99,16 @@ async function prepareDatabase(): Promise<PgConfig> {
     }
     return configured;
   }
-  const pg = await startEmbeddedPostgres({
+  const starting = startEmbeddedPostgres({
+    dataDir,
     port: embeddedPortFromEnv(process.env, 'PG_EMBEDDED_PORT'),
     portEnvVar: 'PG_EMBEDDED_PORT',
   });
+  databaseStarting = starting;
+  const pg = await starting;
   stoppers.push(() => pg.stop());
   console.log(
-    `Database: embedded Postgres on :${pg.config.port} (data in .data/pg) — ${elapsed()}`,
+    `Database: embedded Postgres on :${pg.config.port} (data in ${dataDir}) — ${elapsed()}`,
   );
   const { applied } = await migrate(pg.config);
   if (applied.length > 0) console.log(`Migrations applied: ${applied.join(', ')}`);
@@ -102,6 +123,10 @@ async function prepareDatabase(): Promise<PgConfig> {
 }
 
 try {
+  // A leftover stack (an earlier `npm start` whose launcher outlived its terminal or supervisor)
+  // is named here, before anything starts.
+  await assertPortFree(cubeSettings.port, 'CUBE_PORT');
+  if (!flags['no-web']) await assertPortFree(webPort, 'WEB_PORT');
   const db = await prepareDatabase();
   const webEnv = {
     CUBEJS_API_SECRET: cubeSettings.apiSecret,
@@ -119,7 +144,6 @@ try {
     port: cubeSettings.port,
     apiSecret: cubeSettings.apiSecret,
   });
-  stoppers.push(() => cube.stop());
   console.log(`Cube ready — ${elapsed()}`);
   // Serve only from complete rollups: on a database without them (first start), build them all
   // now (seconds on the demo data) rather than letting the first dashboard queries wait on, or
@@ -138,7 +162,6 @@ try {
   if (!flags['no-web']) {
     await webBuild;
     const web = await spawnWeb({ port: webPort, env: webEnv });
-    stoppers.push(() => web.stop());
     webUrl = web.url;
   }
   void cube.exited.then((code) => {
@@ -157,7 +180,7 @@ try {
       `  Cube REST API:      http://localhost:${cubeSettings.port}/cubejs-api/v1  (admin JWT: npm run token)`,
       '  Example:            curl -H "Authorization: $(npm run -s token)" ' +
         `http://localhost:${cubeSettings.port}/cubejs-api/v1/meta`,
-      '  Stop:               Ctrl-C',
+      '  Stop:               Ctrl-C (or SIGTERM to npm or to this process)',
     ]
       .filter((line) => line !== null)
       .join('\n'),

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 
+/** Children started here and not yet exited, so a launcher can stop them all, even mid-start. */
+const live = new Set<Child>();
+
 export type Child = {
   name: string;
   process: ChildProcess;
@@ -49,7 +52,7 @@ export function startChild(
       // already gone
     }
   };
-  return {
+  const handle: Child = {
     name,
     process: child,
     exited,
@@ -62,6 +65,14 @@ export function startChild(
       await exited;
     },
   };
+  live.add(handle);
+  void exited.then(() => live.delete(handle));
+  return handle;
+}
+
+/** Stops every child still running, in parallel (each one's whole process group). */
+export async function stopAllChildren(): Promise<void> {
+  await Promise.all([...live].reverse().map((child) => child.stop()));
 }
 
 /** Polls `url` until it answers 2xx, the child dies, or the deadline passes. */
