@@ -18,6 +18,7 @@ export type StartCubeInput = {
   sqlApi?: { port: number; user: string; password: string };
   refreshEverySeconds?: number | false;
   modelDir?: string;
+  rollupTablesCacheSeconds?: number;
 };
 
 export type RunningCube = {
@@ -42,6 +43,7 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     apiSecret: input.apiSecret,
     refreshEverySeconds: input.refreshEverySeconds,
     modelDir: input.modelDir,
+    rollupTablesCacheSeconds: input.rollupTablesCacheSeconds,
     sql: probe.loads ? input.sqlApi : undefined,
   });
 
