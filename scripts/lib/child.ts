@@ -8,6 +8,8 @@ export type Child = {
   process: ChildProcess;
   /** Resolves once the process has exited. */
   exited: Promise<number | null>;
+  /** Its last output lines (stdout and stderr), for error messages and tests. */
+  recentOutput(): string[];
   stop(): Promise<void>;
 };
 
@@ -27,6 +29,16 @@ export function startChild(
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  const recent: string[] = [];
+  const remember = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (line.trim() === '') continue;
+      recent.push(line);
+      if (recent.length > 200) recent.shift();
+    }
+  };
+  child.stdout?.on('data', remember);
+  child.stderr?.on('data', remember);
   const prefix = (chunk: Buffer) =>
     chunk
       .toString()
@@ -56,6 +68,7 @@ export function startChild(
     name,
     process: child,
     exited,
+    recentOutput: () => [...recent],
     async stop() {
       signalGroup('SIGTERM');
       const timeout = new Promise<'timeout'>((resolve) =>
@@ -83,7 +96,10 @@ export async function waitForHttp(url: string, child: Child, timeoutMs: number):
     died = true;
   });
   while (Date.now() < deadline) {
-    if (died) throw new Error(`${child.name} exited before it was ready (see its output above)`);
+    if (died) {
+      const last = child.recentOutput().slice(-3).join(' | ');
+      throw new Error(`${child.name} exited before it was ready${last ? `: ${last}` : ''}`);
+    }
     try {
       const response = await fetch(url);
       if (response.ok) return;
