@@ -6,5 +6,5 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx next build web
+RUN npm run web:build
 ENV NODE_ENV=production

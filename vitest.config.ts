@@ -32,6 +32,18 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Each file starts the processes it needs (the split topology, compose checks).
+          name: 'topology',
+          include: ['tests/topology/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',

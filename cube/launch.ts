@@ -1,7 +1,8 @@
 /**
  * `npm run cube`: runs Cube on the database named by CUBEJS_DB_* / DATABASE_URL (`npm start` sets
  * them for the embedded Postgres). Cube always runs in production mode here: security checks on,
- * no dev-mode Cube Store.
+ * no dev-mode Cube Store. Its role (cube/roles.ts) comes from CUBEJS_REFRESH_WORKER and
+ * CUBE_REFRESH_SECONDS: one process doing everything, an API instance, or the refresh worker.
  */
 process.env.NODE_ENV = 'production';
 
@@ -10,6 +11,9 @@ export {};
 const { configuredDatabase } = await import('../db/connection');
 const { readCubeEnv } = await import('./env');
 const { startCube } = await import('./server');
+const { API_TABLES_CACHE_SECONDS, roleFromEnv } = await import('./roles');
+const { holdRefreshLock } = await import('./refresh-lock');
+const { rollupTableCount } = await import('./rollups');
 
 const db = configuredDatabase();
 if (!db) {
@@ -20,7 +24,21 @@ if (!db) {
 }
 
 const settings = readCubeEnv();
+const role = roleFromEnv();
+// Rollups live in the source Postgres unless Cube Store holds them (compose).
+const rollupsInPostgres = !process.env.CUBEJS_CUBESTORE_HOST;
 try {
+  const lock =
+    role === 'refresh-worker'
+      ? await holdRefreshLock(
+          db,
+          (reason) => {
+            console.error(`Refresh worker lost its database (${reason}); exiting.`);
+            process.exit(1);
+          },
+          `pid ${process.pid}, port ${settings.port}`,
+        )
+      : null;
   const cube = await startCube({
     db,
     apiSecret: settings.apiSecret,
@@ -29,11 +47,20 @@ try {
     refreshEverySeconds: settings.refreshEverySeconds,
     corsOrigins: settings.corsOrigins,
     statementTimeoutSeconds: settings.statementTimeoutSeconds,
+    rollupTablesCacheSeconds:
+      role === 'api' && rollupsInPostgres ? API_TABLES_CACHE_SECONDS : undefined,
   });
   console.log(cube.summary);
-  console.log(`Cube REST API: ${cube.apiUrl}`);
+  console.log(`Cube REST API: ${cube.apiUrl} (role: ${role})`);
+  if (role === 'api' && rollupsInPostgres && (await rollupTableCount(db)) === 0) {
+    console.log(
+      'No rollups in this database yet: this API instance never builds them, so rollup-served ' +
+        'queries answer "not built yet" until the refresh worker (or the jobs API) has built them.',
+    );
+  }
   const shutdown = async () => {
     await cube.stop().catch(() => undefined);
+    await lock?.release();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { PostgresDriver } from '@cubejs-backend/postgres-driver';
 import type { CreateOptions } from '@cubejs-backend/server';
+import type { OrchestratorOptions, OrchestratorOptionsFn } from '@cubejs-backend/server-core';
 import type { PgConfig } from '../db/connection';
 import { apiScopesFor, sqlApiAuth } from './auth';
 import { LIMITS } from './limits';
@@ -27,7 +28,23 @@ export type CubeOptionsInput = {
   corsOrigins?: readonly string[];
   /** Postgres statement_timeout of every query Cube sends (seconds). */
   statementTimeoutSeconds?: number;
+  /**
+   * Seconds this process trusts its cached list of rollup tables (Cube's default: an hour). API
+   * instances of the split topology set it low; see `API_TABLES_CACHE_SECONDS` in cube/roles.ts.
+   */
+  rollupTablesCacheSeconds?: number;
 };
+
+/**
+ * A function, not an object: Cube's option validation does not list `preAggregationsSchemaCacheExpire`,
+ * though its orchestrator reads it (query-orchestrator PreAggregationLoadCache).
+ */
+function rollupTablesCache(seconds: number): OrchestratorOptionsFn {
+  const preAggregationsOptions: NonNullable<OrchestratorOptions['preAggregationsOptions']> & {
+    preAggregationsSchemaCacheExpire: number;
+  } = { preAggregationsSchemaCacheExpire: seconds };
+  return () => ({ preAggregationsOptions });
+}
 
 export function cubeOptions(input: CubeOptionsInput): CreateOptions {
   const { db, apiSecret, refreshEverySeconds = 30, sql } = input;
@@ -53,6 +70,9 @@ export function cubeOptions(input: CubeOptionsInput): CreateOptions {
     preAggregationsSchema: PRE_AGGREGATIONS_SCHEMA,
     scheduledRefreshTimer: refreshEverySeconds === false ? false : refreshEverySeconds,
     scheduledRefreshTimeZones: ['UTC'],
+    ...(input.rollupTablesCacheSeconds === undefined
+      ? {}
+      : { orchestratorOptions: rollupTablesCache(input.rollupTablesCacheSeconds) }),
     telemetry: false,
     logger: (message, params) => {
       if (input.logLevel === 'trace' || /error/i.test(message)) {

@@ -25,20 +25,27 @@ export async function spawnCube(input: {
   env?: NodeJS.ProcessEnv;
   quiet?: boolean;
   readyTimeoutMs?: number;
+  /** The prefix of its console lines (several Cube processes run in the split topology). */
+  name?: string;
 }): Promise<CubeProcess> {
   await assertPortFree(input.port, 'CUBE_PORT');
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  const child = startChild('cube', process.execPath, ['--import', 'tsx', 'cube/launch.ts'], {
-    cwd: ROOT,
-    quiet: input.quiet,
-    env: {
-      ...inherited,
-      ...input.env,
-      ...cubeDbEnv(input.db),
-      CUBE_PORT: String(input.port),
-      CUBEJS_API_SECRET: input.apiSecret,
+  const child = startChild(
+    input.name ?? 'cube',
+    process.execPath,
+    ['--import', 'tsx', 'cube/launch.ts'],
+    {
+      cwd: ROOT,
+      quiet: input.quiet,
+      env: {
+        ...inherited,
+        ...input.env,
+        ...cubeDbEnv(input.db),
+        CUBE_PORT: String(input.port),
+        CUBEJS_API_SECRET: input.apiSecret,
+      },
     },
-  });
+  );
   try {
     await waitForHttp(
       `http://localhost:${input.port}/readyz`,

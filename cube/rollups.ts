@@ -4,6 +4,19 @@
  * the tests and the bench start from fully built rollups and can time the build.
  */
 import { z } from 'zod';
+import { type PgConfig, withClient } from '../db/connection';
+import { PRE_AGGREGATIONS_SCHEMA } from './options';
+
+/** How many rollup tables the database holds (0: none built yet, e.g. a first start). */
+export async function rollupTableCount(db: PgConfig): Promise<number> {
+  const { rows } = await withClient(db, (client) =>
+    client.query<{ n: number }>(
+      'select count(*)::int as n from information_schema.tables where table_schema = $1',
+      [PRE_AGGREGATIONS_SCHEMA],
+    ),
+  );
+  return rows[0]?.n ?? 0;
+}
 
 const jobStatusSchema = z.record(
   z.string(),

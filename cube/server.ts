@@ -21,6 +21,7 @@ export type StartCubeInput = {
   modelDir?: string;
   corsOrigins?: readonly string[];
   statementTimeoutSeconds?: number;
+  rollupTablesCacheSeconds?: number;
 };
 
 export type RunningCube = {
@@ -50,6 +51,7 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     modelDir: input.modelDir,
     corsOrigins: input.corsOrigins,
     statementTimeoutSeconds: input.statementTimeoutSeconds,
+    rollupTablesCacheSeconds: input.rollupTablesCacheSeconds,
     sql: probe.loads ? input.sqlApi : undefined,
   });
 

@@ -1,10 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 
+/** Children started here and not yet exited, so a launcher can stop them all, even mid-start. */
+const live = new Set<Child>();
+
 export type Child = {
   name: string;
   process: ChildProcess;
   /** Resolves once the process has exited. */
   exited: Promise<number | null>;
+  /** Its last output lines (stdout and stderr), for error messages and tests. */
+  recentOutput(): string[];
   stop(): Promise<void>;
 };
 
@@ -24,6 +29,16 @@ export function startChild(
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  const recent: string[] = [];
+  const remember = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (line.trim() === '') continue;
+      recent.push(line);
+      if (recent.length > 200) recent.shift();
+    }
+  };
+  child.stdout?.on('data', remember);
+  child.stderr?.on('data', remember);
   const prefix = (chunk: Buffer) =>
     chunk
       .toString()
@@ -49,10 +64,11 @@ export function startChild(
       // already gone
     }
   };
-  return {
+  const handle: Child = {
     name,
     process: child,
     exited,
+    recentOutput: () => [...recent],
     async stop() {
       signalGroup('SIGTERM');
       const timeout = new Promise<'timeout'>((resolve) =>
@@ -62,6 +78,14 @@ export function startChild(
       await exited;
     },
   };
+  live.add(handle);
+  void exited.then(() => live.delete(handle));
+  return handle;
+}
+
+/** Stops every child still running, in parallel (each one's whole process group). */
+export async function stopAllChildren(): Promise<void> {
+  await Promise.all([...live].reverse().map((child) => child.stop()));
 }
 
 /** Polls `url` until it answers 2xx, the child dies, or the deadline passes. */
@@ -72,7 +96,10 @@ export async function waitForHttp(url: string, child: Child, timeoutMs: number):
     died = true;
   });
   while (Date.now() < deadline) {
-    if (died) throw new Error(`${child.name} exited before it was ready (see its output above)`);
+    if (died) {
+      const last = child.recentOutput().slice(-3).join(' | ');
+      throw new Error(`${child.name} exited before it was ready${last ? `: ${last}` : ''}`);
+    }
     try {
       const response = await fetch(url);
       if (response.ok) return;
