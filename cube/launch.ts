@@ -27,9 +27,11 @@ try {
     port: settings.port,
     sqlApi: { port: settings.sqlPort, user: settings.sqlUser, password: settings.sqlPassword },
     refreshEverySeconds: settings.refreshEverySeconds,
+    webUrl: process.env.WEB_PUBLIC_URL,
   });
   console.log(cube.summary);
   console.log(`Cube REST API: ${cube.apiUrl}`);
+  console.log(`Cube Playground: ${cube.playgroundUrl} (admins, through the web app's hand-off)`);
   const shutdown = async () => {
     await cube.stop().catch(() => undefined);
     process.exit(0);

@@ -3,10 +3,10 @@
  * `@cubejs-backend/native` loads, the native-free engine otherwise.
  */
 import { type PgConfig, withClient } from '../db/connection';
-import { CubejsServer } from './engine/cube-modules';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
 import { cubeOptions, PRE_AGGREGATIONS_SCHEMA } from './options';
+import { PlaygroundCubeServer } from './playground/server';
 
 export type CubeEngine = 'stock' | 'native-free';
 
@@ -18,6 +18,8 @@ export type StartCubeInput = {
   sqlApi?: { port: number; user: string; password: string };
   refreshEverySeconds?: number | false;
   modelDir?: string;
+  /** The web app's URL, linked from the Playground's sign-in page. */
+  webUrl?: string;
 };
 
 export type RunningCube = {
@@ -25,6 +27,8 @@ export type RunningCube = {
   /** One line for the console: which engine runs and what it lacks. */
   summary: string;
   apiUrl: string;
+  /** Cube Playground (admins only, through the web app's hand-off). */
+  playgroundUrl: string;
   stop(): Promise<void>;
 };
 
@@ -45,17 +49,22 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     sql: probe.loads ? input.sqlApi : undefined,
   });
 
-  let server: InstanceType<typeof CubejsServer>;
+  const playground = {
+    apiSecret: input.apiSecret,
+    basePath: '/cubejs-api',
+    webUrl: input.webUrl ?? `http://localhost:${env.WEB_PORT ?? 3000}`,
+  };
+  let server: PlaygroundCubeServer;
   let summary: string;
   if (probe.loads) {
     if (input.sqlApi) env.CUBEJS_PG_SQL_PORT = String(input.sqlApi.port);
-    server = new CubejsServer(options);
+    server = new PlaygroundCubeServer(options, playground);
     summary = `Cube engine: stock (native module loaded; Tesseract available${input.sqlApi ? `, SQL API on :${input.sqlApi.port}` : ''})`;
   } else {
     prepareNativeFreeEngine(env);
-    server = new NativeFreeCubeServer(options);
+    server = new NativeFreeCubeServer(options, playground);
     summary =
-      'Cube engine: native-free (JS planner; unavailable: SQL API, Playground, Tesseract/multi_stage, Jinja). ' +
+      'Cube engine: native-free (JS planner; unavailable: SQL API, Tesseract/multi_stage, Jinja). ' +
       `Reason: ${probe.reason}`;
   }
 
@@ -75,6 +84,7 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     engine: probe.loads ? 'stock' : 'native-free',
     summary,
     apiUrl: `http://localhost:${input.port}/cubejs-api/v1`,
+    playgroundUrl: `http://localhost:${input.port}/`,
     stop: () => server.close(),
   };
 }

@@ -155,6 +155,7 @@ try {
         ? `  Admin → Analytics:  ${webUrl}/admin/analytics  (sign in with the one-click demo admin)`
         : null,
       `  Cube REST API:      http://localhost:${cubeSettings.port}/cubejs-api/v1  (admin JWT: npm run token)`,
+      `  Cube Playground:    http://localhost:${cubeSettings.port}/  (admins: open it from Admin → Analytics)`,
       '  Example:            curl -H "Authorization: $(npm run -s token)" ' +
         `http://localhost:${cubeSettings.port}/cubejs-api/v1/meta`,
       '  Stop:               Ctrl-C',

@@ -10,10 +10,10 @@
  */
 import type { SQLServer } from '@cubejs-backend/api-gateway';
 import type { NativeInstance as NativeInstanceType } from '@cubejs-backend/native';
+import { PlaygroundCubeServer } from '../playground/server';
 import {
   ApiGateway,
   CompilerApi,
-  CubejsServer,
   CubejsServerCore,
   NativeInstance,
   ResultMultiWrapper,
@@ -79,7 +79,7 @@ class NativeFreeCore extends CubejsServerCore {
   }
 }
 
-export class NativeFreeCubeServer extends CubejsServer {
+export class NativeFreeCubeServer extends PlaygroundCubeServer {
   protected override createCoreInstance(
     ...args: CoreCtorArgs
   ): InstanceType<typeof CubejsServerCore> {
