@@ -5,7 +5,7 @@ import {
   csvFileName,
   type ExploreTable,
   playgroundHref,
-  sqlQueriesOf,
+  regularQueriesOf,
   tableToCsv,
 } from '../../lib/analytics/explore';
 import type { CubeSql } from '../../lib/cube/client';
@@ -28,7 +28,7 @@ type SqlState =
   | { readonly status: 'error'; readonly message: string }
   | {
       readonly status: 'ready';
-      readonly statements: readonly { label: string; sql: CubeSql }[][];
+      readonly statements: readonly { label: string; sql: CubeSql }[];
     };
 
 /**
@@ -91,14 +91,10 @@ export function ExploreMenu(props: ExploreMenuProps) {
     dialogRef.current?.showModal();
     setSql({ status: 'loading' });
     Promise.all(
-      props.queries.map((query) =>
-        Promise.all(
-          sqlQueriesOf(query).map(async (part) => ({
-            label: part.label,
-            sql: await loader.sql(part.query),
-          })),
-        ),
-      ),
+      regular.map(async (part) => ({
+        label: part.period ? `SQL, ${part.period}` : 'SQL',
+        sql: await loader.sql(part.query),
+      })),
     ).then(
       (statements) => setSql({ status: 'ready', statements }),
       (error: unknown) =>
@@ -124,6 +120,7 @@ export function ExploreMenu(props: ExploreMenuProps) {
 
   const hasQuery = props.queries.length > 0;
   const first = props.queries[0];
+  const regular = props.queries.flatMap(regularQueriesOf);
   return (
     <div className="explore">
       <button
@@ -159,20 +156,21 @@ export function ExploreMenu(props: ExploreMenuProps) {
           data-testid="explore-menu"
           onKeyDown={onMenuKeyDown}
         >
-          {first ? (
+          {regular.map((part) => (
             <a
+              key={JSON.stringify(part.query)}
               role="menuitem"
               tabIndex={-1}
               className="explore__item"
               data-testid="explore-open-playground"
-              href={playgroundHref(first)}
+              href={playgroundHref(part.query)}
               target="_blank"
               rel="noopener"
               onClick={() => close(false)}
             >
-              Open in Playground
+              Open in Playground{part.period ? ` (${part.period.split(',')[0]})` : ''}
             </a>
-          ) : null}
+          ))}
           <button
             type="button"
             role="menuitem"
@@ -253,7 +251,7 @@ function SqlSection(props: { state: SqlState | null }) {
   }
   return (
     <>
-      {state.statements.flat().map((s) => (
+      {state.statements.map((s) => (
         <section key={s.label}>
           <h3 className="explore__dialog-subtitle">{s.label}</h3>
           <pre className="explore__code" data-testid="explore-query-sql">

@@ -24,15 +24,22 @@ export function playgroundHref(query: TypedQuery): string {
   return `/admin/playground?query=${encodeURIComponent(JSON.stringify(query))}`;
 }
 
+/** A regular query (no `compareDateRange`) and what it covers. */
+export interface RegularQuery {
+  /** `null` for a query that was regular already; the period otherwise. */
+  readonly period: string | null;
+  readonly query: TypedQuery;
+}
+
 /**
- * `/sql` answers one statement per regular query; a `compareDateRange` query is one statement per
- * range, so it is asked range by range (labelled by the range).
+ * A `compareDateRange` query as one regular query per range: `/sql` answers one statement per
+ * regular query, and Cube Playground drops `compareDateRange` from the queries it opens.
  */
-export function sqlQueriesOf(query: TypedQuery): { label: string; query: TypedQuery }[] {
+export function regularQueriesOf(query: TypedQuery): RegularQuery[] {
   const compared = query.timeDimensions?.find((td) => td.compareDateRange !== undefined);
-  if (!compared?.compareDateRange) return [{ label: 'SQL', query }];
+  if (!compared?.compareDateRange) return [{ period: null, query }];
   return compared.compareDateRange.map((dateRange, i) => ({
-    label: `SQL, ${i === 0 ? 'current' : 'previous'} period (${dateRange.join(' – ')})`,
+    period: `${i === 0 ? 'current' : 'previous'} period, ${dateRange.join(' – ')}`,
     query: {
       ...query,
       timeDimensions: query.timeDimensions?.map((td) =>
