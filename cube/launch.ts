@@ -47,6 +47,7 @@ try {
     refreshEverySeconds: settings.refreshEverySeconds,
     corsOrigins: settings.corsOrigins,
     statementTimeoutSeconds: settings.statementTimeoutSeconds,
+    webUrl: process.env.WEB_PUBLIC_URL,
     rollupTablesCacheSeconds:
       role === 'api' && rollupsInPostgres ? API_TABLES_CACHE_SECONDS : undefined,
   });
@@ -58,6 +59,7 @@ try {
         'queries answer "not built yet" until the refresh worker (or the jobs API) has built them.',
     );
   }
+  console.log(`Cube Playground: ${cube.playgroundUrl} (admins, through the web app's hand-off)`);
   const shutdown = async () => {
     await cube.stop().catch(() => undefined);
     await lock?.release();

@@ -5,9 +5,9 @@
 import { type PgConfig, withClient } from '../db/connection';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
-import { HardenedCubeServer } from './hardening/gateway';
 import { LIMITS } from './limits';
 import { cubeOptions, PRE_AGGREGATIONS_SCHEMA } from './options';
+import { PlaygroundCubeServer } from './playground/server';
 
 export type CubeEngine = 'stock' | 'native-free';
 
@@ -22,6 +22,8 @@ export type StartCubeInput = {
   corsOrigins?: readonly string[];
   statementTimeoutSeconds?: number;
   rollupTablesCacheSeconds?: number;
+  /** The web app's URL, linked from the Playground's sign-in page. */
+  webUrl?: string;
 };
 
 export type RunningCube = {
@@ -29,6 +31,8 @@ export type RunningCube = {
   /** One line for the console: which engine runs and what it lacks. */
   summary: string;
   apiUrl: string;
+  /** Cube Playground (admins only, through the web app's hand-off). */
+  playgroundUrl: string;
   stop(): Promise<void>;
 };
 
@@ -55,17 +59,22 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     sql: probe.loads ? input.sqlApi : undefined,
   });
 
-  let server: HardenedCubeServer;
+  const playground = {
+    apiSecret: input.apiSecret,
+    basePath: '/cubejs-api',
+    webUrl: input.webUrl ?? `http://localhost:${env.WEB_PORT ?? 3000}`,
+  };
+  let server: PlaygroundCubeServer;
   let summary: string;
   if (probe.loads) {
     if (input.sqlApi) env.CUBEJS_PG_SQL_PORT = String(input.sqlApi.port);
-    server = new HardenedCubeServer(options);
+    server = new PlaygroundCubeServer(options, playground);
     summary = `Cube engine: stock (native module loaded; Tesseract available${input.sqlApi ? `, SQL API on :${input.sqlApi.port}` : ''})`;
   } else {
     prepareNativeFreeEngine(env);
-    server = new NativeFreeCubeServer(options);
+    server = new NativeFreeCubeServer(options, playground);
     summary =
-      'Cube engine: native-free (JS planner; unavailable: SQL API, Playground, Tesseract/multi_stage, Jinja). ' +
+      'Cube engine: native-free (JS planner; unavailable: SQL API, Tesseract/multi_stage, Jinja). ' +
       `Reason: ${probe.reason}`;
   }
 
@@ -85,6 +94,7 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     engine: probe.loads ? 'stock' : 'native-free',
     summary,
     apiUrl: `http://localhost:${input.port}/cubejs-api/v1`,
+    playgroundUrl: `http://localhost:${input.port}/`,
     stop: () => closeServer(server),
   };
 }
@@ -93,7 +103,7 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
  * Cube's `close()` calls `promisify(this.server.close)()`, unbound: on Node ≥ 19 `Server.close`
  * uses `this` and throws. Binding it first lets Cube's own shutdown run (connections released).
  */
-async function closeServer(server: HardenedCubeServer): Promise<void> {
+async function closeServer(server: PlaygroundCubeServer): Promise<void> {
   const http = (server as unknown as { server?: { close: (...args: unknown[]) => unknown } })
     .server;
   if (http) http.close = http.close.bind(http);

@@ -218,6 +218,7 @@ try {
     `Ready in ${elapsed()}.`,
     webUrl ? `  Admin → Analytics:  ${webUrl}/admin/analytics  (${signInHint(webEnv)})` : null,
     `  Cube REST API:      ${cubeUrl}  (admin JWT: npm run token)`,
+    `  Cube Playground:    http://localhost:${cubeSettings.port}/  (admins: open it from Admin → Analytics)`,
     ...cube.describe,
     `  Example:            curl -H "Authorization: $(npm run -s token)" ${cubeUrl}/meta`,
     '  Stop:               Ctrl-C (or SIGTERM to npm or to this process)',

@@ -10,7 +10,9 @@
  */
 import type { SQLServer } from '@cubejs-backend/api-gateway';
 import type { NativeInstance as NativeInstanceType } from '@cubejs-backend/native';
-import { HardenedApiGateway, HardenedCore, HardenedCubeServer } from '../hardening/gateway';
+import { HardenedApiGateway, HardenedCore } from '../hardening/gateway';
+import type { PlaygroundSettings } from '../playground/mount';
+import { PlaygroundCubeServer } from '../playground/server';
 import {
   type ApiGateway,
   CompilerApi,
@@ -80,16 +82,16 @@ class NativeFreeCore extends HardenedCore {
   }
 }
 
-type ServerCtorArgs = ConstructorParameters<typeof HardenedCubeServer>;
+type ServerCtorArgs = ConstructorParameters<typeof PlaygroundCubeServer>;
 type DialectFactory = NonNullable<NonNullable<ServerCtorArgs[0]>['dialectFactory']>;
 
 /** Cube types the factory as returning a query instance; it returns the query class. */
 const nativeFreeDialect = (() => NativeFreePostgresQuery) as unknown as DialectFactory;
 
-export class NativeFreeCubeServer extends HardenedCubeServer {
+export class NativeFreeCubeServer extends PlaygroundCubeServer {
   /** The JS planner's Postgres dialect with its fixes (see postgres-dialect.ts), unless configured. */
-  constructor(config: ServerCtorArgs[0] = {}, systemOptions?: ServerCtorArgs[1]) {
-    super({ dialectFactory: nativeFreeDialect, ...config }, systemOptions);
+  constructor(config: ServerCtorArgs[0], playground: PlaygroundSettings) {
+    super({ dialectFactory: nativeFreeDialect, ...config }, playground);
   }
 
   protected override createCoreInstance(

@@ -40,3 +40,10 @@ export function sessionSecret(env: Env = process.env): string {
 export function demoLoginEnabled(env: Env = process.env): boolean {
   return env.DEMO_LOGIN === '1' || env.DEMO_LOGIN === 'true';
 }
+
+/** Cube Playground's address (the Cube server's root), for the hand-off redirect. */
+export function cubePlaygroundUrl(env: Env = process.env): string {
+  const explicit = env.CUBE_PLAYGROUND_URL;
+  if (explicit) return explicit.replace(/\/+$/, '');
+  return cubeApiUrl(env).replace(/\/cubejs-api\/v1$/, '');
+}

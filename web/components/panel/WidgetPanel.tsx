@@ -1,8 +1,10 @@
 'use client';
 
 import type { ReactNode } from 'react';
+import type { ExploreTable } from '../../lib/analytics/explore';
 import type { CubeQueryState } from '../hooks/queries/cubeQueryState';
 import { DataAsOf } from '../metrics/DataAsOf';
+import { ExploreMenu } from './ExploreMenu';
 
 export type WidgetState = 'loading' | 'error' | 'empty' | 'ready';
 
@@ -86,8 +88,19 @@ export function EmptyState(props: { children: ReactNode }) {
   );
 }
 
+/** Turns on the widget's Explore menu (Playground link, query + SQL, CSV of its rows). */
+export interface WidgetExplore<T> {
+  /** Menu label and CSV file-name stem, e.g. "Top templates". */
+  readonly name: string;
+  /** The period the rows cover, for the CSV file name, e.g. "Last 7 days". */
+  readonly timeframe: string;
+  /** The rows the widget displays, with human column names. */
+  readonly table: (data: T) => ExploreTable;
+}
+
 export interface WidgetPanelProps<T> extends WidgetFrameProps {
   readonly query: CubeQueryState<T>;
+  readonly explore?: WidgetExplore<T>;
   readonly isEmpty: (data: T) => boolean;
   readonly empty: ReactNode;
   readonly skeleton: ReactNode;
@@ -135,9 +148,27 @@ export function WidgetPanel<T>(props: WidgetPanelProps<T>) {
 
   const refreshFailed = data !== undefined && query.status === 'error';
   const stale = query.isPlaceholderData;
+  const { explore } = props;
+  // A CSV is offered only for complete, current rows: never while loading, stale or failed.
+  const complete = state === 'ready' && !stale && !refreshFailed && data !== undefined;
   return (
     <WidgetFrame
       {...props}
+      actions={
+        explore ? (
+          <>
+            {props.actions}
+            <ExploreMenu
+              name={explore.name}
+              timeframe={explore.timeframe}
+              queries={stale ? [] : query.queries}
+              table={complete ? explore.table(data) : null}
+            />
+          </>
+        ) : (
+          props.actions
+        )
+      }
       state={stale && !refreshFailed ? 'loading' : state}
       busy={query.isFetching}
       preAggregated={query.fromPreAggregations}

@@ -12,9 +12,17 @@ export interface LoadOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The SQL Cube generates for a query (`/sql`): the statement and its bound parameters. */
+export interface CubeSql {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
 /** What hooks need from Cube: run a typed query and get the raw `/load` answer back. */
 export interface CubeLoader {
   load(query: TypedQuery, options?: LoadOptions): Promise<LoadResponse>;
+  /** Cube's SQL for a regular query (no `compareDateRange`: split it per range first). */
+  sql(query: TypedQuery, options?: LoadOptions): Promise<CubeSql>;
 }
 
 /** A failed Cube request, with Cube's own error message. */
@@ -88,23 +96,33 @@ export function createCubeLoader(options: CubeLoaderOptions): CubeLoader {
     return api.client;
   }
 
-  return {
-    async load(query, loadOptions = {}) {
-      for (let attempt = 0; ; attempt++) {
-        const { apiUrl } = await currentToken(attempt > 0);
-        try {
-          const resultSet = await clientFor(apiUrl).load(query, {
-            ...(loadOptions.signal ? { signal: loadOptions.signal } : {}),
-          });
-          return toMultiResponse(resultSet.serialize().loadResponse);
-        } catch (error) {
-          const authFailure =
-            error instanceof RequestError && (error.status === 401 || error.status === 403);
-          if (authFailure && attempt === 0) continue;
-          throw toCubeRequestError(error);
-        }
+  /** Runs `call` with a token; on Cube's 401/403 fetches a new token and tries once more. */
+  async function withClient<R>(call: (client: CubeApi) => Promise<R>): Promise<R> {
+    for (let attempt = 0; ; attempt++) {
+      const { apiUrl } = await currentToken(attempt > 0);
+      try {
+        return await call(clientFor(apiUrl));
+      } catch (error) {
+        const authFailure =
+          error instanceof RequestError && (error.status === 401 || error.status === 403);
+        if (authFailure && attempt === 0) continue;
+        throw toCubeRequestError(error);
       }
-    },
+    }
+  }
+
+  const signalOf = (o: LoadOptions) => (o.signal ? { signal: o.signal } : {});
+  return {
+    load: (query, loadOptions = {}) =>
+      withClient(async (client) => {
+        const resultSet = await client.load(query, signalOf(loadOptions));
+        return toMultiResponse(resultSet.serialize().loadResponse);
+      }),
+    sql: (query, loadOptions = {}) =>
+      withClient(async (client) => {
+        const [sql, params] = (await client.sql(query, signalOf(loadOptions))).rawQuery().sql;
+        return { sql, params };
+      }),
   };
 }
 

@@ -4,6 +4,7 @@ import { useTopTemplates } from '../../../components/hooks/queries/useTopTemplat
 import { Leaderboard } from '../../../components/metrics/Leaderboard';
 import { SkeletonRows } from '../../../components/panel/Skeleton';
 import { WidgetPanel } from '../../../components/panel/WidgetPanel';
+import { topTemplatesTable } from '../../../lib/analytics/exploreTables';
 import { TIMEFRAME_LABELS, type Timeframe } from '../../../lib/timeframe';
 
 export const TOP_TEMPLATES_LIMIT = 10;
@@ -20,6 +21,11 @@ export function TopTemplatesWidget(props: { timeframe: Timeframe }) {
       title="Top templates"
       subtitle={allTime ? 'Lifetime uses' : `Uses · ${TIMEFRAME_LABELS[props.timeframe]}`}
       query={query}
+      explore={{
+        name: 'Top templates',
+        timeframe: TIMEFRAME_LABELS[props.timeframe],
+        table: (rows) => topTemplatesTable(rows, allTime),
+      }}
       isEmpty={(rows) => rows.length === 0}
       empty={allTime ? 'No template has been used yet.' : `No template was used in the ${period}.`}
       skeleton={<SkeletonRows rows={6} />}

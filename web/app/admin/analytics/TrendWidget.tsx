@@ -4,6 +4,7 @@ import { Sparkline } from '../../../components/charts/Sparkline';
 import { useTrends } from '../../../components/hooks/queries/useTrends';
 import { SkeletonLine } from '../../../components/panel/Skeleton';
 import { WidgetPanel } from '../../../components/panel/WidgetPanel';
+import { trendTable } from '../../../lib/analytics/exploreTables';
 import { TREND_METRIC_SPECS } from '../../../lib/analytics/queries';
 import type { TrendMetric } from '../../../lib/analytics/schemas';
 import { formatCount } from '../../../lib/format';
@@ -33,6 +34,11 @@ export function TrendWidget(props: { timeframe: Timeframe; metric: TrendMetric }
       title={label}
       subtitle={`${TIMEFRAME_LABELS[props.timeframe]} · ${BUCKETS[props.timeframe]}`}
       query={query}
+      explore={{
+        name: label,
+        timeframe: TIMEFRAME_LABELS[props.timeframe],
+        table: (trends) => trendTable(trends, props.metric, label),
+      }}
       isEmpty={(trends) => (trends.series[props.metric]?.buckets.length ?? 0) === 0}
       empty={`No ${label.toLowerCase()} yet.`}
       skeleton={

@@ -4,6 +4,7 @@ import { useWoW } from '../../../components/hooks/queries/useWoW';
 import { WowCard } from '../../../components/metrics/WowCard';
 import { SkeletonLine } from '../../../components/panel/Skeleton';
 import { WidgetPanel } from '../../../components/panel/WidgetPanel';
+import { wowTable } from '../../../lib/analytics/exploreTables';
 import type { WowMetric } from '../../../lib/analytics/schemas';
 import type { WowWeeks } from '../../../lib/timeframe';
 
@@ -28,6 +29,11 @@ export function WowWidget(props: { metric: WowMetric; weeks: WowWeeks }) {
       title={WOW_TITLES[props.metric]}
       subtitle={`Last ${days} days vs the ${days} days before`}
       query={query}
+      explore={{
+        name: WOW_TITLES[props.metric],
+        timeframe: `last ${days} days vs previous ${days} days`,
+        table: (w) => wowTable(w, WOW_TITLES[props.metric], props.weeks),
+      }}
       isEmpty={(w) => w.current === null && w.previous === null}
       empty={EMPTY[props.metric]}
       skeleton={

@@ -2,6 +2,7 @@
 
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { z } from 'zod';
+import type { TypedQuery } from '../../../lib/cube/query';
 import type { LoadResponse } from '../../../lib/cube/response';
 import { oldestRefreshTime, servedFromPreAggregations } from '../../../lib/cube/response';
 
@@ -11,6 +12,8 @@ export interface CubeAnswer<T> {
   /** Oldest `lastRefreshTime` of the Cube results the value was computed from. */
   readonly lastRefreshTime: string | null;
   readonly fromPreAggregations: boolean;
+  /** The Cube queries the value was computed from, as sent (filled in by useCubeHook). */
+  readonly queries?: readonly TypedQuery[];
 }
 
 export function cubeAnswer<T>(value: T, responses: readonly LoadResponse[]): CubeAnswer<T> {
@@ -34,6 +37,8 @@ export interface CubeQueryState<T> {
   readonly isFetching: boolean;
   /** `data` belongs to the previous parameters while the new ones load. */
   readonly isPlaceholderData: boolean;
+  /** The Cube queries behind `data`, exactly as sent (Explore menu: Playground, SQL, CSV). */
+  readonly queries: readonly TypedQuery[];
   readonly refetch: () => void;
 }
 
@@ -113,6 +118,7 @@ export function toCubeQueryState<T>(
       fromPreAggregations: false,
       isFetching: false,
       isPlaceholderData: false,
+      queries: [],
       refetch: () => {},
     };
   }
@@ -127,6 +133,7 @@ export function toCubeQueryState<T>(
       fromPreAggregations: keptAfterError.fromPreAggregations,
       isFetching: query.isFetching,
       isPlaceholderData: true,
+      queries: keptAfterError.queries ?? [],
       refetch: () => {
         void query.refetch();
       },
@@ -140,6 +147,7 @@ export function toCubeQueryState<T>(
     fromPreAggregations: query.data?.fromPreAggregations ?? false,
     isFetching: query.isFetching,
     isPlaceholderData: query.isPlaceholderData,
+    queries: query.data?.queries ?? [],
     refetch: () => {
       void query.refetch();
     },

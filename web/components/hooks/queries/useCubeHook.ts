@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useRef } from 'react';
 import type { z } from 'zod';
 import type { CubeLoader } from '../../../lib/cube/client';
+import type { TypedQuery } from '../../../lib/cube/query';
 import { useCubeLoader } from '../cubeContext';
 import { useUtcHour } from '../useUtcHour';
 import {
@@ -38,9 +39,21 @@ export function useCubeHook<S extends z.ZodType, P, T>(spec: {
 
   const query = useQuery({
     queryKey: ['cube', spec.name, params && (spec.key ? spec.key(params) : params)] as const,
-    queryFn: ({ signal }) => {
+    queryFn: async ({ signal }) => {
       if (params === null) throw new Error('unreachable: disabled without valid input');
-      return withAnswerTimeout(signal, (bounded) => spec.load(params, loader, bounded));
+      // Every query the hook sends is kept with its answer, so the widget can explore it.
+      const queries: TypedQuery[] = [];
+      const recording: CubeLoader = {
+        load: (query, options) => {
+          queries.push(query);
+          return loader.load(query, options);
+        },
+        sql: (query, options) => loader.sql(query, options),
+      };
+      const answer = await withAnswerTimeout(signal, (bounded) =>
+        spec.load(params, recording, bounded),
+      );
+      return { ...answer, queries };
     },
     enabled: params !== null,
     placeholderData: keepPreviousData,

@@ -1,0 +1,21 @@
+/**
+ * Cube's server with the Playground on its Express app, for either engine. The Playground is
+ * registered ahead of Cube's own routes (the gateway's, and the production placeholder at `/`);
+ * Cube's `devServer` option stays off, so none of DevServer's routes exist.
+ */
+import type { CreateOptions } from '@cubejs-backend/server';
+import { HardenedCubeServer } from '../hardening/gateway';
+import { mountPlayground, type PlaygroundSettings } from './mount';
+
+/** The hardened server (auth, bounds, private members refused) with the Playground mounted. */
+export class PlaygroundCubeServer extends HardenedCubeServer {
+  constructor(options: CreateOptions, playground: PlaygroundSettings) {
+    super(options);
+    const core = this.core;
+    const initApp = core.initApp.bind(core);
+    core.initApp = async (app) => {
+      mountPlayground(app, core, playground);
+      await initApp(app);
+    };
+  }
+}

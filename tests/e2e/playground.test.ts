@@ -1,0 +1,327 @@
+/**
+ * Cube Playground and the widgets' Explore menu in Chromium, on the seeded stack of
+ * tests/setup/global-e2e.ts: an admin opens the Playground from the tab and builds a query
+ * through its UI (numbers against hand-written SQL, the SQL pane reading a rollup table); who is
+ * refused; every DevServer route refused or served per policy; and, from every Phase 1 widget,
+ * Open in Playground, Show query and Download CSV.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import jwt from 'jsonwebtoken';
+import Papa from 'papaparse';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { signCubeToken } from '../../cube/auth';
+import { DEV_SERVER_ROUTES, DEV_SERVER_STATIC } from '../../cube/playground/policy';
+import type { TypedQuery } from '../../web/lib/cube/query';
+import { installedDevServerRoutes } from '../support/dev-server-routes';
+import { createOracle } from '../support/oracle';
+import {
+  CONTEXT_DEFAULTS,
+  launchChromium,
+  PHASE1_WIDGETS,
+  readLeaderboard,
+  readSparkline,
+  readWow,
+  signIn,
+  TREND_METRICS,
+  WOW_METRICS,
+  waitForDashboard,
+} from './browser';
+import { halfOpen } from './sql-oracles';
+
+const e2e = inject('e2e');
+const CUBE = new URL(e2e.cubeApiUrl).origin;
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? path.join(ROOT, 'docs', 'screenshots')
+  : path.join(ROOT, '.data', 'screenshots');
+const db = createOracle(e2e.pg);
+
+let browser: Browser;
+let admin: BrowserContext;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  admin = await browser.newContext({ ...CONTEXT_DEFAULTS, acceptDownloads: true });
+  const page = await admin.newPage();
+  await signIn(page, e2e.webUrl, 'admin');
+  await page.close();
+});
+afterAll(async () => {
+  await browser?.close();
+  await db.end();
+});
+
+/** Opens the Playground link of a widget's Explore menu; resolves to the Playground tab. */
+async function openInPlayground(page: Page, widget: string): Promise<Page> {
+  await page.click(`[data-testid=${widget}] [data-testid=explore-button]`);
+  const [playground] = await Promise.all([
+    page.context().waitForEvent('page'),
+    page.click(`[data-testid=${widget}] [data-testid=explore-open-playground] >> nth=0`),
+  ]);
+  await playground.waitForSelector('[data-qa=RunQueryButton]', { timeout: 60_000 });
+  return playground;
+}
+
+function queryInPlaygroundUrl(page: Page): unknown {
+  const hash = new URL(page.url()).hash; // #/build?query=…
+  const query = new URLSearchParams(hash.slice(hash.indexOf('?') + 1)).get('query');
+  return query === null ? null : JSON.parse(query);
+}
+
+describe('refused', () => {
+  test('an anonymous browser gets the sign-in page, not the UI', async () => {
+    const context = await browser.newContext(CONTEXT_DEFAULTS);
+    const page = await context.newPage();
+    const res = await page.goto(`${CUBE}/`);
+    expect(res?.status()).toBe(401);
+    await page.waitForSelector('[data-testid=playground-refused]');
+    expect(await page.$('#playground-root')).toBeNull();
+    await context.close();
+  });
+
+  test('a member is refused by the web app’s hand-off', async () => {
+    const context = await browser.newContext(CONTEXT_DEFAULTS);
+    const page = await context.newPage();
+    await signIn(page, e2e.webUrl, 'member');
+    const res = await page.goto(`${e2e.webUrl}/admin/playground`);
+    expect(res?.status()).toBe(403);
+    expect(new URL(page.url()).origin).toBe(e2e.webUrl);
+    const playground = await page.goto(`${CUBE}/`);
+    expect(playground?.status()).toBe(401);
+    await context.close();
+  });
+
+  test('an expired hand-off token is refused', async () => {
+    const context = await browser.newContext(CONTEXT_DEFAULTS);
+    const page = await context.newPage();
+    const now = Math.floor(Date.now() / 1000);
+    const expired = jwt.sign(
+      { sub: 'e2e', role: 'admin', iat: now - 120, exp: now - 60 },
+      e2e.cubeApiSecret,
+      { algorithm: 'HS256' },
+    );
+    const res = await page.goto(`${CUBE}/playground/sign-in?token=${expired}`);
+    expect(res?.status()).toBe(401);
+    expect(await page.textContent('[data-testid=playground-refused]')).toContain('expired');
+    expect((await context.cookies()).map((c) => c.name)).not.toContain('cube_playground');
+    await context.close();
+  });
+
+  test('every route of the installed DevServer, with the admin’s Playground session', async () => {
+    const page = await admin.newPage();
+    await page.goto(`${e2e.webUrl}/admin/playground`);
+    await page.waitForSelector('[data-qa=RunQueryButton]', { timeout: 60_000 });
+    const bearer = signCubeToken(e2e.cubeApiSecret, { sub: 'e2e', role: 'admin' });
+    for (const route of installedDevServerRoutes().filter((r) => r !== DEV_SERVER_STATIC)) {
+      const [method = 'GET', routePath = '/'] = route.split(' ');
+      const res = await page.request.fetch(`${CUBE}${routePath.replace(/:\w+/g, 'x')}`, {
+        method,
+        headers: { authorization: bearer },
+        data: method === 'POST' ? { variables: {}, payload: { role: 'admin' } } : undefined,
+      });
+      const expected = DEV_SERVER_ROUTES[route]?.verdict === 'served' ? [200] : [403, 404];
+      expect(expected, `${route} answered ${res.status()}`).toContain(res.status());
+    }
+    await page.close();
+  });
+});
+
+describe('an admin builds a query in the Playground', () => {
+  test('exports by format, last 30 days: the table equals SQL, the SQL pane reads a rollup', async () => {
+    const tab = await admin.newPage();
+    await tab.goto(`${e2e.webUrl}/admin/analytics?tf=30d`);
+    await waitForDashboard(tab, '30d');
+    const page = await openInPlayground(tab, 'widget-trend-exports');
+    await tab.close();
+
+    // The widget's query is open; start over and build one by clicking through the UI.
+    await page.click('[data-qa=ResetQuery]');
+    const loads: Array<{ query: { timeDimensions?: Array<{ dateRange?: [string, string] }> } }> =
+      [];
+    page.on('response', async (res) => {
+      if (res.url().includes('/cubejs-api/v1/load') && res.status() === 200) {
+        const body = (await res.json()) as { results?: typeof loads; query?: unknown };
+        loads.push(...(body.results ?? [body as (typeof loads)[number]]));
+      }
+    });
+    await page.click('[data-qa=QueryBuilderTab-views]');
+    const views = await page.$$eval('[data-qa=CubeButton]', (els) =>
+      els.map((e) => e.getAttribute('data-qaval')),
+    );
+    expect(views).toEqual(expect.arrayContaining(['exports_overview', 'template_leaderboard']));
+    await page.click('[data-qa=CubeButton][data-qaval=exports_overview]');
+    await page.click('[data-qa=MemberButton][data-qaval="exports_overview.format"]');
+    await page.click('[data-qa=MemberButton][data-qaval="exports_overview.exports"]');
+    await page.click('button[data-member=timeDimension][aria-label=Options]');
+    await page.click('[data-qa=MenuItem-add-date-range]');
+    const option = page.getByRole('option', { name: 'Last 30 days', exact: true });
+    await option.scrollIntoViewIfNeeded();
+    await option.click();
+    await page.waitForFunction(
+      () => !document.querySelector('[data-qa=RunQueryButton]')?.hasAttribute('disabled'),
+    );
+    await page.click('[data-qa=RunQueryButton]');
+    await page.waitForSelector('[data-qa=QueryBuilderResult-row_0]', { timeout: 60_000 });
+
+    const shown = await page.$$eval(
+      '[data-element=Row][data-qa^=QueryBuilderResult-row_]',
+      (rows) =>
+        rows.map((row) => ({
+          format: row.querySelector(
+            '[data-name="exports_overview.format"] [data-element=CellValue]',
+          )?.textContent,
+          exports: Number(
+            row
+              .querySelector('[data-name="exports_overview.exports"] [data-element=CellValue]')
+              ?.textContent?.replace(/[^\d]/g, ''),
+          ),
+        })),
+    );
+    // Cube resolved "Last 30 days" to explicit bounds; the oracle counts the same window.
+    const range = loads.at(-1)?.query.timeDimensions?.[0]?.dateRange;
+    if (!range) throw new Error('the Playground’s /load answer carried no date range');
+    const { from, to } = halfOpen(range);
+    expect(Date.parse(to) - Date.parse(from)).toBe(30 * 86_400_000);
+    const expected = await db.sql(
+      `SELECT format, count(*)::int AS exports FROM exports
+        WHERE created_at >= $1 AND created_at < $2 GROUP BY format ORDER BY exports DESC, format`,
+      [from, to],
+    );
+    expect(shown.length).toBeGreaterThan(1);
+    expect(
+      [...shown].sort(
+        (a, b) => b.exports - a.exports || String(a.format).localeCompare(String(b.format)),
+      ),
+    ).toEqual(expected.map((r) => ({ format: r.format, exports: Number(r.exports) })));
+    await fs.mkdir(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'playground-results.png') });
+
+    await page.click('[data-qa=Tab-generated-sql]');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-qa=QueryBuilderResults]')?.textContent?.includes('SELECT'),
+    );
+    const sql = await page.textContent('[data-qa=QueryBuilderResults]');
+    expect(sql).toMatch(/analytics_pre_aggregations\s*\.\s*exports_daily/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'playground-sql.png') });
+
+    await page.click('[data-qa=Tab-json]');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-qa=QueryBuilderResults]')?.textContent?.includes('format'),
+    );
+    expect(await page.textContent('[data-qa=QueryBuilderResults]')).toContain(
+      'exports_overview.exports',
+    );
+    await page.close();
+  });
+});
+
+describe('Explore, from every Phase 1 widget', () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await admin.newPage();
+    await page.goto(`${e2e.webUrl}/admin/analytics?tf=7d`);
+    await waitForDashboard(page, '7d');
+  });
+  afterAll(() => page.close());
+
+  async function shownQuery(widget: string): Promise<TypedQuery> {
+    await page.click(`[data-testid=${widget}] [data-testid=explore-button]`);
+    await page.click(`[data-testid=${widget}] [data-testid=explore-show-query]`);
+    const dialog = `[data-testid=${widget}] [data-testid=explore-query-dialog]`;
+    await page.waitForSelector(`${dialog} [data-testid=explore-query-sql]`, { timeout: 60_000 });
+    const query = JSON.parse(
+      (await page.textContent(`${dialog} [data-testid=explore-query-json]`)) ?? 'null',
+    ) as TypedQuery;
+    const sql = await page.$$eval(`${dialog} [data-testid=explore-query-sql]`, (els) =>
+      els.map((e) => e.textContent ?? ''),
+    );
+    expect(sql.length).toBeGreaterThan(0);
+    for (const statement of sql) expect(statement).toMatch(/SELECT/i);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(dialog, { state: 'hidden' });
+    return query;
+  }
+
+  async function csvOf(widget: string): Promise<{ name: string; rows: string[][] }> {
+    await page.click(`[data-testid=${widget}] [data-testid=explore-button]`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click(`[data-testid=${widget}] [data-testid=explore-download-csv]`),
+    ]);
+    const file = await download.path();
+    const parsed = Papa.parse<string[]>(await fs.readFile(file, 'utf8'), { skipEmptyLines: true });
+    expect(parsed.errors).toEqual([]);
+    return { name: download.suggestedFilename(), rows: parsed.data };
+  }
+
+  test.each(PHASE1_WIDGETS)('%s: Show query, Open in Playground, Download CSV', async (widget) => {
+    const query = await shownQuery(widget);
+    expect(query.timezone).toBe('UTC');
+
+    const playground = await openInPlayground(page, widget);
+    const compared = query.timeDimensions?.find((td) => td.compareDateRange);
+    const landed = queryInPlaygroundUrl(playground);
+    if (compared?.compareDateRange) {
+      // The Playground has no compareDateRange: the link opens the current period.
+      expect(landed).toEqual({
+        ...query,
+        timeDimensions: [
+          { dimension: compared.dimension, dateRange: compared.compareDateRange[0] },
+        ],
+      });
+    } else {
+      expect(landed).toEqual(query);
+    }
+    await playground.close();
+
+    const csv = await csvOf(widget);
+    expect(csv.name).toMatch(/^[a-z0-9-]+_[a-z0-9-]+\.csv$/);
+    const [header, ...rows] = csv.rows;
+    if (widget === 'widget-top-templates') {
+      expect(csv.name).toBe('top-templates_last-7-days.csv');
+      expect(header).toEqual(['Rank', 'Template ID', 'Template', 'Uses']);
+      const shown = await readLeaderboard(page);
+      expect(rows.map((r) => ({ rank: Number(r[0]), id: r[1], count: Number(r[3]) }))).toEqual(
+        shown,
+      );
+    }
+    for (const metric of TREND_METRICS) {
+      if (widget !== `widget-trend-${metric}`) continue;
+      const shown = await readSparkline(page, metric);
+      expect(header?.[0]).toBe('Day (UTC)');
+      expect(rows.map((r) => Number(r[1]))).toEqual(shown.counts);
+      expect(rows).toHaveLength(shown.bucketCount);
+    }
+    for (const metric of WOW_METRICS) {
+      if (widget !== `widget-wow-${metric}`) continue;
+      const shown = await readWow(page, metric);
+      const [row] = rows;
+      const num = (s: string | undefined) => (s === undefined || s === '' ? null : Number(s));
+      expect({
+        current: num(row?.[1]),
+        previous: num(row?.[2]),
+        deltaAbs: num(row?.[3]),
+        deltaPct: num(row?.[4]),
+      }).toEqual(shown);
+    }
+  });
+
+  test('the menu is keyboard reachable: Tab to it, Enter opens, arrows move, Escape closes', async () => {
+    await page.focus('[data-testid=widget-top-templates] [data-testid=explore-button]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=widget-top-templates] [data-testid=explore-menu]');
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    expect(await focused()).toBe('explore-open-playground');
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('explore-show-query');
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('explore-download-csv');
+    await page.keyboard.press('Escape');
+    expect(await focused()).toBe('explore-button');
+    expect(
+      await page.$('[data-testid=widget-top-templates] [data-testid=explore-menu]'),
+    ).toBeNull();
+  });
+});

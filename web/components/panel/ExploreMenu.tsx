@@ -1,0 +1,269 @@
+'use client';
+
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import {
+  csvFileName,
+  type ExploreTable,
+  playgroundHref,
+  regularQueriesOf,
+  tableToCsv,
+} from '../../lib/analytics/explore';
+import type { CubeSql } from '../../lib/cube/client';
+import type { TypedQuery } from '../../lib/cube/query';
+import { useCubeLoader } from '../hooks/cubeContext';
+
+export interface ExploreMenuProps {
+  /** Widget title (menu label) and file-name stem. */
+  readonly name: string;
+  /** The timeframe the rows cover, for the CSV file name (e.g. "Last 7 days"). */
+  readonly timeframe: string;
+  /** The Cube queries behind the widget, exactly as sent. */
+  readonly queries: readonly TypedQuery[];
+  /** The rows the widget displays; null while they are not complete (loading, error, stale). */
+  readonly table: ExploreTable | null;
+}
+
+type SqlState =
+  | { readonly status: 'loading' }
+  | { readonly status: 'error'; readonly message: string }
+  | {
+      readonly status: 'ready';
+      readonly statements: readonly { label: string; sql: CubeSql }[];
+    };
+
+/**
+ * A widget's "Explore" menu: open its query in Cube Playground, show the query and Cube's SQL,
+ * download its rows as CSV. A menu button (WAI-ARIA pattern): Enter/Space/↓ open it, ↑/↓ move,
+ * Escape closes it and returns focus to the button.
+ */
+export function ExploreMenu(props: ExploreMenuProps) {
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const menuRef = useRef<HTMLDivElement>(null);
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const [sql, setSql] = useState<SqlState | null>(null);
+  const loader = useCubeLoader();
+
+  const items = () => menuItems(menuRef.current);
+
+  useEffect(() => {
+    if (open) menuItems(menuRef.current)[0]?.focus();
+  }, [open]);
+
+  useEffect(() => {
+    if (!open) return;
+    const onPointerDown = (event: PointerEvent) => {
+      const target = event.target as Node;
+      if (!menuRef.current?.contains(target) && !buttonRef.current?.contains(target)) {
+        setOpen(false);
+      }
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    return () => document.removeEventListener('pointerdown', onPointerDown);
+  }, [open]);
+
+  const close = (refocus: boolean) => {
+    setOpen(false);
+    if (refocus) buttonRef.current?.focus();
+  };
+
+  const onMenuKeyDown = (event: KeyboardEvent) => {
+    const list = items();
+    const index = list.indexOf(document.activeElement as HTMLElement);
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      list[(index + step + list.length) % list.length]?.focus();
+    } else if (event.key === 'Home' || event.key === 'End') {
+      event.preventDefault();
+      list[event.key === 'Home' ? 0 : list.length - 1]?.focus();
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      close(true);
+    } else if (event.key === 'Tab') {
+      setOpen(false);
+    }
+  };
+
+  const showQuery = () => {
+    close(false);
+    dialogRef.current?.showModal();
+    setSql({ status: 'loading' });
+    Promise.all(
+      regular.map(async (part) => ({
+        label: part.period ? `SQL, ${part.period}` : 'SQL',
+        sql: await loader.sql(part.query),
+      })),
+    ).then(
+      (statements) => setSql({ status: 'ready', statements }),
+      (error: unknown) =>
+        setSql({
+          status: 'error',
+          message: error instanceof Error ? error.message : String(error),
+        }),
+    );
+  };
+
+  const downloadCsv = () => {
+    if (!props.table) return;
+    close(true);
+    const blob = new Blob([tableToCsv(props.table)], { type: 'text/csv;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = csvFileName(props.name, props.timeframe);
+    link.click();
+    // Revoked on the next task: the download has started by then.
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  };
+
+  const hasQuery = props.queries.length > 0;
+  const first = props.queries[0];
+  const regular = props.queries.flatMap(regularQueriesOf);
+  return (
+    <div className="explore">
+      <button
+        ref={buttonRef}
+        type="button"
+        className="button button--ghost button--small explore__button"
+        data-testid="explore-button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? menuId : undefined}
+        aria-label={`Explore ${props.name}`}
+        disabled={!hasQuery}
+        onClick={() => setOpen((o) => !o)}
+        onKeyDown={(event) => {
+          if (event.key === 'ArrowDown' && !open) {
+            event.preventDefault();
+            setOpen(true);
+          }
+        }}
+      >
+        Explore
+        <svg viewBox="0 0 20 20" aria-hidden="true" className="explore__chevron">
+          <path d="m5 8 5 5 5-5" fill="none" stroke="currentColor" strokeWidth="1.8" />
+        </svg>
+      </button>
+      {open ? (
+        <div
+          ref={menuRef}
+          id={menuId}
+          role="menu"
+          aria-label={`Explore ${props.name}`}
+          className="explore__menu"
+          data-testid="explore-menu"
+          onKeyDown={onMenuKeyDown}
+        >
+          {regular.map((part) => (
+            <a
+              key={JSON.stringify(part.query)}
+              role="menuitem"
+              tabIndex={-1}
+              className="explore__item"
+              data-testid="explore-open-playground"
+              href={playgroundHref(part.query)}
+              target="_blank"
+              rel="noopener"
+              onClick={() => close(false)}
+            >
+              Open in Playground{part.period ? ` (${part.period.split(',')[0]})` : ''}
+            </a>
+          ))}
+          <button
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            className="explore__item"
+            data-testid="explore-show-query"
+            onClick={showQuery}
+          >
+            Show query
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            className="explore__item"
+            data-testid="explore-download-csv"
+            aria-disabled={props.table ? undefined : true}
+            title={props.table ? undefined : 'Available once the data has loaded'}
+            onClick={downloadCsv}
+          >
+            Download CSV
+          </button>
+        </div>
+      ) : null}
+      <dialog
+        ref={dialogRef}
+        className="explore__dialog"
+        data-testid="explore-query-dialog"
+        aria-label={`${props.name}: Cube query and SQL`}
+        onClose={() => buttonRef.current?.focus()}
+      >
+        <div className="explore__dialog-header">
+          <h2 className="explore__dialog-title">{props.name}: query and SQL</h2>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => dialogRef.current?.close()}
+          >
+            Close
+          </button>
+        </div>
+        <h3 className="explore__dialog-subtitle">Cube query</h3>
+        <pre className="explore__code" data-testid="explore-query-json">
+          {JSON.stringify(props.queries.length === 1 ? first : props.queries, null, 2)}
+        </pre>
+        <SqlSection state={sql} />
+      </dialog>
+    </div>
+  );
+}
+
+function menuItems(menu: HTMLElement | null): HTMLElement[] {
+  return Array.from(
+    menu?.querySelectorAll<HTMLElement>('[role=menuitem]:not([aria-disabled=true])') ?? [],
+  );
+}
+
+function SqlSection(props: { state: SqlState | null }) {
+  const { state } = props;
+  if (state === null) return null;
+  if (state.status === 'loading') {
+    return (
+      <p className="explore__note" role="status">
+        Asking Cube for the SQL…
+      </p>
+    );
+  }
+  if (state.status === 'error') {
+    return (
+      <p
+        className="explore__note explore__note--error"
+        role="alert"
+        data-testid="explore-sql-error"
+      >
+        {state.message}
+      </p>
+    );
+  }
+  return (
+    <>
+      {state.statements.map((s) => (
+        <section key={s.label}>
+          <h3 className="explore__dialog-subtitle">{s.label}</h3>
+          <pre className="explore__code" data-testid="explore-query-sql">
+            {s.sql.sql}
+          </pre>
+          {s.sql.params.length > 0 ? (
+            <p className="explore__note" data-testid="explore-query-params">
+              Parameters: {JSON.stringify(s.sql.params)}
+            </p>
+          ) : null}
+        </section>
+      ))}
+    </>
+  );
+}

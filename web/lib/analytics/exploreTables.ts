@@ -1,0 +1,57 @@
+/**
+ * The rows each Phase 1 widget displays, as CSV-ready tables with human column names. Values
+ * are the widget's own numbers (the zero-filled buckets, the ranked templates, the two periods).
+ */
+import type { ExploreTable } from './explore';
+import type { TopTemplate, TrendMetric, Trends, Wow } from './schemas';
+
+export function topTemplatesTable(rows: readonly TopTemplate[], allTime: boolean): ExploreTable {
+  return {
+    columns: [
+      { key: 'rank', label: 'Rank' },
+      { key: 'id', label: 'Template ID' },
+      { key: 'name', label: 'Template' },
+      { key: 'uses', label: allTime ? 'Lifetime uses' : 'Uses' },
+    ],
+    rows: rows.map((r, i) => ({ rank: i + 1, id: r.id, name: r.name, uses: r.usageCount })),
+  };
+}
+
+const BUCKET_LABELS: Record<Trends['granularity'], string> = {
+  hour: 'Hour (UTC)',
+  day: 'Day (UTC)',
+  week: 'Week (UTC)',
+};
+
+export function trendTable(trends: Trends, metric: TrendMetric, label: string): ExploreTable {
+  return {
+    columns: [
+      { key: 'bucket', label: BUCKET_LABELS[trends.granularity] },
+      { key: 'count', label },
+    ],
+    rows: (trends.series[metric]?.buckets ?? []).map((b) => ({ bucket: b.bucket, count: b.count })),
+  };
+}
+
+export function wowTable(w: Wow, title: string, weeks: number): ExploreTable {
+  const days = weeks * 7;
+  const unit = w.unit === 'percent' ? ' (%)' : '';
+  return {
+    columns: [
+      { key: 'metric', label: 'Metric' },
+      { key: 'current', label: `Last ${days} days${unit}` },
+      { key: 'previous', label: `Previous ${days} days${unit}` },
+      { key: 'deltaAbs', label: w.unit === 'percent' ? 'Change (points)' : 'Change' },
+      { key: 'deltaPct', label: 'Change (%)' },
+    ],
+    rows: [
+      {
+        metric: title,
+        current: w.current,
+        previous: w.previous,
+        deltaAbs: w.deltaAbs,
+        deltaPct: w.deltaPct,
+      },
+    ],
+  };
+}
