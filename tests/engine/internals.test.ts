@@ -46,7 +46,8 @@ describe('Cube internals the native-free engine relies on', () => {
     [
       'CubejsServerCore',
       CubejsServerCore.prototype,
-      ['createApiGatewayInstance', 'createCompilerApi', 'createCompilerApiOptions'],
+      // initApp: the Playground mounts ahead of Cube's routes (cube/playground/server.ts).
+      ['createApiGatewayInstance', 'createCompilerApi', 'createCompilerApiOptions', 'initApp'],
     ],
     ['CompilerApi', CompilerApi.prototype, ['createNativeInstance']],
     ['ApiGateway', ApiGateway.prototype, ['createSQLServerInstance', 'load', 'resToResultFn']],
