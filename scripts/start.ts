@@ -1,6 +1,7 @@
 /**
  * `npm start`: database (embedded, or the one CUBEJS_DB_* / DATABASE_URL names) → migrations →
- * demo data if empty → Cube on :4000 → web on :3000. Ctrl-C, SIGTERM or SIGHUP to npm (or to this
+ * demo data if empty → Cube on :4000 (or, with --topology=split, a refresh worker and two API
+ * instances behind a proxy there) → web on :3000. Ctrl-C, SIGTERM or SIGHUP to npm (or to this
  * process) stops every child and the embedded Postgres, also mid-start. A user-configured database
  * is never written to unless asked (--migrate, --seed).
  */

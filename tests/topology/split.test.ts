@@ -60,15 +60,20 @@ type Answer = { status: number; error?: string; total: number; current: number; 
 async function load(apiUrl: string, query: unknown): Promise<Answer> {
   const url = new URL(`${apiUrl}/load`);
   url.searchParams.set('query', JSON.stringify(query));
+  // Multi: the form the web app uses, and the one compareDateRange queries need.
+  url.searchParams.set('queryType', 'multi');
   for (;;) {
     const response = await fetch(url, { headers: { Authorization: token } });
     const body = (await response.json()) as {
       error?: string;
-      data?: Array<Record<string, string | number | null>>;
-      usedPreAggregations?: Record<string, unknown>;
+      results?: Array<{
+        data: Array<Record<string, string | number | null>>;
+        usedPreAggregations?: Record<string, unknown>;
+      }>;
     };
     if (body.error === 'Continue wait') continue;
-    const rows = body.data ?? [];
+    const first = body.results?.[0];
+    const rows = first?.data ?? [];
     const hourKey = `${hourStart.toISOString().slice(0, 19)}.000`;
     return {
       status: response.status,
@@ -79,7 +84,7 @@ async function load(apiUrl: string, query: unknown): Promise<Answer> {
           'exports_overview.exports'
         ] ?? 0,
       ),
-      rollups: Object.keys(body.usedPreAggregations ?? {}),
+      rollups: Object.keys(first?.usedPreAggregations ?? {}),
     };
   }
 }
@@ -266,5 +271,15 @@ describe('split topology: API instances + one refresh worker', () => {
     await expect(second).rejects.toThrow(
       /Another refresh worker already refreshes .*cube refresh worker \(pid/,
     );
+  });
+
+  test('a worker whose database goes away says so and exits non-zero', async () => {
+    await pg.stop();
+    const code = await Promise.race([
+      worker.exited,
+      new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 30_000)),
+    ]);
+    expect(code).toBe(1);
+    expect(worker.recentOutput().join('\n')).toContain('Refresh worker lost its database');
   });
 });
