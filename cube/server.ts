@@ -3,9 +3,10 @@
  * `@cubejs-backend/native` loads, the native-free engine otherwise.
  */
 import { type PgConfig, withClient } from '../db/connection';
-import { CubejsServer } from './engine/cube-modules';
+import { CubejsServer, PreAggregationLoadCache } from './engine/cube-modules';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
+import { installVersionEntriesCache } from './engine/version-entries-cache';
 import { cubeOptions, PRE_AGGREGATIONS_SCHEMA } from './options';
 
 export type CubeEngine = 'stock' | 'native-free';
@@ -44,6 +45,9 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     modelDir: input.modelDir,
     sql: probe.loads ? input.sqlApi : undefined,
   });
+
+  // Plain JS in Cube's query orchestrator, the same for both engines.
+  installVersionEntriesCache(PreAggregationLoadCache);
 
   let server: InstanceType<typeof CubejsServer>;
   let summary: string;

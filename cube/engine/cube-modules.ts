@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import type * as ApiGatewayModule from '@cubejs-backend/api-gateway';
 import type * as NativeModule from '@cubejs-backend/native';
+import type * as QueryOrchestratorModule from '@cubejs-backend/query-orchestrator';
 import type * as ServerModule from '@cubejs-backend/server';
 import type * as ServerCoreModule from '@cubejs-backend/server-core';
 
@@ -16,3 +17,5 @@ export const { NativeInstance, ResultWrapper, ResultMultiWrapper, loadNative } =
 export const { CubejsServer } = require('@cubejs-backend/server') as typeof ServerModule;
 export const { CompilerApi, CubejsServerCore } =
   require('@cubejs-backend/server-core') as typeof ServerCoreModule;
+export const { PreAggregationLoadCache } =
+  require('@cubejs-backend/query-orchestrator') as typeof QueryOrchestratorModule;

@@ -11,6 +11,7 @@ import {
   CubejsServer,
   CubejsServerCore,
   NativeInstance,
+  PreAggregationLoadCache,
   ResultMultiWrapper,
   ResultWrapper,
 } from '../../cube/engine/cube-modules';
@@ -56,6 +57,11 @@ describe('Cube internals the native-free engine relies on', () => {
       ['getFinalResult', 'getTransformData', 'getRootResultObject'],
     ],
     ['ResultMultiWrapper', ResultMultiWrapper.prototype, ['getFinalResult', 'getResults']],
+    [
+      'PreAggregationLoadCache',
+      PreAggregationLoadCache.prototype,
+      ['calculateVersionEntries', 'getTablesQuery', 'fetchQueryStageState', 'reset'],
+    ],
   ] as const)('%s still has the methods we override or call', (_name, proto, methods) => {
     expect(methodsOf(proto)).toEqual(expect.arrayContaining([...methods]));
   });
@@ -83,6 +89,29 @@ describe('Cube internals the native-free engine relies on', () => {
         'rowsToColumnar',
         'redactSqlLiterals',
       ]),
+    );
+  });
+
+  test('the version-entries cache still sees every input of calculateVersionEntries', () => {
+    // The cache (cube/engine/version-entries-cache.ts) keys on the table listing and skips itself
+    // while builds are queued; any other input Cube adds to this method would make it stale.
+    const source = fs.readFileSync(
+      require.resolve(
+        '@cubejs-backend/query-orchestrator/dist/src/orchestrator/PreAggregationLoadCache.js',
+      ),
+      'utf8',
+    );
+    const body = /async calculateVersionEntries\(preAggregation\) \{([\s\S]*?)\n {4}\}\n/.exec(
+      source,
+    )?.[1];
+    expect(body).toBeDefined();
+    const inputs = [...(body ?? '').matchAll(/(?:this|preAggregation)\.(\w+)/g)].map((m) => m[1]);
+    expect(new Set(inputs)).toEqual(
+      new Set(['preAggregationsSchema', 'getTablesQuery', 'external', 'fetchQueryStageState']),
+    );
+    // A listing Cube refetches after a build is a new array: that is what invalidates the cache.
+    expect(source).toMatch(
+      /async reset\(preAggregation\) \{\s+await this\.tablesFromCache\(preAggregation, true\);/,
     );
   });
 });
