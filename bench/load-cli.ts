@@ -1,6 +1,6 @@
 /**
- * `npm run bench:load [-- --scale small|medium|large] [--clients 50,200] [--seconds 60]
- *  [--cache warm,no-cache]`
+ * `npm run bench:load [-- --scale small|medium|large] [--clients 50,200] [--seconds 30]
+ *  [--cache warm,no-cache] [--think 1000]`
  *
  * The load test alone (bench/load.ts), on the bench database the full bench uses (generated if
  * missing), with Cube as the bench starts it and every rollup built first. `npm run bench` runs
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '50,200' },
     seconds: { type: 'string', default: '30' },
     cache: { type: 'string', default: 'warm,no-cache' },
+    think: { type: 'string', default: '1000' },
   },
   strict: true,
 });
@@ -62,12 +63,13 @@ try {
     for (const cache of caches) {
       for (const n of clients) {
         const report = await runLoad(
-          { clients: n, cache },
+          { clients: n, cache, thinkMs: Number(values.think) },
           {
             apiUrl: cube.apiUrl,
             token: cube.token,
             states: tabStates(db.dataNow),
             durationMs: seconds * 1000,
+            rampMs: 1000,
             queryTimeoutMs: 30_000,
             cubePid: cube.process.process.pid,
           },

@@ -10,12 +10,19 @@
  * from /proc while the load runs (peak and at the end).
  */
 import fs from 'node:fs/promises';
+import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchQuery, type TabState, tabQueries } from './cases';
 import { processMemory } from './cube';
 import { type CacheMode, CubeHttp } from './cube-http';
 import { quantile } from './stats';
 
-export type LoadScenario = { clients: number; cache: CacheMode };
+export type LoadScenario = {
+  clients: number;
+  cache: CacheMode;
+  /** Pause between an admin's tab states (ms); 0 = as fast as answers come (saturation). */
+  thinkMs: number;
+};
 
 export type LoadOptions = {
   apiUrl: string;
@@ -23,6 +30,8 @@ export type LoadOptions = {
   /** Tab states the admins cycle through (each admin starts at a different one). */
   states: readonly TabState[];
   durationMs: number;
+  /** Admins start spread over this long (ms), as people do, not in one connection burst. */
+  rampMs: number;
   /** A query still unanswered after this long counts as an error (ms). */
   queryTimeoutMs: number;
   /** Cube's process id, for its memory. */
@@ -71,11 +80,6 @@ const CLOCK_TICKS_PER_SECOND = 100;
 const MEMORY_SAMPLE_MS = 200;
 
 export async function runLoad(scenario: LoadScenario, options: LoadOptions): Promise<LoadReport> {
-  const http = new CubeHttp({
-    apiUrl: options.apiUrl,
-    token: options.token,
-    timeoutMs: options.queryTimeoutMs,
-  });
   const build = options.tabQueries ?? ((state: TabState) => tabQueries(state));
   const plans = options.states.map((state) => build(state).map((q) => q.query));
   const latencies: number[] = [];
@@ -93,11 +97,22 @@ export async function runLoad(scenario: LoadScenario, options: LoadOptions): Pro
   const cpuBefore = await processCpuMs(options.cubePid);
   const started = performance.now();
   const deadline = started + options.durationMs;
+  const agents: http.Agent[] = [];
   const admin = async (index: number) => {
+    // Each admin is a browser: its own keep-alive connections, at most 6 to one origin.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 6 });
+    agents.push(agent);
+    const cube = new CubeHttp({
+      apiUrl: options.apiUrl,
+      token: options.token,
+      timeoutMs: options.queryTimeoutMs,
+      agent,
+    });
+    await sleep((index * options.rampMs) / scenario.clients);
     for (let turn = index; performance.now() < deadline; turn++) {
       const plan = plans[turn % plans.length] ?? [];
       const answers = await Promise.allSettled(
-        plan.map((query) => http.load(query, scenario.cache)),
+        plan.map((query) => cube.load(query, scenario.cache)),
       );
       let complete = true;
       for (const answer of answers) {
@@ -111,12 +126,14 @@ export async function runLoad(scenario: LoadScenario, options: LoadOptions): Pro
         }
       }
       if (complete) tabs++;
+      if (scenario.thinkMs > 0) await sleep(scenario.thinkMs);
     }
   };
   try {
     await Promise.all(Array.from({ length: scenario.clients }, (_, i) => admin(i)));
   } finally {
     clearInterval(sampler);
+    for (const agent of agents) agent.destroy();
   }
   const seconds = (performance.now() - started) / 1000;
   await sampleMemory();
@@ -157,7 +174,7 @@ function describeError(error: unknown): string {
 export function describeLoad(r: LoadReport): string {
   const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 2 : 0) : '–');
   return (
-    `${r.clients} clients ${r.cache === 'warm' ? 'warm' : 'uncached'}: ${r.throughput.toFixed(0)} q/s, ` +
+    `${r.clients} clients ${r.cache === 'warm' ? 'warm' : 'uncached'}, think ${r.thinkMs} ms: ${r.throughput.toFixed(0)} q/s, ` +
     `p50 ${ms(r.p50)} / p95 ${ms(r.p95)} / p99 ${ms(r.p99)} / max ${ms(r.max)} ms, ` +
     `${r.errors} errors, ${r.polls} re-polls, Cube RSS peak ${r.rssPeakMb?.toFixed(0) ?? '–'} MB, ` +
     `Cube CPU ${r.cubeCpuMsPerQuery?.toFixed(2) ?? '–'} ms/query`

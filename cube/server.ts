@@ -3,7 +3,8 @@
  * `@cubejs-backend/native` loads, the native-free engine otherwise.
  */
 import { type PgConfig, withClient } from '../db/connection';
-import { CubejsServer, PreAggregationLoadCache } from './engine/cube-modules';
+import { installLoadAdmission } from './admission';
+import { ApiGateway, CubejsServer, PreAggregationLoadCache } from './engine/cube-modules';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
 import { installVersionEntriesCache } from './engine/version-entries-cache';
@@ -46,8 +47,9 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     sql: probe.loads ? input.sqlApi : undefined,
   });
 
-  // Plain JS in Cube's query orchestrator, the same for both engines.
+  // Plain JS in Cube's gateway and query orchestrator, the same for both engines.
   installVersionEntriesCache(PreAggregationLoadCache);
+  installLoadAdmission(ApiGateway);
 
   let server: InstanceType<typeof CubejsServer>;
   let summary: string;
