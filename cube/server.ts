@@ -5,6 +5,7 @@
 import { type PgConfig, withClient } from '../db/connection';
 import { installLoadAdmission } from './admission';
 import { ApiGateway, CubejsServer, PreAggregationLoadCache } from './engine/cube-modules';
+import { installEnvCache } from './engine/env-cache';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
 import { installVersionEntriesCache } from './engine/version-entries-cache';
@@ -67,6 +68,8 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
 
   if (env.CUBEJS_EXTERNAL_DEFAULT === 'false')
     await ensureSchema(input.db, PRE_AGGREGATIONS_SCHEMA);
+  // From here on the process's environment no longer changes.
+  installEnvCache();
   try {
     await server.listen();
   } catch (error) {

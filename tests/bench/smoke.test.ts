@@ -68,7 +68,7 @@ beforeAll(async () => {
     privateDir = path.join(ROOT, '.data', `test-bench-pg-${process.pid}`);
     report = await runBenchmark(await options(privateDir));
   }
-}, 240_000);
+}, 300_000);
 
 afterAll(async () => {
   if (privateDir) await fs.rm(privateDir, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import {
   ResultMultiWrapper,
   ResultWrapper,
 } from '../../cube/engine/cube-modules';
+import { SHARED_ENV_MODULE } from '../../cube/engine/env-cache';
 import { PINNED_CUBE_VERSION } from '../../cube/engine/native-free';
 
 const require = createRequire(import.meta.url);
@@ -113,5 +114,23 @@ describe('Cube internals the native-free engine relies on', () => {
     expect(source).toMatch(
       /async reset\(preAggregation\) \{\s+await this\.tablesFromCache\(preAggregation, true\);/,
     );
+  });
+
+  test('Cube reads settings through the one getEnv the env cache replaces', () => {
+    // cube/engine/env-cache.ts swaps the env module's export; callers must reach it through the
+    // package index's live binding at call time, never a copy taken when they were loaded.
+    const envModule = require(SHARED_ENV_MODULE) as { getEnv: unknown };
+    expect(Object.getOwnPropertyDescriptor(envModule, 'getEnv')?.writable).toBe(true);
+    const index = require('@cubejs-backend/shared') as object;
+    expect(Object.getOwnPropertyDescriptor(index, 'getEnv')?.get).toBeTypeOf('function');
+    for (const file of [
+      '@cubejs-backend/api-gateway/dist/src/gateway.js',
+      '@cubejs-backend/query-orchestrator/dist/src/orchestrator/QueryQueue.js',
+      '@cubejs-backend/server-core/dist/src/core/server.js',
+    ]) {
+      const source = fs.readFileSync(require.resolve(file), 'utf8');
+      expect(source).toMatch(/\(0, shared_1\.getEnv\)\(/);
+      expect(source).not.toMatch(/\{[^}]*\bgetEnv\b[^}]*\} = require\(/);
+    }
   });
 });
