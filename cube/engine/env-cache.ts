@@ -5,6 +5,8 @@
  * of the Cube process under load (BENCHMARKS.md). The process's environment is settled before
  * Cube starts listening (cube/server.ts sets what it needs first), so answers are kept per key
  * and options from then on. Errors (a malformed variable) are not kept: they recur as before.
+ * This assumes one Cube per process, as `cube/launch.ts` runs it (a second in-process Cube with
+ * another environment would see the first one's settings).
  */
 import { createRequire } from 'node:module';
 
