@@ -18,6 +18,7 @@ import { type BenchDatabase, ensureBenchDatabase } from './database';
 import { deliberatelyRaw } from './deliberately-raw';
 import { scanSummary } from './explain';
 import { stopOnInterrupt } from './interrupt';
+import { describeLoad, type LoadReport, type LoadScenario, runLoad } from './load';
 import { type Budget, interleave, planFor, summaries, timed } from './measure';
 import {
   buildTimesBetween,
@@ -45,6 +46,8 @@ export type BenchOptions = {
   refresh: boolean;
   /** Uncached and warm loads per query for the pg_stat_statements check (0 = skip). */
   readChecks: number;
+  /** The load test's scenarios (bench/load.ts); none = skip. */
+  load?: { scenarios: LoadScenario[]; seconds: number };
   log: (line: string) => void;
 };
 
@@ -359,6 +362,30 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       }
     });
 
+    const load: LoadReport[] = [];
+    if (options.load && options.load.scenarios.length > 0) {
+      const { scenarios, seconds } = options.load;
+      log(
+        `Load test: ${scenarios.length} scenarios of ${seconds} s (simulated admins on the tab)…`,
+      );
+      await phase('load', async () => {
+        for (const scenario of scenarios) {
+          const result = await runLoad(scenario, {
+            apiUrl: benchCube.apiUrl,
+            token: benchCube.token,
+            states: tabStates(measuredNow, options.timeframes),
+            tabQueries: (state) => tabQueries(state, widgets),
+            durationMs: seconds * 1000,
+            rampMs: 1000,
+            queryTimeoutMs: 30_000,
+            cubePid: benchCube.process.process.pid,
+          });
+          load.push(result);
+          log(`  ${describeLoad(result)}`);
+        }
+      });
+    }
+
     let refresh: RefreshReport | null = null;
     if (options.refresh) {
       log('Appending one hour of rows and refreshing its partitions…');
@@ -421,6 +448,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       tabs,
       refresh,
       cubeMemory,
+      load,
       failures,
       phases,
     };

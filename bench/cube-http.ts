@@ -6,6 +6,7 @@
  * `{ "error": "Continue wait" }` answers are re-polled, as the client does.
  */
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { type LoadResponse, toMultiResponse } from '../web/lib/cube/response';
 
 export type CacheMode = 'warm' | 'no-cache';
@@ -34,17 +35,59 @@ export type CubeHttpOptions = {
   token: () => string;
   /** Give up on a query after this long (ms), Continue-wait polls included. */
   timeoutMs?: number;
+  /**
+   * Send through this keep-alive agent instead of fetch's shared pool: the load test gives each
+   * simulated admin its own, capped like a browser's (6 connections per origin).
+   */
+  agent?: http.Agent;
 };
+
+type TextResponse = { status: number; ok: boolean; text: string };
+
+function getText(
+  url: string,
+  headers: Record<string, string>,
+  agent: http.Agent,
+  timeoutMs: number,
+) {
+  return new Promise<TextResponse>((resolve, reject) => {
+    const request = http.get(url, { headers, agent }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const status = response.statusCode ?? 0;
+        resolve({
+          status,
+          ok: status >= 200 && status < 300,
+          text: Buffer.concat(chunks).toString(),
+        });
+      });
+      response.on('error', reject);
+    });
+    request.setTimeout(timeoutMs, () =>
+      request.destroy(new Error(`no answer within ${timeoutMs} ms`)),
+    );
+    request.on('error', reject);
+  });
+}
 
 export class CubeHttp {
   readonly apiUrl: string;
   readonly #token: () => string;
   readonly #timeoutMs: number;
+  readonly #agent: http.Agent | undefined;
 
   constructor(options: CubeHttpOptions) {
     this.apiUrl = options.apiUrl;
     this.#token = options.token;
     this.#timeoutMs = options.timeoutMs ?? 600_000;
+    this.#agent = options.agent;
+  }
+
+  async #get(url: string, headers: Record<string, string>): Promise<TextResponse> {
+    if (this.#agent) return getText(url, headers, this.#agent, this.#timeoutMs);
+    const response = await fetch(url, { headers });
+    return { status: response.status, ok: response.ok, text: await response.text() };
   }
 
   async load(query: unknown, cache: CacheMode): Promise<CubeLoad> {
@@ -55,10 +98,11 @@ export class CubeHttp {
     const started = performance.now();
     const deadline = started + this.#timeoutMs;
     for (let span = 1; ; span++) {
-      const response = await fetch(url, {
-        headers: { Authorization: this.#token(), 'x-request-id': `${requestId}-span-${span}` },
+      const response = await this.#get(url, {
+        Authorization: this.#token(),
+        'x-request-id': `${requestId}-span-${span}`,
       });
-      const text = await response.text();
+      const { text } = response;
       let body: unknown;
       try {
         body = JSON.parse(text);

@@ -197,6 +197,43 @@ export function renderMarkdown(report: BenchReport): string {
   ]);
   out.push(table(['what', 'time', 'detail'], rows));
 
+  if (report.load && report.load.length > 0) {
+    const first = report.load[0];
+    out.push(
+      '',
+      '### Load (simulated admins on the tab, loopback)',
+      '',
+      `Each admin sends one tab state's queries at once (as the browser does, over its own 6 keep-alive connections), waits for every answer, pauses ${first?.thinkMs ?? 0} ms, and moves to the next timeframe chip; admins start spread over 1 s and run ${first ? first.seconds.toFixed(0) : '–'} s. Latency is per query, wall time on the client including re-polls; CPU is Cube's own (user + system) per answered query.`,
+      '',
+      table(
+        [
+          'admins',
+          'cache',
+          'queries/s',
+          'p50',
+          'p95',
+          'p99',
+          'max',
+          'errors',
+          'Cube RSS peak',
+          'Cube CPU / query',
+        ],
+        report.load.map((l) => [
+          String(l.clients),
+          l.cache === 'warm' ? 'warm' : 'uncached',
+          l.throughput.toFixed(0),
+          `${fmtMs(l.p50)} ms`,
+          `${fmtMs(l.p95)} ms`,
+          `${fmtMs(l.p99)} ms`,
+          `${fmtMs(l.max)} ms`,
+          l.errors === 0 ? '0' : `**${l.errors}** (${l.errorSamples.join('; ')})`,
+          l.rssPeakMb === null ? '–' : `${l.rssPeakMb.toFixed(0)} MB`,
+          l.cubeCpuMsPerQuery === null ? '–' : `${fmtMs(l.cubeCpuMsPerQuery)} ms`,
+        ]),
+      ),
+    );
+  }
+
   const slowest = (list: RollupBuildTime[]) =>
     list
       .slice(0, 6)

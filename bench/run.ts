@@ -24,6 +24,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --rounds <n>                  interleaved rounds per query (default 15 at large, 5 otherwise)
   --timeframes <list>           e.g. 24h,30d (default 24h,7d,30d,all)
   --no-refresh                  skip the appended hour and incremental refresh
+  --load-seconds <n>            seconds per load scenario (default 60 at large, 20 otherwise; 0 = skip)
+  --load-clients <list>         simulated admins per scenario (default 50,200), each run warm and uncached
+  --think <ms>                  an admin's pause between tab states (default 1000)
   --fresh                       regenerate the bench database
   --no-write                    do not write bench/results/*.json or BENCHMARKS.md
   --from <results.json>         no run: re-render a saved run (table, targets, BENCHMARKS.md)
@@ -54,6 +57,9 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
         rounds: { type: 'string' },
         timeframes: { type: 'string' },
         'no-refresh': { type: 'boolean', default: false },
+        'load-seconds': { type: 'string' },
+        'load-clients': { type: 'string', default: '50,200' },
+        think: { type: 'string', default: '1000' },
         fresh: { type: 'boolean', default: false },
         'no-write': { type: 'boolean', default: false },
         from: { type: 'string' },
@@ -85,9 +91,21 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
             const parsed = timeframeSchema.safeParse(tf.trim());
             return parsed.success ? parsed.data : fail(`Unknown timeframe "${tf}"`);
           });
+  const loadSeconds =
+    values['load-seconds'] === undefined ? (large ? 60 : 20) : Number(values['load-seconds']);
+  if (!Number.isFinite(loadSeconds) || loadSeconds < 0) fail('--load-seconds must be ≥ 0');
+  const thinkMs = Number(values.think);
+  if (!Number.isFinite(thinkMs) || thinkMs < 0) fail('--think must be ≥ 0');
+  const loadClients = String(values['load-clients']).split(',').map(Number);
+  if (loadClients.some((n) => !Number.isInteger(n) || n < 1))
+    fail('--load-clients must be positive integers');
+  const scenarios = (['warm', 'no-cache'] as const).flatMap((cache) =>
+    loadClients.map((clients) => ({ clients, cache, thinkMs })),
+  );
   return {
     scale,
     seed,
+    load: { scenarios: loadSeconds > 0 ? scenarios : [], seconds: loadSeconds },
     pg: {
       // One folder per scale, so a quick small run never throws away the large data set.
       dataDir: path.resolve(

@@ -1,4 +1,5 @@
 /** The benchmark's result, as written to `bench/results/<date>.json` and rendered by report.ts. */
+import type { LoadReport } from './load';
 import type { Contender } from './measure';
 import type { Summary } from './stats';
 
@@ -139,6 +140,8 @@ export type BenchReport = {
   tabs: TabReport[];
   refresh: RefreshReport | null;
   cubeMemory: { peakMb: number | null; rssMb: number | null };
+  /** The load test (bench/load.ts): absent in runs made before it, empty when skipped. */
+  load?: LoadReport[];
   targets: TargetReport[];
   /** Correctness problems: any makes the run fail (exit code 1). */
   failures: string[];

@@ -3,8 +3,12 @@
  * `@cubejs-backend/native` loads, the native-free engine otherwise.
  */
 import { type PgConfig, withClient } from '../db/connection';
+import { installLoadAdmission } from './admission';
+import { ApiGateway, PreAggregationLoadCache } from './engine/cube-modules';
+import { installEnvCache } from './engine/env-cache';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
+import { installVersionEntriesCache } from './engine/version-entries-cache';
 import { LIMITS } from './limits';
 import { cubeOptions, PRE_AGGREGATIONS_SCHEMA } from './options';
 import { PlaygroundCubeServer } from './playground/server';
@@ -59,6 +63,10 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     sql: probe.loads ? input.sqlApi : undefined,
   });
 
+  // Plain JS in Cube's gateway and query orchestrator, the same for both engines.
+  installVersionEntriesCache(PreAggregationLoadCache);
+  installLoadAdmission(ApiGateway);
+
   const playground = {
     apiSecret: input.apiSecret,
     basePath: '/cubejs-api',
@@ -80,6 +88,8 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
 
   if (env.CUBEJS_EXTERNAL_DEFAULT === 'false')
     await ensureSchema(input.db, PRE_AGGREGATIONS_SCHEMA);
+  // From here on the process's environment no longer changes.
+  installEnvCache();
   try {
     await server.listen();
   } catch (error) {

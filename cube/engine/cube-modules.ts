@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import type * as ApiGatewayModule from '@cubejs-backend/api-gateway';
 import type * as NativeModule from '@cubejs-backend/native';
+import type * as QueryOrchestratorModule from '@cubejs-backend/query-orchestrator';
 import type * as SchemaCompilerModule from '@cubejs-backend/schema-compiler';
 import type * as ServerModule from '@cubejs-backend/server';
 import type * as ServerCoreModule from '@cubejs-backend/server-core';
@@ -24,3 +25,5 @@ export const {
   PreAggregations,
   UserError: CompilerUserError,
 } = require('@cubejs-backend/schema-compiler') as typeof SchemaCompilerModule;
+export const { PreAggregationLoadCache } =
+  require('@cubejs-backend/query-orchestrator') as typeof QueryOrchestratorModule;

@@ -51,6 +51,14 @@ beforeAll(async () => {
     weeks: WOW_WEEKS,
     refresh: true,
     readChecks: 1,
+    // The load harness itself, briefly: two admins, warm and uncached, no pause.
+    load: {
+      scenarios: [
+        { clients: 2, cache: 'warm', thinkMs: 0 },
+        { clients: 2, cache: 'no-cache', thinkMs: 0 },
+      ],
+      seconds: 1,
+    },
     log: () => undefined,
   });
   try {
@@ -60,7 +68,7 @@ beforeAll(async () => {
     privateDir = path.join(ROOT, '.data', `test-bench-pg-${process.pid}`);
     report = await runBenchmark(await options(privateDir));
   }
-}, 240_000);
+}, 300_000);
 
 afterAll(async () => {
   if (privateDir) await fs.rm(privateDir, { recursive: true, force: true });
@@ -88,6 +96,18 @@ describe('the benchmark at small scale', () => {
       .filter((q) => q.error === undefined && !q.servedFromRollup && q.deliberatelyRaw === null)
       .map((q) => q.id);
     expect(missing).toEqual([]);
+  });
+
+  test('the load test ran its scenarios: every query answered, Cube measured', () => {
+    expect(report.load?.map((l) => [l.clients, l.cache, l.errors, l.errorSamples])).toEqual([
+      [2, 'warm', 0, []],
+      [2, 'no-cache', 0, []],
+    ]);
+    for (const l of report.load ?? []) {
+      expect(l.queries).toBeGreaterThan(0);
+      expect(l.rssPeakMb).toBeGreaterThan(0);
+      expect(l.cubeCpuMsPerQuery).not.toBeNull();
+    }
   });
 
   test('the whole tab was timed for a, b and c', () => {

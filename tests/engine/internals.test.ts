@@ -12,9 +12,11 @@ import {
   CubejsServerCore,
   NativeInstance,
   PostgresQuery,
+  PreAggregationLoadCache,
   ResultMultiWrapper,
   ResultWrapper,
 } from '../../cube/engine/cube-modules';
+import { SHARED_ENV_MODULE } from '../../cube/engine/env-cache';
 import { PINNED_CUBE_VERSION } from '../../cube/engine/native-free';
 
 const require = createRequire(import.meta.url);
@@ -69,6 +71,11 @@ describe('Cube internals the native-free engine relies on', () => {
         'collectAllMultiStageMembers',
       ],
     ],
+    [
+      'PreAggregationLoadCache',
+      PreAggregationLoadCache.prototype,
+      ['calculateVersionEntries', 'getTablesQuery', 'fetchQueryStageState', 'reset'],
+    ],
   ] as const)('%s still has the methods we override or call', (_name, proto, methods) => {
     expect(methodsOf(proto)).toEqual(expect.arrayContaining([...methods]));
   });
@@ -120,5 +127,46 @@ describe('Cube internals the native-free engine relies on', () => {
       'utf8',
     );
     expect(server).toContain('this.options.dialectFactory({ ...context, ...dialectContext })');
+  });
+
+  test('the version-entries cache still sees every input of calculateVersionEntries', () => {
+    // The cache (cube/engine/version-entries-cache.ts) keys on the table listing and skips itself
+    // while builds are queued; any other input Cube adds to this method would make it stale.
+    const source = fs.readFileSync(
+      require.resolve(
+        '@cubejs-backend/query-orchestrator/dist/src/orchestrator/PreAggregationLoadCache.js',
+      ),
+      'utf8',
+    );
+    const body = /async calculateVersionEntries\(preAggregation\) \{([\s\S]*?)\n {4}\}\n/.exec(
+      source,
+    )?.[1];
+    expect(body).toBeDefined();
+    const inputs = [...(body ?? '').matchAll(/(?:this|preAggregation)\.(\w+)/g)].map((m) => m[1]);
+    expect(new Set(inputs)).toEqual(
+      new Set(['preAggregationsSchema', 'getTablesQuery', 'external', 'fetchQueryStageState']),
+    );
+    // A listing Cube refetches after a build is a new array: that is what invalidates the cache.
+    expect(source).toMatch(
+      /async reset\(preAggregation\) \{\s+await this\.tablesFromCache\(preAggregation, true\);/,
+    );
+  });
+
+  test('Cube reads settings through the one getEnv the env cache replaces', () => {
+    // cube/engine/env-cache.ts swaps the env module's export; callers must reach it through the
+    // package index's live binding at call time, never a copy taken when they were loaded.
+    const envModule = require(SHARED_ENV_MODULE) as { getEnv: unknown };
+    expect(Object.getOwnPropertyDescriptor(envModule, 'getEnv')?.writable).toBe(true);
+    const index = require('@cubejs-backend/shared') as object;
+    expect(Object.getOwnPropertyDescriptor(index, 'getEnv')?.get).toBeTypeOf('function');
+    for (const file of [
+      '@cubejs-backend/api-gateway/dist/src/gateway.js',
+      '@cubejs-backend/query-orchestrator/dist/src/orchestrator/QueryQueue.js',
+      '@cubejs-backend/server-core/dist/src/core/server.js',
+    ]) {
+      const source = fs.readFileSync(require.resolve(file), 'utf8');
+      expect(source).toMatch(/\(0, shared_1\.getEnv\)\(/);
+      expect(source).not.toMatch(/\{[^}]*\bgetEnv\b[^}]*\} = require\(/);
+    }
   });
 });
