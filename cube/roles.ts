@@ -8,8 +8,6 @@
  *   it serves the newest version the worker built, or answers "not built yet").
  * - `refresh-worker`: builds and refreshes rollups on its schedule; gets no query traffic.
  */
-import { z } from 'zod';
-
 export type CubeRole = 'all' | 'api' | 'refresh-worker';
 
 /** Seconds between the refresh worker's scheduler runs (CUBE_REFRESH_SECONDS). */
@@ -31,14 +29,13 @@ export function roleEnv(role: Exclude<CubeRole, 'all'>): Record<string, string> 
     : { CUBEJS_REFRESH_WORKER: 'true', CUBE_REFRESH_SECONDS: String(WORKER_REFRESH_SECONDS) };
 }
 
-const flag = z
-  .enum(['true', 'false', '1', '0', ''])
-  .optional()
-  .transform((value) => value === 'true' || value === '1');
+const isTrue = (value: string | undefined) => /^(true|1)$/i.test(value?.trim() ?? '');
 
 /** The role the environment gives this process. */
 export function roleFromEnv(env: NodeJS.ProcessEnv = process.env): CubeRole {
-  if (flag.parse(env.CUBEJS_REFRESH_WORKER)) return 'refresh-worker';
+  if (isTrue(env.CUBEJS_REFRESH_WORKER)) return 'refresh-worker';
+  // Cube's own switch: an instance without a scheduler that still builds on demand (the tests').
+  if (isTrue(env.CUBEJS_PRE_AGGREGATIONS_BUILDER)) return 'all';
   return env.CUBE_REFRESH_SECONDS?.trim() === '0' ? 'api' : 'all';
 }
 
