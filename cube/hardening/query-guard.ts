@@ -233,7 +233,8 @@ function checkOne(query: Json, hidden: HiddenMembers, options: CheckOptions): vo
     }
     if (isHidden(member, hidden)) {
       throw new QueryRefusedError(
-        `${member} (in ${where}) is not public: query the views listed by /meta instead`,
+        // Cube's own wording first, so clients written against stock Cube recognise the refusal.
+        `You requested hidden member: '${member}' (in ${where}); it is not public: query the views listed by /meta instead`,
       );
     }
   }
