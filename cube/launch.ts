@@ -25,11 +25,15 @@ try {
     db,
     apiSecret: settings.apiSecret,
     port: settings.port,
-    sqlApi: { port: settings.sqlPort, user: settings.sqlUser, password: settings.sqlPassword },
+    sqlApi:
+      settings.sqlPort === false
+        ? undefined
+        : { port: settings.sqlPort, user: settings.sqlUser, password: settings.sqlPassword },
     refreshEverySeconds: settings.refreshEverySeconds,
   });
   console.log(cube.summary);
   console.log(`Cube REST API: ${cube.apiUrl}`);
+  if (cube.sqlPort) console.log(`Cube SQL API: port ${cube.sqlPort}, user ${settings.sqlUser}`);
   const shutdown = async () => {
     await cube.stop().catch(() => undefined);
     process.exit(0);

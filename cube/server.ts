@@ -7,6 +7,7 @@ import { CubejsServer } from './engine/cube-modules';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
 import { cubeOptions, PRE_AGGREGATIONS_SCHEMA } from './options';
+import { type RunningSqlApi, startSqlApi } from './sql-api/server';
 
 export type CubeEngine = 'stock' | 'native-free';
 
@@ -14,7 +15,7 @@ export type StartCubeInput = {
   db: PgConfig;
   apiSecret: string;
   port: number;
-  /** Stock engine only: the SQL API's port and its one login. */
+  /** The SQL API's port and its one login (Cube's own on the stock engine, `cube/sql-api/` otherwise). */
   sqlApi?: { port: number; user: string; password: string };
   refreshEverySeconds?: number | false;
   modelDir?: string;
@@ -25,6 +26,8 @@ export type RunningCube = {
   /** One line for the console: which engine runs and what it lacks. */
   summary: string;
   apiUrl: string;
+  /** The SQL API's port, when it runs. */
+  sqlPort?: number;
   stop(): Promise<void>;
 };
 
@@ -55,15 +58,21 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     prepareNativeFreeEngine(env);
     server = new NativeFreeCubeServer(options);
     summary =
-      'Cube engine: native-free (JS planner; unavailable: SQL API, Playground, Tesseract/multi_stage, Jinja). ' +
-      `Reason: ${probe.reason}`;
+      `Cube engine: native-free (JS planner${input.sqlApi ? `, JS SQL API on :${input.sqlApi.port}` : ''}; ` +
+      `unavailable: Playground, Tesseract/multi_stage, Jinja). Reason: ${probe.reason}`;
   }
 
   if (env.CUBEJS_EXTERNAL_DEFAULT === 'false')
     await ensureSchema(input.db, PRE_AGGREGATIONS_SCHEMA);
+  // The SQL API is up before /readyz answers, so whoever waits for Cube can use both.
+  let sqlApi: RunningSqlApi | undefined;
+  if (!probe.loads && input.sqlApi && server instanceof NativeFreeCubeServer) {
+    sqlApi = await startSqlApi({ gateway: server.gateway(), db: input.db, ...input.sqlApi });
+  }
   try {
     await server.listen();
   } catch (error) {
+    await sqlApi?.stop();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(
         `Port ${input.port} is in use: stop what holds it or set CUBE_PORT to another port.`,
@@ -75,7 +84,11 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     engine: probe.loads ? 'stock' : 'native-free',
     summary,
     apiUrl: `http://localhost:${input.port}/cubejs-api/v1`,
-    stop: () => server.close(),
+    sqlPort: input.sqlApi?.port,
+    stop: async () => {
+      await sqlApi?.stop();
+      await server.close();
+    },
   };
 }
 

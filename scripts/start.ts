@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { signCubeToken } from '../cube/auth';
-import { readCubeEnv } from '../cube/env';
+import { psqlCommand, readCubeEnv } from '../cube/env';
 import { PRE_AGGREGATIONS_SCHEMA } from '../cube/options';
 import { spawnCube } from '../cube/process';
 import { buildAllRollups } from '../cube/rollups';
@@ -118,6 +118,7 @@ try {
     db,
     port: cubeSettings.port,
     apiSecret: cubeSettings.apiSecret,
+    sqlPort: cubeSettings.sqlPort,
   });
   stoppers.push(() => cube.stop());
   console.log(`Cube ready — ${elapsed()}`);
@@ -157,9 +158,10 @@ try {
       `  Cube REST API:      http://localhost:${cubeSettings.port}/cubejs-api/v1  (admin JWT: npm run token)`,
       '  Example:            curl -H "Authorization: $(npm run -s token)" ' +
         `http://localhost:${cubeSettings.port}/cubejs-api/v1/meta`,
+      psqlCommand(cubeSettings) && `  Cube SQL API:       ${psqlCommand(cubeSettings)}`,
       '  Stop:               Ctrl-C',
     ]
-      .filter((line) => line !== null)
+      .filter((line) => typeof line === 'string')
       .join('\n'),
   );
 } catch (error) {
