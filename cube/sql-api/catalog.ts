@@ -132,9 +132,6 @@ type PgError = { code?: string; message: string; position?: string };
 function asSqlApiError(error: unknown, offset: number): SqlApiError {
   if (error instanceof SqlApiError) return error;
   const { code, message, position } = error as PgError;
-  if (code === '57014') {
-    return new SqlApiError(SQLSTATE.queryCanceled, 'canceling statement due to statement timeout');
-  }
   const at = position === undefined ? undefined : Math.max(1, Number(position) - offset);
   return new SqlApiError(code ?? SQLSTATE.internalError, message, at);
 }
@@ -161,9 +158,16 @@ export class Catalog {
   }
 
   /** Runs one SELECT through a bounded cursor; values are the client's text parameters. */
-  async select(sql: string, values: ParamValue[]): Promise<CatalogResult> {
+  async select(sql: string, values: ParamValue[], signal?: AbortSignal): Promise<CatalogResult> {
     const client = await this.pool.connect();
     let broken = false;
+    // A cancel request from the SQL client becomes Postgres's own cancel of this backend.
+    const pid = (client as unknown as { processID: number }).processID;
+    const onAbort = () => {
+      broken = true; // a late cancel must not hit the next user of this connection
+      this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       let fetched: pg.QueryArrayResult;
       if (values.length === 0) {
@@ -208,6 +212,7 @@ export class Catalog {
       });
       throw asSqlApiError(error, values.length === 0 ? `BEGIN; ${DECLARE}`.length : DECLARE.length);
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       client.release(broken);
     }
   }

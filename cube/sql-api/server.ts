@@ -192,7 +192,7 @@ export async function startSqlApi(options: SqlApiOptions): Promise<RunningSqlApi
         translateSelect(plan.select, plan.view, placeholders, timezone(settings)).columns,
       );
     },
-    runCatalog: (sql, params) => catalog.select(sql, params),
+    runCatalog: (sql, params, signal) => catalog.select(sql, params, signal),
     describeCatalog: (sql, paramCount) => catalog.describe(sql, paramCount),
     showSetting: (name) => catalog.show(name),
     register: (session) => sessions.set(session.pid, session),

@@ -52,7 +52,7 @@ export type SessionBackend = {
     paramCount: number,
     settings: SessionSettings,
   ): Promise<Field[]>;
-  runCatalog(sql: string, params: ParamValue[]): Promise<StatementResult>;
+  runCatalog(sql: string, params: ParamValue[], signal: AbortSignal): Promise<StatementResult>;
   describeCatalog(sql: string, paramCount: number): Promise<Field[]>;
   showSetting(name: string): Promise<StatementResult>;
   register(session: Session): void;
@@ -373,16 +373,18 @@ export class Session {
       );
     }
     switch (plan.kind) {
-      case 'cube': {
+      case 'cube':
+      case 'catalog': {
         this.running = new AbortController();
+        const { signal } = this.running;
         try {
-          return await this.server.runCube(plan, params, this.settings, this.running.signal);
+          return plan.kind === 'cube'
+            ? await this.server.runCube(plan, params, this.settings, signal)
+            : await this.server.runCatalog(plan.sql, params, signal);
         } finally {
           this.running = undefined;
         }
       }
-      case 'catalog':
-        return this.server.runCatalog(plan.sql, params);
       case 'show': {
         const name = plan.name === 'time zone' ? 'timezone' : plan.name;
         const value = this.setting(name);
