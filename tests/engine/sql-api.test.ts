@@ -224,7 +224,7 @@ describe('node-postgres (extended protocol)', () => {
       ),
     );
     expect(results).toEqual(Array(50).fill(100));
-  }, 600_000);
+  }, 900_000);
 
   test('BI catalog queries (Grafana, Metabase) succeed through the extended protocol', async () => {
     await withPg(async (c) => {
