@@ -45,10 +45,21 @@ describe('Cube internals the native-free engine relies on', () => {
     [
       'CubejsServerCore',
       CubejsServerCore.prototype,
-      ['createApiGatewayInstance', 'createCompilerApi', 'createCompilerApiOptions'],
+      ['createApiGatewayInstance', 'createCompilerApi', 'createCompilerApiOptions', 'apiGateway'],
     ],
-    ['CompilerApi', CompilerApi.prototype, ['createNativeInstance']],
-    ['ApiGateway', ApiGateway.prototype, ['createSQLServerInstance', 'load', 'resToResultFn']],
+    ['CompilerApi', CompilerApi.prototype, ['createNativeInstance', 'metaConfig']],
+    [
+      'ApiGateway',
+      ApiGateway.prototype,
+      [
+        'createSQLServerInstance',
+        'load',
+        'resToResultFn',
+        'meta',
+        'contextByReq',
+        'getCompilerApi',
+      ],
+    ],
     ['NativeInstance', NativeInstance.prototype, ['newJinjaEngine']],
     [
       'ResultWrapper',
