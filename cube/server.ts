@@ -64,7 +64,8 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
 
   if (env.CUBEJS_EXTERNAL_DEFAULT === 'false')
     await ensureSchema(input.db, PRE_AGGREGATIONS_SCHEMA);
-  // The SQL API is up before /readyz answers, so whoever waits for Cube can use both.
+  // The SQL API's port is bound before /readyz answers, so whoever waits for Cube can connect;
+  // its first connection waits for the catalog if it is not built yet.
   let sqlApi: RunningSqlApi | undefined;
   if (!probe.loads && input.sqlApi && server instanceof NativeFreeCubeServer) {
     sqlApi = await startSqlApi({ gateway: server.gateway(), db: input.db, ...input.sqlApi });
@@ -80,6 +81,9 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     }
     throw error;
   }
+  sqlApi?.initialize().catch((error: Error) => {
+    console.error(`SQL API: ${error.message}`);
+  });
   return {
     engine: probe.loads ? 'stock' : 'native-free',
     summary,

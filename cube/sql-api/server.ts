@@ -33,7 +33,7 @@ export type SqlApiOptions = {
   maxMessageBytes?: number;
 };
 
-export type RunningSqlApi = { port: number; catalogDatabase: string; stop(): Promise<void> };
+export type RunningSqlApi = { port: number; initialize(): Promise<void>; stop(): Promise<void> };
 
 /** Rows a query without LIMIT may return (Cube's own maximum, CUBEJS_DB_QUERY_LIMIT). */
 const rowLimit = (): number => Number(process.env.CUBEJS_DB_QUERY_LIMIT ?? 50_000);
@@ -131,7 +131,10 @@ class CubeAccess {
   }
 }
 
-export async function startSqlApi(options: SqlApiOptions): Promise<RunningSqlApi> {
+type Prepared = { backend: SessionBackend; sessions: Map<number, Session>; catalog: Catalog };
+
+/** The parser, the views, the catalog database: what sessions need before they can answer. */
+async function prepare(options: SqlApiOptions): Promise<Prepared> {
   await loadModule();
   const cube = new CubeAccess(options.gateway, options.user);
   const initialViews = await cube.views();
@@ -203,9 +206,37 @@ export async function startSqlApi(options: SqlApiOptions): Promise<RunningSqlApi
     },
   };
 
+  return { backend: sessionBackend, sessions, catalog };
+}
+
+/**
+ * Binds the SQL API's port at once; the views and the catalog are prepared by `initialize()`
+ * (called once Cube serves REST, so Cube's readiness does not wait for the model to compile) or by
+ * the first connection, which waits for it.
+ */
+export async function startSqlApi(options: SqlApiOptions): Promise<RunningSqlApi> {
+  let prepared: Promise<Prepared> | undefined;
+  const initialize = () => {
+    prepared ??= prepare(options);
+    return prepared;
+  };
   const maxConnections = options.maxConnections ?? 500;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
+    // The socket stays paused until the session attaches its listener.
+    initialize().then(
+      (ready) => accept(socket, ready),
+      (error: Error) =>
+        socket.end(
+          backend.errorResponse({
+            severity: 'FATAL',
+            code: SQLSTATE.internalError,
+            message: `the SQL API could not start: ${error.message}`,
+          }),
+        ),
+    );
+  });
+  const accept = (socket: net.Socket, { backend: sessionBackend, sessions }: Prepared) => {
     if (sockets.size >= maxConnections) {
       socket.end(
         backend.errorResponse({
@@ -227,7 +258,7 @@ export async function startSqlApi(options: SqlApiOptions): Promise<RunningSqlApi
       clearTimeout(timer);
       sockets.delete(socket);
     });
-  });
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
@@ -244,11 +275,14 @@ export async function startSqlApi(options: SqlApiOptions): Promise<RunningSqlApi
 
   return {
     port: options.port,
-    catalogDatabase: catalog.database,
+    initialize: async () => {
+      await initialize();
+    },
     async stop() {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
-      await catalog.close();
+      const ready = await prepared?.catch(() => undefined);
+      await ready?.catalog.close();
     },
   };
 }
