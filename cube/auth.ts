@@ -65,14 +65,24 @@ export async function apiScopesFor(securityContext: unknown): Promise<ApiScope[]
 }
 
 /**
- * SQL API logins (stock engine only): one user from CUBEJS_SQL_USER with CUBEJS_SQL_PASSWORD, who
- * queries as an admin. Cube compares the returned password with the one the client sent.
+ * The security context of an SQL API login: an admin, like a token, with a short expiry so that
+ * `apiScopesFor` grants it scopes; SQL sessions outlive tokens, so it is minted per query.
+ */
+export function sqlSecurityContext(user: string): SecurityContext {
+  const iat = Math.floor(Date.now() / 1000);
+  return { sub: `sql:${user}`, role: 'admin', iat, exp: iat + DEFAULT_TOKEN_TTL_SECONDS };
+}
+
+/**
+ * SQL API logins: one user from CUBEJS_SQL_USER with CUBEJS_SQL_PASSWORD, who queries as an admin.
+ * On the stock engine Cube compares the returned password with the one the client sent; the
+ * native-free engine's SQL API (`cube/sql-api/`) checks it with SCRAM.
  */
 export function sqlApiAuth(user: string, password: string) {
   return async (_req: unknown, requestedUser: string | null) => {
     if (requestedUser !== user) {
       throw new Error(`Unknown SQL API user "${requestedUser ?? ''}"`);
     }
-    return { password, securityContext: { sub: `sql:${user}`, role: 'admin' } };
+    return { password, securityContext: sqlSecurityContext(user) };
   };
 }

@@ -10,7 +10,10 @@ const port = z.coerce.number().int().min(1).max(65535);
 
 const cubeEnvSchema = z.object({
   CUBE_PORT: port.default(4000),
-  CUBEJS_PG_SQL_PORT: port.default(15432),
+  // `false`/`0` turns the SQL API off (test and bench Cubes that do not need it).
+  CUBEJS_PG_SQL_PORT: z
+    .union([z.enum(['false', 'off', '0']).transform(() => false as const), port])
+    .default(15432),
   CUBEJS_API_SECRET: z
     .string()
     .min(16, 'CUBEJS_API_SECRET must be at least 16 characters')
@@ -29,7 +32,7 @@ const cubeEnvSchema = z.object({
 
 export type CubeEnv = {
   port: number;
-  sqlPort: number;
+  sqlPort: number | false;
   apiSecret: string;
   sqlUser: string;
   sqlPassword: string;
@@ -57,4 +60,11 @@ export function readCubeEnv(env: NodeJS.ProcessEnv = process.env): CubeEnv {
       .filter((origin) => origin.length > 0),
     statementTimeoutSeconds: parsed.CUBE_STATEMENT_TIMEOUT_SECONDS,
   };
+}
+
+/** A ready `psql` command line for the SQL API (what `npm start` prints), or null when it is off. */
+export function psqlCommand(settings: CubeEnv, host = 'localhost'): string | null {
+  if (settings.sqlPort === false) return null;
+  const auth = `${encodeURIComponent(settings.sqlUser)}:${encodeURIComponent(settings.sqlPassword)}`;
+  return `psql "postgresql://${auth}@${host}:${settings.sqlPort}/cube"`;
 }

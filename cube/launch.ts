@@ -43,7 +43,10 @@ try {
     db,
     apiSecret: settings.apiSecret,
     port: settings.port,
-    sqlApi: { port: settings.sqlPort, user: settings.sqlUser, password: settings.sqlPassword },
+    sqlApi:
+      settings.sqlPort === false
+        ? undefined
+        : { port: settings.sqlPort, user: settings.sqlUser, password: settings.sqlPassword },
     refreshEverySeconds: settings.refreshEverySeconds,
     corsOrigins: settings.corsOrigins,
     statementTimeoutSeconds: settings.statementTimeoutSeconds,
@@ -60,6 +63,7 @@ try {
     );
   }
   console.log(`Cube Playground: ${cube.playgroundUrl} (admins, through the web app's hand-off)`);
+  if (cube.sqlPort) console.log(`Cube SQL API: port ${cube.sqlPort}, user ${settings.sqlUser}`);
   const shutdown = async () => {
     await cube.stop().catch(() => undefined);
     await lock?.release();

@@ -22,6 +22,8 @@ export async function spawnCube(input: {
   db: PgConfig;
   port: number;
   apiSecret: string;
+  /** The SQL API's port; without one the child runs no SQL API. */
+  sqlPort?: number | false;
   env?: NodeJS.ProcessEnv;
   quiet?: boolean;
   readyTimeoutMs?: number;
@@ -29,6 +31,7 @@ export async function spawnCube(input: {
   name?: string;
 }): Promise<CubeProcess> {
   await assertPortFree(input.port, 'CUBE_PORT');
+  if (input.sqlPort) await assertPortFree(input.sqlPort, 'CUBEJS_PG_SQL_PORT');
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   const child = startChild(
     input.name ?? 'cube',
@@ -43,6 +46,7 @@ export async function spawnCube(input: {
         ...cubeDbEnv(input.db),
         CUBE_PORT: String(input.port),
         CUBEJS_API_SECRET: input.apiSecret,
+        CUBEJS_PG_SQL_PORT: input.sqlPort ? String(input.sqlPort) : 'false',
       },
     },
   );

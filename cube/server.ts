@@ -12,6 +12,7 @@ import { installVersionEntriesCache } from './engine/version-entries-cache';
 import { LIMITS } from './limits';
 import { cubeOptions, PRE_AGGREGATIONS_SCHEMA } from './options';
 import { PlaygroundCubeServer } from './playground/server';
+import { type RunningSqlApi, startSqlApi } from './sql-api/server';
 
 export type CubeEngine = 'stock' | 'native-free';
 
@@ -19,7 +20,7 @@ export type StartCubeInput = {
   db: PgConfig;
   apiSecret: string;
   port: number;
-  /** Stock engine only: the SQL API's port and its one login. */
+  /** The SQL API's port and its one login (Cube's own on the stock engine, `cube/sql-api/` otherwise). */
   sqlApi?: { port: number; user: string; password: string };
   refreshEverySeconds?: number | false;
   modelDir?: string;
@@ -37,6 +38,8 @@ export type RunningCube = {
   apiUrl: string;
   /** Cube Playground (admins only, through the web app's hand-off). */
   playgroundUrl: string;
+  /** The SQL API's port, when it runs. */
+  sqlPort?: number;
   stop(): Promise<void>;
 };
 
@@ -82,17 +85,24 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     prepareNativeFreeEngine(env);
     server = new NativeFreeCubeServer(options, playground);
     summary =
-      'Cube engine: native-free (JS planner; unavailable: SQL API, Tesseract/multi_stage, Jinja). ' +
-      `Reason: ${probe.reason}`;
+      `Cube engine: native-free (JS planner${input.sqlApi ? `, JS SQL API on :${input.sqlApi.port}` : ''}; ` +
+      `unavailable: Tesseract/multi_stage, Jinja). Reason: ${probe.reason}`;
   }
 
   if (env.CUBEJS_EXTERNAL_DEFAULT === 'false')
     await ensureSchema(input.db, PRE_AGGREGATIONS_SCHEMA);
+  // The SQL API's port is bound before /readyz answers, so whoever waits for Cube can connect;
+  // its first connection waits for the catalog if it is not built yet.
+  let sqlApi: RunningSqlApi | undefined;
+  if (!probe.loads && input.sqlApi && server instanceof NativeFreeCubeServer) {
+    sqlApi = await startSqlApi({ gateway: server.gateway(), db: input.db, ...input.sqlApi });
+  }
   // From here on the process's environment no longer changes.
   installEnvCache();
   try {
     await server.listen();
   } catch (error) {
+    await sqlApi?.stop();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(
         `Port ${input.port} is in use: stop what holds it or set CUBE_PORT to another port.`,
@@ -100,12 +110,19 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     }
     throw error;
   }
+  sqlApi?.initialize().catch((error: Error) => {
+    console.error(`SQL API: ${error.message}`);
+  });
   return {
     engine: probe.loads ? 'stock' : 'native-free',
     summary,
     apiUrl: `http://localhost:${input.port}/cubejs-api/v1`,
     playgroundUrl: `http://localhost:${input.port}/`,
-    stop: () => closeServer(server),
+    sqlPort: input.sqlApi?.port,
+    stop: async () => {
+      await sqlApi?.stop();
+      await closeServer(server);
+    },
   };
 }
 

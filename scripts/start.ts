@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { signCubeToken } from '../cube/auth';
-import { readCubeEnv } from '../cube/env';
+import { psqlCommand, readCubeEnv } from '../cube/env';
 import { type CubeProcess, spawnCube } from '../cube/process';
 import { splitPorts } from '../cube/roles';
 import { buildAllRollups, rollupTableCount } from '../cube/rollups';
@@ -112,7 +112,12 @@ async function startCubes(db: PgConfig): Promise<RunningCubes> {
       describe: split.describe(),
     };
   }
-  const cube = await spawnCube({ db, port: cubeSettings.port, apiSecret: cubeSettings.apiSecret });
+  const cube = await spawnCube({
+    db,
+    port: cubeSettings.port,
+    apiSecret: cubeSettings.apiSecret,
+    sqlPort: cubeSettings.sqlPort || undefined,
+  });
   console.log(`Cube ready — ${elapsed()}`);
   return { builderUrl: cube.apiUrl, processes: [cube], describe: [] };
 }
@@ -221,6 +226,7 @@ try {
     `  Cube REST API:      ${cubeUrl}  (admin JWT: npm run token)`,
     `  Cube Playground:    http://localhost:${cubeSettings.port}/  (admins: open it from Admin → Analytics)`,
     ...cube.describe,
+    psqlCommand(cubeSettings) ? `  Cube SQL API:       ${psqlCommand(cubeSettings)}` : null,
     `  Example:            curl -H "Authorization: $(npm run -s token)" ${cubeUrl}/meta`,
     '  Stop:               Ctrl-C (or SIGTERM to npm or to this process)',
   ];

@@ -5,8 +5,9 @@
  * method, and `tests/engine/internals.test.ts` fails loudly if a Cube upgrade moves any of them.
  *
  * Pinned to Cube 1.7.43 (package.json pins it exactly). What is missing without the native module:
- * the SQL API (Postgres wire protocol), Tesseract (so no `multi_stage` measures), Jinja and Python
- * models, and Playground's dev-mode Cube Store.
+ * Tesseract (so no `multi_stage` measures), Jinja and Python models, and Playground's dev-mode
+ * Cube Store. Cube's Rust SQL API is replaced by `cube/sql-api/`, started next to this server on
+ * the same API gateway (see `gateway()`).
  */
 import type { SQLServer } from '@cubejs-backend/api-gateway';
 import type { NativeInstance as NativeInstanceType } from '@cubejs-backend/native';
@@ -51,7 +52,22 @@ class NativeFreeCompilerApi extends CompilerApi {
 }
 
 /** The gateway builds a SQL API server in its constructor; without native there is none to build. */
-class NativeFreeApiGateway extends HardenedApiGateway {
+export class NativeFreeApiGateway extends HardenedApiGateway {
+  /**
+   * Every member of the compiled model, hidden cubes included: a view's measures carry no
+   * aggregation type of their own, only the member they alias, which may sit in a hidden cube.
+   */
+  async compiledMembers(
+    context: Parameters<InstanceType<typeof ApiGateway>['meta']>[0]['context'],
+  ): Promise<
+    Array<{
+      config: { name: string; measures: Array<{ name: string; aggType?: string; type?: string }> };
+    }>
+  > {
+    const compilerApi = await this.getCompilerApi(context);
+    return compilerApi.metaConfig(context, { requestId: context.requestId });
+  }
+
   protected override createSQLServerInstance(): SQLServer {
     const unavailable = (): never => {
       throw new Error(
@@ -67,6 +83,11 @@ type GatewayCtorArgs = ConstructorParameters<typeof ApiGateway>;
 type CompilerCtorArgs = ConstructorParameters<typeof CompilerApi>;
 
 class NativeFreeCore extends HardenedCore {
+  /** The API gateway, for the JS SQL API (Cube keeps it protected). */
+  gateway(): NativeFreeApiGateway {
+    return this.apiGateway() as NativeFreeApiGateway;
+  }
+
   protected override createApiGatewayInstance(
     ...args: GatewayCtorArgs
   ): InstanceType<typeof ApiGateway> {
@@ -98,6 +119,11 @@ export class NativeFreeCubeServer extends PlaygroundCubeServer {
     ...args: CoreCtorArgs
   ): InstanceType<typeof CubejsServerCore> {
     return new NativeFreeCore(...args);
+  }
+
+  /** The API gateway the REST API serves from: the SQL API answers through the same one. */
+  gateway(): NativeFreeApiGateway {
+    return (this.core as unknown as NativeFreeCore).gateway();
   }
 }
 

@@ -27,7 +27,7 @@ export type SplitTopology = {
 export type SplitInput = {
   db: PgConfig;
   cubePort: number;
-  sqlPort: number;
+  sqlPort: number | false;
   apiSecret: string;
   env?: NodeJS.ProcessEnv;
   quiet?: boolean;
@@ -40,11 +40,8 @@ export function spawnRefreshWorker(input: SplitInput): Promise<CubeProcess> {
     apiSecret: input.apiSecret,
     name: 'cube worker',
     quiet: input.quiet,
-    env: {
-      ...input.env,
-      ...roleEnv('refresh-worker'),
-      CUBEJS_PG_SQL_PORT: String(input.sqlPort + 2),
-    },
+    // No SQL API on the worker: it serves no client traffic.
+    env: { ...input.env, ...roleEnv('refresh-worker') },
     readyTimeoutMs: 120_000,
   });
 }
@@ -56,7 +53,8 @@ export function spawnApiInstance(input: SplitInput, index: 0 | 1): Promise<CubeP
     apiSecret: input.apiSecret,
     name: `cube api ${index + 1}`,
     quiet: input.quiet,
-    env: { ...input.env, ...roleEnv('api'), CUBEJS_PG_SQL_PORT: String(input.sqlPort + index) },
+    sqlPort: input.sqlPort === false ? undefined : input.sqlPort + index,
+    env: { ...input.env, ...roleEnv('api') },
     readyTimeoutMs: 120_000,
   });
 }

@@ -49,10 +49,27 @@ describe('Cube internals the native-free engine relies on', () => {
       'CubejsServerCore',
       CubejsServerCore.prototype,
       // initApp: the Playground mounts ahead of Cube's routes (cube/playground/server.ts).
-      ['createApiGatewayInstance', 'createCompilerApi', 'createCompilerApiOptions', 'initApp'],
+      [
+        'createApiGatewayInstance',
+        'createCompilerApi',
+        'createCompilerApiOptions',
+        'initApp',
+        'apiGateway',
+      ],
     ],
-    ['CompilerApi', CompilerApi.prototype, ['createNativeInstance']],
-    ['ApiGateway', ApiGateway.prototype, ['createSQLServerInstance', 'load', 'resToResultFn']],
+    ['CompilerApi', CompilerApi.prototype, ['createNativeInstance', 'metaConfig']],
+    [
+      'ApiGateway',
+      ApiGateway.prototype,
+      [
+        'createSQLServerInstance',
+        'load',
+        'resToResultFn',
+        'meta',
+        'contextByReq',
+        'getCompilerApi',
+      ],
+    ],
     ['NativeInstance', NativeInstance.prototype, ['newJinjaEngine']],
     [
       'ResultWrapper',

@@ -46,6 +46,12 @@ async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+/** The test Cube's SQL API port: $TEST_SQL_PORT (15433), or a free one if that is taken. */
+async function sqlApiPort(): Promise<number> {
+  const port = embeddedPortFromEnv(process.env, 'TEST_SQL_PORT', 15433);
+  return (await portIsFree(port)) ? port : freePort();
+}
+
 /** `.data/test-pg` on $TEST_PG_PORT (25431), or a private one if another run holds those. */
 async function startTestPostgres(): Promise<{ postgres: RunningPostgres; dataDir: string }> {
   const options = { portEnvVar: 'TEST_PG_PORT', fresh: true, durable: false } as const;
@@ -82,6 +88,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const { cube, process: cubeProcess } = await startTestCube(
       postgres.config,
       (await portIsFree(cubePort)) ? cubePort : await freePort(),
+      await sqlApiPort(),
     );
     stopCube = () => cubeProcess.stop();
     await buildAllRollups(

@@ -1,0 +1,290 @@
+/**
+ * The native-free engine's SQL API: a Postgres-wire endpoint answering Cube's SQL API dialect.
+ * Data queries go through Cube's own `/load` path (`apiGateway.load`, with the SQL user's security
+ * context), so pre-aggregations, security and limits apply as for REST; catalog queries go to the
+ * real Postgres catalog database (`catalog.ts`).
+ */
+import net from 'node:net';
+import { loadModule } from 'libpg-query';
+import type { PgConfig } from '../../db/connection';
+import { sqlSecurityContext } from '../auth';
+import type { NativeFreeApiGateway } from '../engine/native-free';
+import { Catalog } from './catalog';
+import { SQLSTATE, SqlApiError } from './errors';
+import { backend, type Field, PG_TYPES } from './protocol';
+import { scramVerifier } from './scram';
+import { Session, type SessionBackend, type StatementResult } from './session';
+import type { Plan } from './statements';
+import { type CubeQuery, type ParamValue, translateSelect } from './translate';
+import { cubeValueToText } from './values';
+import { type CompiledMeasure, metaSchema, type ViewTable, viewTables } from './views';
+
+type Gateway = NativeFreeApiGateway;
+
+export type SqlApiOptions = {
+  gateway: Gateway;
+  db: PgConfig;
+  port: number;
+  user: string;
+  password: string;
+  /** Concurrent connections; more are refused with 53300. */
+  maxConnections?: number;
+  /** Largest protocol message (a query's text) in bytes. */
+  maxMessageBytes?: number;
+};
+
+export type RunningSqlApi = { port: number; initialize(): Promise<void>; stop(): Promise<void> };
+
+/** Rows a query without LIMIT may return (Cube's own maximum, CUBEJS_DB_QUERY_LIMIT). */
+const rowLimit = (): number => Number(process.env.CUBEJS_DB_QUERY_LIMIT ?? 50_000);
+const VIEWS_TTL_MS = 5_000;
+const STARTUP_TIMEOUT_MS = 15_000;
+
+type LoadOutcome =
+  | { ok: true; body: { data: Array<Record<string, unknown>> } }
+  | { ok: false; error: string; status: number };
+
+const aborted = () =>
+  new SqlApiError(SQLSTATE.queryCanceled, 'canceling statement due to user request');
+
+class CubeAccess {
+  constructor(
+    private readonly gateway: Gateway,
+    private readonly user: string,
+  ) {}
+
+  private context() {
+    const securityContext = sqlSecurityContext(this.user);
+    return this.gateway.contextByReq(
+      { securityContext } as never,
+      securityContext,
+      `sql-api-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    );
+  }
+
+  /** The public views as tables, from `/meta` and the compiled model's aggregation types. */
+  async views(): Promise<Map<string, ViewTable>> {
+    const context = await this.context();
+    const [meta, compiled] = await Promise.all([
+      new Promise<unknown>((resolve, reject) => {
+        void this.gateway.meta({
+          context,
+          res: (response) => {
+            if ('error' in response) reject(new Error(String(response.error)));
+            else resolve(response);
+          },
+        });
+      }),
+      this.gateway.compiledMembers(context),
+    ]);
+    const measures = new Map<string, CompiledMeasure>(
+      compiled.flatMap((cube) => cube.config.measures.map((m) => [m.name, m] as const)),
+    );
+    const tables = viewTables(metaSchema.parse(meta), measures);
+    return new Map(tables.map((t) => [t.name, t]));
+  }
+
+  private loadOnce(
+    query: CubeQuery,
+    context: Awaited<ReturnType<CubeAccess['context']>>,
+  ): Promise<LoadOutcome> {
+    return new Promise((resolve) => {
+      void this.gateway.load({
+        query: query as never,
+        context,
+        apiType: 'sql',
+        res: async (message: unknown, options?: { status?: number }) => {
+          if (message && typeof message === 'object' && 'error' in message) {
+            resolve({
+              ok: false,
+              error: String((message as { error: unknown }).error),
+              status: options?.status ?? 500,
+            });
+            return;
+          }
+          const wrapper = message as { getFinalResult(): Promise<Buffer> };
+          resolve({
+            ok: true,
+            body: JSON.parse((await wrapper.getFinalResult()).toString('utf8')),
+          });
+        },
+      });
+    });
+  }
+
+  /** Cube's answer rows, waiting out "Continue wait" like a REST client polls. */
+  async load(query: CubeQuery, signal: AbortSignal): Promise<Array<Record<string, unknown>>> {
+    const context = await this.context();
+    const cancelled = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(aborted());
+      signal.addEventListener('abort', () => reject(aborted()), { once: true });
+    });
+    cancelled.catch(() => undefined);
+    for (;;) {
+      const outcome = await Promise.race([this.loadOnce(query, context), cancelled]);
+      if (outcome.ok) return outcome.body.data;
+      if (outcome.error === 'Continue wait') continue;
+      const code =
+        outcome.status === 403 ? '42501' : outcome.status < 500 ? '42000' : SQLSTATE.internalError;
+      throw new SqlApiError(code, outcome.error);
+    }
+  }
+}
+
+type Prepared = { backend: SessionBackend; sessions: Map<number, Session>; catalog: Catalog };
+
+/** The parser, the views, the catalog database: what sessions need before they can answer. */
+async function prepare(options: SqlApiOptions): Promise<Prepared> {
+  await loadModule();
+  const cube = new CubeAccess(options.gateway, options.user);
+  const initialViews = await cube.views();
+  const catalog = await Catalog.open(options.db, [...initialViews.values()]);
+
+  // Views are re-read now and then (the model can change under a running Cube); the catalog
+  // tables are built at start.
+  let views = { at: Date.now(), tables: Promise.resolve(initialViews) };
+  const currentViews = () => {
+    if (Date.now() - views.at > VIEWS_TTL_MS) {
+      const previous = views.tables;
+      views = { at: Date.now(), tables: cube.views().catch(() => previous) };
+    }
+    return views.tables;
+  };
+
+  const sessions = new Map<number, Session>();
+  const fieldsOf = (columns: Array<{ name: string; pgType: keyof typeof PG_TYPES }>): Field[] =>
+    columns.map((c) => ({ name: c.name, ...PG_TYPES[c.pgType] }));
+  const timezone = (settings: Map<string, string>) => settings.get('TimeZone') ?? 'UTC';
+
+  const sessionBackend: SessionBackend = {
+    user: options.user,
+    verifier: scramVerifier(options.password),
+    maxMessageBytes: options.maxMessageBytes ?? 1024 * 1024,
+    serverVersion: catalog.serverVersion,
+    views: currentViews,
+    async runCube(
+      plan: Extract<Plan, { kind: 'cube' }>,
+      params: ParamValue[],
+      settings,
+      signal,
+    ): Promise<StatementResult> {
+      const { query, columns, userLimit } = translateSelect(
+        plan.select,
+        plan.view,
+        params,
+        timezone(settings),
+      );
+      const limit = rowLimit();
+      if (!userLimit) query.limit = limit;
+      const data = await cube.load(query, signal);
+      if (!userLimit && data.length >= limit) {
+        throw new SqlApiError(
+          SQLSTATE.programLimitExceeded,
+          `the result has at least ${limit} rows, the SQL API's maximum: add LIMIT (and OFFSET to page)`,
+        );
+      }
+      return {
+        fields: fieldsOf(columns),
+        rows: data.map((row) => columns.map((c) => cubeValueToText(row[c.key], c.pgType))),
+        command: `SELECT ${data.length}`,
+      };
+    },
+    async describeCube(plan, paramCount, settings) {
+      const placeholders = Array.from({ length: paramCount }, () => '1');
+      return fieldsOf(
+        translateSelect(plan.select, plan.view, placeholders, timezone(settings)).columns,
+      );
+    },
+    runCatalog: (sql, params, signal) => catalog.select(sql, params, signal),
+    describeCatalog: (sql, paramCount) => catalog.describe(sql, paramCount),
+    showSetting: (name) => catalog.show(name),
+    register: (session) => sessions.set(session.pid, session),
+    unregister: (session) => sessions.delete(session.pid),
+    cancel: (pid, secret) => {
+      const session = sessions.get(pid);
+      if (session && session.secret === secret) session.cancel();
+    },
+  };
+
+  return { backend: sessionBackend, sessions, catalog };
+}
+
+/**
+ * Binds the SQL API's port at once; the views and the catalog are prepared by `initialize()`
+ * (called once Cube serves REST, so Cube's readiness does not wait for the model to compile) or by
+ * the first connection, which waits for it.
+ */
+export async function startSqlApi(options: SqlApiOptions): Promise<RunningSqlApi> {
+  let prepared: Promise<Prepared> | undefined;
+  const initialize = () => {
+    prepared ??= prepare(options);
+    return prepared;
+  };
+  const maxConnections = options.maxConnections ?? 500;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    // The socket stays paused until the session attaches its listener.
+    initialize().then(
+      (ready) => accept(socket, ready),
+      (error: Error) =>
+        socket.end(
+          backend.errorResponse({
+            severity: 'FATAL',
+            code: SQLSTATE.internalError,
+            message: `the SQL API could not start: ${error.message}`,
+          }),
+        ),
+    );
+  });
+  const accept = (socket: net.Socket, { backend: sessionBackend, sessions }: Prepared) => {
+    if (sockets.size >= maxConnections) {
+      socket.end(
+        backend.errorResponse({
+          severity: 'FATAL',
+          code: SQLSTATE.tooManyConnections,
+          message: 'sorry, too many clients already',
+        }),
+      );
+      return;
+    }
+    sockets.add(socket);
+    const session = new Session(socket, sessionBackend);
+    // A client that never finishes signing in does not keep a connection slot.
+    const timer = setTimeout(() => {
+      if (!sessions.has(session.pid)) session.close();
+    }, STARTUP_TIMEOUT_MS);
+    timer.unref();
+    socket.on('close', () => {
+      clearTimeout(timer);
+      sockets.delete(socket);
+    });
+  };
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `SQL API port ${options.port} is in use: stop what holds it or set CUBEJS_PG_SQL_PORT to another port.`,
+            )
+          : error,
+      );
+    });
+    server.listen(options.port, () => resolve());
+  });
+  server.on('error', () => undefined);
+
+  return {
+    port: options.port,
+    initialize: async () => {
+      await initialize();
+    },
+    async stop() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+      const ready = await prepared?.catch(() => undefined);
+      await ready?.catalog.close();
+    },
+  };
+}
+
+export type { ViewTable };

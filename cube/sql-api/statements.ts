@@ -1,0 +1,165 @@
+/**
+ * What one SQL statement is, for the SQL API: a Cube query on a view, a catalog query for the
+ * catalog database, a session command (SET, SHOW, BEGIN…) or something refused.
+ */
+import { parseSync, type SqlError } from 'libpg-query';
+import { SQLSTATE, SqlApiError, unsupported } from './errors';
+import { rangeVars, unwrap, viewOf } from './translate';
+import type { ViewTable } from './views';
+
+type Node = { [key: string]: unknown };
+
+export type ParsedStatement = { sql: string; node: Node; tag: string; paramCount: number };
+
+export type Plan =
+  | { kind: 'cube'; view: ViewTable; select: Node }
+  | { kind: 'catalog'; sql: string }
+  | { kind: 'set'; name: string; value: string | null }
+  | { kind: 'reset-all' }
+  | { kind: 'show'; name: string }
+  | { kind: 'transaction'; action: 'begin' | 'commit' | 'rollback' | 'savepoint'; tag: string }
+  | { kind: 'deallocate'; name: string | null }
+  | { kind: 'noop'; tag: string };
+
+/** Splits and parses a query string with Postgres's own grammar. */
+export function parseStatements(sql: string): ParsedStatement[] {
+  if (sql.trim() === '' || /^[\s;]*$/.test(sql)) return [];
+  let parsed: ReturnType<typeof parseSync>;
+  try {
+    parsed = parseSync(sql);
+  } catch (error) {
+    const details = (error as SqlError).sqlDetails;
+    throw new SqlApiError(
+      SQLSTATE.syntaxError,
+      (error as Error).message,
+      details?.cursorPosition !== undefined ? details.cursorPosition + 1 : undefined,
+    );
+  }
+  return (parsed.stmts ?? []).map((raw) => {
+    const start = raw.stmt_location ?? 0;
+    const text = raw.stmt_len ? sql.slice(start, start + raw.stmt_len) : sql.slice(start);
+    const node = raw.stmt as unknown as Node;
+    const [tag] = unwrap(node);
+    return { sql: text.replace(/;\s*$/, ''), node, tag, paramCount: maxParam(node) };
+  });
+}
+
+function maxParam(tree: unknown): number {
+  let max = 0;
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (typeof value === 'object' && value !== null) {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === 'ParamRef' && typeof inner === 'object' && inner !== null) {
+          max = Math.max(max, Number((inner as Node).number ?? 0));
+        } else walk(inner);
+      }
+    }
+  };
+  walk(tree);
+  return max;
+}
+
+const constText = (node: unknown): string => {
+  const [tag, body] = unwrap(node);
+  if (tag !== 'A_Const') return '';
+  const inner = Object.entries(body).find(([key]) => key !== 'location')?.[1];
+  if (typeof inner !== 'object' || inner === null) return '';
+  const value = Object.values(inner)[0];
+  return value === undefined ? '' : String(value);
+};
+
+const WRITES = new Set([
+  'InsertStmt',
+  'UpdateStmt',
+  'DeleteStmt',
+  'MergeStmt',
+  'CreateStmt',
+  'CreateTableAsStmt',
+  'DropStmt',
+  'AlterTableStmt',
+  'TruncateStmt',
+  'CopyStmt',
+  'IndexStmt',
+  'ViewStmt',
+  'GrantStmt',
+  'CreateRoleStmt',
+  'AlterRoleStmt',
+  'CreateFunctionStmt',
+  'DoStmt',
+  'CallStmt',
+  'VacuumStmt',
+  'CreateSchemaStmt',
+  'CreatedbStmt',
+  'DropdbStmt',
+  'CommentStmt',
+]);
+
+export function planStatement(statement: ParsedStatement, views: Map<string, ViewTable>): Plan {
+  const [tag, body] = unwrap(statement.node);
+  switch (tag) {
+    case 'SelectStmt': {
+      const tables = rangeVars(body);
+      const onViews = tables.filter((rv) => viewOf(rv, views));
+      if (onViews.length === 0) {
+        if (body.intoClause) throw unsupported('SELECT INTO');
+        if (body.lockingClause) throw unsupported('FOR UPDATE/SHARE');
+        return { kind: 'catalog', sql: statement.sql };
+      }
+      const from = Array.isArray(body.fromClause) ? body.fromClause : [];
+      const [fromTag, rangeVar] = unwrap(from[0]);
+      const view = fromTag === 'RangeVar' ? viewOf(rangeVar, views) : undefined;
+      if (from.length !== 1 || tables.length !== 1 || !view) {
+        throw unsupported('a query that joins a view with other tables or subqueries');
+      }
+      return { kind: 'cube', view, select: body };
+    }
+    case 'VariableSetStmt': {
+      const name = String(body.name ?? '').toLowerCase();
+      if (body.kind === 'VAR_RESET_ALL') return { kind: 'reset-all' };
+      if (body.kind === 'VAR_SET_MULTI') return { kind: 'noop', tag: 'SET' };
+      if (body.kind === 'VAR_RESET' || body.kind === 'VAR_SET_DEFAULT') {
+        return { kind: 'set', name, value: null };
+      }
+      const args = Array.isArray(body.args) ? body.args : [];
+      return { kind: 'set', name, value: args.map(constText).join(', ') };
+    }
+    case 'VariableShowStmt':
+      return { kind: 'show', name: String(body.name ?? '').toLowerCase() };
+    case 'TransactionStmt': {
+      const kind = String(body.kind);
+      if (kind === 'TRANS_STMT_BEGIN')
+        return { kind: 'transaction', action: 'begin', tag: 'BEGIN' };
+      if (kind === 'TRANS_STMT_START') {
+        return { kind: 'transaction', action: 'begin', tag: 'START TRANSACTION' };
+      }
+      if (kind === 'TRANS_STMT_COMMIT')
+        return { kind: 'transaction', action: 'commit', tag: 'COMMIT' };
+      if (kind === 'TRANS_STMT_ROLLBACK') {
+        return { kind: 'transaction', action: 'rollback', tag: 'ROLLBACK' };
+      }
+      if (kind === 'TRANS_STMT_SAVEPOINT') {
+        return { kind: 'transaction', action: 'savepoint', tag: 'SAVEPOINT' };
+      }
+      if (kind === 'TRANS_STMT_RELEASE') {
+        return { kind: 'transaction', action: 'savepoint', tag: 'RELEASE' };
+      }
+      if (kind === 'TRANS_STMT_ROLLBACK_TO') {
+        return { kind: 'transaction', action: 'savepoint', tag: 'ROLLBACK' };
+      }
+      throw unsupported('two-phase commit');
+    }
+    case 'DeallocateStmt':
+      return { kind: 'deallocate', name: body.isall ? null : String(body.name ?? '') };
+    case 'DiscardStmt':
+      return { kind: 'noop', tag: 'DISCARD ALL' };
+    default:
+      if (WRITES.has(tag)) {
+        throw new SqlApiError(
+          SQLSTATE.readOnlyTransaction,
+          `cannot execute ${tag.replace(/Stmt$/, '')} in the read-only SQL API`,
+        );
+      }
+      throw unsupported(`the statement ${tag.replace(/Stmt$/, '')}`);
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The SQL API's tables: every public view of Cube's `/meta` is a table in `public`, its columns the
+ * view's measures, dimensions and segments, typed the way Cube's SQL API types them.
+ */
+import { z } from 'zod';
+import type { PgTypeName } from './protocol';
+
+const memberSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  aggType: z.string().optional(),
+  aliasMember: z.string().optional(),
+  description: z.string().optional(),
+  public: z.boolean().optional(),
+});
+
+export const metaSchema = z.object({
+  cubes: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string().optional(),
+      description: z.string().optional(),
+      public: z.boolean().optional(),
+      measures: z.array(memberSchema),
+      dimensions: z.array(memberSchema),
+      segments: z.array(memberSchema.partial({ type: true })),
+    }),
+  ),
+});
+export type Meta = z.infer<typeof metaSchema>;
+
+export type ColumnKind = 'measure' | 'dimension' | 'segment';
+
+export type ViewColumn = {
+  /** The column name: the member name without the view prefix. */
+  name: string;
+  /** Cube's member name (`view.member`). */
+  member: string;
+  kind: ColumnKind;
+  pgType: PgTypeName;
+  /** Cube's member type (`time`, `string`, …) or, for measures, the aggregation type. */
+  cubeType: string;
+  aliasMember?: string;
+  description?: string;
+};
+
+export type ViewTable = { name: string; description?: string; columns: ViewColumn[] };
+
+const COUNT_AGGS = new Set(['count', 'countDistinct', 'countDistinctApprox']);
+
+function measureType(aggType: string): PgTypeName {
+  return COUNT_AGGS.has(aggType) ? 'int8' : 'numeric';
+}
+
+function dimensionType(type: string): PgTypeName {
+  if (type === 'time') return 'timestamp';
+  if (type === 'number') return 'numeric';
+  if (type === 'boolean') return 'bool';
+  return 'text';
+}
+
+const shortName = (member: string): string => member.slice(member.indexOf('.') + 1);
+
+/** A compiled member's aggregation and the member it aliases (views' members alias cube members). */
+export type CompiledMeasure = { aggType?: string; aliasMember?: string };
+
+/** Follows a view measure's aliases down to the cube measure that has a real aggregation type. */
+function aggregationOf(
+  member: { name: string; aggType?: string; type: string; aliasMember?: string },
+  compiled: Map<string, CompiledMeasure>,
+): string {
+  let alias = member.aliasMember;
+  for (let depth = 0; alias && depth < 8; depth++) {
+    const target = compiled.get(alias);
+    if (!target) break;
+    if (target.aggType && target.aggType !== 'number') return target.aggType;
+    alias = target.aliasMember;
+  }
+  return member.aggType || member.type;
+}
+
+export function viewTables(meta: Meta, compiled: Map<string, CompiledMeasure>): ViewTable[] {
+  return meta.cubes
+    .filter((cube) => cube.type === 'view' && cube.public !== false)
+    .map((view) => ({
+      name: view.name,
+      description: view.description,
+      columns: [
+        ...view.dimensions
+          .filter((d) => d.public !== false)
+          .map((d) => ({
+            name: shortName(d.name),
+            member: d.name,
+            kind: 'dimension' as const,
+            pgType: dimensionType(d.type),
+            cubeType: d.type,
+            aliasMember: d.aliasMember,
+            description: d.description,
+          })),
+        ...view.measures
+          .filter((m) => m.public !== false)
+          .map((m) => {
+            const agg = aggregationOf(m, compiled);
+            return {
+              name: shortName(m.name),
+              member: m.name,
+              kind: 'measure' as const,
+              pgType: measureType(agg),
+              cubeType: agg,
+              aliasMember: m.aliasMember,
+              description: m.description,
+            };
+          }),
+        ...view.segments
+          .filter((s) => s.public !== false)
+          .map((s) => ({
+            name: shortName(s.name),
+            member: s.name,
+            kind: 'segment' as const,
+            pgType: 'bool' as const,
+            cubeType: 'segment',
+            description: s.description,
+          })),
+      ],
+    }));
+}

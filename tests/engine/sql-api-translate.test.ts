@@ -1,0 +1,153 @@
+/**
+ * SQL → Cube query translation of the SQL API, on Postgres's own parse trees (libpg-query):
+ * the filters must keep SQL's meaning (NULL handling, half-open ranges), and anything outside
+ * the subset is refused.
+ */
+import { loadModule } from 'libpg-query';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { SqlApiError } from '../../cube/sql-api/errors';
+import { parseStatements, planStatement } from '../../cube/sql-api/statements';
+import { translateSelect } from '../../cube/sql-api/translate';
+import type { ViewTable } from '../../cube/sql-api/views';
+
+const view: ViewTable = {
+  name: 'orders',
+  columns: [
+    {
+      name: 'status',
+      member: 'orders.status',
+      kind: 'dimension',
+      pgType: 'text',
+      cubeType: 'string',
+    },
+    {
+      name: 'amount',
+      member: 'orders.amount',
+      kind: 'dimension',
+      pgType: 'numeric',
+      cubeType: 'number',
+    },
+    {
+      name: 'created_at',
+      member: 'orders.created_at',
+      kind: 'dimension',
+      pgType: 'timestamp',
+      cubeType: 'time',
+    },
+    { name: 'count', member: 'orders.count', kind: 'measure', pgType: 'int8', cubeType: 'count' },
+    {
+      name: 'revenue',
+      member: 'orders.revenue',
+      kind: 'measure',
+      pgType: 'numeric',
+      cubeType: 'sum',
+    },
+    { name: 'paid', member: 'orders.paid', kind: 'segment', pgType: 'bool', cubeType: 'segment' },
+  ],
+};
+const views = new Map([[view.name, view]]);
+
+beforeAll(() => loadModule());
+
+function translate(sql: string, params: string[] = []) {
+  const [statement] = parseStatements(sql);
+  if (!statement) throw new Error('no statement');
+  const plan = planStatement(statement, views);
+  if (plan.kind !== 'cube') throw new Error(`not a Cube query: ${plan.kind}`);
+  return translateSelect(plan.select, plan.view, params, 'UTC');
+}
+
+function refusal(sql: string): string {
+  try {
+    translate(sql);
+  } catch (error) {
+    if (error instanceof SqlApiError) return error.code;
+    throw error;
+  }
+  throw new Error(`accepted: ${sql}`);
+}
+
+describe('translation', () => {
+  test('measures, grouped dimensions, granularity, order and limit', () => {
+    const { query, columns } = translate(
+      "SELECT status, date_trunc('month', created_at) AS m, COUNT(*), SUM(revenue) FROM orders GROUP BY 1, 2 ORDER BY m DESC LIMIT 5 OFFSET 10",
+    );
+    expect(query).toMatchObject({
+      measures: ['orders.count', 'orders.revenue'],
+      dimensions: ['orders.status'],
+      timeDimensions: [{ dimension: 'orders.created_at', granularity: 'month' }],
+      order: [['orders.created_at', 'desc']],
+      limit: 5,
+      offset: 10,
+    });
+    expect(columns.map((c) => [c.name, c.pgType, c.key])).toEqual([
+      ['status', 'text', 'orders.status'],
+      ['m', 'timestamp', 'orders.created_at.month'],
+      ['count', 'int8', 'orders.count'],
+      ['sum', 'numeric', 'orders.revenue'],
+    ]);
+  });
+
+  test("negative filters keep SQL's NULL semantics (Cube's own keep NULL rows)", () => {
+    const { query } = translate(
+      "SELECT MEASURE(count) FROM orders WHERE status <> 'x' AND status NOT IN ('a', 'b') AND status NOT ILIKE '%z%'",
+    );
+    const set = { member: 'orders.status', operator: 'set' };
+    expect(query.filters).toEqual([
+      { member: 'orders.status', operator: 'notEquals', values: ['x'] },
+      set,
+      { member: 'orders.status', operator: 'notEquals', values: ['a', 'b'] },
+      set,
+      { member: 'orders.status', operator: 'notContains', values: ['z'] },
+      set,
+    ]);
+  });
+
+  test('a half-open time range becomes an inclusive date range; parameters fill values', () => {
+    const { query } = translate(
+      'SELECT MEASURE(count) FROM orders WHERE created_at >= $1 AND created_at < $2 AND paid AND (amount > 10 OR status IS NULL)',
+      ['2026-01-01', '2026-02-01'],
+    );
+    expect(query.timeDimensions).toEqual([
+      {
+        dimension: 'orders.created_at',
+        dateRange: ['2026-01-01T00:00:00.000', '2026-01-31T23:59:59.999'],
+      },
+    ]);
+    expect(query.segments).toEqual(['orders.paid']);
+    expect(query.filters).toEqual([
+      {
+        or: [
+          { member: 'orders.amount', operator: 'gt', values: ['10'] },
+          { member: 'orders.status', operator: 'notSet' },
+        ],
+      },
+    ]);
+  });
+
+  test('HAVING becomes a measure filter', () => {
+    const { query } = translate(
+      'SELECT status, MEASURE(count) FROM orders GROUP BY 1 HAVING MEASURE(count) >= 3',
+    );
+    expect(query.filters).toEqual([{ member: 'orders.count', operator: 'gte', values: ['3'] }]);
+  });
+
+  test.each([
+    ['SELECT * FROM orders', '0A000'],
+    ['SELECT status FROM orders', '42803'],
+    ['SELECT status, MEASURE(count) FROM orders', '42803'],
+    ['SELECT AVG(revenue) FROM orders', '42803'],
+    ['SELECT MEASURE(status) FROM orders', '0A000'],
+    ["SELECT MEASURE(count) FROM orders WHERE status LIKE 'a%'", '0A000'],
+    ["SELECT MEASURE(count) FROM orders WHERE status ILIKE 'a%b%'", '0A000'],
+    ["SELECT MEASURE(count) FROM orders WHERE status > 'a'", '0A000'],
+    ['SELECT MEASURE(count) FROM orders WHERE status = NULL', '0A000'],
+    ["SELECT MEASURE(count) FROM orders WHERE created_at > 'yesterday'", '22007'],
+    ['SELECT MEASURE(count) FROM orders WHERE paid OR amount > 1', '0A000'],
+    ['SELECT MEASURE(count) FROM orders o JOIN orders p ON true', '0A000'],
+    ['SELECT nope FROM orders GROUP BY 1', '42703'],
+    ['SELECT MEASURE(count) FROM orders ORDER BY status', '0A000'],
+  ])('%s is refused with %s', (sql, code) => {
+    expect(refusal(sql)).toBe(code);
+  });
+});
