@@ -15,7 +15,7 @@ import { embeddedPortFromEnv, startEmbeddedPostgres } from '../db/embedded';
 import { localSecret } from '../db/local-secrets';
 import { migrate } from '../db/migrate';
 import { isEmpty, seed } from '../db/seed';
-import type { Child } from './lib/child';
+import type { Child } from '../lib/child';
 import { buildWeb, spawnWeb, webBuildIsFresh } from './lib/web-process';
 
 const usage = 'usage: npm start [-- --migrate] [--seed] [--no-web]';

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { tabQueries } from '../../web/lib/analytics/registry';
 import {
   DEFAULT_TIMEFRAME,
   DEFAULT_WOW_WEEKS,
@@ -17,7 +18,6 @@ import {
   type WowWeeks,
 } from '../../web/lib/timeframe';
 import { createOracle } from '../support/oracle';
-import { tabQueries } from '../support/tab-queries';
 import {
   CONTEXT_DEFAULTS,
   expectPressed,
@@ -324,7 +324,7 @@ describe.sequential('Admin → Analytics in Chromium', () => {
       if (load.status !== 200 || load.error !== null) {
         problems.add(`${what}: HTTP ${load.status} ${load.error ?? ''}`);
       } else if (!tabQuery) {
-        problems.add(`${what}: not in tests/support/tab-queries.ts (the tab's query list)`);
+        problems.add(`${what}: not in web/lib/analytics/registry.ts (the tab's query list)`);
       } else if (!tabQuery.deliberatelyRaw && load.preAggregations.some((p) => p.length === 0)) {
         problems.add(`${what}: answered from the source tables (no usedPreAggregations)`);
       }

@@ -1,10 +1,10 @@
 /**
  * Every Cube `/load` answer the browser receives, read off the wire (`response` events of a
- * browser context), and which query of `tests/support/tab-queries.ts` each one is.
+ * browser context), and which query of `web/lib/analytics/registry.ts` each one is.
  */
 import type { BrowserContext, Response } from 'playwright-core';
+import { type TabQuery, tabQueries } from '../../web/lib/analytics/registry';
 import type { CubeQuery } from '../support/cube';
-import { type TabQuery, tabQueries } from '../support/tab-queries';
 
 export type CubeLoad = {
   /** The query as the browser sent it. */
