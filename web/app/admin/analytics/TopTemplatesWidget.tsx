@@ -7,7 +7,6 @@ import { WidgetPanel } from '../../../components/panel/WidgetPanel';
 import { TOP_TEMPLATES_LIMIT } from '../../../lib/analytics/queries';
 import { TIMEFRAME_LABELS, type Timeframe } from '../../../lib/timeframe';
 
-
 /** Leaderboard: the 10 most used templates in the timeframe (lifetime uses for "all"). */
 export function TopTemplatesWidget(props: { timeframe: Timeframe }) {
   const query = useTopTemplates({ timeframe: props.timeframe, limit: TOP_TEMPLATES_LIMIT });
