@@ -91,10 +91,10 @@ export function recordCubeLoads(context: BrowserContext) {
   };
 }
 
-/** Phase 1 queries of the tab, by shape (the same for every `now`). */
-export function phase1Shapes(now: number): Map<string, TabQuery> {
+/** The tab's queries (Phase 1 and the sections), by shape (the same for every `now`). */
+export function tabShapes(now: number): Map<string, TabQuery> {
   const byShape = new Map<string, TabQuery>();
-  for (const q of tabQueries(now).filter((t) => t.phase === 1)) {
+  for (const q of tabQueries(now)) {
     const key = shape(q.query);
     const seen = byShape.get(key);
     if (seen && Boolean(seen.deliberatelyRaw) !== Boolean(q.deliberatelyRaw)) {

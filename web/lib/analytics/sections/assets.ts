@@ -18,6 +18,19 @@ const A = {
   reuseRate: 'assets.reuse_rate',
 } as const;
 
+/** The model's size classes, smallest first (the order the chart shows them in). */
+export const SIZE_BUCKETS = [
+  '< 100 KB',
+  '100 KB – 1 MB',
+  '1 – 10 MB',
+  '10 – 100 MB',
+  '≥ 100 MB',
+] as const;
+const sizeRank = (bucket: string) => {
+  const i = (SIZE_BUCKETS as readonly string[]).indexOf(bucket);
+  return i === -1 ? SIZE_BUCKETS.length : i;
+};
+
 export const assetsSection = defineSection({
   id: 'assets',
   label: 'Assets',
@@ -108,7 +121,9 @@ export const assetsSection = defineSection({
           },
           result(responses, 0),
           'upload sizes',
-        ).filter((r) => r.uploads > 0),
+        )
+          .filter((r) => r.uploads > 0)
+          .sort((a, b) => sizeRank(a.bucket) - sizeRank(b.bucket)),
     }),
   },
 });

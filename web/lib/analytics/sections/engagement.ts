@@ -94,7 +94,7 @@ export const engagementSection = defineSection({
           z.object({
             kind: z.enum(EDIT_KINDS),
             count: z.number().nonnegative(),
-            share: z.number().nullable().describe('of all edits, 0–1'),
+            share: z.number().nullable().describe('of the classified edits, 0–1'),
           }),
         ),
       }),
@@ -119,12 +119,14 @@ export const engagementSection = defineSection({
           0,
           'edit complexity',
         );
+        // Shares of the edits that carry a complexity, as the model's *_share measures.
+        const classified = EDIT_KINDS.reduce((sum, kind) => sum + row[kind], 0);
         return {
           edits: row.edits,
           kinds: EDIT_KINDS.map((kind) => ({
             kind,
             count: row[kind],
-            share: row.edits === 0 ? null : row[kind] / row.edits,
+            share: classified === 0 ? null : row[kind] / classified,
           })),
         };
       },

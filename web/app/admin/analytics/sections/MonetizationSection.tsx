@@ -76,7 +76,7 @@ function Credits(props: { timeframe: WindowTimeframe }) {
       title="Credits used vs purchased"
       timeframe={props.timeframe}
       query={query}
-      isEmpty={(d) => d.purchased.length === 0}
+      isEmpty={(d) => d.totalPurchased === 0 && d.totalUsed === 0}
       empty={`No credits purchased or used ${inPeriod(props.timeframe)}.`}
     >
       {(d) => (
