@@ -149,6 +149,7 @@ await withStack(async (apiUrl, token) => {
   // The first purchase day, read through Cube (the same answer with or without our own stack).
   const first = (await load(apiUrl, token, {
     measures: ['credits.purchases'],
+    segments: ['credits.purchase_transactions'],
     timeDimensions: [{ dimension: 'credits.created_at', granularity: 'day' }],
     order: [['credits.created_at', 'asc']],
     limit: 1,
