@@ -85,6 +85,9 @@ function numbersIn(value: unknown, out = new Set<number>()): Set<number> {
   return out;
 }
 
+/** Charts render slowly in jsdom on a busy machine. */
+const SLOW = { timeout: 15_000 };
+
 const widgetEl = (c: Case) => screen.getByTestId(`widget-${c.section}-${c.widget}`);
 
 describe.each(CASES)('$section / $widget', (c) => {
@@ -104,7 +107,7 @@ describe.each(CASES)('$section / $widget', (c) => {
   test('data: every number shown is one of the parsed answer’s, with "data as of"', async () => {
     const now = fixtureNow(data[0] ?? '');
     renderWithCube(<View timeframe={c.tf} />, { reply: replyFrom(data), now });
-    await waitFor(() => expect(widgetEl(c).dataset.state).toBe('ready'));
+    await waitFor(() => expect(widgetEl(c).dataset.state).toBe('ready'), SLOW);
     const responses: LoadResponse[] = data.map(fixtureResponse);
     const parsed = c.spec.output.parse(c.spec.parse(responses, timeframeWindow(c.tf, now)));
     const allowed = numbersIn(parsed);
@@ -124,7 +127,7 @@ describe.each(CASES)('$section / $widget', (c) => {
       reply: replyFrom(empty),
       now: fixtureNow(empty[0] ?? ''),
     });
-    await waitFor(() => expect(widgetEl(c).dataset.state).toBe('empty'));
+    await waitFor(() => expect(widgetEl(c).dataset.state).toBe('empty'), SLOW);
     expect(within(widgetEl(c)).getByRole('status').textContent).toMatch(/^No |Fewer than|Nobody/);
   });
 
@@ -139,14 +142,14 @@ describe.each(CASES)('$section / $widget', (c) => {
         failing && target.has(key(query)) ? cubeError(500, 'boom from Cube') : fromData(query),
       now,
     });
-    await waitFor(() => expect(widgetEl(c).dataset.state).toBe('error'));
+    await waitFor(() => expect(widgetEl(c).dataset.state).toBe('error'), SLOW);
     expect(within(widgetEl(c)).getByTestId('widget-error-message').textContent).toContain('boom');
     for (const other of section.filter((o) => o.widget !== c.widget)) {
-      await waitFor(() => expect(widgetEl(other).dataset.state).toBe('ready'));
+      await waitFor(() => expect(widgetEl(other).dataset.state).toBe('ready'), SLOW);
     }
     failing = false;
     fireEvent.click(within(widgetEl(c)).getByRole('button', { name: 'Retry' }));
-    await waitFor(() => expect(widgetEl(c).dataset.state).toBe('ready'));
+    await waitFor(() => expect(widgetEl(c).dataset.state).toBe('ready'), SLOW);
   });
 
   test('numeric cells parse as numbers or numeric strings alike', () => {
@@ -224,7 +227,7 @@ describe('the release drill-down', () => {
       now: fixtureNow(names[0] ?? ''),
     });
     const list = await screen.findByTestId('widget-releases-list');
-    await waitFor(() => expect(list.dataset.state).toBe('ready'));
+    await waitFor(() => expect(list.dataset.state).toBe('ready'), SLOW);
     const row = list.querySelector('tbody tr');
     if (!row) throw new Error('no release rows');
     const button = within(row as HTMLElement).getByRole('button');
