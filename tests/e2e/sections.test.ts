@@ -69,40 +69,59 @@ async function waitForSection(
   section: SectionId,
   timeframe: WindowTimeframe,
 ): Promise<SectionView> {
-  const handle = await page.waitForFunction(
-    ({ section, timeframe, widgets }) => {
-      const panel = document.querySelector(
-        `[data-testid=sections][data-section="${section}"][data-timeframe="${timeframe}"]`,
+  const handle = await page
+    .waitForFunction(
+      ({ section, timeframe, widgets }) => {
+        const panel = document.querySelector(
+          `[data-testid=sections][data-section="${section}"][data-timeframe="${timeframe}"]`,
+        );
+        if (!panel) return false;
+        const out: SectionView['widgets'] = {};
+        for (const id of widgets) {
+          const el = panel.querySelector(`[data-testid="${id}"]`);
+          const state = el?.getAttribute('data-state') ?? 'missing';
+          if (state === 'error') {
+            const message = el?.querySelector('[data-testid=widget-error-message]')?.textContent;
+            return { error: `${id}: ${message ?? 'error'}` };
+          }
+          if (el?.getAttribute('aria-busy') === 'true') return false;
+          if (state !== 'ready' && state !== 'empty') return false;
+          const values: Record<string, number | null> = {};
+          for (const num of el?.querySelectorAll('[data-metric]') ?? []) {
+            const raw = num.getAttribute('data-value');
+            values[num.getAttribute('data-metric') ?? ''] =
+              raw === null || raw === '' ? null : Number(raw);
+          }
+          const chart = el?.querySelector('[data-bucket-count]');
+          out[id] = {
+            state,
+            values,
+            buckets: chart ? Number(chart.getAttribute('data-bucket-count')) : null,
+          };
+        }
+        return { atMs: performance.now(), widgets: out };
+      },
+      { section, timeframe, widgets: widgetIds(section) },
+      { polling: 'raf', timeout: 180_000 },
+    )
+    .catch(async (error: unknown) => {
+      // Say which section, timeframe and widgets were still pending.
+      const states = await page.$$eval('[data-testid^=widget-]', (els) =>
+        els.map(
+          (e) =>
+            `${e.getAttribute('data-testid')}=${e.getAttribute('data-state')}${e.getAttribute('aria-busy') === 'true' ? ' (busy)' : ''}`,
+        ),
       );
-      if (!panel) return false;
-      const out: SectionView['widgets'] = {};
-      for (const id of widgets) {
-        const el = panel.querySelector(`[data-testid="${id}"]`);
-        const state = el?.getAttribute('data-state') ?? 'missing';
-        if (state === 'error') {
-          const message = el?.querySelector('[data-testid=widget-error-message]')?.textContent;
-          return { error: `${id}: ${message ?? 'error'}` };
-        }
-        if (el?.getAttribute('aria-busy') === 'true') return false;
-        if (state !== 'ready' && state !== 'empty') return false;
-        const values: Record<string, number | null> = {};
-        for (const num of el?.querySelectorAll('[data-metric]') ?? []) {
-          const raw = num.getAttribute('data-value');
-          values[num.getAttribute('data-metric') ?? ''] =
-            raw === null || raw === '' ? null : Number(raw);
-        }
-        const chart = el?.querySelector('[data-bucket-count]');
-        out[id] = {
-          state,
-          values,
-          buckets: chart ? Number(chart.getAttribute('data-bucket-count')) : null,
-        };
-      }
-      return { atMs: performance.now(), widgets: out };
-    },
-    { section, timeframe, widgets: widgetIds(section) },
-    { polling: 'raf', timeout: 90_000 },
-  );
+      const panel = await page
+        .$eval(
+          '[data-testid=sections]',
+          (e) => `${e.getAttribute('data-section')}@${e.getAttribute('data-timeframe')}`,
+        )
+        .catch(() => 'no sections');
+      throw new Error(
+        `${section}@${timeframe} did not settle (page shows ${panel}: ${states.join(', ')}): ${String(error)}`,
+      );
+    });
   const result = (await handle.jsonValue()) as SectionView | { error: string };
   if ('error' in result) throw new Error(`A widget failed: ${result.error}`);
   return result;
@@ -304,7 +323,11 @@ describe.sequential('Phase 2 sections in Chromium', () => {
 
   test('a screenshot of every section for the README', async () => {
     await fs.mkdir(SCREENSHOTS, { recursive: true });
-    const { context, page } = await newPage({ timezoneId: 'UTC' });
+    // Tall enough that no section scrolls under the sticky top bar.
+    const { context, page } = await newPage({
+      timezoneId: 'UTC',
+      viewport: { width: 1280, height: 2400 },
+    });
     for (const section of SECTION_IDS) {
       const tf = SECTIONS[section].defaultTimeframe;
       await page.goto(`${ANALYTICS}?section=${section}`);
