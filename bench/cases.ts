@@ -7,6 +7,7 @@
  * state (from its builder in web/lib/analytics/queries.ts) and the SQL that answers them.
  */
 import {
+  TOP_TEMPLATES_LIMIT,
   TREND_METRIC_SPECS,
   topTemplatesAllTimeQuery,
   topTemplatesWindowQuery,
@@ -56,9 +57,6 @@ export type Widget = {
   /** The queries the widget sends in this tab state (in the order the tab issues them). */
   queries(state: TabState): BenchQuery[];
 };
-
-/** `TopTemplatesWidget`'s TOP_TEMPLATES_LIMIT (a 'use client' module the bench cannot import). */
-export const TOP_TEMPLATES_LIMIT = 10;
 
 /** The hooks compute every window from the start of the current UTC hour (`useUtcHour`). */
 const hourOf = (state: TabState) => startOfUtcHour(state.now);

@@ -1,12 +1,12 @@
 /**
  * Which tab queries the model answers from the source tables on purpose. The model records them
- * (with the reason) in its list of tab queries, `tests/support/tab-queries.ts`
+ * (with the reason) in its list of tab queries, `web/lib/analytics/registry.ts`
  * (`deliberatelyRaw`, explained in model/README.md); a bench query is deliberately raw when that
  * list holds the same query: same measures, dimensions and time dimensions (segments aside, as
  * they change how the source rows are found, not what is counted). When the two differ in their
  * segments, that is reported: the tab does not send what the model measured.
  */
-import { tabQueries } from '../tests/support/tab-queries';
+import { tabQueries } from '../web/lib/analytics/registry';
 
 type Shape = {
   measures?: readonly string[];

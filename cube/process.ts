@@ -1,8 +1,8 @@
 /** Cube as a child process (`cube/launch.ts`), the way `npm start`, the tests and the bench run it. */
 import path from 'node:path';
 import type { PgConfig } from '../db/connection';
-import { type Child, startChild, waitForHttp } from '../scripts/lib/child';
-import { assertPortFree } from '../scripts/lib/ports';
+import { type Child, startChild, waitForHttp } from '../lib/child';
+import { assertPortFree } from '../lib/ports';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 

@@ -21,10 +21,10 @@ import {
 import { localSecret } from '../db/local-secrets';
 import { migrate } from '../db/migrate';
 import { isEmpty, seed } from '../db/seed';
+import { stopAllChildren } from '../lib/child';
+import { assertPortFree } from '../lib/ports';
 import { accountByKey } from '../web/lib/auth/accounts';
 import { demoLoginEnabled } from '../web/lib/env';
-import { stopAllChildren } from './lib/child';
-import { assertPortFree } from './lib/ports';
 import { startSplitTopology } from './lib/split-topology';
 import { onStopRequest } from './lib/supervise';
 import { buildWeb, spawnWeb, webBuildIsFresh } from './lib/web-process';

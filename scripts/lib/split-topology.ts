@@ -8,7 +8,7 @@
 import { type CubeProcess, spawnCube } from '../../cube/process';
 import { roleEnv, splitPorts } from '../../cube/roles';
 import type { PgConfig } from '../../db/connection';
-import { assertPortFree } from './ports';
+import { assertPortFree } from '../../lib/ports';
 import { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy';
 
 export type SplitTopology = {

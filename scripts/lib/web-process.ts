@@ -1,8 +1,8 @@
 /** The Next.js app as a child process: built once (rebuilt when its sources change), then served. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Child, startChild, waitForHttp } from './child';
-import { assertPortFree } from './ports';
+import { type Child, startChild, waitForHttp } from '../../lib/child';
+import { assertPortFree } from '../../lib/ports';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const WEB = path.join(ROOT, 'web');

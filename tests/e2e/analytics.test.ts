@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { tabQueries } from '../../web/lib/analytics/registry';
 import {
   DEFAULT_TIMEFRAME,
   DEFAULT_WOW_WEEKS,
@@ -17,7 +18,6 @@ import {
   type WowWeeks,
 } from '../../web/lib/timeframe';
 import { createOracle } from '../support/oracle';
-import { tabQueries } from '../support/tab-queries';
 import {
   CONTEXT_DEFAULTS,
   expectPressed,
@@ -33,7 +33,7 @@ import {
   waitForDashboard,
   widgetState,
 } from './browser';
-import { type CubeLoad, exactTabQuery, phase1Shapes, recordCubeLoads, shape } from './cube-loads';
+import { type CubeLoad, exactTabQuery, recordCubeLoads, shape, tabShapes } from './cube-loads';
 import { leaderboardOracle, trendOracle, wowOracle } from './sql-oracles';
 
 const e2e = inject('e2e');
@@ -312,10 +312,10 @@ describe.sequential('Admin → Analytics in Chromium', () => {
     }
   });
 
-  test('every Phase 1 query the browser sent was answered from a pre-aggregation', async () => {
+  test('every query the browser sent is in the registry and answered from a pre-aggregation', async () => {
     const loads: CubeLoad[] = (await Promise.all(recorders.map((r) => r.settle()))).flat();
     expect(loads.length).toBeGreaterThan(0);
-    const shapes = phase1Shapes(Date.now());
+    const shapes = tabShapes(Date.now());
     const problems = new Set<string>();
     for (const load of loads) {
       const tabQuery = shapes.get(shape(load.query));
@@ -324,7 +324,7 @@ describe.sequential('Admin → Analytics in Chromium', () => {
       if (load.status !== 200 || load.error !== null) {
         problems.add(`${what}: HTTP ${load.status} ${load.error ?? ''}`);
       } else if (!tabQuery) {
-        problems.add(`${what}: not in tests/support/tab-queries.ts (the tab's query list)`);
+        problems.add(`${what}: not in web/lib/analytics/registry.ts (the tab's query list)`);
       } else if (!tabQuery.deliberatelyRaw && load.preAggregations.some((p) => p.length === 0)) {
         problems.add(`${what}: answered from the source tables (no usedPreAggregations)`);
       }

@@ -1,10 +1,10 @@
 /**
  * Every Cube `/load` answer the browser receives, read off the wire (`response` events of a
- * browser context), and which query of `tests/support/tab-queries.ts` each one is.
+ * browser context), and which query of `web/lib/analytics/registry.ts` each one is.
  */
 import type { BrowserContext, Response } from 'playwright-core';
+import { type TabQuery, tabQueries } from '../../web/lib/analytics/registry';
 import type { CubeQuery } from '../support/cube';
-import { type TabQuery, tabQueries } from '../support/tab-queries';
 
 export type CubeLoad = {
   /** The query as the browser sent it. */
@@ -91,10 +91,10 @@ export function recordCubeLoads(context: BrowserContext) {
   };
 }
 
-/** Phase 1 queries of the tab, by shape (the same for every `now`). */
-export function phase1Shapes(now: number): Map<string, TabQuery> {
+/** The tab's queries (Phase 1 and the sections), by shape (the same for every `now`). */
+export function tabShapes(now: number): Map<string, TabQuery> {
   const byShape = new Map<string, TabQuery>();
-  for (const q of tabQueries(now).filter((t) => t.phase === 1)) {
+  for (const q of tabQueries(now)) {
     const key = shape(q.query);
     const seen = byShape.get(key);
     if (seen && Boolean(seen.deliberatelyRaw) !== Boolean(q.deliberatelyRaw)) {

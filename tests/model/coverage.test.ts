@@ -1,13 +1,13 @@
 /**
- * Every query the Analytics tab sends (tests/support/tab-queries.ts: Phase 1 and 2, every
+ * Every query the Analytics tab sends (web/lib/analytics/registry.ts: Phase 1 and 2, every
  * timeframe and week-over-week span) is answered from a rollup — `usedPreAggregations` non-empty
  * for every result — except the few recorded as deliberately raw, which must still answer (and
  * are timed, for model/README.md).
  */
 import { afterAll, describe, expect, test } from 'vitest';
+import { tabQueries } from '../../web/lib/analytics/registry';
 import { cubeFromTestStack } from '../support/cube';
 import { oracleFromTestStack } from '../support/oracle';
-import { tabQueries } from '../support/tab-queries';
 import { dataNow } from './now';
 
 const cube = cubeFromTestStack();

@@ -15,7 +15,7 @@ import { type PgConfig, withClient } from '../../db/connection';
 import { embeddedPortFromEnv, startEmbeddedPostgres } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { seed } from '../../db/seed';
-import type { Child } from '../../scripts/lib/child';
+import type { Child } from '../../lib/child';
 import { buildWeb, spawnWeb, webBuildIsFresh } from '../../scripts/lib/web-process';
 
 export type E2eStack = {

@@ -21,14 +21,14 @@ import {
 } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { seed } from '../../db/seed';
-import { stopAllChildren } from '../../scripts/lib/child';
+import { stopAllChildren } from '../../lib/child';
 import { type RoundRobinProxy, startRoundRobinProxy } from '../../scripts/lib/round-robin-proxy';
 import {
   type SplitInput,
   spawnApiInstance,
   spawnRefreshWorker,
 } from '../../scripts/lib/split-topology';
-import { tabQueries } from '../support/tab-queries';
+import { tabQueries } from '../../web/lib/analytics/registry';
 
 const cubePort = embeddedPortFromEnv(process.env, 'TEST_SPLIT_CUBE_PORT', 4020);
 const ports = splitPorts(cubePort);

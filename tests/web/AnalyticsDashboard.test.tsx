@@ -5,7 +5,14 @@ import {
   type AnalyticsDashboardProps,
 } from '../../web/app/admin/analytics/AnalyticsDashboard';
 import { WidgetErrorBoundary } from '../../web/components/panel/WidgetErrorBoundary';
-import { byMeasure, cubeError, fixtureNow, ok } from './helpers/cubeFixtures';
+import {
+  byMeasure,
+  cubeError,
+  fixtureNow,
+  ok,
+  recordedNumber,
+  recordedSum,
+} from './helpers/cubeFixtures';
 import { renderWithCube } from './helpers/render';
 
 const NOW = fixtureNow('trend-exports-7d');
@@ -45,8 +52,12 @@ describe('AnalyticsDashboard', () => {
       await waitFor(() => expect(screen.getByTestId(id).dataset.state).toBe('ready'));
     }
     expect(screen.getAllByTestId('leaderboard-row')).toHaveLength(10);
-    expect(screen.getByTestId('sparkline-paywall').dataset.total).toBe('22');
-    expect(screen.getByTestId('wow-card-paying_users').dataset.current).toBe('57');
+    expect(screen.getByTestId('sparkline-paywall').dataset.total).toBe(
+      String(recordedSum('trend-paywall-7d', 'paywall_funnel.conversions')),
+    );
+    expect(screen.getByTestId('wow-card-paying_users').dataset.current).toBe(
+      String(recordedNumber('wow-paying-users-1w', 'credits.paying_users', 0, 0)),
+    );
   });
 
   test('timeframe chips: pressed state, click and keyboard', () => {

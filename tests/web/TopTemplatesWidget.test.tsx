@@ -1,7 +1,15 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
 import { TopTemplatesWidget } from '../../web/app/admin/analytics/TopTemplatesWidget';
-import { cubeError, fixtureNow, ok } from './helpers/cubeFixtures';
+import {
+  cubeError,
+  fixtureNow,
+  fixtureResponse,
+  ok,
+  type Reply,
+  recordedNumber,
+  recordedRows,
+} from './helpers/cubeFixtures';
 import { renderWithCube } from './helpers/render';
 
 const NOW = fixtureNow('top-templates-7d');
@@ -38,19 +46,32 @@ describe('TopTemplatesWidget', () => {
       '9',
       '10',
     ]);
-    expect(rows[0]?.dataset.count).toBe('412');
-    expect(rows[0]?.textContent).toContain('Product launch teaser');
-    expect(rows[0]?.textContent).toContain('412');
-    expect(within(rows[2] as HTMLElement).getByTestId('thumbnail-placeholder').textContent).toBe(
-      'P',
-    );
+    const [first] = recordedRows('top-templates-7d');
+    const uses = String(recordedNumber('top-templates-7d', 'template_leaderboard.uses'));
+    expect(rows[0]?.dataset.count).toBe(uses);
+    expect(rows[0]?.textContent).toContain(String(first?.['template_leaderboard.template_name']));
+    expect(rows[0]?.textContent).toContain(uses);
     expect(rows[0]?.querySelector('img')?.getAttribute('src')).toBe(
-      'https://cdn.example.com/templates/product-launch.jpg',
+      first?.['template_leaderboard.thumbnail_url'],
     );
     expect(within(root()).getByTestId('data-as-of').dataset.lastRefresh).toBe(
-      '2026-11-20T14:31:07.000Z',
+      fixtureResponse('top-templates-7d').results[0]?.lastRefreshTime,
     );
     expect(root().dataset.preaggregated).toBe('true');
+  });
+
+  test('a template without a thumbnail shows its monogram', async () => {
+    const body = structuredClone(fixtureResponse('top-templates-7d'));
+    const row = body.results[0]?.data[2];
+    if (row) row['template_leaderboard.thumbnail_url'] = null;
+    const name = String(row?.['template_leaderboard.template_name']);
+    const reply: Reply = { status: 200, body };
+    renderWithCube(<TopTemplatesWidget timeframe="7d" />, { reply: () => reply, now: NOW });
+    await waitFor(() => expect(root().dataset.state).toBe('ready'));
+    const third = screen.getAllByTestId('leaderboard-row')[2] as HTMLElement;
+    expect(within(third).getByTestId('thumbnail-placeholder').textContent).toBe(
+      name.charAt(0).toUpperCase(),
+    );
   });
 
   test('a thumbnail that fails to load falls back to the placeholder', async () => {
@@ -70,7 +91,9 @@ describe('TopTemplatesWidget', () => {
       now: NOW,
     });
     await waitFor(() => expect(root().dataset.state).toBe('ready'));
-    expect(screen.getAllByTestId('leaderboard-row')[0]?.dataset.count).toBe('15244');
+    expect(screen.getAllByTestId('leaderboard-row')[0]?.dataset.count).toBe(
+      String(recordedNumber('top-templates-all', 'template_leaderboard.lifetime_uses')),
+    );
     expect(root().textContent).toContain('Lifetime uses');
   });
 

@@ -1,7 +1,18 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
 import { TrendWidget } from '../../web/app/admin/analytics/TrendWidget';
-import { cubeError, fixtureNow, ok } from './helpers/cubeFixtures';
+import { formatCount } from '../../web/lib/format';
+import {
+  cubeError,
+  fixtureNow,
+  fixtureResponse,
+  ok,
+  recordedRows,
+  recordedSum,
+} from './helpers/cubeFixtures';
+
+const exports7d = recordedSum('trend-exports-7d', 'exports_overview.exports');
+
 import { renderWithCube } from './helpers/render';
 
 describe('TrendWidget', () => {
@@ -23,13 +34,18 @@ describe('TrendWidget', () => {
     await waitFor(() => expect(widget.dataset.state).toBe('ready'));
     const spark = screen.getByTestId('sparkline-exports');
     expect(spark.dataset.bucketCount).toBe('7');
-    expect(spark.dataset.total).toBe('711');
+    expect(spark.dataset.total).toBe(String(exports7d));
     expect(spark.dataset.granularity).toBe('day');
-    expect(screen.getByTestId('trend-total-exports').textContent).toContain('711');
+    expect(screen.getByTestId('trend-total-exports').textContent).toContain(formatCount(exports7d));
     // Text alternative: a summary and a table of every bucket.
     const chart = within(spark).getByRole('img');
+    const peak = Math.max(
+      ...recordedRows('trend-exports-7d').map((r) => Number(r['exports_overview.exports'])),
+    );
     expect(chart.getAttribute('aria-label')).toMatch(
-      /^Exports: 7 daily buckets, total 711, peak 157/,
+      new RegExp(
+        `^Exports: 7 daily buckets, total ${formatCount(exports7d)}, peak ${formatCount(peak)}`,
+      ),
     );
     expect(within(spark).getAllByRole('row')).toHaveLength(8);
     expect(within(widget).getByTestId('data-as-of')).toBeTruthy();
@@ -56,8 +72,16 @@ describe('TrendWidget', () => {
       expect(screen.getByTestId('widget-trend-exports').dataset.state).toBe('ready'),
     );
     const spark = screen.getByTestId('sparkline-exports');
-    expect(spark.dataset.bucketCount).toBe('8');
-    expect(spark.dataset.total).toBe('5094');
+    const weeks = recordedRows('trend-exports-all')
+      .filter((r) => Number(r['exports_overview.exports']) !== 0)
+      .map((r) => Date.parse(`${String(r['exports_overview.created_at.week'])}Z`));
+    const thisWeek = Date.parse('2026-11-16T00:00:00.000Z'); // the recording's now is in it
+    expect(spark.dataset.bucketCount).toBe(
+      String((thisWeek - Math.min(...weeks)) / (7 * 86_400_000) + 1),
+    );
+    expect(spark.dataset.total).toBe(
+      String(recordedSum('trend-exports-all', 'exports_overview.exports')),
+    );
     expect(spark.dataset.granularity).toBe('week');
   });
 
@@ -77,10 +101,8 @@ describe('TrendWidget', () => {
   });
 
   test('empty: "all" with no data at all', async () => {
-    const body = structuredClone(
-      (await import('./helpers/cubeFixtures')).readFixture('trend-exports-all'),
-    ) as { data: unknown[] };
-    body.data = [];
+    const body = structuredClone(fixtureResponse('trend-exports-all'));
+    for (const result of body.results) result.data = [];
     renderWithCube(<TrendWidget timeframe="all" metric="exports" />, {
       reply: () => ({ status: 200, body }),
       now: fixtureNow('trend-exports-all'),
@@ -103,6 +125,8 @@ describe('TrendWidget', () => {
     fail = false;
     fireEvent.click(within(widget).getByRole('button', { name: 'Retry' }));
     await waitFor(() => expect(widget.dataset.state).toBe('ready'));
-    expect(screen.getByTestId('sparkline-prompts').dataset.total).toBe('15824');
+    expect(screen.getByTestId('sparkline-prompts').dataset.total).toBe(
+      String(recordedSum('trend-prompts-7d', 'prompts.prompts')),
+    );
   });
 });

@@ -1,7 +1,20 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
 import { WowWidget } from '../../web/app/admin/analytics/WowWidget';
-import { cubeError, fixtureNow, ok } from './helpers/cubeFixtures';
+import {
+  formatDeltaCount,
+  formatDeltaPercent,
+  formatDeltaPoints,
+  formatPercent,
+} from '../../web/lib/format';
+import { cubeError, fixtureNow, ok, recordedNumber } from './helpers/cubeFixtures';
+
+const rate = (i: number) =>
+  (recordedNumber('wow-export-success-1w', 'exports_overview.completed_exports', 0, i) /
+    recordedNumber('wow-export-success-1w', 'exports_overview.exports', 0, i)) *
+  100;
+const payers = (i: number) => recordedNumber('wow-paying-users-1w', 'credits.paying_users', 0, i);
+
 import { renderWithCube } from './helpers/render';
 
 const NOW = fixtureNow('wow-export-success-1w');
@@ -24,13 +37,13 @@ describe('WowWidget', () => {
       expect(screen.getByTestId('widget-wow-export_success').dataset.state).toBe('ready'),
     );
     const card = screen.getByTestId('wow-card-export_success');
-    expect(Number(card.dataset.current)).toBeCloseTo((806 / 850) * 100, 8);
-    expect(Number(card.dataset.previous)).toBeCloseTo((748 / 812) * 100, 8);
+    expect(Number(card.dataset.current)).toBeCloseTo(rate(0), 8);
+    expect(Number(card.dataset.previous)).toBeCloseTo(rate(1), 8);
     expect(card.dataset.unit).toBe('percent');
-    expect(card.textContent).toContain('94.8%');
-    expect(card.textContent).toContain('+2.7 pp');
-    expect(card.textContent).toContain('+2.9%');
-    expect(card.textContent).toContain('92.1%');
+    expect(card.textContent).toContain(formatPercent(rate(0)));
+    expect(card.textContent).toContain(formatDeltaPoints(rate(0) - rate(1)));
+    expect(card.textContent).toContain(formatDeltaPercent(((rate(0) - rate(1)) / rate(1)) * 100));
+    expect(card.textContent).toContain(formatPercent(rate(1)));
     expect(card.textContent).toContain('previous 7 days');
   });
 
@@ -43,19 +56,22 @@ describe('WowWidget', () => {
       expect(screen.getByTestId('widget-wow-paying_users').dataset.state).toBe('ready'),
     );
     const card = screen.getByTestId('wow-card-paying_users');
-    expect(card.dataset.current).toBe('57');
-    expect(card.dataset.previous).toBe('48');
-    expect(card.dataset.deltaAbs).toBe('9');
-    expect(card.dataset.deltaPct).toBe('18.75');
-    expect(card.textContent).toContain('+9');
-    expect(card.textContent).toContain('+18.8%');
-    expect(within(card).getAllByText(/up/).length).toBeGreaterThan(0);
+    const [current, previous] = [payers(0), payers(1)];
+    const pct = ((current - previous) / previous) * 100;
+    expect(card.dataset.current).toBe(String(current));
+    expect(card.dataset.previous).toBe(String(previous));
+    expect(card.dataset.deltaAbs).toBe(String(current - previous));
+    expect(Number(card.dataset.deltaPct)).toBeCloseTo(pct, 10);
+    expect(card.textContent).toContain(formatDeltaCount(current - previous));
+    expect(card.textContent).toContain(formatDeltaPercent(pct));
+    const direction = current > previous ? /up/ : current < previous ? /down/ : /no change/i;
+    expect(within(card).getAllByText(direction).length).toBeGreaterThan(0);
   });
 
   test('previous window was 0: relative change is n/a', async () => {
     renderWithCube(<WowWidget metric="paying_users" weeks={1} />, {
       reply: () => ok('wow-paying-users-1w-no-previous'),
-      now: NOW,
+      now: fixtureNow('wow-paying-users-1w-no-previous'),
     });
     await waitFor(() =>
       expect(screen.getByTestId('widget-wow-paying_users').dataset.state).toBe('ready'),

@@ -17,9 +17,11 @@ import {
   byMeasure,
   deferred,
   fixtureNow,
+  fixtureResponse,
   ok,
   type Reply,
-  readFixture,
+  recordedNumber,
+  recordedSum,
 } from './helpers/cubeFixtures';
 import { renderHookWithCube } from './helpers/render';
 
@@ -105,7 +107,9 @@ describe('queries sent to Cube', () => {
       timezone: 'UTC',
     });
     expect(result.current.data).toHaveLength(10);
-    expect(result.current.lastRefreshTime).toBe('2026-11-20T14:31:07.000Z');
+    expect(result.current.lastRefreshTime).toBe(
+      fixtureResponse('top-templates-7d').results[0]?.lastRefreshTime,
+    );
     expect(result.current.fromPreAggregations).toBe(true);
   });
 
@@ -145,9 +149,13 @@ describe('queries sent to Cube', () => {
     }
     const data = result.current.data;
     expect(data?.granularity).toBe('day');
-    expect(data?.series.exports?.total).toBe(711);
+    expect(data?.series.exports?.total).toBe(
+      recordedSum('trend-exports-7d', 'exports_overview.exports'),
+    );
     expect(data?.series.prompts?.buckets).toHaveLength(7);
-    expect(data?.series.paywall?.total).toBe(22);
+    expect(data?.series.paywall?.total).toBe(
+      recordedSum('trend-paywall-7d', 'paywall_funnel.conversions'),
+    );
   });
 
   test('useWoW: one compareDateRange query with [current, previous]', async () => {
@@ -167,12 +175,14 @@ describe('queries sent to Cube', () => {
         ],
       },
     ]);
+    const current = recordedNumber('wow-paying-users-1w', 'credits.paying_users', 0, 0);
+    const previous = recordedNumber('wow-paying-users-1w', 'credits.paying_users', 0, 1);
     expect(result.current.data).toStrictEqual({
       unit: 'count',
-      current: 57,
-      previous: 48,
-      deltaAbs: 9,
-      deltaPct: 18.75,
+      current,
+      previous,
+      deltaAbs: current - previous,
+      deltaPct: previous === 0 ? null : ((current - previous) / previous) * 100,
     });
   });
 
@@ -192,7 +202,10 @@ describe('queries sent to Cube', () => {
       ],
     });
     rerender({ metric: 'paying_users', weeks: 1 });
-    expect(result.current.data?.current).toBe(57); // served from the cache
+    // served from the cache
+    expect(result.current.data?.current).toBe(
+      recordedNumber('wow-paying-users-1w', 'credits.paying_users', 0, 0),
+    );
     expect(cube.calls).toHaveLength(2);
   });
 });
@@ -214,13 +227,14 @@ describe('stale responses', () => {
     await waitFor(() => expect(cube.calls).toHaveLength(2));
 
     // The newer (30d) answer arrives first …
-    const newer = structuredClone(readFixture('top-templates-7d')) as {
-      data: Record<string, string | null>[];
-    };
-    newer.data = newer.data.slice(0, 2).map((row) => ({
-      ...row,
-      'template_leaderboard.uses': '9999',
-    }));
+    const newer = structuredClone(fixtureResponse('top-templates-7d'));
+    const [first] = newer.results;
+    if (first) {
+      first.data = first.data.slice(0, 2).map((row) => ({
+        ...row,
+        'template_leaderboard.uses': '9999',
+      }));
+    }
     thirtyDays.resolve({ status: 200, body: newer });
     await waitFor(() => expect(result.current.data?.[0]?.usageCount).toBe(9999));
 

@@ -10,26 +10,40 @@ import {
   timeframeWindow,
   wowWindows,
 } from '../../web/lib/timeframe';
-import { fixtureNames, fixtureNow, fixtureResponse } from './helpers/cubeFixtures';
+import {
+  fixtureNames,
+  fixtureNow,
+  fixtureResponse,
+  recordedNumber,
+  recordedRows,
+  recordedSum,
+} from './helpers/cubeFixtures';
 
 describe('top templates', () => {
   test('7d: ten rows, ranked by uses, thumbnails nullable', () => {
     const rows = toTopTemplates(fixtureResponse('top-templates-7d'), false);
     expect(rows).toHaveLength(10);
+    const [first] = recordedRows('top-templates-7d');
     expect(rows[0]).toStrictEqual({
-      id: '5f0c6a2e-0d7a-4c1e-9a51-1b2f1d7e0a01',
-      name: 'Product launch teaser',
-      usageCount: 412,
-      thumbnailUrl: 'https://cdn.example.com/templates/product-launch.jpg',
+      id: first?.['template_leaderboard.template_id'],
+      name: first?.['template_leaderboard.template_name'],
+      usageCount: recordedNumber('top-templates-7d', 'template_leaderboard.uses'),
+      thumbnailUrl: first?.['template_leaderboard.thumbnail_url'],
     });
-    expect(rows[2]?.thumbnailUrl).toBeNull();
+    // A blank or missing thumbnail is null (the widget shows a monogram).
+    const response = structuredClone(fixtureResponse('top-templates-7d'));
+    const row = response.results[0]?.data[2];
+    if (row) row['template_leaderboard.thumbnail_url'] = ' ';
+    expect(toTopTemplates(response, false)[2]?.thumbnailUrl).toBeNull();
     const counts = rows.map((r) => r.usageCount);
     expect(counts).toStrictEqual([...counts].sort((a, b) => b - a));
   });
 
   test('all: counts come from lifetime_uses', () => {
     const rows = toTopTemplates(fixtureResponse('top-templates-all'), true);
-    expect(rows[0]?.usageCount).toBe(15244);
+    expect(rows[0]?.usageCount).toBe(
+      recordedNumber('top-templates-all', 'template_leaderboard.lifetime_uses'),
+    );
   });
 
   test('the wrong measure for the timeframe is a clear error, not a silent zero', () => {
@@ -51,19 +65,24 @@ describe('trends', () => {
       'exports',
       timeframeWindow('7d', now),
     );
-    expect(series.buckets).toStrictEqual([
-      { bucket: '2026-11-14T00:00:00.000Z', count: 120 },
-      { bucket: '2026-11-15T00:00:00.000Z', count: 134 },
-      { bucket: '2026-11-16T00:00:00.000Z', count: 0 },
-      { bucket: '2026-11-17T00:00:00.000Z', count: 141 },
-      { bucket: '2026-11-18T00:00:00.000Z', count: 98 },
-      { bucket: '2026-11-19T00:00:00.000Z', count: 157 },
-      { bucket: '2026-11-20T00:00:00.000Z', count: 61 },
-    ]);
-    expect(series.total).toBe(711);
+    // The recorded rows by day; the days of the window without a row are zero.
+    const byDay = new Map(
+      recordedRows('trend-exports-7d').map((r) => [
+        `${String(r['exports_overview.created_at.day'])}Z`,
+        Number(r['exports_overview.exports']),
+      ]),
+    );
+    const days = Array.from({ length: 7 }, (_, i) =>
+      new Date(Date.parse('2026-11-14T00:00:00.000Z') + i * 86_400_000).toISOString(),
+    );
+    expect(series.buckets).toStrictEqual(
+      days.map((bucket) => ({ bucket, count: byDay.get(bucket) ?? 0 })),
+    );
+    const total = recordedSum('trend-exports-7d', 'exports_overview.exports');
+    expect(series.total).toBe(total);
     expect(series.cumulative.at(-1)).toStrictEqual({
       bucket: '2026-11-20T00:00:00.000Z',
-      count: 711,
+      count: total,
     });
   });
 
@@ -77,7 +96,10 @@ describe('trends', () => {
     expect(series.buckets).toHaveLength(24);
     expect(series.buckets[0]?.bucket).toBe('2026-11-19T15:00:00.000Z');
     expect(series.buckets[23]?.bucket).toBe('2026-11-20T14:00:00.000Z');
-    expect(series.buckets.filter((b) => b.count === 0)).toHaveLength(5);
+    const nonZero = recordedRows('trend-exports-24h').filter(
+      (r) => Number(r['exports_overview.exports']) !== 0,
+    );
+    expect(series.buckets.filter((b) => b.count !== 0)).toHaveLength(nonZero.length);
     expect(series.total).toBe(series.buckets.reduce((s, b) => s + b.count, 0));
   });
 
@@ -88,18 +110,15 @@ describe('trends', () => {
       'exports',
       timeframeWindow('all', now),
     );
-    expect(series.buckets.map((b) => b.bucket)).toStrictEqual([
-      '2026-09-28T00:00:00.000Z',
-      '2026-10-05T00:00:00.000Z',
-      '2026-10-12T00:00:00.000Z',
-      '2026-10-19T00:00:00.000Z',
-      '2026-10-26T00:00:00.000Z',
-      '2026-11-02T00:00:00.000Z',
-      '2026-11-09T00:00:00.000Z',
-      '2026-11-16T00:00:00.000Z',
-    ]);
-    expect(series.buckets[2]?.count).toBe(0);
-    expect(series.total).toBe(5094);
+    const weeks = recordedRows('trend-exports-all')
+      .filter((r) => Number(r['exports_overview.exports']) !== 0)
+      .map((r) => parseCubeTimestamp(String(r['exports_overview.created_at.week'])));
+    const first = Math.min(...weeks);
+    const last = Date.parse('2026-11-16T00:00:00.000Z'); // the week of the recording's now
+    expect(series.buckets[0]?.bucket).toBe(new Date(first).toISOString());
+    expect(series.buckets.at(-1)?.bucket).toBe(new Date(last).toISOString());
+    expect(series.buckets).toHaveLength((last - first) / (7 * 86_400_000) + 1);
+    expect(series.total).toBe(recordedSum('trend-exports-all', 'exports_overview.exports'));
   });
 
   test('no conversions at all → 7 zero buckets, total 0', () => {
@@ -118,33 +137,45 @@ describe('week over week', () => {
   const windows = wowWindows(1, fixtureNow('wow-export-success-1w'));
 
   test('export success: rates in %, delta in percentage points and %', () => {
-    const wow = toWow(fixtureResponse('wow-export-success-1w'), 'export_success', windows);
+    const name = 'wow-export-success-1w';
+    const wow = toWow(fixtureResponse(name), 'export_success', windows);
+    // results[0] answers the current window, results[1] the previous (request order).
+    const rate = (i: number) =>
+      recordedNumber(name, 'exports_overview.completed_exports', 0, i) /
+      recordedNumber(name, 'exports_overview.exports', 0, i);
     expect(wow.unit).toBe('percent');
-    expect(wow.current).toBeCloseTo((806 / 850) * 100, 10);
-    expect(wow.previous).toBeCloseTo((748 / 812) * 100, 10);
-    expect(wow.deltaAbs).toBeCloseTo((806 / 850 - 748 / 812) * 100, 10);
-    expect(wow.deltaPct).toBeCloseTo(((806 / 850 - 748 / 812) / (748 / 812)) * 100, 10);
+    expect(wow.current).toBeCloseTo(rate(0) * 100, 10);
+    expect(wow.previous).toBeCloseTo(rate(1) * 100, 10);
+    expect(wow.deltaAbs).toBeCloseTo((rate(0) - rate(1)) * 100, 10);
+    expect(wow.deltaPct).toBeCloseTo(((rate(0) - rate(1)) / rate(1)) * 100, 10);
   });
 
   test('paying users: counts with absolute and relative delta', () => {
-    expect(toWow(fixtureResponse('wow-paying-users-1w'), 'paying_users', windows)).toStrictEqual({
+    const name = 'wow-paying-users-1w';
+    const current = recordedNumber(name, 'credits.paying_users', 0, 0);
+    const previous = recordedNumber(name, 'credits.paying_users', 0, 1);
+    expect(toWow(fixtureResponse(name), 'paying_users', windows)).toStrictEqual({
       unit: 'count',
-      current: 57,
-      previous: 48,
-      deltaAbs: 9,
-      deltaPct: 18.75,
+      current,
+      previous,
+      deltaAbs: current - previous,
+      deltaPct: previous === 0 ? null : ((current - previous) / previous) * 100,
     });
   });
 
   test('previous 0 → relative delta null', () => {
+    const name = 'wow-paying-users-1w-no-previous';
+    const current = recordedNumber(name, 'credits.paying_users', 0, 0);
+    expect(current).toBeGreaterThan(0);
     expect(
-      toWow(fixtureResponse('wow-paying-users-1w-no-previous'), 'paying_users', windows),
-    ).toStrictEqual({ unit: 'count', current: 12, previous: 0, deltaAbs: 12, deltaPct: null });
+      toWow(fixtureResponse(name), 'paying_users', wowWindows(1, fixtureNow(name))),
+    ).toStrictEqual({ unit: 'count', current, previous: 0, deltaAbs: current, deltaPct: null });
   });
 
   test('no exports in either window → rates unknown', () => {
+    const name = 'wow-export-success-1w-empty';
     expect(
-      toWow(fixtureResponse('wow-export-success-1w-empty'), 'export_success', windows),
+      toWow(fixtureResponse(name), 'export_success', wowWindows(1, fixtureNow(name))),
     ).toStrictEqual({
       unit: 'percent',
       current: null,
@@ -157,7 +188,9 @@ describe('week over week', () => {
   test('results are matched to windows by their date range, not only by position', () => {
     const response = fixtureResponse('wow-paying-users-1w');
     const swapped = { ...response, results: [...response.results].reverse() };
-    expect(toWow(swapped, 'paying_users', windows).current).toBe(57);
+    expect(toWow(swapped, 'paying_users', windows).current).toBe(
+      recordedNumber('wow-paying-users-1w', 'credits.paying_users', 0, 0),
+    );
   });
 });
 

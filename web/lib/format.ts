@@ -168,3 +168,66 @@ export function formatAgo(iso: string, nowMs: number): string {
   if (hours < 48) return `${hours} h ago`;
   return `${Math.round(hours / 24)} d ago`;
 }
+
+// ---------------------------------------------------------------- Phase 2 units
+const EM_DASH = '—';
+
+/** A share given as a fraction (0.953 → "95.3%"); null (nothing to divide by) → "—". */
+export function formatShare(value: number | null, opts: FormatOptions = {}): string {
+  if (value === null) return EM_DASH;
+  return new Intl.NumberFormat(opts.locale, {
+    style: 'percent',
+    maximumFractionDigits: 1,
+    minimumFractionDigits: 1,
+  }).format(value);
+}
+
+/** One decimal at most: "3.4", "12". */
+export function formatDecimal(value: number | null, opts: FormatOptions = {}): string {
+  if (value === null) return EM_DASH;
+  return new Intl.NumberFormat(opts.locale, { maximumFractionDigits: 1 }).format(value);
+}
+
+/** A duration in seconds for people: "42 s", "3 min 05 s", "2 h 10 min". */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) return EM_DASH;
+  if (seconds < 10) return `${(Math.round(seconds * 10) / 10).toString()} s`;
+  const total = Math.round(seconds);
+  if (total < 60) return `${total} s`;
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
+  return `${m} min ${String(s).padStart(2, '0')} s`;
+}
+
+/** Milliseconds of a response: "850 ms", "1.2 s". */
+export function formatMillis(ms: number | null, opts: FormatOptions = {}): string {
+  if (ms === null) return EM_DASH;
+  if (ms < 1000) return `${formatCount(ms, opts)} ms`;
+  return `${formatDecimal(ms / 1000, opts)} s`;
+}
+
+/** Token counts in k / M: "950", "12.3K", "4.1M". */
+export function formatTokens(value: number, opts: FormatOptions = {}): string {
+  return formatCompact(value, opts);
+}
+
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
+
+/** Decimal byte sizes: "820 B", "1.4 MB". */
+export function formatBytes(value: number, opts: FormatOptions = {}): string {
+  let unit = 0;
+  let v = value;
+  while (v >= 1000 && unit < BYTE_UNITS.length - 1) {
+    v /= 1000;
+    unit += 1;
+  }
+  return `${formatDecimal(v, opts)} ${BYTE_UNITS[unit]}`;
+}
+
+/** "1 day", "3.5 days". */
+export function formatDays(value: number | null, opts: FormatOptions = {}): string {
+  if (value === null) return EM_DASH;
+  return `${formatDecimal(value, opts)} ${value === 1 ? 'day' : 'days'}`;
+}

@@ -12,10 +12,19 @@ export const timeframeSchema = z
 export type Timeframe = z.infer<typeof timeframeSchema>;
 export const DEFAULT_TIMEFRAME: Timeframe = '7d';
 
-export const TIMEFRAME_LABELS: Record<Timeframe, string> = {
+/**
+ * Every window a widget can ask for: Phase 1's chips plus `90d`, which only the Releases section
+ * offers (releases are weeks apart, so 24h/7d would mostly be empty).
+ */
+export const WINDOW_TIMEFRAMES = ['24h', '7d', '30d', '90d', 'all'] as const;
+export const windowTimeframeSchema = z.enum(WINDOW_TIMEFRAMES);
+export type WindowTimeframe = z.infer<typeof windowTimeframeSchema>;
+
+export const TIMEFRAME_LABELS: Record<WindowTimeframe, string> = {
   '24h': 'Last 24 hours',
   '7d': 'Last 7 days',
   '30d': 'Last 30 days',
+  '90d': 'Last 90 days',
   all: 'All time',
 };
 
@@ -88,8 +97,10 @@ export function startOfBucket(ms: number, granularity: Granularity): number {
   }
 }
 
+const DAYS = { '7d': 7, '30d': 30, '90d': 90 } as const;
+
 export interface TimeframeWindow {
-  readonly timeframe: Timeframe;
+  readonly timeframe: WindowTimeframe;
   readonly granularity: Granularity;
   /** Explicit range sent to Cube. */
   readonly dateRange: CubeDateRange;
@@ -102,12 +113,12 @@ export interface TimeframeWindow {
 /**
  * The window of a timeframe at `now`:
  * - `24h`: the 24 hourly buckets ending with the current hour, [this hour − 23 h, end of this hour];
- * - `7d` / `30d`: the 7 / 30 daily buckets ending with today, [today − 6 d (29 d), end of today];
+ * - `7d` / `30d` / `90d`: the 7 / 30 / 90 daily buckets ending with today, [today − (N−1) d, end of today];
  * - `all`: every row, [ALL_TIME_START, end of today], weekly buckets.
  * Ends are the last millisecond of the current bucket, which equals "now" for all stored rows
  * and keeps the range aligned to the granularity (so Cube can answer from rollups).
  */
-export function timeframeWindow(timeframe: Timeframe, now: Date | number): TimeframeWindow {
+export function timeframeWindow(timeframe: WindowTimeframe, now: Date | number): TimeframeWindow {
   const nowMs = typeof now === 'number' ? now : now.getTime();
   switch (timeframe) {
     case '24h': {
@@ -121,8 +132,9 @@ export function timeframeWindow(timeframe: Timeframe, now: Date | number): Timef
       };
     }
     case '7d':
-    case '30d': {
-      const days = timeframe === '7d' ? 7 : 30;
+    case '30d':
+    case '90d': {
+      const days = DAYS[timeframe];
       const today = startOfUtcDay(nowMs);
       return {
         timeframe,

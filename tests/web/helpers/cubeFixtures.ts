@@ -142,3 +142,23 @@ export function deferred<T>(): Deferred<T> {
   });
   return { promise, resolve };
 }
+
+/** A numeric cell of a recording (numbers arrive as numbers or numeric strings). */
+export function recordedNumber(name: string, member: string, row = 0, result = 0): number {
+  const value = fixtureResponse(name).results[result]?.data[row]?.[member];
+  if (value === undefined || value === null) throw new Error(`${name}: no ${member} in row ${row}`);
+  return Number(value);
+}
+
+/** The sum of a numeric column of a recording's first result. */
+export function recordedSum(name: string, member: string): number {
+  return (fixtureResponse(name).results[0]?.data ?? []).reduce(
+    (sum, row) => sum + Number(row[member] ?? 0),
+    0,
+  );
+}
+
+/** The rows of a recording's first result. */
+export function recordedRows(name: string): Record<string, unknown>[] {
+  return fixtureResponse(name).results[0]?.data ?? [];
+}

@@ -9,6 +9,9 @@ import type { CubeDateRange, TimeframeWindow, WowWindows } from '../timeframe';
 import type { TrendMetric, WowMetric } from './schemas';
 
 // ---------------------------------------------------------------- Top templates (leaderboard)
+/** How many templates the leaderboard shows. */
+export const TOP_TEMPLATES_LIMIT = 10;
+
 export const TEMPLATE = {
   id: 'template_leaderboard.template_id',
   name: 'template_leaderboard.template_name',

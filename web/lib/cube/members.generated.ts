@@ -592,6 +592,11 @@ export const cubeMembers = {
     kind: 'measure',
     type: 'number',
   },
+  'releases.thumbnail_url': {
+    view: 'releases',
+    kind: 'dimension',
+    type: 'string',
+  },
   'releases.title': {
     view: 'releases',
     kind: 'dimension',
@@ -606,6 +611,11 @@ export const cubeMembers = {
     view: 'releases',
     kind: 'measure',
     type: 'number',
+  },
+  'releases.video_url': {
+    view: 'releases',
+    kind: 'dimension',
+    type: 'string',
   },
   'releases.views': {
     view: 'releases',

@@ -1,0 +1,383 @@
+/**
+ * What each Phase 2 section must show at a timeframe, from hand-written SQL on the source tables
+ * (not through Cube): per widget, whether it is empty and every number it shows, keyed by the
+ * `data-metric` its <Num> carries. Totals come from the view oracles of tests/model (written from
+ * source-schema.md); breakdowns, rankings and buckets are written out here. Windows come from
+ * web/lib/timeframe.ts, the one definition everywhere.
+ */
+
+import type { SectionId } from '../../web/lib/analytics/sections';
+import { TOP_ERRORS_LIMIT } from '../../web/lib/analytics/sections/exports';
+import { HOTSPOTS_LIMIT, TOP_TOOLS_LIMIT } from '../../web/lib/analytics/sections/llm';
+import { RELEASE_LIST_LIMIT } from '../../web/lib/analytics/sections/releases';
+import {
+  startOfUtcWeek,
+  timeframeWindow,
+  WEEK_MS,
+  type WindowTimeframe,
+} from '../../web/lib/timeframe';
+import { VIEW_ORACLES } from '../model/view-oracles';
+import { percentileCont, ratio, type SqlWindow, sqlWindow } from '../support/compare';
+import type { Oracle, OracleRow } from '../support/oracle';
+
+export type Values = Record<string, number | null>;
+export interface WidgetExpectation {
+  readonly empty: boolean;
+  /** Every number the widget shows when it is not empty, by data-metric. */
+  readonly values: Values;
+  /** Extra data attributes to check (e.g. the number of chart buckets). */
+  readonly buckets?: number;
+}
+export type SectionExpectation = Record<string, WidgetExpectation>;
+
+const n = (row: OracleRow | undefined, key: string): number => Number(row?.[key] ?? 0);
+
+async function family(db: Oracle, name: string, w: SqlWindow) {
+  const f = VIEW_ORACLES.find((o) => o.name === name);
+  if (!f) throw new Error(`no view oracle ${name}`);
+  return f.expected(db, w);
+}
+
+type Builder = (
+  db: Oracle,
+  w: SqlWindow,
+  timeframe: WindowTimeframe,
+  now: number,
+) => Promise<SectionExpectation>;
+
+const releases: Builder = async (db, w) => {
+  const list = await db.sql(
+    `SELECT id::text AS id, view_count FROM changelog_entries
+      WHERE status = 'published' AND published_at >= $1 AND published_at < $2
+      ORDER BY date_trunc('day', published_at) DESC, id DESC LIMIT ${RELEASE_LIST_LIMIT}`,
+    [w.from, w.to],
+  );
+  const r = await family(db, 'releases', w);
+  const published = r['releases.published_entries'] ?? 0;
+  return {
+    'widget-releases-list': {
+      empty: list.length === 0,
+      values: Object.fromEntries(
+        list.map((row) => [`releases.list.${row.id}.views`, n(row, 'view_count')]),
+      ),
+    },
+    'widget-releases-cadence': {
+      empty: r['releases.median_days_between_releases'] === null,
+      values: { 'releases.cadence.medianDays': r['releases.median_days_between_releases'] ?? null },
+    },
+    'widget-releases-coverage': {
+      empty: published === 0,
+      values: {
+        'releases.coverage.video': r['releases.video_coverage'] ?? null,
+        'releases.coverage.thumbnail': r['releases.thumbnail_coverage'] ?? null,
+        'releases.coverage.both': r['releases.full_media_coverage'] ?? null,
+      },
+    },
+  };
+};
+
+const exportsBuilder: Builder = async (db, w) => {
+  const t = await family(db, 'exports_overview', w);
+  const formats = await db.sql(
+    `SELECT format, count(*) AS n FROM exports WHERE created_at >= $1 AND created_at < $2
+      GROUP BY format ORDER BY format`,
+    [w.from, w.to],
+  );
+  const total = formats.reduce((s, f) => s + n(f, 'n'), 0);
+  const failures = await db.one(
+    `SELECT count(*) AS n FROM export_analytics
+      WHERE event = 'failed' AND created_at >= $1 AND created_at < $2`,
+    [w.from, w.to],
+  );
+  const top = await db.sql(
+    `SELECT error_message, count(*) AS n FROM export_analytics
+      WHERE event = 'failed' AND error_message IS NOT NULL AND created_at >= $1 AND created_at < $2
+      GROUP BY error_message ORDER BY n DESC, error_message ASC LIMIT ${TOP_ERRORS_LIMIT}`,
+    [w.from, w.to],
+  );
+  const failed = n(failures, 'n');
+  const exportsCount = t['exports_overview.exports'] ?? 0;
+  return {
+    'widget-exports-totals': {
+      empty: exportsCount === 0,
+      values: {
+        'exports.totals.exports': exportsCount,
+        'exports.totals.successRate': t['exports_overview.success_rate'] ?? null,
+        'exports.totals.avgRenderSeconds': t['exports_overview.avg_render_seconds'] ?? null,
+        'exports.totals.videoMinutes': t['exports_overview.total_video_minutes'] ?? null,
+      },
+    },
+    'widget-exports-formats': {
+      empty: total === 0,
+      values: Object.fromEntries(
+        formats.flatMap((f) => [
+          [`exports.formats.${f.format}.exports`, n(f, 'n')],
+          [`exports.formats.${f.format}.share`, ratio(n(f, 'n'), total)],
+        ]),
+      ),
+    },
+    'widget-exports-errors': {
+      empty: top.length === 0,
+      values: {
+        'exports.errors.failures': failed,
+        ...Object.fromEntries(
+          top.flatMap((e, i) => [
+            [`exports.errors.${i}.count`, n(e, 'n')],
+            [`exports.errors.${i}.share`, ratio(n(e, 'n'), failed)],
+          ]),
+        ),
+      },
+    },
+  };
+};
+
+const engagement: Builder = async (db, w) => {
+  const p = await family(db, 'engagement (prompts)', w);
+  const it = await family(db, 'engagement (iterations)', w);
+  const s = await family(db, 'engagement (iterations to success)', w);
+  const f = await family(db, 'engagement (time to first scene)', w);
+  const kinds = ['structural', 'creative', 'surgical'] as const;
+  return {
+    'widget-engagement-prompts': {
+      empty: (p['engagement.prompts'] ?? 0) === 0,
+      values: {
+        'engagement.prompts.perUser': p['engagement.prompts_per_active_user'] ?? null,
+        'engagement.prompts.prompts': p['engagement.prompts'] ?? null,
+        'engagement.prompts.activeUsers': p['engagement.active_users'] ?? null,
+      },
+    },
+    'widget-engagement-iterations': {
+      empty: (s['engagement.succeeded_scenes'] ?? 0) === 0,
+      values: {
+        'engagement.iterations.average': s['engagement.avg_iterations_to_success'] ?? null,
+        'engagement.iterations.scenes': s['engagement.succeeded_scenes'] ?? null,
+      },
+    },
+    'widget-engagement-editMix': {
+      empty: (it['engagement.edits'] ?? 0) === 0,
+      values: Object.fromEntries(
+        kinds.flatMap((k) => [
+          [`engagement.editMix.${k}.count`, it[`engagement.${k}_edits`] ?? null],
+          [`engagement.editMix.${k}.share`, it[`engagement.${k}_share`] ?? null],
+        ]),
+      ),
+    },
+    'widget-engagement-firstScene': {
+      empty: (f['engagement.projects_with_first_scene'] ?? 0) === 0,
+      values: {
+        'engagement.firstScene.averageMinutes': f['engagement.avg_minutes_to_first_scene'] ?? null,
+        'engagement.firstScene.projects': f['engagement.projects_with_first_scene'] ?? null,
+      },
+    },
+  };
+};
+
+const monetization: Builder = async (db, w, timeframe, now) => {
+  const p = await family(db, 'paywall_funnel', w);
+  const c = await family(db, 'credits', w);
+  const counts = {
+    viewed: p['paywall_funnel.views'] ?? 0,
+    clicked: p['paywall_funnel.package_clicks'] ?? 0,
+    checkout: p['paywall_funnel.checkouts'] ?? 0,
+    completed: p['paywall_funnel.conversions'] ?? 0,
+  };
+  const rates = {
+    viewed: null,
+    clicked: p['paywall_funnel.view_to_click_rate'] ?? null,
+    checkout: p['paywall_funnel.click_to_checkout_rate'] ?? null,
+    completed: p['paywall_funnel.checkout_to_conversion_rate'] ?? null,
+  };
+  const purchased = c['credits.credits_purchased'] ?? 0;
+  const used = c['credits.credits_used'] ?? 0;
+  const window = timeframeWindow(timeframe, now);
+  let buckets = window.bucketCount ?? 0;
+  if (window.bucketCount === null) {
+    const first = await db.one(
+      `SELECT extract(epoch FROM min(created_at)) * 1000 AS at FROM credit_transactions
+        WHERE type IN ('purchase', 'usage') AND amount <> 0 AND created_at >= $1 AND created_at < $2`,
+      [w.from, w.to],
+    );
+    buckets =
+      first.at === null
+        ? 0
+        : Math.round((window.lastBucketStart - startOfUtcWeek(Number(first.at))) / WEEK_MS) + 1;
+  }
+  return {
+    'widget-monetization-funnel': {
+      empty: Object.values(counts).every((v) => v === 0),
+      values: Object.fromEntries(
+        (Object.keys(counts) as (keyof typeof counts)[]).flatMap((step) => {
+          const rate = rates[step];
+          return [
+            [`monetization.funnel.${step}.count`, counts[step]],
+            [`monetization.funnel.${step}.conversion`, rate],
+            [`monetization.funnel.${step}.dropOff`, rate === null ? null : 1 - rate],
+          ];
+        }),
+      ),
+    },
+    'widget-monetization-credits': {
+      empty: purchased === 0 && used === 0,
+      values: {
+        'monetization.credits.totalPurchased': purchased,
+        'monetization.credits.totalUsed': used,
+      },
+      buckets,
+    },
+  };
+};
+
+const llm: Builder = async (db, w) => {
+  const t = await family(db, 'llm_usage', w);
+  const params = [w.from, w.to];
+  const models = await db.sql(
+    `SELECT provider, model, count(*) AS calls, sum(input_tokens) AS input, sum(output_tokens) AS output
+       FROM api_usage_metrics WHERE created_at >= $1 AND created_at < $2 GROUP BY 1, 2`,
+    params,
+  );
+  const latency = await db.sql(
+    `SELECT provider, count(*) AS calls, sum(response_time_ms) AS ms,
+            array_agg(response_time_ms) AS all_ms
+       FROM api_usage_metrics WHERE created_at >= $1 AND created_at < $2 GROUP BY 1`,
+    params,
+  );
+  const tools = await db.sql(
+    `SELECT tool_name, count(*) AS calls, count(*) FILTER (WHERE NOT success) AS errors
+       FROM api_usage_metrics
+      WHERE tool_name IS NOT NULL AND created_at >= $1 AND created_at < $2
+      GROUP BY 1 ORDER BY calls DESC, tool_name ASC LIMIT ${TOP_TOOLS_LIMIT}`,
+    params,
+  );
+  const hotspots = await db.sql(
+    `SELECT tool_name, error_type, count(*) FILTER (WHERE NOT success) AS errors
+       FROM api_usage_metrics
+      WHERE error_type IS NOT NULL AND created_at >= $1 AND created_at < $2
+      GROUP BY 1, 2 ORDER BY errors DESC, tool_name ASC, error_type ASC LIMIT ${HOTSPOTS_LIMIT}`,
+    params,
+  );
+  const hot = hotspots.filter((h) => n(h, 'errors') > 0);
+  const calls = t['llm_usage.calls'] ?? 0;
+  return {
+    'widget-llm-summary': {
+      empty: calls === 0,
+      values: {
+        'llm.summary.calls': calls,
+        'llm.summary.totalTokens': t['llm_usage.total_tokens'] ?? null,
+        'llm.summary.successRate': t['llm_usage.success_rate'] ?? null,
+        'llm.summary.errorRate': t['llm_usage.error_rate'] ?? null,
+      },
+    },
+    'widget-llm-models': {
+      empty: models.length === 0,
+      values: Object.fromEntries(
+        models.flatMap((m) => {
+          const key = `llm.models.${m.provider}/${m.model}`;
+          return [
+            [`${key}.inputTokens`, n(m, 'input')],
+            [`${key}.outputTokens`, n(m, 'output')],
+            [`${key}.totalTokens`, n(m, 'input') + n(m, 'output')],
+          ];
+        }),
+      ),
+    },
+    'widget-llm-latency': {
+      empty: latency.length === 0,
+      values: Object.fromEntries(
+        latency.flatMap((l) => {
+          const all = (l.all_ms as unknown as (number | null)[]).filter((v) => v !== null);
+          return [
+            [`llm.latency.${l.provider}.avgMs`, ratio(n(l, 'ms'), n(l, 'calls'))],
+            [`llm.latency.${l.provider}.p95Ms`, percentileCont(all.map(Number), 0.95)],
+          ];
+        }),
+      ),
+    },
+    'widget-llm-tools': {
+      empty: tools.length === 0,
+      values: Object.fromEntries(
+        tools.flatMap((r) => [
+          [`llm.tools.${r.tool_name}.calls`, n(r, 'calls')],
+          [`llm.tools.${r.tool_name}.errors`, n(r, 'errors')],
+          [`llm.tools.${r.tool_name}.errorRate`, ratio(n(r, 'errors'), n(r, 'calls'))],
+        ]),
+      ),
+    },
+    'widget-llm-hotspots': {
+      empty: hot.length === 0,
+      values: Object.fromEntries(
+        hot.map((h) => [
+          `llm.hotspots.${h.tool_name ?? '(no tool)'}/${h.error_type}.errors`,
+          n(h, 'errors'),
+        ]),
+      ),
+    },
+  };
+};
+
+const assets: Builder = async (db, w) => {
+  const a = await family(db, 'assets', w);
+  const uploads = `SELECT memory_value->>'asset_type' AS type,
+                          (memory_value->>'size_bytes')::bigint AS size
+                     FROM project_memory
+                    WHERE memory_type = 'uploaded_asset' AND created_at >= $1 AND created_at < $2`;
+  const types = await db.sql(
+    `SELECT coalesce(type, 'unknown') AS type, count(*) AS n, coalesce(sum(size), 0) AS bytes
+       FROM (${uploads}) u GROUP BY 1`,
+    [w.from, w.to],
+  );
+  // Size classes as source-schema.md's asset sizes are read by people: < 100 KB, 100 KB – 1 MB, …
+  const sizes = await db.sql(
+    `SELECT CASE WHEN size < 100000 THEN '< 100 KB'
+                 WHEN size < 1000000 THEN '100 KB – 1 MB'
+                 WHEN size < 10000000 THEN '1 – 10 MB'
+                 WHEN size < 100000000 THEN '10 – 100 MB'
+                 WHEN size >= 100000000 THEN '≥ 100 MB'
+                 ELSE 'unknown' END AS bucket, count(*) AS n
+       FROM (${uploads}) u GROUP BY 1`,
+    [w.from, w.to],
+  );
+  const count = a['assets.uploads'] ?? 0;
+  return {
+    'widget-assets-types': {
+      empty: types.length === 0,
+      values: Object.fromEntries(
+        types.flatMap((t) => [
+          [`assets.types.${t.type}.uploads`, n(t, 'n')],
+          [`assets.types.${t.type}.bytes`, n(t, 'bytes')],
+        ]),
+      ),
+    },
+    'widget-assets-reuse': {
+      empty: count === 0,
+      values: {
+        'assets.reuse.reuseRate': a['assets.reuse_rate'] ?? null,
+        'assets.reuse.reused': a['assets.reused_assets'] ?? null,
+        'assets.reuse.newAssets': a['assets.new_assets'] ?? null,
+      },
+    },
+    'widget-assets-sizes': {
+      empty: sizes.length === 0,
+      values: Object.fromEntries(sizes.map((s) => [`assets.sizes.${s.bucket}.uploads`, n(s, 'n')])),
+    },
+  };
+};
+
+const BUILDERS: Record<SectionId, Builder> = {
+  releases,
+  exports: exportsBuilder,
+  engagement,
+  monetization,
+  llm,
+  assets,
+};
+
+/** Every widget of `section` at `timeframe`, as the page must show it at `now`. */
+export function sectionOracle(
+  db: Oracle,
+  section: SectionId,
+  timeframe: WindowTimeframe,
+  now: number,
+): Promise<SectionExpectation> {
+  const w = sqlWindow(timeframeWindow(timeframe, now).dateRange);
+  return BUILDERS[section](db, w, timeframe, now);
+}

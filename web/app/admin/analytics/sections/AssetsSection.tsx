@@ -1,0 +1,149 @@
+'use client';
+
+import {
+  BarChartCard,
+  ChartTable,
+  chartTableStyles as t,
+} from '../../../../components/charts/BarChartCard';
+import { useAssetStats } from '../../../../components/hooks/queries/sectionHooks';
+import { Num } from '../../../../components/metrics/Num';
+import { StatList } from '../../../../components/metrics/StatList';
+import { formatBytes, formatCount, formatShare } from '../../../../lib/format';
+import type { WindowTimeframe } from '../../../../lib/timeframe';
+import { inPeriod, SectionWidget } from './SectionWidget';
+import styles from './sections.module.css';
+
+const M = 'assets';
+
+function Types(props: { timeframe: WindowTimeframe }) {
+  const query = useAssetStats({ timeframe: props.timeframe, widget: 'types' });
+  return (
+    <SectionWidget
+      testId="widget-assets-types"
+      title="Uploads by type"
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(rows) => rows.length === 0}
+      empty={`No uploads ${inPeriod(props.timeframe)}.`}
+    >
+      {(rows) => (
+        <div className={styles.stack}>
+          <BarChartCard
+            label="Uploads"
+            data={rows.map((r) => ({ key: r.type, label: r.type, value: r.uploads }))}
+            format={(v) => formatCount(v)}
+          />
+          <ChartTable
+            caption="Uploads by type"
+            headers={['Type', 'Uploads', 'Size']}
+            numeric={[1, 2]}
+          >
+            {rows.map((r) => (
+              <tr key={r.type}>
+                <td>{r.type}</td>
+                <td className={t.numeric}>
+                  <Num metric={`${M}.types.${r.type}.uploads`} value={r.uploads}>
+                    {formatCount(r.uploads)}
+                  </Num>
+                </td>
+                <td className={t.numeric}>
+                  <Num metric={`${M}.types.${r.type}.bytes`} value={r.bytes}>
+                    {formatBytes(r.bytes)}
+                  </Num>
+                </td>
+              </tr>
+            ))}
+          </ChartTable>
+        </div>
+      )}
+    </SectionWidget>
+  );
+}
+
+function Reuse(props: { timeframe: WindowTimeframe }) {
+  const query = useAssetStats({ timeframe: props.timeframe, widget: 'reuse' });
+  return (
+    <SectionWidget
+      testId="widget-assets-reuse"
+      title="Reuse"
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(d) => d.uploads === 0}
+      empty={`No uploads ${inPeriod(props.timeframe)}.`}
+    >
+      {(d) => (
+        <StatList
+          columns={3}
+          items={[
+            {
+              metric: `${M}.reuse.reuseRate`,
+              label: 'Reuse rate',
+              value: d.reuseRate,
+              display: formatShare(d.reuseRate),
+            },
+            {
+              metric: `${M}.reuse.reused`,
+              label: 'Reused',
+              value: d.reused,
+              display: formatCount(d.reused),
+            },
+            {
+              metric: `${M}.reuse.newAssets`,
+              label: 'New',
+              value: d.newAssets,
+              display: formatCount(d.newAssets),
+            },
+          ]}
+        />
+      )}
+    </SectionWidget>
+  );
+}
+
+function Sizes(props: { timeframe: WindowTimeframe }) {
+  const query = useAssetStats({ timeframe: props.timeframe, widget: 'sizes' });
+  return (
+    <SectionWidget
+      testId="widget-assets-sizes"
+      title="Upload sizes"
+      className={styles.wide}
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(rows) => rows.length === 0}
+      empty={`No uploads ${inPeriod(props.timeframe)}.`}
+    >
+      {(rows) => (
+        <div className={styles.stack}>
+          <BarChartCard
+            label="Uploads"
+            data={rows.map((r) => ({ key: r.bucket, label: r.bucket, value: r.uploads }))}
+            format={(v) => formatCount(v)}
+            color="var(--series-3)"
+          />
+          <ChartTable caption="Uploads by size" headers={['Size', 'Uploads']} numeric={[1]}>
+            {rows.map((r) => (
+              <tr key={r.bucket}>
+                <td>{r.bucket}</td>
+                <td className={t.numeric}>
+                  <Num metric={`${M}.sizes.${r.bucket}.uploads`} value={r.uploads}>
+                    {formatCount(r.uploads)}
+                  </Num>
+                </td>
+              </tr>
+            ))}
+          </ChartTable>
+        </div>
+      )}
+    </SectionWidget>
+  );
+}
+
+export function AssetsSection(props: { timeframe: WindowTimeframe }) {
+  return (
+    <div className={styles.grid}>
+      <Types timeframe={props.timeframe} />
+      <Reuse timeframe={props.timeframe} />
+      <Sizes timeframe={props.timeframe} />
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+'use client';
+
+import {
+  BarChartCard,
+  ChartTable,
+  chartTableStyles as t,
+} from '../../../../components/charts/BarChartCard';
+import { useEngagement } from '../../../../components/hooks/queries/sectionHooks';
+import { Num } from '../../../../components/metrics/Num';
+import { StatList } from '../../../../components/metrics/StatList';
+import { formatCount, formatDecimal, formatDuration, formatShare } from '../../../../lib/format';
+import type { WindowTimeframe } from '../../../../lib/timeframe';
+import { inPeriod, SectionWidget } from './SectionWidget';
+import styles from './sections.module.css';
+
+const M = 'engagement';
+
+const KIND_LABELS = { structural: 'Structural', creative: 'Creative', surgical: 'Surgical' };
+
+function Prompts(props: { timeframe: WindowTimeframe }) {
+  const query = useEngagement({ timeframe: props.timeframe, widget: 'prompts' });
+  return (
+    <SectionWidget
+      testId="widget-engagement-prompts"
+      title="Prompts per active user"
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(d) => d.prompts === 0}
+      empty={`No prompts ${inPeriod(props.timeframe)}.`}
+    >
+      {(d) => (
+        <StatList
+          columns={3}
+          items={[
+            {
+              metric: `${M}.prompts.perUser`,
+              label: 'Prompts per user',
+              value: d.perUser,
+              display: formatDecimal(d.perUser),
+            },
+            {
+              metric: `${M}.prompts.prompts`,
+              label: 'Prompts',
+              value: d.prompts,
+              display: formatCount(d.prompts),
+            },
+            {
+              metric: `${M}.prompts.activeUsers`,
+              label: 'Active users',
+              value: d.activeUsers,
+              display: formatCount(d.activeUsers),
+            },
+          ]}
+        />
+      )}
+    </SectionWidget>
+  );
+}
+
+function Iterations(props: { timeframe: WindowTimeframe }) {
+  const query = useEngagement({ timeframe: props.timeframe, widget: 'iterations' });
+  return (
+    <SectionWidget
+      testId="widget-engagement-iterations"
+      title="Iterations to success"
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(d) => d.scenes === 0}
+      empty={`No scene reached its first success ${inPeriod(props.timeframe)}.`}
+    >
+      {(d) => (
+        <StatList
+          columns={2}
+          items={[
+            {
+              metric: `${M}.iterations.average`,
+              label: 'Average iterations',
+              value: d.average,
+              display: formatDecimal(d.average),
+            },
+            {
+              metric: `${M}.iterations.scenes`,
+              label: 'Scenes that succeeded',
+              value: d.scenes,
+              display: formatCount(d.scenes),
+            },
+          ]}
+        />
+      )}
+    </SectionWidget>
+  );
+}
+
+function EditMix(props: { timeframe: WindowTimeframe }) {
+  const query = useEngagement({ timeframe: props.timeframe, widget: 'editMix' });
+  return (
+    <SectionWidget
+      testId="widget-engagement-editMix"
+      title="Edit complexity"
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(d) => d.edits === 0}
+      empty={`No scene edits ${inPeriod(props.timeframe)}.`}
+    >
+      {(d) => (
+        <div className={styles.stack}>
+          <BarChartCard
+            label="Edits"
+            data={d.kinds.map((k) => ({ key: k.kind, label: KIND_LABELS[k.kind], value: k.count }))}
+            format={(v) => formatCount(v)}
+            color="var(--series-3)"
+          />
+          <ChartTable
+            caption="Edits by complexity"
+            headers={['Kind', 'Edits', 'Share']}
+            numeric={[1, 2]}
+          >
+            {d.kinds.map((k) => (
+              <tr key={k.kind}>
+                <td>{KIND_LABELS[k.kind]}</td>
+                <td className={t.numeric}>
+                  <Num metric={`${M}.editMix.${k.kind}.count`} value={k.count}>
+                    {formatCount(k.count)}
+                  </Num>
+                </td>
+                <td className={t.numeric}>
+                  <Num metric={`${M}.editMix.${k.kind}.share`} value={k.share}>
+                    {formatShare(k.share)}
+                  </Num>
+                </td>
+              </tr>
+            ))}
+          </ChartTable>
+        </div>
+      )}
+    </SectionWidget>
+  );
+}
+
+function FirstScene(props: { timeframe: WindowTimeframe }) {
+  const query = useEngagement({ timeframe: props.timeframe, widget: 'firstScene' });
+  return (
+    <SectionWidget
+      testId="widget-engagement-firstScene"
+      title="Time to first scene"
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(d) => d.projects === 0}
+      empty={`No project got its first scene ${inPeriod(props.timeframe)}.`}
+    >
+      {(d) => (
+        <StatList
+          columns={2}
+          items={[
+            {
+              metric: `${M}.firstScene.averageMinutes`,
+              label: 'Average time',
+              value: d.averageMinutes,
+              display: formatDuration(d.averageMinutes === null ? null : d.averageMinutes * 60),
+            },
+            {
+              metric: `${M}.firstScene.projects`,
+              label: 'Projects',
+              value: d.projects,
+              display: formatCount(d.projects),
+            },
+          ]}
+        />
+      )}
+    </SectionWidget>
+  );
+}
+
+export function EngagementSection(props: { timeframe: WindowTimeframe }) {
+  return (
+    <div className={styles.grid}>
+      <Prompts timeframe={props.timeframe} />
+      <Iterations timeframe={props.timeframe} />
+      <EditMix timeframe={props.timeframe} />
+      <FirstScene timeframe={props.timeframe} />
+    </div>
+  );
+}

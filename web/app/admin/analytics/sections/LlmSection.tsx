@@ -1,0 +1,256 @@
+'use client';
+
+import {
+  BarChartCard,
+  ChartTable,
+  chartTableStyles as t,
+} from '../../../../components/charts/BarChartCard';
+import { useLLMUsage } from '../../../../components/hooks/queries/sectionHooks';
+import { Num } from '../../../../components/metrics/Num';
+import { StatList } from '../../../../components/metrics/StatList';
+import { formatCount, formatMillis, formatShare, formatTokens } from '../../../../lib/format';
+import type { WindowTimeframe } from '../../../../lib/timeframe';
+import { inPeriod, SectionWidget } from './SectionWidget';
+import styles from './sections.module.css';
+
+const M = 'llm';
+
+function Summary(props: { timeframe: WindowTimeframe }) {
+  const query = useLLMUsage({ timeframe: props.timeframe, widget: 'summary' });
+  return (
+    <SectionWidget
+      testId="widget-llm-summary"
+      title="Calls and reliability"
+      className={styles.wide}
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(d) => d.calls === 0}
+      empty={`No LLM calls ${inPeriod(props.timeframe)}.`}
+    >
+      {(d) => (
+        <StatList
+          columns={4}
+          items={[
+            {
+              metric: `${M}.summary.calls`,
+              label: 'Calls',
+              value: d.calls,
+              display: formatCount(d.calls),
+            },
+            {
+              metric: `${M}.summary.totalTokens`,
+              label: 'Tokens',
+              value: d.totalTokens,
+              display: formatTokens(d.totalTokens),
+            },
+            {
+              metric: `${M}.summary.successRate`,
+              label: 'Success ratio',
+              value: d.successRate,
+              display: formatShare(d.successRate),
+            },
+            {
+              metric: `${M}.summary.errorRate`,
+              label: 'Error rate',
+              value: d.errorRate,
+              display: formatShare(d.errorRate),
+            },
+          ]}
+        />
+      )}
+    </SectionWidget>
+  );
+}
+
+function Models(props: { timeframe: WindowTimeframe }) {
+  const query = useLLMUsage({ timeframe: props.timeframe, widget: 'models' });
+  return (
+    <SectionWidget
+      testId="widget-llm-models"
+      title="Tokens by provider and model"
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(rows) => rows.length === 0}
+      empty={`No LLM calls ${inPeriod(props.timeframe)}.`}
+    >
+      {(rows) => (
+        <div className={styles.stack}>
+          <BarChartCard
+            label="Tokens"
+            data={rows.map((r) => ({
+              key: `${r.provider}/${r.model}`,
+              label: r.model,
+              value: r.totalTokens,
+            }))}
+            format={(v) => formatTokens(v)}
+          />
+          <ChartTable
+            caption="Tokens by provider and model"
+            headers={['Provider', 'Model', 'Input', 'Output', 'Total']}
+            numeric={[2, 3, 4]}
+          >
+            {rows.map((r) => {
+              const key = `${M}.models.${r.provider}/${r.model}`;
+              return (
+                <tr key={`${r.provider}/${r.model}`}>
+                  <td>{r.provider}</td>
+                  <td>{r.model}</td>
+                  <td className={t.numeric}>
+                    <Num metric={`${key}.inputTokens`} value={r.inputTokens}>
+                      {formatTokens(r.inputTokens)}
+                    </Num>
+                  </td>
+                  <td className={t.numeric}>
+                    <Num metric={`${key}.outputTokens`} value={r.outputTokens}>
+                      {formatTokens(r.outputTokens)}
+                    </Num>
+                  </td>
+                  <td className={t.numeric}>
+                    <Num metric={`${key}.totalTokens`} value={r.totalTokens}>
+                      {formatTokens(r.totalTokens)}
+                    </Num>
+                  </td>
+                </tr>
+              );
+            })}
+          </ChartTable>
+        </div>
+      )}
+    </SectionWidget>
+  );
+}
+
+function Latency(props: { timeframe: WindowTimeframe }) {
+  const query = useLLMUsage({ timeframe: props.timeframe, widget: 'latency' });
+  return (
+    <SectionWidget
+      testId="widget-llm-latency"
+      title="Response time"
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(rows) => rows.length === 0}
+      empty={`No timed LLM responses ${inPeriod(props.timeframe)}.`}
+    >
+      {(rows) => (
+        <ChartTable
+          caption="Average and 95th percentile response time by provider"
+          headers={['Provider', 'Average', 'p95']}
+          numeric={[1, 2]}
+        >
+          {rows.map((r) => (
+            <tr key={r.provider}>
+              <td>{r.provider}</td>
+              <td className={t.numeric}>
+                <Num metric={`${M}.latency.${r.provider}.avgMs`} value={r.avgMs}>
+                  {formatMillis(r.avgMs)}
+                </Num>
+              </td>
+              <td className={t.numeric}>
+                <Num metric={`${M}.latency.${r.provider}.p95Ms`} value={r.p95Ms}>
+                  {formatMillis(r.p95Ms)}
+                </Num>
+              </td>
+            </tr>
+          ))}
+        </ChartTable>
+      )}
+    </SectionWidget>
+  );
+}
+
+function Tools(props: { timeframe: WindowTimeframe }) {
+  const query = useLLMUsage({ timeframe: props.timeframe, widget: 'tools' });
+  return (
+    <SectionWidget
+      testId="widget-llm-tools"
+      title="Top tools"
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(rows) => rows.length === 0}
+      empty={`No tool was invoked ${inPeriod(props.timeframe)}.`}
+    >
+      {(rows) => (
+        <div className={styles.stack}>
+          <BarChartCard
+            label="Calls"
+            data={rows.map((r) => ({ key: r.tool, label: r.tool, value: r.calls }))}
+            format={(v) => formatCount(v)}
+            color="var(--series-2)"
+          />
+          <ChartTable
+            caption="Most invoked tools"
+            headers={['Tool', 'Calls', 'Errors', 'Error rate']}
+            numeric={[1, 2, 3]}
+          >
+            {rows.map((r) => (
+              <tr key={r.tool}>
+                <td>{r.tool}</td>
+                <td className={t.numeric}>
+                  <Num metric={`${M}.tools.${r.tool}.calls`} value={r.calls}>
+                    {formatCount(r.calls)}
+                  </Num>
+                </td>
+                <td className={t.numeric}>
+                  <Num metric={`${M}.tools.${r.tool}.errors`} value={r.errors}>
+                    {formatCount(r.errors)}
+                  </Num>
+                </td>
+                <td className={t.numeric}>
+                  <Num metric={`${M}.tools.${r.tool}.errorRate`} value={r.errorRate}>
+                    {formatShare(r.errorRate)}
+                  </Num>
+                </td>
+              </tr>
+            ))}
+          </ChartTable>
+        </div>
+      )}
+    </SectionWidget>
+  );
+}
+
+function Hotspots(props: { timeframe: WindowTimeframe }) {
+  const query = useLLMUsage({ timeframe: props.timeframe, widget: 'hotspots' });
+  return (
+    <SectionWidget
+      testId="widget-llm-hotspots"
+      title="Error hotspots"
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(rows) => rows.length === 0}
+      empty={`No LLM errors ${inPeriod(props.timeframe)}.`}
+    >
+      {(rows) => (
+        <ChartTable
+          caption="Errors by tool and error type"
+          headers={['Tool', 'Error type', 'Errors']}
+          numeric={[2]}
+        >
+          {rows.map((r) => (
+            <tr key={`${r.tool}/${r.errorType}`}>
+              <td>{r.tool}</td>
+              <td>{r.errorType}</td>
+              <td className={t.numeric}>
+                <Num metric={`${M}.hotspots.${r.tool}/${r.errorType}.errors`} value={r.errors}>
+                  {formatCount(r.errors)}
+                </Num>
+              </td>
+            </tr>
+          ))}
+        </ChartTable>
+      )}
+    </SectionWidget>
+  );
+}
+
+export function LlmSection(props: { timeframe: WindowTimeframe }) {
+  return (
+    <div className={styles.grid}>
+      <Summary timeframe={props.timeframe} />
+      <Models timeframe={props.timeframe} />
+      <Latency timeframe={props.timeframe} />
+      <Tools timeframe={props.timeframe} />
+      <Hotspots timeframe={props.timeframe} />
+    </div>
+  );
+}

@@ -1,0 +1,128 @@
+'use client';
+
+import {
+  BarChartCard,
+  ChartTable,
+  chartTableStyles as t,
+} from '../../../../components/charts/BarChartCard';
+import { SeriesChart } from '../../../../components/charts/SeriesChart';
+import { useMonetizationFunnel } from '../../../../components/hooks/queries/sectionHooks';
+import { Num } from '../../../../components/metrics/Num';
+import { StatList } from '../../../../components/metrics/StatList';
+import { FUNNEL_LABELS } from '../../../../lib/analytics/sections/monetization';
+import { formatCompact, formatCount, formatShare } from '../../../../lib/format';
+import { timeframeWindow, type WindowTimeframe } from '../../../../lib/timeframe';
+import { inPeriod, SectionWidget } from './SectionWidget';
+import styles from './sections.module.css';
+
+const M = 'monetization';
+
+function Funnel(props: { timeframe: WindowTimeframe }) {
+  const query = useMonetizationFunnel({ timeframe: props.timeframe, widget: 'funnel' });
+  return (
+    <SectionWidget
+      testId="widget-monetization-funnel"
+      title="Paywall funnel"
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(steps) => steps.every((s) => s.count === 0)}
+      empty={`Nobody saw the paywall ${inPeriod(props.timeframe)}.`}
+    >
+      {(steps) => (
+        <div className={styles.stack}>
+          <BarChartCard
+            label="People"
+            data={steps.map((s) => ({ key: s.step, label: FUNNEL_LABELS[s.step], value: s.count }))}
+            format={(v) => formatCount(v)}
+          />
+          <ChartTable
+            caption="Paywall funnel: each step with its conversion from the previous step"
+            headers={['Step', 'Count', 'Conversion', 'Drop-off']}
+            numeric={[1, 2, 3]}
+          >
+            {steps.map((s) => (
+              <tr key={s.step}>
+                <td>{FUNNEL_LABELS[s.step]}</td>
+                <td className={t.numeric}>
+                  <Num metric={`${M}.funnel.${s.step}.count`} value={s.count}>
+                    {formatCount(s.count)}
+                  </Num>
+                </td>
+                <td className={t.numeric}>
+                  <Num metric={`${M}.funnel.${s.step}.conversion`} value={s.conversion}>
+                    {formatShare(s.conversion)}
+                  </Num>
+                </td>
+                <td className={t.numeric}>
+                  <Num metric={`${M}.funnel.${s.step}.dropOff`} value={s.dropOff}>
+                    {formatShare(s.dropOff)}
+                  </Num>
+                </td>
+              </tr>
+            ))}
+          </ChartTable>
+        </div>
+      )}
+    </SectionWidget>
+  );
+}
+
+function Credits(props: { timeframe: WindowTimeframe }) {
+  const query = useMonetizationFunnel({ timeframe: props.timeframe, widget: 'credits' });
+  const granularity = timeframeWindow(props.timeframe, 0).granularity;
+  return (
+    <SectionWidget
+      testId="widget-monetization-credits"
+      title="Credits used vs purchased"
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(d) => d.totalPurchased === 0 && d.totalUsed === 0}
+      empty={`No credits purchased or used ${inPeriod(props.timeframe)}.`}
+    >
+      {(d) => (
+        <div className={styles.stack}>
+          <StatList
+            columns={2}
+            items={[
+              {
+                metric: `${M}.credits.totalPurchased`,
+                label: 'Purchased',
+                value: d.totalPurchased,
+                display: formatCount(d.totalPurchased),
+              },
+              {
+                metric: `${M}.credits.totalUsed`,
+                label: 'Used',
+                value: d.totalUsed,
+                display: formatCount(d.totalUsed),
+              },
+            ]}
+          />
+          <SeriesChart
+            title="Credits per period"
+            granularity={granularity}
+            format={(v) => formatCompact(v)}
+            series={[
+              {
+                key: 'purchased',
+                label: 'Purchased',
+                color: 'var(--series-1)',
+                points: d.purchased,
+              },
+              { key: 'used', label: 'Used', color: 'var(--series-2)', points: d.used },
+            ]}
+          />
+        </div>
+      )}
+    </SectionWidget>
+  );
+}
+
+export function MonetizationSection(props: { timeframe: WindowTimeframe }) {
+  return (
+    <div className={styles.grid}>
+      <Funnel timeframe={props.timeframe} />
+      <Credits timeframe={props.timeframe} />
+    </div>
+  );
+}

@@ -1,0 +1,229 @@
+'use client';
+
+import { useState } from 'react';
+import {
+  BarChartCard,
+  ChartTable,
+  chartTableStyles as t,
+} from '../../../../components/charts/BarChartCard';
+import { useReleaseAnalytics } from '../../../../components/hooks/queries/sectionHooks';
+import { Num } from '../../../../components/metrics/Num';
+import { StatList } from '../../../../components/metrics/StatList';
+import type { Release } from '../../../../lib/analytics/sections/releases';
+import { formatCount, formatDays, formatShare } from '../../../../lib/format';
+import type { WindowTimeframe } from '../../../../lib/timeframe';
+import { inPeriod, SectionWidget } from './SectionWidget';
+import styles from './sections.module.css';
+
+const M = 'releases';
+
+function formatDate(iso: string): string {
+  return new Intl.DateTimeFormat(undefined, {
+    timeZone: 'UTC',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+  }).format(Date.parse(iso));
+}
+
+/** The plan's drill-down: one release's title, version, date, views and media links. */
+function ReleaseDetail(props: { release: Release; onClose: () => void }) {
+  const r = props.release;
+  const metric = `${M}.detail`;
+  return (
+    <aside
+      className={styles.detail}
+      aria-label={`Release ${r.version}`}
+      data-testid="release-detail"
+      data-release-id={r.id}
+    >
+      <div className={styles.detailHeader}>
+        <h3 className={styles.detailTitle}>{r.title || 'Untitled release'}</h3>
+        <button type="button" className="button button--small" onClick={props.onClose}>
+          Close
+        </button>
+      </div>
+      <dl className={styles.detailList}>
+        <dt>Version</dt>
+        <dd>{r.version || '—'}</dd>
+        <dt>Published</dt>
+        <dd>
+          <time dateTime={r.publishedAt}>{formatDate(r.publishedAt)}</time>
+        </dd>
+        <dt>Views</dt>
+        <dd>
+          <Num metric={`${metric}.views`} value={r.views}>
+            {formatCount(r.views)}
+          </Num>
+        </dd>
+        <dt>Video</dt>
+        <dd>
+          {r.videoUrl ? (
+            <a href={r.videoUrl} target="_blank" rel="noreferrer">
+              Watch video
+            </a>
+          ) : (
+            'No video'
+          )}
+        </dd>
+        <dt>Thumbnail</dt>
+        <dd>
+          {r.thumbnailUrl ? (
+            <a href={r.thumbnailUrl} target="_blank" rel="noreferrer">
+              Open thumbnail
+            </a>
+          ) : (
+            'No thumbnail'
+          )}
+        </dd>
+      </dl>
+    </aside>
+  );
+}
+
+function ReleaseList(props: { timeframe: WindowTimeframe }) {
+  const query = useReleaseAnalytics({ timeframe: props.timeframe, widget: 'list' });
+  const [selected, setSelected] = useState<string | null>(null);
+  return (
+    <SectionWidget
+      testId="widget-releases-list"
+      title="Views per release"
+      className={styles.wide}
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(rows) => rows.length === 0}
+      empty={`No releases published ${inPeriod(props.timeframe)}.`}
+    >
+      {(rows) => {
+        const release = rows.find((r) => r.id === selected) ?? null;
+        return (
+          <div className={styles.split}>
+            <div className={styles.splitMain}>
+              <BarChartCard
+                label="Views"
+                data={rows.map((r) => ({ key: r.id, label: r.version || r.title, value: r.views }))}
+                format={(v) => formatCount(v)}
+                onSelect={setSelected}
+                selected={selected}
+              />
+              <ChartTable
+                caption="Views per release, newest first"
+                headers={['Release', 'Published', 'Views']}
+                numeric={[2]}
+              >
+                {rows.map((r) => (
+                  <tr key={r.id} data-release-id={r.id}>
+                    <td>
+                      <button
+                        type="button"
+                        className={t.rowButton}
+                        aria-expanded={selected === r.id}
+                        aria-controls={selected === r.id ? 'release-detail' : undefined}
+                        onClick={() => setSelected(selected === r.id ? null : r.id)}
+                      >
+                        {r.version ? `${r.version} · ` : ''}
+                        {r.title || 'Untitled release'}
+                      </button>
+                    </td>
+                    <td className={t.muted}>{formatDate(r.publishedAt)}</td>
+                    <td className={t.numeric}>
+                      <Num metric={`${M}.list.${r.id}.views`} value={r.views}>
+                        {formatCount(r.views)}
+                      </Num>
+                    </td>
+                  </tr>
+                ))}
+              </ChartTable>
+            </div>
+            {release ? (
+              <div id="release-detail">
+                <ReleaseDetail release={release} onClose={() => setSelected(null)} />
+              </div>
+            ) : (
+              <p className={styles.hintBox}>Select a release to see its details and media.</p>
+            )}
+          </div>
+        );
+      }}
+    </SectionWidget>
+  );
+}
+
+function Cadence(props: { timeframe: WindowTimeframe }) {
+  const query = useReleaseAnalytics({ timeframe: props.timeframe, widget: 'cadence' });
+  return (
+    <SectionWidget
+      testId="widget-releases-cadence"
+      title="Publish cadence"
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(d) => d.medianDays === null}
+      empty={`Fewer than two releases published ${inPeriod(props.timeframe)}: no gap to measure.`}
+    >
+      {(d) => (
+        <StatList
+          columns={1}
+          items={[
+            {
+              metric: `${M}.cadence.medianDays`,
+              label: 'Median time between releases',
+              value: d.medianDays,
+              display: formatDays(d.medianDays),
+            },
+          ]}
+        />
+      )}
+    </SectionWidget>
+  );
+}
+
+function Coverage(props: { timeframe: WindowTimeframe }) {
+  const query = useReleaseAnalytics({ timeframe: props.timeframe, widget: 'coverage' });
+  return (
+    <SectionWidget
+      testId="widget-releases-coverage"
+      title="Media coverage"
+      timeframe={props.timeframe}
+      query={query}
+      isEmpty={(d) => d.published === 0}
+      empty={`No releases published ${inPeriod(props.timeframe)}.`}
+    >
+      {(d) => (
+        <StatList
+          columns={3}
+          items={[
+            {
+              metric: `${M}.coverage.video`,
+              label: 'With video',
+              value: d.video,
+              display: formatShare(d.video),
+            },
+            {
+              metric: `${M}.coverage.thumbnail`,
+              label: 'With thumbnail',
+              value: d.thumbnail,
+              display: formatShare(d.thumbnail),
+            },
+            {
+              metric: `${M}.coverage.both`,
+              label: 'With both',
+              value: d.both,
+              display: formatShare(d.both),
+              hint: `of ${formatCount(d.published)} published`,
+            },
+          ]}
+        />
+      )}
+    </SectionWidget>
+  );
+}
+
+export function ReleasesSection(props: { timeframe: WindowTimeframe }) {
+  return (
+    <div className={styles.grid}>
+      <ReleaseList timeframe={props.timeframe} />
+      <Cadence timeframe={props.timeframe} />
+      <Coverage timeframe={props.timeframe} />
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+'use client';
+
+import { useQueryErrorResetBoundary } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import type { CubeQueryState } from '../../../../components/hooks/queries/cubeQueryState';
+import { SkeletonLine } from '../../../../components/panel/Skeleton';
+import { WidgetErrorBoundary } from '../../../../components/panel/WidgetErrorBoundary';
+import { WidgetPanel } from '../../../../components/panel/WidgetPanel';
+import { TIMEFRAME_LABELS, type WindowTimeframe } from '../../../../lib/timeframe';
+
+/**
+ * A Phase 2 widget: the shared WidgetPanel (loading, error with retry, empty, data, "data as of")
+ * inside its own error boundary, so a widget that fails or crashes never takes its section down.
+ */
+export function SectionWidget<T>(props: {
+  testId: string;
+  title: string;
+  timeframe: WindowTimeframe;
+  query: CubeQueryState<T>;
+  isEmpty: (data: T) => boolean;
+  empty: ReactNode;
+  className?: string;
+  children: (data: T) => ReactNode;
+}) {
+  const { reset } = useQueryErrorResetBoundary();
+  return (
+    <WidgetErrorBoundary testId={props.testId} title={props.title} onReset={reset}>
+      <WidgetPanel
+        testId={props.testId}
+        title={props.title}
+        subtitle={TIMEFRAME_LABELS[props.timeframe]}
+        className={props.className}
+        query={props.query}
+        isEmpty={props.isEmpty}
+        empty={props.empty}
+        skeleton={
+          <div>
+            <SkeletonLine width="45%" height={24} />
+            <SkeletonLine height={72} />
+          </div>
+        }
+      >
+        {props.children}
+      </WidgetPanel>
+    </WidgetErrorBoundary>
+  );
+}
+
+/** "in the last 7 days" / "yet" (all time), for empty-state sentences. */
+export function inPeriod(timeframe: WindowTimeframe): string {
+  return timeframe === 'all' ? 'yet' : `in the ${TIMEFRAME_LABELS[timeframe].toLowerCase()}`;
+}

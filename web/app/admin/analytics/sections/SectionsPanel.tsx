@@ -1,0 +1,111 @@
+'use client';
+
+import type { ComponentType } from 'react';
+import { SECTION_IDS, SECTIONS, type SectionId } from '../../../../lib/analytics/sections';
+import { TIMEFRAME_LABELS, type WindowTimeframe } from '../../../../lib/timeframe';
+import { AssetsSection } from './AssetsSection';
+import { EngagementSection } from './EngagementSection';
+import { ExportsSection } from './ExportsSection';
+import { LinkChips } from './LinkChips';
+import { LlmSection } from './LlmSection';
+import { MonetizationSection } from './MonetizationSection';
+import { ReleasesSection } from './ReleasesSection';
+import styles from './SectionsPanel.module.css';
+
+const VIEWS: Record<SectionId, ComponentType<{ timeframe: WindowTimeframe }>> = {
+  releases: ReleasesSection,
+  exports: ExportsSection,
+  engagement: EngagementSection,
+  monetization: MonetizationSection,
+  llm: LlmSection,
+  assets: AssetsSection,
+};
+
+/** The link of a section state, keeping the page's other parameters (e.g. `wow`). */
+export function sectionHref(search: string, section: SectionId, timeframe?: WindowTimeframe) {
+  const params = new URLSearchParams(search);
+  params.set('section', section);
+  if (timeframe) params.set('tf', timeframe);
+  else params.delete('tf');
+  return `?${params.toString()}`;
+}
+
+export interface SectionsPanelProps {
+  readonly section: SectionId;
+  readonly timeframe: WindowTimeframe;
+  readonly rejectedSection: string | null;
+  readonly rejectedTimeframe: string | null;
+  /** The current query string, for building links. */
+  readonly search: string;
+  readonly onNavigate: (href: string) => void;
+}
+
+/** Phase 2: the six sections as tabs, each with the timeframes it offers. */
+export function SectionsPanel(props: SectionsPanelProps) {
+  const spec = SECTIONS[props.section];
+  const View = VIEWS[props.section];
+  return (
+    <section
+      className={styles.panel}
+      aria-labelledby="sections-heading"
+      data-testid="sections"
+      data-section={props.section}
+      data-timeframe={props.timeframe}
+    >
+      <h2 id="sections-heading" className="sr-only">
+        Sections
+      </h2>
+      <LinkChips
+        label="Sections"
+        variant="tabs"
+        testId="section-tabs"
+        value={props.section}
+        onNavigate={props.onNavigate}
+        options={SECTION_IDS.map((id) => ({
+          value: id,
+          label: SECTIONS[id].label,
+          href: sectionHref(
+            props.search,
+            id,
+            SECTIONS[id].timeframes.includes(props.timeframe) ? props.timeframe : undefined,
+          ),
+        }))}
+      />
+      {props.rejectedSection !== null ? (
+        <p className="notice" role="status" data-testid="section-notice">
+          Unknown section “{props.rejectedSection}” in the link — showing {spec.label} instead.
+        </p>
+      ) : null}
+      <div className={styles.header}>
+        <div>
+          <h3 className={styles.title}>{spec.label}</h3>
+          <p className={styles.question}>
+            {spec.question} · {TIMEFRAME_LABELS[props.timeframe]}
+          </p>
+        </div>
+        <LinkChips
+          label={`${spec.label} timeframe`}
+          variant="chips"
+          testId="section-timeframes"
+          value={props.timeframe}
+          onNavigate={props.onNavigate}
+          options={spec.timeframes.map((tf) => ({
+            value: tf,
+            label: tf === 'all' ? 'All' : tf,
+            description: TIMEFRAME_LABELS[tf],
+            href: sectionHref(props.search, props.section, tf),
+          }))}
+        />
+      </div>
+      {props.rejectedTimeframe !== null ? (
+        <p className="notice" role="status" data-testid="section-timeframe-notice">
+          {spec.label} does not offer the timeframe “{props.rejectedTimeframe}” — showing{' '}
+          {TIMEFRAME_LABELS[props.timeframe].toLowerCase()} instead.
+        </p>
+      ) : null}
+      <div data-testid={`section-${props.section}`}>
+        <View key={props.section} timeframe={props.timeframe} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,163 @@
+/**
+ * The registry of every query the Admin → Analytics tab sends: Phase 1's row and the six Phase 2
+ * sections, at every timeframe each offers (and every week-over-week span), with the reason for
+ * each query that deliberately runs on the source tables. The web app's hooks build their queries
+ * from the same builders; the model coverage test, the e2e checks, the fixture recorder and the
+ * bench read this list, so what is tested and measured is what the tab sends.
+ */
+import type { TypedQuery } from '../cube/query';
+import {
+  TIMEFRAMES,
+  type Timeframe,
+  type TimeframeWindow,
+  timeframeWindow,
+  WINDOW_TIMEFRAMES,
+  type WindowTimeframe,
+  WOW_WEEKS,
+  type WowWeeks,
+  wowWindows,
+} from '../timeframe';
+import {
+  TOP_TEMPLATES_LIMIT,
+  topTemplatesAllTimeQuery,
+  topTemplatesWindowQuery,
+  trendQuery,
+  wowQuery,
+} from './queries';
+import { SECTIONS, type SectionId } from './sections';
+import { DISTINCT_WOW, type SectionWidget, type WidgetQuery } from './sections/define';
+
+export type TabTimeframe = WindowTimeframe | `wow-${WowWeeks}w`;
+
+export interface TabQuery {
+  /** `<widget>/<timeframe>` (`#<i>` when a widget sends several queries), unique. */
+  readonly name: string;
+  /** Phase 1 widget id, or `<section>.<widget>`. */
+  readonly widget: string;
+  readonly phase: 1 | 2;
+  readonly section: SectionId | null;
+  readonly timeframe: TabTimeframe;
+  readonly query: TypedQuery;
+  /** Why this query runs on the source tables instead of a rollup (absent: it must hit one). */
+  readonly deliberatelyRaw?: string;
+}
+
+interface Phase1Widget {
+  readonly widget: string;
+  readonly build: (window: TimeframeWindow) => WidgetQuery;
+}
+
+/** Phase 1's timeframe-driven widgets, in the order the dashboard renders them. */
+export const PHASE1_WIDGETS: readonly Phase1Widget[] = [
+  ...(
+    [
+      ['trend_exports', 'exports'],
+      ['trend_prompts', 'prompts'],
+      ['trend_conversions', 'paywall'],
+    ] as const
+  ).map(([widget, metric]) => ({
+    widget,
+    build: (w: TimeframeWindow) => ({ query: trendQuery(metric, w) }),
+  })),
+  {
+    widget: 'top_templates',
+    build: (w) => ({
+      query:
+        w.timeframe === 'all'
+          ? topTemplatesAllTimeQuery(TOP_TEMPLATES_LIMIT)
+          : topTemplatesWindowQuery(w.dateRange, TOP_TEMPLATES_LIMIT),
+    }),
+  },
+];
+
+export const PHASE1_WOW_WIDGETS = [
+  {
+    widget: 'wow_export_success',
+    build: (w: ReturnType<typeof wowWindows>) => ({ query: wowQuery('export_success', w) }),
+  },
+  {
+    widget: 'wow_paying_users',
+    build: (w: ReturnType<typeof wowWindows>): WidgetQuery => ({
+      query: wowQuery('paying_users', w),
+      deliberatelyRaw: DISTINCT_WOW,
+    }),
+  },
+] as const;
+
+function entry(
+  base: Omit<TabQuery, 'name' | 'query' | 'deliberatelyRaw'>,
+  built: WidgetQuery,
+  name: string,
+): TabQuery {
+  return {
+    ...base,
+    name,
+    query: built.query,
+    ...(built.deliberatelyRaw ? { deliberatelyRaw: built.deliberatelyRaw } : {}),
+  };
+}
+
+/** Phase 1's queries at one timeframe (what its row sends for `?tf=`). */
+export function phase1Queries(timeframe: Timeframe, now: Date | number): TabQuery[] {
+  const window = timeframeWindow(timeframe, now);
+  return PHASE1_WIDGETS.map((w) =>
+    entry(
+      { widget: w.widget, phase: 1, section: null, timeframe },
+      w.build(window),
+      `${w.widget}/${timeframe}`,
+    ),
+  );
+}
+
+/** Phase 1's week-over-week cards at one span. */
+export function wowQueries(weeks: WowWeeks, now: Date | number): TabQuery[] {
+  const windows = wowWindows(weeks, now);
+  return PHASE1_WOW_WIDGETS.map((w) =>
+    entry(
+      { widget: w.widget, phase: 1, section: null, timeframe: `wow-${weeks}w` },
+      w.build(windows),
+      `${w.widget}/${weeks}w`,
+    ),
+  );
+}
+
+/** Every query one section sends at one timeframe, widget by widget, in render order. */
+export function sectionQueries(
+  section: SectionId,
+  timeframe: WindowTimeframe,
+  now: Date | number,
+): TabQuery[] {
+  const window = timeframeWindow(timeframe, now);
+  const list: TabQuery[] = [];
+  const widgets: Record<string, SectionWidget> = SECTIONS[section].widgets;
+  for (const [name, spec] of Object.entries(widgets)) {
+    const built = spec.queries(window);
+    built.forEach((b, i) => {
+      const widget = `${section}.${name}`;
+      list.push(
+        entry(
+          { widget, phase: 2, section, timeframe },
+          b,
+          `${widget}/${timeframe}${built.length > 1 ? `#${i}` : ''}`,
+        ),
+      );
+    });
+  }
+  return list;
+}
+
+/** Every query the tab sends at `now`: every timeframe of every widget, every WoW span. */
+export function tabQueries(now: Date | number): TabQuery[] {
+  const list: TabQuery[] = [];
+  for (const timeframe of TIMEFRAMES) list.push(...phase1Queries(timeframe, now));
+  for (const weeks of WOW_WEEKS) list.push(...wowQueries(weeks, now));
+  for (const [id, section] of Object.entries(SECTIONS) as [
+    SectionId,
+    (typeof SECTIONS)[SectionId],
+  ][]) {
+    for (const timeframe of WINDOW_TIMEFRAMES.filter((tf) => section.timeframes.includes(tf))) {
+      list.push(...sectionQueries(id, timeframe, now));
+    }
+  }
+  return list;
+}
