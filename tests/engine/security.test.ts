@@ -158,7 +158,9 @@ describe('defect 2: members of non-public cubes are refused before any SQL', () 
             await postJson(path, { query }),
           ]) {
             expect(answer.status, `${where} via ${path}`).toBe(400);
-            expect(String(answer.body.error), `${where} via ${path}`).toContain(`hidden member: '${hidden}' (in `);
+            expect(String(answer.body.error), `${where} via ${path}`).toContain(
+              `hidden member: '${hidden}' (in `,
+            );
             expect(String(answer.body.error)).toContain('is not public');
           }
         }
