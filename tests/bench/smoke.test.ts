@@ -67,7 +67,8 @@ beforeAll(async () => {
       ],
       seconds: 1,
     },
-    log: () => undefined,
+    // BENCH_SMOKE_LOG=1 prints the bench's progress (per query and per group timings).
+    log: process.env.BENCH_SMOKE_LOG ? (line) => console.log(line) : () => undefined,
   });
   try {
     report = await runBenchmark(await options(path.join(ROOT, '.data', 'test-bench-pg')));
@@ -76,7 +77,7 @@ beforeAll(async () => {
     privateDir = path.join(ROOT, '.data', `test-bench-pg-${process.pid}`);
     report = await runBenchmark(await options(privateDir));
   }
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   if (privateDir) await fs.rm(privateDir, { recursive: true, force: true });
