@@ -208,6 +208,7 @@ async function incrementalRefresh(
   http: CubeHttp,
   fullBuild: BenchReport['fullBuild'],
   widgets: readonly Widget[],
+  withSections: boolean,
 ): Promise<RefreshReport> {
   const from = db.dataNow;
   if (from + HOUR_MS > Date.now()) {
@@ -260,9 +261,14 @@ async function incrementalRefresh(
       error: error instanceof Error ? error.message : String(error),
     };
   }
-  // The new hour must now be in Cube's answers: the 24h tab, uncached, against raw SQL.
+  // The new hour must now be in Cube's answers: the 24h tab and the sections' 24h (those that
+  // offer it), uncached, against raw SQL.
   const freshChecks: RefreshReport['freshChecks'] = [];
-  for (const q of tabQueries({ timeframe: '24h', weeks: 1, now: db.dataNow }, widgets)) {
+  const newest = [
+    ...tabQueries({ timeframe: '24h', weeks: 1, now: db.dataNow }, widgets),
+    ...(withSections ? sectionStates(db.dataNow, ['24h']).flatMap(sectionBenchQueries) : []),
+  ];
+  for (const q of newest) {
     try {
       const a = await runSql(pool, q);
       const b = await http.load(q.query, 'no-cache');
@@ -440,7 +446,15 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     if (options.refresh) {
       log('Appending one hour of rows and refreshing its partitions…');
       refresh = await phase('incremental refresh', () =>
-        incrementalRefresh(db, pool, benchCube, http, fullBuild, widgets),
+        incrementalRefresh(
+          db,
+          pool,
+          benchCube,
+          http,
+          fullBuild,
+          widgets,
+          (options.sectionTimeframes ?? WINDOW_TIMEFRAMES).includes('24h'),
+        ),
       );
       log(
         refresh.skipped

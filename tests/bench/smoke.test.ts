@@ -144,6 +144,20 @@ describe('the benchmark at small scale', () => {
     }
   });
 
+  test('after the appended hour, each section at 24h still equals raw SQL through Cube', () => {
+    expect(report.refresh?.error).toBeUndefined();
+    const checks = report.refresh?.freshChecks ?? [];
+    const expected = SECTION_IDS.filter((id) =>
+      (SECTIONS[id].timeframes as readonly string[]).includes('24h'),
+    );
+    for (const id of expected) {
+      expect(checks.some((c) => c.id.startsWith(`${id}.`) && c.id.includes('@24h'))).toBe(true);
+    }
+    expect(checks.filter((c) => c.mismatch !== null).map((c) => `${c.id}: ${c.mismatch}`)).toEqual(
+      [],
+    );
+  });
+
   test('section queries served by a rollup really read it uncached, and not when warm', () => {
     const sectionQs = report.queries.filter((q) =>
       SECTION_IDS.some((id) => q.widget.startsWith(`${id}.`)),
