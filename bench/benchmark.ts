@@ -8,10 +8,27 @@ import type pg from 'pg';
 import { PRE_AGGREGATIONS_SCHEMA } from '../cube/options';
 import { buildAllRollups } from '../cube/rollups';
 import { createPool } from '../db/connection';
-import { HOUR_MS, type Timeframe, toCubeTimestamp, type WowWeeks } from '../web/lib/timeframe';
+import {
+  HOUR_MS,
+  type Timeframe,
+  toCubeTimestamp,
+  WINDOW_TIMEFRAMES,
+  type WindowTimeframe,
+  type WowWeeks,
+} from '../web/lib/timeframe';
 import { answerFromCube, answerFromSql, compareAnswers, rowCount } from './answers';
 import { appendHour } from './append';
-import { allQueries, type BenchQuery, tabQueries, tabStates, WIDGETS, type Widget } from './cases';
+import {
+  allQueries,
+  type BenchQuery,
+  type SectionState,
+  sectionBenchQueries,
+  sectionStates,
+  tabQueries,
+  tabStates,
+  WIDGETS,
+  type Widget,
+} from './cases';
 import { type BenchCube, buildPartitions, processMemory, startBenchCube } from './cube';
 import { CubeHttp, servedFromRollups, usedPreAggregations } from './cube-http';
 import { type BenchDatabase, ensureBenchDatabase } from './database';
@@ -28,7 +45,15 @@ import {
 } from './rollup-reads';
 import { ratio, summarize } from './stats';
 import { evaluateTargets } from './targets';
-import type { BenchReport, QueryReport, RefreshReport, Scale, TabReport } from './types';
+import type {
+  BenchReport,
+  GroupTimings,
+  QueryReport,
+  RefreshReport,
+  Scale,
+  SectionReport,
+  TabReport,
+} from './types';
 
 export type BenchOptions = {
   scale: Scale;
@@ -42,6 +67,8 @@ export type BenchOptions = {
   timeframes: readonly Timeframe[];
   weeks: readonly WowWeeks[];
   widgets?: readonly Widget[];
+  /** The Phase 2 sections' timeframes to measure (each section at those it offers); [] = none. */
+  sectionTimeframes?: readonly WindowTimeframe[];
   /** Append one hour and time the incremental refresh. */
   refresh: boolean;
   /** Uncached and warm loads per query for the pg_stat_statements check (0 = skip). */
@@ -142,14 +169,14 @@ async function benchQuery(
   return report;
 }
 
-async function benchTab(
+/** All of `queries` at once (as the browser fires them), timed for a, b and c. */
+async function benchTogether(
   queries: BenchQuery[],
-  label: { timeframe: string; weeks: number },
   pool: pg.Pool,
   http: CubeHttp,
   budget: Budget,
   perQuery: QueryReport[],
-): Promise<TabReport> {
+): Promise<GroupTimings> {
   const all = {
     a: async () => (await timed(() => Promise.all(queries.map((q) => runSql(pool, q))))).ms,
     b: async () =>
@@ -164,7 +191,6 @@ async function benchTab(
   const timings = summaries(samples);
   const warm = queries.map((q) => perQuery.find((r) => r.id === q.id)?.timings.c.median);
   return {
-    ...label,
     queries: queries.map((q) => q.id),
     timings,
     ratioAB: ratio(timings.a.median, timings.b.median),
@@ -182,6 +208,7 @@ async function incrementalRefresh(
   http: CubeHttp,
   fullBuild: BenchReport['fullBuild'],
   widgets: readonly Widget[],
+  withSections: boolean,
 ): Promise<RefreshReport> {
   const from = db.dataNow;
   if (from + HOUR_MS > Date.now()) {
@@ -234,9 +261,14 @@ async function incrementalRefresh(
       error: error instanceof Error ? error.message : String(error),
     };
   }
-  // The new hour must now be in Cube's answers: the 24h tab, uncached, against raw SQL.
+  // The new hour must now be in Cube's answers: the 24h tab and the sections' 24h (those that
+  // offer it), uncached, against raw SQL.
   const freshChecks: RefreshReport['freshChecks'] = [];
-  for (const q of tabQueries({ timeframe: '24h', weeks: 1, now: db.dataNow }, widgets)) {
+  const newest = [
+    ...tabQueries({ timeframe: '24h', weeks: 1, now: db.dataNow }, widgets),
+    ...(withSections ? sectionStates(db.dataNow, ['24h']).flatMap(sectionBenchQueries) : []),
+  ];
+  for (const q of newest) {
     try {
       const a = await runSql(pool, q);
       const b = await http.load(q.query, 'no-cache');
@@ -325,7 +357,16 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     for (let i = 0; i < 30; i++) pings.push(await http.ping());
 
     const measuredNow = db.dataNow;
+    const sections: SectionState[] = sectionStates(
+      measuredNow,
+      options.sectionTimeframes ?? WINDOW_TIMEFRAMES,
+    );
     const queries = allQueries(measuredNow, options.timeframes, options.weeks, widgets);
+    for (const state of sections) {
+      for (const q of sectionBenchQueries(state)) {
+        if (!queries.some((known) => known.id === q.id)) queries.push(q);
+      }
+    }
     log(`Timing ${queries.length} queries (a: raw SQL, b: Cube uncached, c: Cube warm)…`);
     const queryReports: QueryReport[] = [];
     await phase('queries', async () => {
@@ -347,17 +388,32 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         const tabQs = tabQueries(state, widgets).filter(
           (q) => !queryReports.find((r) => r.id === q.id)?.error,
         );
-        const tab = await benchTab(
-          tabQs,
-          { timeframe: state.timeframe, weeks: state.weeks },
-          pool,
-          http,
-          options.tabBudget,
-          queryReports,
-        );
+        const tab: TabReport = {
+          timeframe: state.timeframe,
+          weeks: state.weeks,
+          ...(await benchTogether(tabQs, pool, http, options.tabBudget, queryReports)),
+        };
         tabs.push(tab);
         log(
           `  tab ${state.timeframe}: a ${tab.timings.a.median.toFixed(1)} ms, b ${tab.timings.b.median.toFixed(2)} ms, c ${tab.timings.c.median.toFixed(2)} ms`,
+        );
+      }
+    });
+
+    const sectionReports: SectionReport[] = [];
+    await phase('whole section', async () => {
+      for (const state of sections) {
+        const sectionQs = sectionBenchQueries(state).filter(
+          (q) => !queryReports.find((r) => r.id === q.id)?.error,
+        );
+        const report: SectionReport = {
+          section: state.section,
+          timeframe: state.timeframe,
+          ...(await benchTogether(sectionQs, pool, http, options.tabBudget, queryReports)),
+        };
+        sectionReports.push(report);
+        log(
+          `  section ${state.section}@${state.timeframe}: a ${report.timings.a.median.toFixed(1)} ms, b ${report.timings.b.median.toFixed(2)} ms, c ${report.timings.c.median.toFixed(2)} ms`,
         );
       }
     });
@@ -390,7 +446,15 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     if (options.refresh) {
       log('Appending one hour of rows and refreshing its partitions…');
       refresh = await phase('incremental refresh', () =>
-        incrementalRefresh(db, pool, benchCube, http, fullBuild, widgets),
+        incrementalRefresh(
+          db,
+          pool,
+          benchCube,
+          http,
+          fullBuild,
+          widgets,
+          (options.sectionTimeframes ?? WINDOW_TIMEFRAMES).includes('24h'),
+        ),
       );
       log(
         refresh.skipped
@@ -446,6 +510,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       },
       queries: queryReports,
       tabs,
+      sections: sectionReports,
       refresh,
       cubeMemory,
       load,

@@ -3,8 +3,9 @@
  * own builders (`web/lib/analytics/queries.ts`) with the windows of `web/lib/timeframe.ts`,
  * exactly as the widgets' hooks call them; each is paired with its raw-SQL oracle.
  *
- * One entry per widget in `WIDGETS`. A Phase 2 widget is one more entry: its queries for a tab
- * state (from its builder in web/lib/analytics/queries.ts) and the SQL that answers them.
+ * Phase 1 is one entry per widget in `WIDGETS`. The Phase 2 sections come from the query registry
+ * (`web/lib/analytics/registry.ts`, `sectionQueries`): every query a section sends at one of its
+ * timeframes, each paired with its oracle in `bench/section-oracles.ts`.
  */
 import {
   TOP_TEMPLATES_LIMIT,
@@ -15,7 +16,9 @@ import {
   WOW_MEMBERS,
   wowQuery,
 } from '../web/lib/analytics/queries';
+import { sectionQueries } from '../web/lib/analytics/registry';
 import { TREND_METRICS, WOW_METRICS } from '../web/lib/analytics/schemas';
+import { SECTION_IDS, SECTIONS, type SectionId } from '../web/lib/analytics/sections';
 import type { TypedQuery } from '../web/lib/cube/query';
 import {
   DEFAULT_WOW_WEEKS,
@@ -23,6 +26,8 @@ import {
   TIMEFRAMES,
   type Timeframe,
   timeframeWindow,
+  WINDOW_TIMEFRAMES,
+  type WindowTimeframe,
   WOW_WEEKS,
   type WowWeeks,
   wowWindows,
@@ -36,6 +41,7 @@ import {
   wowExportSuccessSql,
   wowPayingUsersSql,
 } from './oracles';
+import { SECTION_ORACLES } from './section-oracles';
 
 /** What the tab shows: its chips, and the instant its hooks compute windows from. */
 export type TabState = { timeframe: Timeframe; weeks: WowWeeks; now: number };
@@ -59,7 +65,7 @@ export type Widget = {
 };
 
 /** The hooks compute every window from the start of the current UTC hour (`useUtcHour`). */
-const hourOf = (state: TabState) => startOfUtcHour(state.now);
+const hourOf = (state: { now: number }) => startOfUtcHour(state.now);
 
 const topTemplates: Widget = {
   id: 'top_templates',
@@ -164,4 +170,48 @@ export function allQueries(
     }
   }
   return [...byId.values()];
+}
+
+// ---------------------------------------------------------------- Phase 2 sections
+/** One section at one of its timeframes: what the browser sends when `?section=&tf=` opens. */
+export type SectionState = { section: SectionId; timeframe: WindowTimeframe; now: number };
+
+/**
+ * Every query the section sends at once in this state (the registry's list, in render order),
+ * with its oracle. Ids read `<section>.<widget>@<timeframe>`, `#<i>` when a widget sends several.
+ */
+export function sectionBenchQueries(state: SectionState): BenchQuery[] {
+  const window = timeframeWindow(state.timeframe, hourOf(state));
+  const oracles: Record<string, (w: typeof window) => SqlQuery[]> = SECTION_ORACLES[state.section];
+  const sqlByWidget = new Map<string, SqlQuery[]>();
+  return sectionQueries(state.section, state.timeframe, hourOf(state)).map((q) => {
+    const name = q.widget.slice(state.section.length + 1);
+    const oracle = oracles[name];
+    if (!oracle) throw new Error(`no SQL oracle for ${q.widget} (bench/section-oracles.ts)`);
+    const sql = sqlByWidget.get(name) ?? oracle(window);
+    sqlByWidget.set(name, sql);
+    const index = Number(/#(\d+)$/.exec(q.name)?.[1] ?? 0);
+    const text = sql[index];
+    if (!text) throw new Error(`${q.name}: bench/section-oracles.ts has no SQL for query ${index}`);
+    const suffix = q.name.includes('#') ? `#${index}` : '';
+    return {
+      id: `${q.widget}@${state.timeframe}${suffix}`,
+      widget: q.widget,
+      query: q.query,
+      oracle: text,
+    };
+  });
+}
+
+/** Every section at every timeframe it offers (among `timeframes`), in the tab's order. */
+export function sectionStates(
+  now: number,
+  timeframes: readonly WindowTimeframe[] = WINDOW_TIMEFRAMES,
+  sections: readonly SectionId[] = SECTION_IDS,
+): SectionState[] {
+  return sections.flatMap((section) =>
+    SECTIONS[section].timeframes
+      .filter((timeframe) => timeframes.includes(timeframe))
+      .map((timeframe) => ({ section, timeframe, now })),
+  );
 }

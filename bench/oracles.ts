@@ -16,10 +16,10 @@ export type SqlQuery = { text: string; values: unknown[] };
 
 /** A Cube UTC timestamp as a timestamptz literal. */
 const utc = (cubeTimestamp: string): string => `${cubeTimestamp}Z`;
-const range = ([start, end]: CubeDateRange): [string, string] => [utc(start), utc(end)];
+export const range = ([start, end]: CubeDateRange): [string, string] => [utc(start), utc(end)];
 
 /** `date_trunc` of a timestamptz column in UTC, as a UTC timestamptz. */
-const bucket = (column: string, granularity: Granularity): string =>
+export const bucket = (column: string, granularity: Granularity): string =>
   `date_trunc('${granularity}', ${column} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`;
 
 // ---------------------------------------------------------------- Top templates

@@ -104,6 +104,26 @@ export function renderMarkdown(report: BenchReport): string {
     ),
   );
 
+  if (report.sections && report.sections.length > 0) {
+    out.push(
+      '',
+      '### Whole section (Phase 2: all its queries at once, at each timeframe it offers)',
+      '',
+    );
+    out.push(
+      table(
+        ['section', 'queries', 'a: raw SQL', 'b: Cube uncached', 'c: Cube warm', 'a/b', 'b/c'],
+        report.sections.map((s) => [
+          `${s.section} (${s.timeframe})`,
+          String(s.queries.length),
+          ...timingCells(s.timings),
+          fmtRatio(s.ratioAB),
+          fmtRatio(s.ratioBC),
+        ]),
+      ),
+    );
+  }
+
   out.push('', '### Every query the tab sends', '');
   out.push(
     table(

@@ -8,7 +8,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { TIMEFRAMES, type Timeframe, timeframeSchema, WOW_WEEKS } from '../web/lib/timeframe';
+import {
+  TIMEFRAMES,
+  type Timeframe,
+  WINDOW_TIMEFRAMES,
+  type WindowTimeframe,
+  WOW_WEEKS,
+  windowTimeframeSchema,
+} from '../web/lib/timeframe';
 import { type BenchOptions, runBenchmark } from './benchmark';
 import { installInterruptHandlers } from './interrupt';
 import { renderMarkdown, updateBenchmarksMd, writeResults } from './report';
@@ -22,7 +29,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --scale <small|medium|large>  data size (default large: ≥ 24 M rows, generated once, reused)
   --seed <n>                    generator seed (default 42)
   --rounds <n>                  interleaved rounds per query (default 15 at large, 5 otherwise)
-  --timeframes <list>           e.g. 24h,30d (default 24h,7d,30d,all)
+  --timeframes <list>           e.g. 24h,30d (default 24h,7d,30d,90d,all; 90d: Releases only)
   --no-refresh                  skip the appended hour and incremental refresh
   --load-seconds <n>            seconds per load scenario (default 60 at large, 20 otherwise; 0 = skip)
   --load-clients <list>         simulated admins per scenario (default 50,200), each run warm and uncached
@@ -82,15 +89,17 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
   const large = scale === 'large';
   const rounds = values.rounds === undefined ? (large ? 15 : 5) : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) fail(`--rounds must be a positive integer`);
-  const timeframes: Timeframe[] =
+  // Phase 1 takes the chips it has (24h/7d/30d/all); each section those it offers (90d: Releases).
+  const windows: WindowTimeframe[] =
     values.timeframes === undefined
-      ? [...TIMEFRAMES]
+      ? [...WINDOW_TIMEFRAMES]
       : String(values.timeframes)
           .split(',')
           .map((tf) => {
-            const parsed = timeframeSchema.safeParse(tf.trim());
+            const parsed = windowTimeframeSchema.safeParse(tf.trim());
             return parsed.success ? parsed.data : fail(`Unknown timeframe "${tf}"`);
           });
+  const timeframes = TIMEFRAMES.filter((tf: Timeframe) => windows.includes(tf));
   const loadSeconds =
     values['load-seconds'] === undefined ? (large ? 60 : 20) : Number(values['load-seconds']);
   if (!Number.isFinite(loadSeconds) || loadSeconds < 0) fail('--load-seconds must be ≥ 0');
@@ -125,6 +134,7 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
       minRawRounds: Math.min(3, rounds),
     },
     timeframes,
+    sectionTimeframes: windows,
     weeks: WOW_WEEKS,
     refresh: !values['no-refresh'],
     readChecks: 3,

@@ -63,16 +63,20 @@ export type QueryReport = {
   error?: string;
 };
 
-export type TabReport = {
-  timeframe: string;
-  weeks: number;
+/** Queries sent all at once (a tab state, a section at a timeframe), timed together. */
+export type GroupTimings = {
   queries: string[];
   timings: Record<Contender, Summary>;
   ratioAB: number | null;
   ratioBC: number | null;
-  /** Sum of the tab's per-query warm medians: the warm tab's server time "in all". */
+  /** Sum of the group's per-query warm medians: the warm group's server time "in all". */
   warmSumMs: number | null;
 };
+
+export type TabReport = GroupTimings & { timeframe: string; weeks: number };
+
+/** A Phase 2 section at one of its timeframes: every query it sends, at once. */
+export type SectionReport = GroupTimings & { section: string; timeframe: string };
 
 /** Postgres time spent building one rollup's tables (all its partitions and indexes). */
 export type RollupBuildTime = { rollup: string; tables: number; seconds: number };
@@ -138,6 +142,8 @@ export type BenchReport = {
   plan: { rounds: number; rawBudgetMs: number; minRawRounds: number; tabRounds: number };
   queries: QueryReport[];
   tabs: TabReport[];
+  /** Whole sections (Phase 2); absent in runs made before they were measured. */
+  sections?: SectionReport[];
   refresh: RefreshReport | null;
   cubeMemory: { peakMb: number | null; rssMb: number | null };
   /** The load test (bench/load.ts): absent in runs made before it, empty when skipped. */

@@ -4,7 +4,8 @@
  * TEST_BENCH_PG_PORT) and Cube (port 4021 or TEST_BENCH_CUBE_PORT); when another run holds
  * those, on a private folder and free ports. It asserts nothing about speed: only that every
  * query the tab sends returns, that the raw-SQL oracle and Cube give the same answer, and that
- * each query is served by its rollup (except those the model records as deliberately raw).
+ * each query is served by its rollup (except those the model records as deliberately raw). The
+ * Phase 2 sections are covered the same way, each at every timeframe it offers ("whole section").
  */
 import fs from 'node:fs/promises';
 import net from 'node:net';
@@ -13,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type BenchOptions, runBenchmark } from '../../bench/benchmark';
 import type { BenchReport } from '../../bench/types';
 import { EmbeddedPostgresInUseError } from '../../db/embedded';
-import { TIMEFRAMES, WOW_WEEKS } from '../../web/lib/timeframe';
+import { sectionQueries } from '../../web/lib/analytics/registry';
+import { SECTION_IDS, SECTIONS, sectionIdSchema } from '../../web/lib/analytics/sections';
+import {
+  startOfUtcHour,
+  TIMEFRAMES,
+  WOW_WEEKS,
+  windowTimeframeSchema,
+} from '../../web/lib/timeframe';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 let report: BenchReport;
@@ -59,7 +67,8 @@ beforeAll(async () => {
       ],
       seconds: 1,
     },
-    log: () => undefined,
+    // BENCH_SMOKE_LOG=1 prints the bench's progress (per query and per group timings).
+    log: process.env.BENCH_SMOKE_LOG ? (line) => console.log(line) : () => undefined,
   });
   try {
     report = await runBenchmark(await options(path.join(ROOT, '.data', 'test-bench-pg')));
@@ -68,7 +77,7 @@ beforeAll(async () => {
     privateDir = path.join(ROOT, '.data', `test-bench-pg-${process.pid}`);
     report = await runBenchmark(await options(privateDir));
   }
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   if (privateDir) await fs.rm(privateDir, { recursive: true, force: true });
@@ -114,5 +123,55 @@ describe('the benchmark at small scale', () => {
     for (const tab of report.tabs) {
       expect([tab.timings.a.n, tab.timings.b.n, tab.timings.c.n]).toEqual([1, 1, 1]);
     }
+  });
+
+  test('every section at every timeframe it offers has a whole-section row, timed for a, b and c', () => {
+    const expected = SECTION_IDS.flatMap((id) =>
+      SECTIONS[id].timeframes.map((timeframe) => `${id}@${timeframe}`),
+    );
+    expect(report.sections?.map((s) => `${s.section}@${s.timeframe}`)).toEqual(expected);
+    const hour = startOfUtcHour(Date.parse(report.dataset.dataNow));
+    for (const s of report.sections ?? []) {
+      const sent = sectionQueries(
+        sectionIdSchema.parse(s.section),
+        windowTimeframeSchema.parse(s.timeframe),
+        hour,
+      );
+      // All of the section's queries, each also benched on its own (and so checked above).
+      expect(s.queries).toHaveLength(sent.length);
+      expect(s.queries.filter((id) => !report.queries.some((q) => q.id === id))).toEqual([]);
+      expect([s.timings.a.n, s.timings.b.n, s.timings.c.n]).toEqual([1, 1, 1]);
+    }
+  });
+
+  test('after the appended hour, each section at 24h still equals raw SQL through Cube', () => {
+    expect(report.refresh?.error).toBeUndefined();
+    const checks = report.refresh?.freshChecks ?? [];
+    const expected = SECTION_IDS.filter((id) =>
+      (SECTIONS[id].timeframes as readonly string[]).includes('24h'),
+    );
+    for (const id of expected) {
+      expect(checks.some((c) => c.id.startsWith(`${id}.`) && c.id.includes('@24h'))).toBe(true);
+    }
+    expect(checks.filter((c) => c.mismatch !== null).map((c) => `${c.id}: ${c.mismatch}`)).toEqual(
+      [],
+    );
+  });
+
+  test('section queries served by a rollup really read it uncached, and not when warm', () => {
+    const sectionQs = report.queries.filter((q) =>
+      SECTION_IDS.some((id) => q.widget.startsWith(`${id}.`)),
+    );
+    expect(sectionQs.length).toBeGreaterThan(0);
+    const unverified = sectionQs
+      .filter((q) => q.servedFromRollup)
+      .filter(
+        (q) =>
+          q.rollupReads === null ||
+          q.rollupReads.uncachedReads < q.rollupReads.uncachedLoads ||
+          q.rollupReads.warmReads !== 0,
+      )
+      .map((q) => `${q.id}: ${JSON.stringify(q.rollupReads)}`);
+    expect(unverified).toEqual([]);
   });
 });

@@ -1,0 +1,314 @@
+/**
+ * The raw-SQL side of the Phase 2 sections: for every query a section widget sends
+ * (`web/lib/analytics/sections/*.ts`), the SQL an analyst would write on the source tables
+ * (`shared/source-schema.md`) for the same numbers, with columns named after the Cube members
+ * so `answers.ts` compares them row by row. Written from the schema's definitions (as
+ * tests/model/view-oracles.ts, which checks the model's views the same way), not from the
+ * model's SQL: counts and sums of an empty window are 0, rates and averages of one are NULL.
+ *
+ * The type below makes a missing oracle a compile error: a new section widget needs its SQL here.
+ */
+import type { SECTIONS, SectionId } from '../web/lib/analytics/sections';
+import { TOP_ERRORS_LIMIT } from '../web/lib/analytics/sections/exports';
+import { HOTSPOTS_LIMIT, TOP_TOOLS_LIMIT } from '../web/lib/analytics/sections/llm';
+import { RELEASE_LIST_LIMIT } from '../web/lib/analytics/sections/releases';
+import type { TimeframeWindow } from '../web/lib/timeframe';
+import { bucket, range, type SqlQuery } from './oracles';
+
+/** A widget's oracles for a window, one per query it sends (same order). */
+type WidgetOracle = (window: TimeframeWindow) => SqlQuery[];
+export type SectionOracles = {
+  readonly [S in SectionId]: {
+    readonly [W in keyof (typeof SECTIONS)[S]['widgets']]: WidgetOracle;
+  };
+};
+
+/** `column` inside the window ($1, $2: Cube's inclusive range). */
+const inWindow = (column: string) => `${column} >= $1 AND ${column} <= $2`;
+const one = (text: string, w: TimeframeWindow, ...extra: unknown[]): SqlQuery[] => [
+  { text, values: [...range(w.dateRange), ...extra] },
+];
+
+// ---------------------------------------------------------------- Releases
+const releases: SectionOracles['releases'] = {
+  list: (w) =>
+    one(
+      `SELECT id AS "releases.release_id", title AS "releases.title", version AS "releases.version",
+              video_url AS "releases.video_url", thumbnail_url AS "releases.thumbnail_url",
+              ${bucket('published_at', 'day')} AS "releases.published_at.day",
+              coalesce(view_count, 0) AS "releases.views"
+         FROM changelog_entries
+        WHERE status = 'published' AND ${inWindow('published_at')}
+        ORDER BY 6 DESC, id DESC
+        LIMIT $3`,
+      w,
+      RELEASE_LIST_LIMIT,
+    ),
+  coverage: (w) =>
+    one(
+      `SELECT count(*) AS "releases.published_entries",
+              1.0 * count(*) FILTER (WHERE video_url IS NOT NULL) / NULLIF(count(*), 0) AS "releases.video_coverage",
+              1.0 * count(*) FILTER (WHERE thumbnail_url IS NOT NULL) / NULLIF(count(*), 0) AS "releases.thumbnail_coverage",
+              1.0 * count(*) FILTER (WHERE video_url IS NOT NULL AND thumbnail_url IS NOT NULL)
+                  / NULLIF(count(*), 0) AS "releases.full_media_coverage"
+         FROM changelog_entries
+        WHERE status = 'published' AND ${inWindow('published_at')}`,
+      w,
+    ),
+  // Each release published in the window, with its gap to the previous published release
+  // (which may lie before the window); the first release has none.
+  cadence: (w) =>
+    one(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY gap_days) AS "releases.median_days_between_releases"
+         FROM (SELECT EXTRACT(EPOCH FROM c.published_at - (
+                        SELECT max(p.published_at) FROM changelog_entries p
+                         WHERE p.status = 'published' AND p.published_at < c.published_at)) / 86400.0 AS gap_days
+                 FROM changelog_entries c
+                WHERE c.status = 'published' AND ${inWindow('c.published_at')}) gaps`,
+      w,
+    ),
+};
+
+// ---------------------------------------------------------------- Exports
+const exports: SectionOracles['exports'] = {
+  totals: (w) =>
+    one(
+      `SELECT count(*) AS "exports_overview.exports",
+              count(*) FILTER (WHERE status = 'completed') AS "exports_overview.completed_exports",
+              count(*) FILTER (WHERE status = 'failed') AS "exports_overview.failed_exports",
+              1.0 * count(*) FILTER (WHERE status = 'completed') / NULLIF(count(*), 0) AS "exports_overview.success_rate",
+              sum(render_duration_ms) FILTER (WHERE status = 'completed') / 1000.0
+                / NULLIF(count(render_duration_ms) FILTER (WHERE status = 'completed'), 0) AS "exports_overview.avg_render_seconds",
+              coalesce(sum(video_duration_ms) FILTER (WHERE status = 'completed'), 0) / 60000.0 AS "exports_overview.total_video_minutes"
+         FROM exports
+        WHERE ${inWindow('created_at')}`,
+      w,
+    ),
+  formats: (w) =>
+    one(
+      `SELECT format AS "exports_overview.format", count(*) AS "exports_overview.exports"
+         FROM exports
+        WHERE ${inWindow('created_at')}
+        GROUP BY format
+        ORDER BY format ASC`,
+      w,
+    ),
+  errors: (w) => [
+    ...one(
+      `SELECT error_message AS "export_errors.error_message",
+              count(*) FILTER (WHERE event = 'failed') AS "export_errors.failures"
+         FROM export_analytics
+        WHERE error_message IS NOT NULL AND ${inWindow('created_at')}
+        GROUP BY error_message
+        ORDER BY 2 DESC, 1 ASC
+        LIMIT $3`,
+      w,
+      TOP_ERRORS_LIMIT,
+    ),
+    ...one(
+      `SELECT count(*) AS "export_errors.failures"
+         FROM export_analytics
+        WHERE event = 'failed' AND ${inWindow('created_at')}`,
+      w,
+    ),
+  ],
+};
+
+// ---------------------------------------------------------------- Engagement
+const engagement: SectionOracles['engagement'] = {
+  prompts: (w) =>
+    one(
+      `SELECT count(*) AS "engagement.prompts",
+              count(DISTINCT user_id) AS "engagement.active_users",
+              1.0 * count(*) / NULLIF(count(DISTINCT user_id), 0) AS "engagement.prompts_per_active_user"
+         FROM messages
+        WHERE role = 'user' AND ${inWindow('created_at')}`,
+      w,
+    ),
+  // A scene's first success (by time, then id) and how many of its iterations led to it.
+  iterations: (w) =>
+    one(
+      `SELECT 1.0 * sum(n) / NULLIF(count(*), 0) AS "engagement.avg_iterations_to_success",
+              count(*) AS "engagement.succeeded_scenes"
+         FROM (SELECT scene_id, created_at, outcome,
+                      row_number() OVER upto AS n,
+                      count(*) FILTER (WHERE outcome = 'success') OVER upto AS successes
+                 FROM scene_iterations
+               WINDOW upto AS (PARTITION BY scene_id ORDER BY created_at, id)) i
+         JOIN scenes s ON s.id = i.scene_id
+        WHERE i.outcome = 'success' AND i.successes = 1 AND ${inWindow('i.created_at')}`,
+      w,
+    ),
+  editMix: (w) =>
+    one(
+      `SELECT count(*) AS "engagement.edits",
+              count(*) FILTER (WHERE edit_complexity = 'structural') AS "engagement.structural_edits",
+              count(*) FILTER (WHERE edit_complexity = 'creative') AS "engagement.creative_edits",
+              count(*) FILTER (WHERE edit_complexity = 'surgical') AS "engagement.surgical_edits"
+         FROM scene_iterations
+        WHERE operation_type = 'edit' AND ${inWindow('created_at')}`,
+      w,
+    ),
+  // A project's first scene, and the minutes since its first prompt (projects with both).
+  firstScene: (w) =>
+    one(
+      `SELECT (sum(EXTRACT(EPOCH FROM fs.first_scene) - EXTRACT(EPOCH FROM fp.first_prompt)) / 60.0)
+                / NULLIF(count(*), 0) AS "engagement.avg_minutes_to_first_scene",
+              count(*) AS "engagement.projects_with_first_scene"
+         FROM projects p
+         JOIN (SELECT project_id, min(created_at) AS first_scene FROM scenes GROUP BY project_id) fs
+           ON fs.project_id = p.id
+         JOIN (SELECT project_id, min(created_at) AS first_prompt FROM messages
+                WHERE role = 'user' GROUP BY project_id) fp
+           ON fp.project_id = p.id
+        WHERE ${inWindow('fs.first_scene')}`,
+      w,
+    ),
+};
+
+// ---------------------------------------------------------------- Monetization
+const monetization: SectionOracles['monetization'] = {
+  funnel: (w) =>
+    one(
+      `SELECT count(*) FILTER (WHERE event_type = 'viewed') AS "paywall_funnel.views",
+              count(*) FILTER (WHERE event_type = 'clicked_package') AS "paywall_funnel.package_clicks",
+              count(*) FILTER (WHERE event_type = 'initiated_checkout') AS "paywall_funnel.checkouts",
+              count(*) FILTER (WHERE event_type = 'completed_purchase') AS "paywall_funnel.conversions"
+         FROM paywall_events
+        WHERE ${inWindow('created_at')}`,
+      w,
+    ),
+  // Usage transactions carry negative amounts: credits used is their negated sum.
+  credits: (w) =>
+    one(
+      `SELECT ${bucket('created_at', w.granularity)} AS "credits.created_at.${w.granularity}",
+              coalesce(sum(amount) FILTER (WHERE type = 'purchase'), 0) AS "credits.credits_purchased",
+              coalesce(-sum(amount) FILTER (WHERE type = 'usage'), 0) AS "credits.credits_used"
+         FROM credit_transactions
+        WHERE type IN ('purchase', 'usage') AND ${inWindow('created_at')}
+        GROUP BY 1
+        ORDER BY 1`,
+      w,
+    ),
+};
+
+// ---------------------------------------------------------------- LLM
+const llm: SectionOracles['llm'] = {
+  summary: (w) =>
+    one(
+      `SELECT count(*) AS "llm_usage.calls",
+              coalesce(sum(input_tokens), 0) + coalesce(sum(output_tokens), 0) AS "llm_usage.total_tokens",
+              1.0 * count(*) FILTER (WHERE success) / NULLIF(count(*), 0) AS "llm_usage.success_rate",
+              1.0 * count(*) FILTER (WHERE NOT success) / NULLIF(count(*), 0) AS "llm_usage.error_rate"
+         FROM api_usage_metrics
+        WHERE ${inWindow('created_at')}`,
+      w,
+    ),
+  models: (w) =>
+    one(
+      `SELECT provider AS "llm_usage.provider", model AS "llm_usage.model",
+              count(*) AS "llm_usage.calls",
+              coalesce(sum(input_tokens), 0) AS "llm_usage.input_tokens",
+              coalesce(sum(output_tokens), 0) AS "llm_usage.output_tokens",
+              coalesce(sum(input_tokens), 0) + coalesce(sum(output_tokens), 0) AS "llm_usage.total_tokens"
+         FROM api_usage_metrics
+        WHERE ${inWindow('created_at')}
+        GROUP BY provider, model
+        ORDER BY 6 DESC, 1 ASC, 2 ASC`,
+      w,
+    ),
+  latency: (w) =>
+    one(
+      `SELECT provider AS "llm_usage.provider",
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS "llm_usage.p95_response_ms",
+              1.0 * sum(response_time_ms) / NULLIF(count(*), 0) AS "llm_usage.avg_response_ms"
+         FROM api_usage_metrics
+        WHERE ${inWindow('created_at')}
+        GROUP BY provider
+        ORDER BY provider ASC`,
+      w,
+    ),
+  tools: (w) =>
+    one(
+      `SELECT tool_name AS "llm_usage.tool_name", count(*) AS "llm_usage.calls",
+              count(*) FILTER (WHERE NOT success) AS "llm_usage.errors",
+              1.0 * count(*) FILTER (WHERE NOT success) / NULLIF(count(*), 0) AS "llm_usage.error_rate"
+         FROM api_usage_metrics
+        WHERE tool_name IS NOT NULL AND ${inWindow('created_at')}
+        GROUP BY tool_name
+        ORDER BY 2 DESC, 1 ASC
+        LIMIT $3`,
+      w,
+      TOP_TOOLS_LIMIT,
+    ),
+  hotspots: (w) =>
+    one(
+      `SELECT tool_name AS "llm_usage.tool_name", error_type AS "llm_usage.error_type",
+              count(*) FILTER (WHERE NOT success) AS "llm_usage.errors"
+         FROM api_usage_metrics
+        WHERE error_type IS NOT NULL AND ${inWindow('created_at')}
+        GROUP BY tool_name, error_type
+        ORDER BY 3 DESC, 1 ASC, 2 ASC
+        LIMIT $3`,
+      w,
+      HOTSPOTS_LIMIT,
+    ),
+};
+
+// ---------------------------------------------------------------- Assets
+/** Uploads are project_memory rows of type uploaded_asset; an asset is its url. */
+const UPLOADS = `SELECT id, project_id, created_at, memory_value->>'url' AS url,
+                        memory_value->>'asset_type' AS asset_type,
+                        (memory_value->>'size_bytes')::bigint AS size_bytes
+                   FROM project_memory WHERE memory_type = 'uploaded_asset'`;
+
+const assets: SectionOracles['assets'] = {
+  types: (w) =>
+    one(
+      `SELECT asset_type AS "assets.asset_type", count(*) AS "assets.uploads",
+              coalesce(sum(size_bytes), 0) AS "assets.bytes"
+         FROM (${UPLOADS}) u
+        WHERE ${inWindow('created_at')}
+        GROUP BY asset_type
+        ORDER BY asset_type ASC`,
+      w,
+    ),
+  // New assets: first uploaded in the window; reused: used by more than one project to date.
+  reuse: (w) =>
+    one(
+      `WITH uploads AS (${UPLOADS}),
+            per_asset AS (SELECT url, min(created_at) AS first_at, count(DISTINCT project_id) AS projects
+                            FROM uploads GROUP BY url)
+       SELECT (SELECT count(*) FROM uploads WHERE ${inWindow('created_at')}) AS "assets.uploads",
+              count(*) AS "assets.new_assets",
+              count(*) FILTER (WHERE projects > 1) AS "assets.reused_assets",
+              1.0 * count(*) FILTER (WHERE projects > 1) / NULLIF(count(*), 0) AS "assets.reuse_rate"
+         FROM per_asset
+        WHERE ${inWindow('first_at')}`,
+      w,
+    ),
+  sizes: (w) =>
+    one(
+      `SELECT CASE WHEN size_bytes < 100000 THEN '< 100 KB'
+                   WHEN size_bytes < 1000000 THEN '100 KB – 1 MB'
+                   WHEN size_bytes < 10000000 THEN '1 – 10 MB'
+                   WHEN size_bytes < 100000000 THEN '10 – 100 MB'
+                   WHEN size_bytes >= 100000000 THEN '≥ 100 MB'
+                   ELSE 'unknown' END AS "assets.size_bucket",
+              count(*) AS "assets.uploads"
+         FROM (${UPLOADS}) u
+        WHERE ${inWindow('created_at')}
+        GROUP BY 1
+        ORDER BY 1 ASC`,
+      w,
+    ),
+};
+
+export const SECTION_ORACLES: SectionOracles = {
+  releases,
+  exports,
+  engagement,
+  monetization,
+  llm,
+  assets,
+};
