@@ -414,7 +414,7 @@ describe('Explore, from a widget of every Phase 2 section', () => {
   afterAll(() => page.close());
 
   test.each(PHASE2_EXPLORE)(
-    '$section.$widget: Show query, Open in Playground, Download CSV',
+    '$section section, $widget widget: Show query, Open in Playground, Download CSV',
     async ({ section, widget, file, header, metrics }) => {
       const id = `widget-${section}-${widget}`;
       await page.goto(`${e2e.webUrl}/admin/analytics?section=${section}&tf=all`);
