@@ -13,6 +13,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { signCubeToken } from '../../cube/auth';
 import { DEV_SERVER_ROUTES, DEV_SERVER_STATIC } from '../../cube/playground/policy';
+import type { SectionId } from '../../web/lib/analytics/sections';
+import { FUNNEL_LABELS, FUNNEL_STEPS } from '../../web/lib/analytics/sections/monetization';
 import type { TypedQuery } from '../../web/lib/cube/query';
 import { installedDevServerRoutes } from '../support/dev-server-routes';
 import { createOracle } from '../support/oracle';
@@ -217,6 +219,37 @@ describe('an admin builds a query in the Playground', () => {
   });
 });
 
+/** Show query: the dialog's Cube query (one, or the list a widget sends) and its SQL. */
+async function shownQuery(page: Page, widget: string): Promise<TypedQuery | TypedQuery[]> {
+  await page.click(`[data-testid=${widget}] [data-testid=explore-button]`);
+  await page.click(`[data-testid=${widget}] [data-testid=explore-show-query]`);
+  const dialog = `[data-testid=${widget}] [data-testid=explore-query-dialog]`;
+  await page.waitForSelector(`${dialog} [data-testid=explore-query-sql]`, { timeout: 60_000 });
+  const query = JSON.parse(
+    (await page.textContent(`${dialog} [data-testid=explore-query-json]`)) ?? 'null',
+  ) as TypedQuery | TypedQuery[];
+  const sql = await page.$$eval(`${dialog} [data-testid=explore-query-sql]`, (els) =>
+    els.map((e) => e.textContent ?? ''),
+  );
+  expect(sql.length).toBeGreaterThan(0);
+  for (const statement of sql) expect(statement).toMatch(/SELECT/i);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector(dialog, { state: 'hidden' });
+  return query;
+}
+
+async function csvOf(page: Page, widget: string): Promise<{ name: string; rows: string[][] }> {
+  await page.click(`[data-testid=${widget}] [data-testid=explore-button]`);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click(`[data-testid=${widget}] [data-testid=explore-download-csv]`),
+  ]);
+  const file = await download.path();
+  const parsed = Papa.parse<string[]>(await fs.readFile(file, 'utf8'), { skipEmptyLines: true });
+  expect(parsed.errors).toEqual([]);
+  return { name: download.suggestedFilename(), rows: parsed.data };
+}
+
 describe('Explore, from every Phase 1 widget', () => {
   let page: Page;
   beforeAll(async () => {
@@ -226,38 +259,10 @@ describe('Explore, from every Phase 1 widget', () => {
   });
   afterAll(() => page.close());
 
-  async function shownQuery(widget: string): Promise<TypedQuery> {
-    await page.click(`[data-testid=${widget}] [data-testid=explore-button]`);
-    await page.click(`[data-testid=${widget}] [data-testid=explore-show-query]`);
-    const dialog = `[data-testid=${widget}] [data-testid=explore-query-dialog]`;
-    await page.waitForSelector(`${dialog} [data-testid=explore-query-sql]`, { timeout: 60_000 });
-    const query = JSON.parse(
-      (await page.textContent(`${dialog} [data-testid=explore-query-json]`)) ?? 'null',
-    ) as TypedQuery;
-    const sql = await page.$$eval(`${dialog} [data-testid=explore-query-sql]`, (els) =>
-      els.map((e) => e.textContent ?? ''),
-    );
-    expect(sql.length).toBeGreaterThan(0);
-    for (const statement of sql) expect(statement).toMatch(/SELECT/i);
-    await page.keyboard.press('Escape');
-    await page.waitForSelector(dialog, { state: 'hidden' });
-    return query;
-  }
-
-  async function csvOf(widget: string): Promise<{ name: string; rows: string[][] }> {
-    await page.click(`[data-testid=${widget}] [data-testid=explore-button]`);
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.click(`[data-testid=${widget}] [data-testid=explore-download-csv]`),
-    ]);
-    const file = await download.path();
-    const parsed = Papa.parse<string[]>(await fs.readFile(file, 'utf8'), { skipEmptyLines: true });
-    expect(parsed.errors).toEqual([]);
-    return { name: download.suggestedFilename(), rows: parsed.data };
-  }
-
   test.each(PHASE1_WIDGETS)('%s: Show query, Open in Playground, Download CSV', async (widget) => {
-    const query = await shownQuery(widget);
+    const shown = await shownQuery(page, widget);
+    if (Array.isArray(shown)) throw new Error(`${widget} sends one query`);
+    const query = shown;
     expect(query.timezone).toBe('UTC');
 
     const playground = await openInPlayground(page, widget);
@@ -276,7 +281,7 @@ describe('Explore, from every Phase 1 widget', () => {
     }
     await playground.close();
 
-    const csv = await csvOf(widget);
+    const csv = await csvOf(page, widget);
     expect(csv.name).toMatch(/^[a-z0-9-]+_[a-z0-9-]+\.csv$/);
     const [header, ...rows] = csv.rows;
     if (widget === 'widget-top-templates') {
@@ -324,4 +329,122 @@ describe('Explore, from every Phase 1 widget', () => {
       await page.$('[data-testid=widget-top-templates] [data-testid=explore-menu]'),
     ).toBeNull();
   });
+});
+
+/**
+ * One widget per Phase 2 section, each with what its CSV row becomes on the page: the
+ * `data-metric` names (and values, as written in the file) the widget shows for that row.
+ */
+const PHASE2_EXPLORE: ReadonlyArray<{
+  section: SectionId;
+  widget: string;
+  file: string;
+  header: string[];
+  metrics: (row: string[]) => Array<[metric: string, value: string | undefined]>;
+}> = [
+  {
+    section: 'releases',
+    widget: 'list',
+    file: 'releases-views-per-release_all-time.csv',
+    header: ['Release ID', 'Version', 'Title', 'Published (UTC)', 'Views', 'Video', 'Thumbnail'],
+    metrics: (r) => [[`releases.list.${r[0]}.views`, r[4]]],
+  },
+  {
+    section: 'exports',
+    widget: 'formats',
+    file: 'exports-by-format_all-time.csv',
+    header: ['Format', 'Exports', 'Share (0–1)'],
+    metrics: (r) => [
+      [`exports.formats.${r[0]}.exports`, r[1]],
+      [`exports.formats.${r[0]}.share`, r[2]],
+    ],
+  },
+  {
+    section: 'engagement',
+    widget: 'editMix',
+    file: 'engagement-edit-complexity_all-time.csv',
+    header: ['Kind', 'Edits', 'Share (0–1)'],
+    metrics: (r) => [
+      [`engagement.editMix.${r[0]?.toLowerCase()}.count`, r[1]],
+      [`engagement.editMix.${r[0]?.toLowerCase()}.share`, r[2]],
+    ],
+  },
+  {
+    section: 'monetization',
+    widget: 'funnel',
+    file: 'monetization-paywall-funnel_all-time.csv',
+    header: ['Step', 'Count', 'Conversion (0–1)', 'Drop-off (0–1)'],
+    metrics: (r) => {
+      const step = FUNNEL_STEPS.find((s) => FUNNEL_LABELS[s] === r[0]) ?? `unknown ${r[0]}`;
+      return [
+        [`monetization.funnel.${step}.count`, r[1]],
+        [`monetization.funnel.${step}.conversion`, r[2]],
+        [`monetization.funnel.${step}.dropOff`, r[3]],
+      ];
+    },
+  },
+  {
+    section: 'llm',
+    widget: 'tools',
+    file: 'llm-top-tools_all-time.csv',
+    header: ['Tool', 'Calls', 'Errors', 'Error rate (0–1)'],
+    metrics: (r) => [
+      [`llm.tools.${r[0]}.calls`, r[1]],
+      [`llm.tools.${r[0]}.errors`, r[2]],
+      [`llm.tools.${r[0]}.errorRate`, r[3]],
+    ],
+  },
+  {
+    section: 'assets',
+    widget: 'types',
+    file: 'assets-uploads-by-type_all-time.csv',
+    header: ['Type', 'Uploads', 'Size (bytes)'],
+    metrics: (r) => [
+      [`assets.types.${r[0]}.uploads`, r[1]],
+      [`assets.types.${r[0]}.bytes`, r[2]],
+    ],
+  },
+];
+
+describe('Explore, from a widget of every Phase 2 section', () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await admin.newPage();
+  });
+  afterAll(() => page.close());
+
+  test.each(PHASE2_EXPLORE)(
+    '$section section, $widget widget: Show query, Open in Playground, Download CSV',
+    async ({ section, widget, file, header, metrics }) => {
+      const id = `widget-${section}-${widget}`;
+      await page.goto(`${e2e.webUrl}/admin/analytics?section=${section}&tf=all`);
+      await page.waitForSelector(
+        `[data-testid=sections][data-section=${section}][data-timeframe=all] [data-testid=${id}][data-state=ready]:not([aria-busy=true])`,
+        { timeout: 180_000 },
+      );
+
+      const shown = await shownQuery(page, id);
+      const queries = Array.isArray(shown) ? shown : [shown];
+      for (const q of queries) expect(q.timezone).toBe('UTC');
+      const playground = await openInPlayground(page, id);
+      expect(queryInPlaygroundUrl(playground)).toEqual(queries[0]);
+      await playground.close();
+
+      const csv = await csvOf(page, id);
+      expect(csv.name).toBe(file);
+      const [head, ...rows] = csv.rows;
+      expect(head).toEqual(header);
+      expect(rows.length).toBeGreaterThan(0);
+      // Every number the widget shows is in the file, and the file holds nothing else.
+      const onPage = await page.$$eval(`[data-testid=${id}] [data-metric]`, (els) =>
+        Object.fromEntries(
+          els.map((e) => [e.getAttribute('data-metric'), e.getAttribute('data-value')]),
+        ),
+      );
+      const inFile = Object.fromEntries(rows.flatMap((r) => metrics(r)));
+      expect(inFile).toEqual(onPage);
+      expect(Object.keys(inFile)).toHaveLength(rows.length * metrics(header).length);
+    },
+    240_000,
+  );
 });

@@ -17,7 +17,8 @@ export function topTemplatesTable(rows: readonly TopTemplate[], allTime: boolean
   };
 }
 
-const BUCKET_LABELS: Record<Trends['granularity'], string> = {
+/** The bucket column's name, by granularity (Phase 1 trends, Phase 2 series). */
+export const BUCKET_LABELS: Record<Trends['granularity'], string> = {
   hour: 'Hour (UTC)',
   day: 'Day (UTC)',
   week: 'Week (UTC)',

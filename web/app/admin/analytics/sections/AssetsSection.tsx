@@ -8,6 +8,7 @@ import {
 import { useAssetStats } from '../../../../components/hooks/queries/sectionHooks';
 import { Num } from '../../../../components/metrics/Num';
 import { StatList } from '../../../../components/metrics/StatList';
+import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
 import { formatBytes, formatCount, formatShare } from '../../../../lib/format';
 import type { WindowTimeframe } from '../../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
@@ -20,6 +21,8 @@ function Types(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-assets-types"
+      section="assets"
+      table={SECTION_TABLES.assets.types}
       title="Uploads by type"
       timeframe={props.timeframe}
       query={query}
@@ -65,6 +68,8 @@ function Reuse(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-assets-reuse"
+      section="assets"
+      table={SECTION_TABLES.assets.reuse}
       title="Reuse"
       timeframe={props.timeframe}
       query={query}
@@ -105,6 +110,8 @@ function Sizes(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-assets-sizes"
+      section="assets"
+      table={SECTION_TABLES.assets.sizes}
       title="Upload sizes"
       className={styles.wide}
       timeframe={props.timeframe}

@@ -8,6 +8,7 @@ import {
 import { useEngagement } from '../../../../components/hooks/queries/sectionHooks';
 import { Num } from '../../../../components/metrics/Num';
 import { StatList } from '../../../../components/metrics/StatList';
+import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
 import { formatCount, formatDecimal, formatDuration, formatShare } from '../../../../lib/format';
 import type { WindowTimeframe } from '../../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
@@ -22,6 +23,8 @@ function Prompts(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-engagement-prompts"
+      section="engagement"
+      table={SECTION_TABLES.engagement.prompts}
       title="Prompts per active user"
       timeframe={props.timeframe}
       query={query}
@@ -62,6 +65,8 @@ function Iterations(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-engagement-iterations"
+      section="engagement"
+      table={SECTION_TABLES.engagement.iterations}
       title="Iterations to success"
       timeframe={props.timeframe}
       query={query}
@@ -96,6 +101,8 @@ function EditMix(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-engagement-editMix"
+      section="engagement"
+      table={SECTION_TABLES.engagement.editMix}
       title="Edit complexity"
       timeframe={props.timeframe}
       query={query}
@@ -142,6 +149,8 @@ function FirstScene(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-engagement-firstScene"
+      section="engagement"
+      table={SECTION_TABLES.engagement.firstScene}
       title="Time to first scene"
       timeframe={props.timeframe}
       query={query}

@@ -8,6 +8,7 @@ import {
 import { useExportFunnel } from '../../../../components/hooks/queries/sectionHooks';
 import { Num } from '../../../../components/metrics/Num';
 import { StatList } from '../../../../components/metrics/StatList';
+import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
 import { formatCount, formatDecimal, formatDuration, formatShare } from '../../../../lib/format';
 import type { WindowTimeframe } from '../../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
@@ -20,6 +21,8 @@ function Totals(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-exports-totals"
+      section="exports"
+      table={SECTION_TABLES.exports.totals}
       title="Exports"
       className={styles.wide}
       timeframe={props.timeframe}
@@ -68,6 +71,8 @@ function Formats(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-exports-formats"
+      section="exports"
+      table={SECTION_TABLES.exports.formats}
       title="By format"
       timeframe={props.timeframe}
       query={query}
@@ -114,6 +119,8 @@ function Errors(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-exports-errors"
+      section="exports"
+      table={SECTION_TABLES.exports.errors}
       title="Top errors"
       timeframe={props.timeframe}
       query={query}

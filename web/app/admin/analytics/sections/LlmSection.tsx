@@ -8,6 +8,7 @@ import {
 import { useLLMUsage } from '../../../../components/hooks/queries/sectionHooks';
 import { Num } from '../../../../components/metrics/Num';
 import { StatList } from '../../../../components/metrics/StatList';
+import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
 import { formatCount, formatMillis, formatShare, formatTokens } from '../../../../lib/format';
 import type { WindowTimeframe } from '../../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
@@ -20,6 +21,8 @@ function Summary(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-llm-summary"
+      section="llm"
+      table={SECTION_TABLES.llm.summary}
       title="Calls and reliability"
       className={styles.wide}
       timeframe={props.timeframe}
@@ -67,6 +70,8 @@ function Models(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-llm-models"
+      section="llm"
+      table={SECTION_TABLES.llm.models}
       title="Tokens by provider and model"
       timeframe={props.timeframe}
       query={query}
@@ -125,6 +130,8 @@ function Latency(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-llm-latency"
+      section="llm"
+      table={SECTION_TABLES.llm.latency}
       title="Response time"
       timeframe={props.timeframe}
       query={query}
@@ -163,6 +170,8 @@ function Tools(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-llm-tools"
+      section="llm"
+      table={SECTION_TABLES.llm.tools}
       title="Top tools"
       timeframe={props.timeframe}
       query={query}
@@ -214,6 +223,8 @@ function Hotspots(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-llm-hotspots"
+      section="llm"
+      table={SECTION_TABLES.llm.hotspots}
       title="Error hotspots"
       timeframe={props.timeframe}
       query={query}

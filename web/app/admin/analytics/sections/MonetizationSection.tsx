@@ -10,6 +10,7 @@ import { useMonetizationFunnel } from '../../../../components/hooks/queries/sect
 import { Num } from '../../../../components/metrics/Num';
 import { StatList } from '../../../../components/metrics/StatList';
 import { FUNNEL_LABELS } from '../../../../lib/analytics/sections/monetization';
+import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
 import { formatCompact, formatCount, formatShare } from '../../../../lib/format';
 import { timeframeWindow, type WindowTimeframe } from '../../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
@@ -22,6 +23,8 @@ function Funnel(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-monetization-funnel"
+      section="monetization"
+      table={SECTION_TABLES.monetization.funnel}
       title="Paywall funnel"
       timeframe={props.timeframe}
       query={query}
@@ -73,6 +76,8 @@ function Credits(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-monetization-credits"
+      section="monetization"
+      table={SECTION_TABLES.monetization.credits}
       title="Credits used vs purchased"
       timeframe={props.timeframe}
       query={query}

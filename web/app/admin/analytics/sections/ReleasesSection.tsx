@@ -10,6 +10,7 @@ import { useReleaseAnalytics } from '../../../../components/hooks/queries/sectio
 import { Num } from '../../../../components/metrics/Num';
 import { StatList } from '../../../../components/metrics/StatList';
 import type { Release } from '../../../../lib/analytics/sections/releases';
+import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
 import { formatCount, formatDays, formatShare } from '../../../../lib/format';
 import type { WindowTimeframe } from '../../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
@@ -87,6 +88,8 @@ function ReleaseList(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-releases-list"
+      section="releases"
+      table={SECTION_TABLES.releases.list}
       title="Views per release"
       className={styles.wide}
       timeframe={props.timeframe}
@@ -154,6 +157,8 @@ function Cadence(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-releases-cadence"
+      section="releases"
+      table={SECTION_TABLES.releases.cadence}
       title="Publish cadence"
       timeframe={props.timeframe}
       query={query}
@@ -182,6 +187,8 @@ function Coverage(props: { timeframe: WindowTimeframe }) {
   return (
     <SectionWidget
       testId="widget-releases-coverage"
+      section="releases"
+      table={SECTION_TABLES.releases.coverage}
       title="Media coverage"
       timeframe={props.timeframe}
       query={query}

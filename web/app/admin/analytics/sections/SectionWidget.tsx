@@ -6,15 +6,26 @@ import type { CubeQueryState } from '../../../../components/hooks/queries/cubeQu
 import { SkeletonLine } from '../../../../components/panel/Skeleton';
 import { WidgetErrorBoundary } from '../../../../components/panel/WidgetErrorBoundary';
 import { WidgetPanel } from '../../../../components/panel/WidgetPanel';
-import { TIMEFRAME_LABELS, type WindowTimeframe } from '../../../../lib/timeframe';
+import type { ExploreTable } from '../../../../lib/analytics/explore';
+import { SECTIONS, type SectionId } from '../../../../lib/analytics/sections';
+import {
+  type Granularity,
+  TIMEFRAME_LABELS,
+  timeframeWindow,
+  type WindowTimeframe,
+} from '../../../../lib/timeframe';
 
 /**
- * A Phase 2 widget: the shared WidgetPanel (loading, error with retry, empty, data, "data as of")
- * inside its own error boundary, so a widget that fails or crashes never takes its section down.
+ * A Phase 2 widget: the shared WidgetPanel (loading, error with retry, empty, data, "data as of",
+ * Explore menu) inside its own error boundary, so a widget that fails or crashes never takes its
+ * section down.
  */
 export function SectionWidget<T>(props: {
   testId: string;
+  section: SectionId;
   title: string;
+  /** The rows the widget shows, for its Explore menu's CSV (web/lib/analytics/sections/tables.ts). */
+  table: (data: T, granularity: Granularity) => ExploreTable;
   timeframe: WindowTimeframe;
   query: CubeQueryState<T>;
   isEmpty: (data: T) => boolean;
@@ -23,6 +34,8 @@ export function SectionWidget<T>(props: {
   children: (data: T) => ReactNode;
 }) {
   const { reset } = useQueryErrorResetBoundary();
+  const label = SECTIONS[props.section].label;
+  const granularity = timeframeWindow(props.timeframe, 0).granularity;
   return (
     <WidgetErrorBoundary testId={props.testId} title={props.title} onReset={reset}>
       <WidgetPanel
@@ -31,6 +44,12 @@ export function SectionWidget<T>(props: {
         subtitle={TIMEFRAME_LABELS[props.timeframe]}
         className={props.className}
         query={props.query}
+        explore={{
+          // The section names the file: "By format" alone would not say of what.
+          name: props.title === label ? label : `${label} – ${props.title}`,
+          timeframe: TIMEFRAME_LABELS[props.timeframe],
+          table: (data) => props.table(data, granularity),
+        }}
         isEmpty={props.isEmpty}
         empty={props.empty}
         skeleton={

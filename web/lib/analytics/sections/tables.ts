@@ -1,0 +1,245 @@
+/**
+ * The rows each Phase 2 widget displays, as CSV-ready tables with human column names (its
+ * Explore menu's "Download CSV"). One mapper per widget of every section: the mapped type makes
+ * a widget added to a section without a table a type error. Values are the widget's own raw
+ * numbers (the `data-value` of what it shows); shares stay 0–1 and say so in the header, so the
+ * file holds exact values rather than rounded percentages.
+ */
+import type { Granularity } from '../../timeframe';
+import type { ExploreTable } from '../explore';
+import { BUCKET_LABELS } from '../exploreTables';
+import type { SectionWidget, WidgetData } from './define';
+import type { SECTIONS, SectionId } from './index';
+import { FUNNEL_LABELS } from './monetization';
+
+type Sections = typeof SECTIONS;
+type DataOf<W> = W extends SectionWidget ? WidgetData<W> : never;
+export type SectionTables = {
+  readonly [S in SectionId]: {
+    readonly [K in keyof Sections[S]['widgets']]: (
+      data: DataOf<Sections[S]['widgets'][K]>,
+      granularity: Granularity,
+    ) => ExploreTable;
+  };
+};
+
+const EDIT_KIND_LABELS = { structural: 'Structural', creative: 'Creative', surgical: 'Surgical' };
+
+const col = (key: string, label: string) => ({ key, label });
+
+export const SECTION_TABLES: SectionTables = {
+  releases: {
+    list: (rows) => ({
+      columns: [
+        col('id', 'Release ID'),
+        col('version', 'Version'),
+        col('title', 'Title'),
+        col('publishedAt', 'Published (UTC)'),
+        col('views', 'Views'),
+        col('videoUrl', 'Video'),
+        col('thumbnailUrl', 'Thumbnail'),
+      ],
+      rows: rows.map((r) => ({
+        id: r.id,
+        version: r.version,
+        title: r.title,
+        publishedAt: r.publishedAt,
+        views: r.views,
+        videoUrl: r.videoUrl,
+        thumbnailUrl: r.thumbnailUrl,
+      })),
+    }),
+    coverage: (d) => ({
+      columns: [
+        col('published', 'Published releases'),
+        col('video', 'With video (share 0–1)'),
+        col('thumbnail', 'With thumbnail (share 0–1)'),
+        col('both', 'With both (share 0–1)'),
+      ],
+      rows: [{ published: d.published, video: d.video, thumbnail: d.thumbnail, both: d.both }],
+    }),
+    cadence: (d) => ({
+      columns: [col('medianDays', 'Median days between releases')],
+      rows: [{ medianDays: d.medianDays }],
+    }),
+  },
+  exports: {
+    totals: (d) => ({
+      columns: [
+        col('exports', 'Exports'),
+        col('completed', 'Completed'),
+        col('failed', 'Failed'),
+        col('successRate', 'Success rate (0–1)'),
+        col('avgRenderSeconds', 'Average render time (s)'),
+        col('videoMinutes', 'Video exported (min)'),
+      ],
+      rows: [{ ...d }],
+    }),
+    formats: (rows) => ({
+      columns: [col('format', 'Format'), col('exports', 'Exports'), col('share', 'Share (0–1)')],
+      rows: rows.map((r) => ({ format: r.format, exports: r.exports, share: r.share })),
+    }),
+    errors: (d) => ({
+      columns: [
+        col('rank', 'Rank'),
+        col('message', 'Message'),
+        col('count', 'Failures'),
+        col('share', 'Share of failures (0–1)'),
+      ],
+      // The widget also shows the total; it closes the file as a row of its own.
+      rows: [
+        ...d.top.map((r, i) => ({
+          rank: i + 1,
+          message: r.message,
+          count: r.count,
+          share: r.share,
+        })),
+        {
+          rank: null,
+          message: 'All failures',
+          count: d.failures,
+          share: d.failures === 0 ? null : 1,
+        },
+      ],
+    }),
+  },
+  engagement: {
+    prompts: (d) => ({
+      columns: [
+        col('perUser', 'Prompts per user'),
+        col('prompts', 'Prompts'),
+        col('activeUsers', 'Active users'),
+      ],
+      rows: [{ perUser: d.perUser, prompts: d.prompts, activeUsers: d.activeUsers }],
+    }),
+    iterations: (d) => ({
+      columns: [col('average', 'Average iterations'), col('scenes', 'Scenes that succeeded')],
+      rows: [{ average: d.average, scenes: d.scenes }],
+    }),
+    editMix: (d) => ({
+      columns: [col('kind', 'Kind'), col('count', 'Edits'), col('share', 'Share (0–1)')],
+      rows: d.kinds.map((k) => ({
+        kind: EDIT_KIND_LABELS[k.kind],
+        count: k.count,
+        share: k.share,
+      })),
+    }),
+    firstScene: (d) => ({
+      columns: [
+        col('averageMinutes', 'Average time to first scene (min)'),
+        col('projects', 'Projects'),
+      ],
+      rows: [{ averageMinutes: d.averageMinutes, projects: d.projects }],
+    }),
+  },
+  monetization: {
+    funnel: (steps) => ({
+      columns: [
+        col('step', 'Step'),
+        col('count', 'Count'),
+        col('conversion', 'Conversion (0–1)'),
+        col('dropOff', 'Drop-off (0–1)'),
+      ],
+      rows: steps.map((s) => ({
+        step: FUNNEL_LABELS[s.step],
+        count: s.count,
+        conversion: s.conversion,
+        dropOff: s.dropOff,
+      })),
+    }),
+    credits: (d, granularity) => {
+      const used = new Map(d.used.map((b) => [b.bucket, b.count] as const));
+      return {
+        columns: [
+          col('bucket', BUCKET_LABELS[granularity]),
+          col('purchased', 'Credits purchased'),
+          col('used', 'Credits used'),
+        ],
+        // Both series share their buckets (monetization.ts zero-fills them alike).
+        rows: d.purchased.map((b) => ({
+          bucket: b.bucket,
+          purchased: b.count,
+          used: used.get(b.bucket) ?? 0,
+        })),
+      };
+    },
+  },
+  llm: {
+    summary: (d) => ({
+      columns: [
+        col('calls', 'Calls'),
+        col('totalTokens', 'Tokens'),
+        col('successRate', 'Success ratio (0–1)'),
+        col('errorRate', 'Error rate (0–1)'),
+      ],
+      rows: [
+        {
+          calls: d.calls,
+          totalTokens: d.totalTokens,
+          successRate: d.successRate,
+          errorRate: d.errorRate,
+        },
+      ],
+    }),
+    models: (rows) => ({
+      columns: [
+        col('provider', 'Provider'),
+        col('model', 'Model'),
+        col('inputTokens', 'Input tokens'),
+        col('outputTokens', 'Output tokens'),
+        col('totalTokens', 'Total tokens'),
+      ],
+      rows: rows.map((r) => ({
+        provider: r.provider,
+        model: r.model,
+        inputTokens: r.inputTokens,
+        outputTokens: r.outputTokens,
+        totalTokens: r.totalTokens,
+      })),
+    }),
+    latency: (rows) => ({
+      columns: [
+        col('provider', 'Provider'),
+        col('avgMs', 'Average (ms)'),
+        col('p95Ms', 'p95 (ms)'),
+      ],
+      rows: rows.map((r) => ({ provider: r.provider, avgMs: r.avgMs, p95Ms: r.p95Ms })),
+    }),
+    tools: (rows) => ({
+      columns: [
+        col('tool', 'Tool'),
+        col('calls', 'Calls'),
+        col('errors', 'Errors'),
+        col('errorRate', 'Error rate (0–1)'),
+      ],
+      rows: rows.map((r) => ({
+        tool: r.tool,
+        calls: r.calls,
+        errors: r.errors,
+        errorRate: r.errorRate,
+      })),
+    }),
+    hotspots: (rows) => ({
+      columns: [col('tool', 'Tool'), col('errorType', 'Error type'), col('errors', 'Errors')],
+      rows: rows.map((r) => ({ tool: r.tool, errorType: r.errorType, errors: r.errors })),
+    }),
+  },
+  assets: {
+    types: (rows) => ({
+      columns: [col('type', 'Type'), col('uploads', 'Uploads'), col('bytes', 'Size (bytes)')],
+      rows: rows.map((r) => ({ type: r.type, uploads: r.uploads, bytes: r.bytes })),
+    }),
+    reuse: (d) => ({
+      columns: [
+        col('reuseRate', 'Reuse rate (0–1)'),
+        col('reused', 'Reused'),
+        col('newAssets', 'New'),
+      ],
+      rows: [{ reuseRate: d.reuseRate, reused: d.reused, newAssets: d.newAssets }],
+    }),
+    sizes: (rows) => ({
+      columns: [col('bucket', 'Size'), col('uploads', 'Uploads')],
+      rows: rows.map((r) => ({ bucket: r.bucket, uploads: r.uploads })),
+    }),
+  },
+};
