@@ -93,7 +93,7 @@ export async function waitForDashboard(
         const chip = document.querySelector(`[data-testid=wow-weeks] [data-value="${weeks}"]`);
         if (chip?.getAttribute('aria-pressed') !== 'true') return false;
         const subtitles = [...document.querySelectorAll('[data-testid^=widget-wow-]')].map(
-          (w) => w.querySelector('.widget__subtitle')?.textContent ?? '',
+          (w) => w.querySelector('[data-testid=widget-subtitle]')?.textContent ?? '',
         );
         if (!subtitles.every((s) => s.includes(`Last ${weeks * 7} days`))) return false;
       }

@@ -61,7 +61,7 @@ function signalAll(pids: number[], signal: NodeJS.Signals): void {
   }
 }
 
-const WARNING = '.widget__warning';
+const WARNING = '[data-testid=widget-warning]';
 
 test('paused Postgres: message, previous data and Retry within the bound; recovery without reload', async () => {
   // A past clock of its own, so the queries after the switch below are new to Cube's cache.
@@ -127,6 +127,6 @@ test('paused Postgres: message, previous data and Retry within the bound; recove
     timeout: 90_000,
   });
   await waitForDashboard(page, DEFAULT_TIMEFRAME, { timeoutMs: 90_000 });
-  expect(await page.locator('.is-stale').count()).toBe(0);
+  expect(await page.locator('[data-stale]').count()).toBe(0);
   await context.close();
 });

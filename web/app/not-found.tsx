@@ -1,11 +1,12 @@
 import Link from 'next/link';
+import styles from './status-page.module.css';
 
 export default function NotFound() {
   return (
-    <main className="status-page">
-      <p className="status-page__code">404</p>
-      <h1 className="status-page__title">Page not found</h1>
-      <p className="status-page__text">There is nothing at this address.</p>
+    <main className={styles.page}>
+      <p className={styles.code}>404</p>
+      <h1 className={styles.title}>Page not found</h1>
+      <p className={styles.text}>There is nothing at this address.</p>
       <Link className="button button--primary" href="/admin/analytics">
         Go to Analytics
       </Link>

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import styles from './AdminNav.module.css';
 
 export const ADMIN_TABS = [
   { href: '/admin/analytics', label: 'Analytics' },
@@ -13,14 +14,14 @@ export const ADMIN_TABS = [
 export function AdminNav() {
   const pathname = usePathname();
   return (
-    <nav className="tabs" aria-label="Admin sections">
+    <nav className={styles.tabs} aria-label="Admin sections">
       {ADMIN_TABS.map((tab) => {
         const active = pathname === tab.href || pathname.startsWith(`${tab.href}/`);
         return (
           <Link
             key={tab.href}
             href={tab.href}
-            className="tabs__tab"
+            className={styles.tab}
             aria-current={active ? 'page' : undefined}
             data-testid={`tab-${tab.label.toLowerCase()}`}
           >

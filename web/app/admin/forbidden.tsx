@@ -1,12 +1,13 @@
 import { signOut } from '../sign-in/actions';
+import styles from '../status-page.module.css';
 
 /** 403 inside the admin shell: signed in, but not an admin. */
 export default function AdminForbidden() {
   return (
-    <div className="status-page status-page--inline" data-testid="forbidden">
-      <p className="status-page__code">403</p>
-      <h1 className="status-page__title">Admins only</h1>
-      <p className="status-page__text">
+    <div className={`${styles.page} ${styles.inline}`} data-testid="forbidden">
+      <p className={styles.code}>403</p>
+      <h1 className={styles.title}>Admins only</h1>
+      <p className={styles.text}>
         Analytics is available to accounts with the <strong>admin</strong> role. Your account
         doesn’t have it.
       </p>

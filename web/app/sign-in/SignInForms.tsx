@@ -2,13 +2,14 @@
 
 import { useActionState } from 'react';
 import { type SignInState, signInAsDemo, signInWithPassword } from './actions';
+import styles from './signin.module.css';
 
 const initial: SignInState = { error: null };
 
 export function DemoSignIn(props: { next: string; adminEmail: string; memberEmail: string }) {
   const [state, action, pending] = useActionState(signInAsDemo, initial);
   return (
-    <form action={action} className="signin__demo">
+    <form action={action} className={styles.form}>
       <input type="hidden" name="next" value={props.next} />
       <button
         type="submit"
@@ -33,7 +34,7 @@ export function DemoSignIn(props: { next: string; adminEmail: string; memberEmai
         <span className="button__hint">{props.memberEmail} · not an admin</span>
       </button>
       {state.error ? (
-        <p className="form-error" role="alert">
+        <p className={styles.error} role="alert">
           {state.error}
         </p>
       ) : null}
@@ -44,12 +45,12 @@ export function DemoSignIn(props: { next: string; adminEmail: string; memberEmai
 export function PasswordSignIn(props: { next: string; defaultEmail: string }) {
   const [state, action, pending] = useActionState(signInWithPassword, initial);
   return (
-    <form action={action} className="signin__form" data-testid="password-sign-in">
+    <form action={action} className={styles.form} data-testid="password-sign-in">
       <input type="hidden" name="next" value={props.next} />
-      <label className="field">
-        <span className="field__label">Email</span>
+      <label className={styles.field}>
+        <span className={styles.label}>Email</span>
         <input
-          className="input"
+          className={styles.input}
           type="email"
           name="email"
           autoComplete="username"
@@ -57,10 +58,10 @@ export function PasswordSignIn(props: { next: string; defaultEmail: string }) {
           required
         />
       </label>
-      <label className="field">
-        <span className="field__label">Password</span>
+      <label className={styles.field}>
+        <span className={styles.label}>Password</span>
         <input
-          className="input"
+          className={styles.input}
           type="password"
           name="password"
           autoComplete="current-password"
@@ -71,7 +72,7 @@ export function PasswordSignIn(props: { next: string; defaultEmail: string }) {
         {pending ? 'Signing in…' : 'Sign in'}
       </button>
       {state.error ? (
-        <p className="form-error" role="alert">
+        <p className={styles.error} role="alert">
           {state.error}
         </p>
       ) : null}

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { Brand } from '../../components/brand/Brand';
 import { accounts } from '../../lib/auth/accounts';
 import { getSession } from '../../lib/auth/server';
 import { safeReturnPath } from '../../lib/auth/session';
@@ -7,6 +8,7 @@ import { demoLoginEnabled } from '../../lib/env';
 import type { SearchParamsProps } from '../../lib/routing';
 import { signOut } from './actions';
 import { DemoSignIn, PasswordSignIn } from './SignInForms';
+import styles from './signin.module.css';
 
 export const metadata: Metadata = { title: 'Sign in · Admin' };
 
@@ -21,19 +23,16 @@ export default async function SignInPage(props: SearchParamsProps) {
   const passwordAccounts = all.filter((a) => a.password !== null);
 
   return (
-    <main className="signin">
-      <div className="signin__card">
-        <div className="brand brand--large">
-          <span className="brand__mark" aria-hidden="true" />
-          <span>Admin</span>
-        </div>
-        <h1 className="signin__title">Sign in</h1>
+    <main className={styles.page}>
+      <div className={styles.card}>
+        <Brand large />
+        <h1 className={styles.title}>Sign in</h1>
         {session ? (
-          <div className="signin__current">
+          <div className={styles.current}>
             <p>
               Signed in as <strong>{session.sub}</strong> ({session.role}).
             </p>
-            <div className="signin__row">
+            <div className={styles.row}>
               <Link className="button button--primary" href={next}>
                 Continue
               </Link>
@@ -47,13 +46,13 @@ export default async function SignInPage(props: SearchParamsProps) {
         ) : null}
         {demo && admin && member ? (
           <>
-            <p className="signin__lead">Demo mode: pick an account, no password needed.</p>
+            <p className={styles.lead}>Demo mode: pick an account, no password needed.</p>
             <DemoSignIn next={next} adminEmail={admin.email} memberEmail={member.email} />
           </>
         ) : null}
         {passwordAccounts.length > 0 ? (
           <>
-            {demo ? <div className="divider">or with a password</div> : null}
+            {demo ? <div className={styles.divider}>or with a password</div> : null}
             <PasswordSignIn next={next} defaultEmail={passwordAccounts[0]?.email ?? ''} />
           </>
         ) : null}

@@ -5,6 +5,7 @@ import { Area, AreaChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAxisLabel, formatBucketLabel, formatCount } from '../../lib/format';
 import type { Granularity } from '../../lib/timeframe';
 import { usePrefersReducedMotion } from '../hooks/usePrefersReducedMotion';
+import styles from './Sparkline.module.css';
 
 export interface SparklinePoint {
   readonly bucket: string;
@@ -47,13 +48,13 @@ function SparkTooltip(props: {
   const point = props.payload?.[0]?.payload;
   if (!props.active || !isPoint(point)) return null;
   return (
-    <div className="chart-tooltip">
-      <div className="chart-tooltip__label">
+    <div className={styles.tooltip}>
+      <div className={styles.tooltipLabel}>
         {formatBucketLabel(point.bucket, props.granularity)}
       </div>
-      <div className="chart-tooltip__value">
+      <div className={styles.tooltipValue}>
         <span
-          className="chart-tooltip__swatch"
+          className={styles.swatch}
           style={{ ['--swatch' as string]: props.color }}
           aria-hidden="true"
         />
@@ -87,13 +88,13 @@ export function Sparkline(props: SparklineProps) {
 
   return (
     <figure
-      className="sparkline"
+      className={styles.sparkline}
       data-testid={props.testId}
       data-bucket-count={props.data.length}
       data-total={total}
       data-granularity={props.granularity}
     >
-      <div className="sparkline__chart" role="img" aria-label={summary}>
+      <div className={styles.chart} role="img" aria-label={summary}>
         <AreaChart
           responsive
           data={props.data.map((p) => ({ ...p }))}
@@ -136,7 +137,7 @@ export function Sparkline(props: SparklineProps) {
         </AreaChart>
       </div>
       {first && last ? (
-        <div className="sparkline__axis" aria-hidden="true">
+        <div className={styles.axis} aria-hidden="true">
           <span>{formatAxisLabel(first.bucket, props.granularity)}</span>
           <span>{formatAxisLabel(last.bucket, props.granularity)}</span>
         </div>

@@ -1,6 +1,7 @@
 'use client';
 
 import { type KeyboardEvent, useRef } from 'react';
+import styles from './ChipGroup.module.css';
 
 export interface ChipOption<V extends string | number> {
   readonly value: V;
@@ -38,7 +39,7 @@ export function ChipGroup<V extends string | number>(props: {
 
   return (
     <fieldset
-      className={`chips ${props.size === 'small' ? 'chips--small' : ''}`}
+      className={`${styles.chips} ${props.size === 'small' ? styles.small : ''}`}
       data-testid={props.testId}
     >
       <legend className="sr-only">{props.label}</legend>
@@ -51,7 +52,7 @@ export function ChipGroup<V extends string | number>(props: {
               refs.current[index] = el;
             }}
             type="button"
-            className="chip"
+            className={styles.chip}
             aria-pressed={pressed}
             title={option.description}
             data-value={String(option.value)}

@@ -3,6 +3,7 @@
 import { useContext, useEffect, useState } from 'react';
 import { formatAgo, formatAsOf } from '../../lib/format';
 import { ClockContext } from '../hooks/cubeContext';
+import styles from './DataAsOf.module.css';
 
 /** "Data as of 14:05 · 3 min ago" from Cube's lastRefreshTime, in the viewer's time zone. */
 export function DataAsOf(props: { lastRefreshTime: string | null }) {
@@ -14,7 +15,7 @@ export function DataAsOf(props: { lastRefreshTime: string | null }) {
     return () => clearInterval(timer);
   }, []);
   if (!props.lastRefreshTime) {
-    return <span className="data-as-of">Data as of: unknown</span>;
+    return <span className={styles.asOf}>Data as of: unknown</span>;
   }
   const now = clock();
   const exact = new Date(props.lastRefreshTime).toLocaleString(undefined, {
@@ -22,12 +23,16 @@ export function DataAsOf(props: { lastRefreshTime: string | null }) {
     timeStyle: 'long',
   });
   return (
-    <span className="data-as-of" data-testid="data-as-of" data-last-refresh={props.lastRefreshTime}>
+    <span
+      className={styles.asOf}
+      data-testid="data-as-of"
+      data-last-refresh={props.lastRefreshTime}
+    >
       Data as of{' '}
       <time dateTime={props.lastRefreshTime} title={exact}>
         {formatAsOf(props.lastRefreshTime, now)}
       </time>{' '}
-      <span className="data-as-of__ago">· {formatAgo(props.lastRefreshTime, now)}</span>
+      <span className={styles.ago}>· {formatAgo(props.lastRefreshTime, now)}</span>
     </span>
   );
 }

@@ -1,3 +1,5 @@
+import styles from './DeltaBadge.module.css';
+
 /** A coloured change indicator: ▲ up (good), ▼ down (bad), – flat or unknown. */
 export function DeltaBadge(props: {
   direction: number | null;
@@ -13,8 +15,8 @@ export function DeltaBadge(props: {
         : 'down';
   const arrow = tone === 'up' ? '▲' : tone === 'down' ? '▼' : '–';
   return (
-    <span className={`delta delta--${tone}`} title={props.label}>
-      <span aria-hidden="true" className="delta__arrow">
+    <span className={`${styles.delta} ${styles[tone]}`} title={props.label}>
+      <span aria-hidden="true" className={styles.arrow}>
         {arrow}
       </span>
       <span className="sr-only">{props.label}</span>

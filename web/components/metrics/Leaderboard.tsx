@@ -1,4 +1,5 @@
 import { formatCount } from '../../lib/format';
+import styles from './Leaderboard.module.css';
 import { Thumbnail } from './Thumbnail';
 
 export interface LeaderboardRow {
@@ -16,12 +17,12 @@ export function Leaderboard(props: {
 }) {
   const max = Math.max(1, ...props.rows.map((r) => r.value));
   return (
-    <table className="leaderboard">
+    <table className={styles.leaderboard}>
       <caption className="sr-only">{props.caption}</caption>
       <colgroup>
-        <col className="leaderboard__col-rank" />
+        <col className={styles.colRank} />
         <col />
-        <col className="leaderboard__col-value" />
+        <col className={styles.colValue} />
       </colgroup>
       <thead className="sr-only">
         <tr>
@@ -34,23 +35,23 @@ export function Leaderboard(props: {
         {props.rows.map((row, index) => (
           <tr
             key={row.id}
-            className="leaderboard__row"
+            className={styles.row}
             data-testid="leaderboard-row"
             data-rank={index + 1}
             data-id={row.id}
             data-count={row.value}
           >
-            <td className="leaderboard__rank">{index + 1}</td>
-            <td className="leaderboard__name">
-              <div className="leaderboard__bar" style={{ width: `${(row.value / max) * 100}%` }} />
-              <div className="leaderboard__label">
+            <td className={styles.rank}>{index + 1}</td>
+            <td className={styles.name}>
+              <div className={styles.bar} style={{ width: `${(row.value / max) * 100}%` }} />
+              <div className={styles.label}>
                 <Thumbnail src={row.imageUrl} name={row.label} size={28} />
-                <span className="leaderboard__text" title={row.label}>
+                <span className={styles.text} title={row.label}>
                   {row.label || <em>Untitled</em>}
                 </span>
               </div>
             </td>
-            <td className="leaderboard__value">{formatCount(row.value)}</td>
+            <td className={styles.value}>{formatCount(row.value)}</td>
           </tr>
         ))}
       </tbody>

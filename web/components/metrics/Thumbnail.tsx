@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import styles from './Thumbnail.module.css';
 
 const HUES = [231, 199, 160, 142, 38, 14, 340, 280];
 
@@ -18,7 +19,7 @@ export function Thumbnail(props: { src: string | null; name: string; size?: numb
     const letter = props.name.trim().charAt(0).toUpperCase() || '?';
     return (
       <span
-        className="thumb thumb--placeholder"
+        className={`${styles.thumb} ${styles.placeholder}`}
         data-testid="thumbnail-placeholder"
         style={{ width: size, height: size, ['--thumb-hue' as string]: String(hueFor(props.name)) }}
         aria-hidden="true"
@@ -30,7 +31,7 @@ export function Thumbnail(props: { src: string | null; name: string; size?: numb
   return (
     // biome-ignore lint/performance/noImgElement: tiny remote thumbnails from arbitrary hosts; next/image would need every host configured
     <img
-      className="thumb"
+      className={styles.thumb}
       src={props.src}
       alt=""
       width={size}

@@ -6,6 +6,7 @@ import {
   formatPercent,
 } from '../../lib/format';
 import { DeltaBadge } from './DeltaBadge';
+import styles from './WowCard.module.css';
 
 export interface WowCardProps {
   readonly testId: string;
@@ -33,7 +34,6 @@ export function WowCard(props: WowCardProps) {
   const period = props.weeks === 1 ? 'previous 7 days' : `previous ${props.weeks * 7} days`;
   return (
     <div
-      className="wow"
       data-testid={props.testId}
       data-unit={props.unit}
       data-current={props.current ?? ''}
@@ -41,8 +41,8 @@ export function WowCard(props: WowCardProps) {
       data-delta-abs={props.deltaAbs ?? ''}
       data-delta-pct={props.deltaPct ?? ''}
     >
-      <div className="wow__value">{value(props.current)}</div>
-      <div className="wow__deltas">
+      <div className={styles.value}>{value(props.current)}</div>
+      <div className={styles.deltas}>
         <DeltaBadge
           direction={props.deltaAbs}
           label={`${describe(props.deltaAbs, abs)}${isRate ? ' (percentage points)' : ''}`}
@@ -56,7 +56,7 @@ export function WowCard(props: WowCardProps) {
           {pct}
         </DeltaBadge>
       </div>
-      <div className="wow__previous">
+      <div className={styles.previous}>
         vs <strong>{value(props.previous)}</strong> in the {period}
       </div>
     </div>

@@ -11,6 +11,7 @@ import {
 import type { CubeSql } from '../../lib/cube/client';
 import type { TypedQuery } from '../../lib/cube/query';
 import { useCubeLoader } from '../hooks/cubeContext';
+import styles from './ExploreMenu.module.css';
 
 export interface ExploreMenuProps {
   /** Widget title (menu label) and file-name stem. */
@@ -122,11 +123,11 @@ export function ExploreMenu(props: ExploreMenuProps) {
   const first = props.queries[0];
   const regular = props.queries.flatMap(regularQueriesOf);
   return (
-    <div className="explore">
+    <div className={styles.explore}>
       <button
         ref={buttonRef}
         type="button"
-        className="button button--ghost button--small explore__button"
+        className={`button button--ghost button--small ${styles.button}`}
         data-testid="explore-button"
         aria-haspopup="menu"
         aria-expanded={open}
@@ -142,7 +143,7 @@ export function ExploreMenu(props: ExploreMenuProps) {
         }}
       >
         Explore
-        <svg viewBox="0 0 20 20" aria-hidden="true" className="explore__chevron">
+        <svg viewBox="0 0 20 20" aria-hidden="true" className={styles.chevron}>
           <path d="m5 8 5 5 5-5" fill="none" stroke="currentColor" strokeWidth="1.8" />
         </svg>
       </button>
@@ -152,7 +153,7 @@ export function ExploreMenu(props: ExploreMenuProps) {
           id={menuId}
           role="menu"
           aria-label={`Explore ${props.name}`}
-          className="explore__menu"
+          className={styles.menu}
           data-testid="explore-menu"
           onKeyDown={onMenuKeyDown}
         >
@@ -161,7 +162,7 @@ export function ExploreMenu(props: ExploreMenuProps) {
               key={JSON.stringify(part.query)}
               role="menuitem"
               tabIndex={-1}
-              className="explore__item"
+              className={styles.item}
               data-testid="explore-open-playground"
               href={playgroundHref(part.query)}
               target="_blank"
@@ -175,7 +176,7 @@ export function ExploreMenu(props: ExploreMenuProps) {
             type="button"
             role="menuitem"
             tabIndex={-1}
-            className="explore__item"
+            className={styles.item}
             data-testid="explore-show-query"
             onClick={showQuery}
           >
@@ -185,7 +186,7 @@ export function ExploreMenu(props: ExploreMenuProps) {
             type="button"
             role="menuitem"
             tabIndex={-1}
-            className="explore__item"
+            className={styles.item}
             data-testid="explore-download-csv"
             aria-disabled={props.table ? undefined : true}
             title={props.table ? undefined : 'Available once the data has loaded'}
@@ -197,13 +198,13 @@ export function ExploreMenu(props: ExploreMenuProps) {
       ) : null}
       <dialog
         ref={dialogRef}
-        className="explore__dialog"
+        className={styles.dialog}
         data-testid="explore-query-dialog"
         aria-label={`${props.name}: Cube query and SQL`}
         onClose={() => buttonRef.current?.focus()}
       >
-        <div className="explore__dialog-header">
-          <h2 className="explore__dialog-title">{props.name}: query and SQL</h2>
+        <div className={styles.dialogHeader}>
+          <h2 className={styles.dialogTitle}>{props.name}: query and SQL</h2>
           <button
             type="button"
             className="button button--small"
@@ -212,8 +213,8 @@ export function ExploreMenu(props: ExploreMenuProps) {
             Close
           </button>
         </div>
-        <h3 className="explore__dialog-subtitle">Cube query</h3>
-        <pre className="explore__code" data-testid="explore-query-json">
+        <h3 className={styles.dialogSubtitle}>Cube query</h3>
+        <pre className={styles.code} data-testid="explore-query-json">
           {JSON.stringify(props.queries.length === 1 ? first : props.queries, null, 2)}
         </pre>
         <SqlSection state={sql} />
@@ -233,7 +234,7 @@ function SqlSection(props: { state: SqlState | null }) {
   if (state === null) return null;
   if (state.status === 'loading') {
     return (
-      <p className="explore__note" role="status">
+      <p className={styles.note} role="status">
         Asking Cube for the SQL…
       </p>
     );
@@ -241,7 +242,7 @@ function SqlSection(props: { state: SqlState | null }) {
   if (state.status === 'error') {
     return (
       <p
-        className="explore__note explore__note--error"
+        className={`${styles.note} ${styles.noteError}`}
         role="alert"
         data-testid="explore-sql-error"
       >
@@ -253,12 +254,12 @@ function SqlSection(props: { state: SqlState | null }) {
     <>
       {state.statements.map((s) => (
         <section key={s.label}>
-          <h3 className="explore__dialog-subtitle">{s.label}</h3>
-          <pre className="explore__code" data-testid="explore-query-sql">
+          <h3 className={styles.dialogSubtitle}>{s.label}</h3>
+          <pre className={styles.code} data-testid="explore-query-sql">
             {s.sql.sql}
           </pre>
           {s.sql.params.length > 0 ? (
-            <p className="explore__note" data-testid="explore-query-params">
+            <p className={styles.note} data-testid="explore-query-params">
               Parameters: {JSON.stringify(s.sql.params)}
             </p>
           ) : null}

@@ -5,6 +5,7 @@ import type { ExploreTable } from '../../lib/analytics/explore';
 import type { CubeQueryState } from '../hooks/queries/cubeQueryState';
 import { DataAsOf } from '../metrics/DataAsOf';
 import { ExploreMenu } from './ExploreMenu';
+import styles from './WidgetPanel.module.css';
 
 export type WidgetState = 'loading' | 'error' | 'empty' | 'ready';
 
@@ -28,29 +29,33 @@ interface FrameProps extends WidgetFrameProps {
 export function WidgetFrame(props: FrameProps) {
   return (
     <section
-      className={`widget ${props.className ?? ''}`}
+      className={`${styles.widget} ${props.className ?? ''}`}
       data-testid={props.testId}
       data-state={props.state}
       data-preaggregated={props.preAggregated ? 'true' : undefined}
       aria-busy={props.busy ? true : undefined}
     >
-      <header className="widget__header">
-        <div className="widget__titles">
-          <h2 className="widget__title">{props.title}</h2>
-          {props.subtitle ? <p className="widget__subtitle">{props.subtitle}</p> : null}
+      <header className={styles.header}>
+        <div>
+          <h2 className={styles.title}>{props.title}</h2>
+          {props.subtitle ? (
+            <p className={styles.subtitle} data-testid="widget-subtitle">
+              {props.subtitle}
+            </p>
+          ) : null}
         </div>
-        {props.actions ? <div className="widget__actions">{props.actions}</div> : null}
+        {props.actions ? <div className={styles.actions}>{props.actions}</div> : null}
       </header>
-      <div className="widget__body">{props.children}</div>
-      {props.footer ? <footer className="widget__footer">{props.footer}</footer> : null}
+      <div className={styles.body}>{props.children}</div>
+      {props.footer ? <footer className={styles.footer}>{props.footer}</footer> : null}
     </section>
   );
 }
 
 export function ErrorState(props: { title: ReactNode; message: string; onRetry: () => void }) {
   return (
-    <div className="panel-state panel-state--error" role="alert">
-      <svg className="panel-state__icon" viewBox="0 0 24 24" aria-hidden="true">
+    <div className={`${styles.state} ${styles.error}`} role="alert">
+      <svg className={styles.stateIcon} viewBox="0 0 24 24" aria-hidden="true">
         <path
           d="M12 9v4m0 4h.01M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0Z"
           fill="none"
@@ -60,8 +65,8 @@ export function ErrorState(props: { title: ReactNode; message: string; onRetry: 
           strokeLinejoin="round"
         />
       </svg>
-      <p className="panel-state__title">Couldn’t load {props.title}</p>
-      <p className="panel-state__message" data-testid="widget-error-message">
+      <p className={styles.stateTitle}>Couldn’t load {props.title}</p>
+      <p className={styles.stateMessage} data-testid="widget-error-message">
         {props.message}
       </p>
       <button type="button" className="button button--small" onClick={props.onRetry}>
@@ -73,8 +78,8 @@ export function ErrorState(props: { title: ReactNode; message: string; onRetry: 
 
 export function EmptyState(props: { children: ReactNode }) {
   return (
-    <div className="panel-state panel-state--empty" role="status">
-      <svg className="panel-state__icon" viewBox="0 0 24 24" aria-hidden="true">
+    <div className={styles.state} role="status">
+      <svg className={styles.stateIcon} viewBox="0 0 24 24" aria-hidden="true">
         <path
           d="M3 13h4l2 3h6l2-3h4M5.5 5h13l2.5 8v5a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-5l2.5-8Z"
           fill="none"
@@ -83,7 +88,7 @@ export function EmptyState(props: { children: ReactNode }) {
           strokeLinejoin="round"
         />
       </svg>
-      <p className="panel-state__message">{props.children}</p>
+      <p className={styles.stateMessage}>{props.children}</p>
     </div>
   );
 }
@@ -130,7 +135,7 @@ export function WidgetPanel<T>(props: WidgetPanelProps<T>) {
     } else {
       state = 'loading';
       body = (
-        <div className="skeleton-wrap">
+        <div>
           <span className="sr-only" role="status">
             Loading…
           </span>
@@ -177,9 +182,9 @@ export function WidgetPanel<T>(props: WidgetPanelProps<T>) {
           <>
             <DataAsOf lastRefreshTime={query.lastRefreshTime} />
             {refreshFailed ? (
-              <span className="widget__warning" role="alert">
+              <span className={styles.warning} role="alert" data-testid="widget-warning">
                 Refresh failed: {query.error?.message}{' '}
-                <button type="button" className="link-button" onClick={query.refetch}>
+                <button type="button" className={styles.linkButton} onClick={query.refetch}>
                   Retry
                 </button>
               </span>
@@ -188,7 +193,12 @@ export function WidgetPanel<T>(props: WidgetPanelProps<T>) {
         ) : null
       }
     >
-      <div className={stale ? 'widget__content is-stale' : 'widget__content'}>{body}</div>
+      <div
+        className={stale ? `${styles.content} ${styles.stale}` : styles.content}
+        data-stale={stale ? 'true' : undefined}
+      >
+        {body}
+      </div>
     </WidgetFrame>
   );
 }

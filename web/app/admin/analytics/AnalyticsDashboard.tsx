@@ -12,6 +12,8 @@ import {
   WOW_WEEKS,
   type WowWeeks,
 } from '../../../lib/timeframe';
+import page from '../page.module.css';
+import styles from './AnalyticsDashboard.module.css';
 import { TopTemplatesWidget } from './TopTemplatesWidget';
 import { TrendWidget } from './TrendWidget';
 import { ViewerTimeZone } from './ViewerTimeZone';
@@ -59,11 +61,11 @@ export interface AnalyticsDashboardProps {
 /** The Analytics tab: filter chips, sparkline row, leaderboard and week-over-week cards. */
 export function AnalyticsDashboard(props: AnalyticsDashboardProps) {
   return (
-    <div className="dashboard" data-testid="analytics-dashboard" data-timeframe={props.timeframe}>
-      <div className="page-header">
+    <div className={page.page} data-testid="analytics-dashboard" data-timeframe={props.timeframe}>
+      <div className={page.header}>
         <div>
-          <h1 className="page-title">Analytics</h1>
-          <p className="page-subtitle">
+          <h1 className={page.title}>Analytics</h1>
+          <p className={page.subtitle}>
             {TIMEFRAME_LABELS[props.timeframe]} · <ViewerTimeZone />
           </p>
         </div>
@@ -83,7 +85,7 @@ export function AnalyticsDashboard(props: AnalyticsDashboardProps) {
         </p>
       ) : null}
 
-      <div className="grid grid--trends">
+      <div className={`${styles.grid} ${styles.trends}`}>
         {TREND_METRICS.map((metric) => (
           <Isolated key={metric} testId={`widget-trend-${metric}`} title={TREND_TITLES[metric]}>
             <TrendWidget timeframe={props.timeframe} metric={metric} />
@@ -91,14 +93,14 @@ export function AnalyticsDashboard(props: AnalyticsDashboardProps) {
         ))}
       </div>
 
-      <div className="grid grid--main">
+      <div className={`${styles.grid} ${styles.main}`}>
         <Isolated testId="widget-top-templates" title="Top templates">
           <TopTemplatesWidget timeframe={props.timeframe} />
         </Isolated>
 
-        <section className="wow-section" aria-labelledby="wow-heading">
-          <div className="section-header">
-            <h2 className="section-title" id="wow-heading">
+        <section className={styles.wow} aria-labelledby="wow-heading">
+          <div className={styles.sectionHeader}>
+            <h2 className={styles.sectionTitle} id="wow-heading">
               Week over week
             </h2>
             <ChipGroup

@@ -16,7 +16,6 @@ export function TopTemplatesWidget(props: { timeframe: Timeframe }) {
   return (
     <WidgetPanel
       testId="widget-top-templates"
-      className="widget--leaderboard"
       title="Top templates"
       subtitle={allTime ? 'Lifetime uses' : `Uses · ${TIMEFRAME_LABELS[props.timeframe]}`}
       query={query}

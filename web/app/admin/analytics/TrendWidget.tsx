@@ -2,13 +2,14 @@
 
 import { Sparkline } from '../../../components/charts/Sparkline';
 import { useTrends } from '../../../components/hooks/queries/useTrends';
-import { SkeletonLine } from '../../../components/panel/Skeleton';
+import { SkeletonLine, SkeletonStack } from '../../../components/panel/Skeleton';
 import { WidgetPanel } from '../../../components/panel/WidgetPanel';
 import { trendTable } from '../../../lib/analytics/exploreTables';
 import { TREND_METRIC_SPECS } from '../../../lib/analytics/queries';
 import type { TrendMetric } from '../../../lib/analytics/schemas';
 import { formatCount } from '../../../lib/format';
 import { TIMEFRAME_LABELS, type Timeframe } from '../../../lib/timeframe';
+import styles from './TrendWidget.module.css';
 
 const COLORS: Record<TrendMetric, string> = {
   exports: 'var(--series-1)',
@@ -30,7 +31,6 @@ export function TrendWidget(props: { timeframe: Timeframe; metric: TrendMetric }
   return (
     <WidgetPanel
       testId={`widget-trend-${props.metric}`}
-      className="widget--trend"
       title={label}
       subtitle={`${TIMEFRAME_LABELS[props.timeframe]} · ${BUCKETS[props.timeframe]}`}
       query={query}
@@ -42,20 +42,20 @@ export function TrendWidget(props: { timeframe: Timeframe; metric: TrendMetric }
       isEmpty={(trends) => (trends.series[props.metric]?.buckets.length ?? 0) === 0}
       empty={`No ${label.toLowerCase()} yet.`}
       skeleton={
-        <div className="trend-skeleton">
+        <SkeletonStack>
           <SkeletonLine width="40%" height={28} />
           <SkeletonLine height={72} />
-        </div>
+        </SkeletonStack>
       }
     >
       {(trends) => {
         const series = trends.series[props.metric];
         if (!series) return null;
         return (
-          <div className="trend">
-            <div className="trend__total" data-testid={`trend-total-${props.metric}`}>
+          <div>
+            <div className={styles.total} data-testid={`trend-total-${props.metric}`}>
               {formatCount(series.total)}
-              <span className="trend__unit">total</span>
+              <span className={styles.unit}>total</span>
             </div>
             <Sparkline
               testId={`sparkline-${props.metric}`}
@@ -65,7 +65,7 @@ export function TrendWidget(props: { timeframe: Timeframe; metric: TrendMetric }
               color={COLORS[props.metric]}
             />
             {series.total === 0 ? (
-              <p className="trend__note">No {label.toLowerCase()} in this period.</p>
+              <p className={styles.note}>No {label.toLowerCase()} in this period.</p>
             ) : null}
           </div>
         );

@@ -2,7 +2,7 @@
 
 import { useWoW } from '../../../components/hooks/queries/useWoW';
 import { WowCard } from '../../../components/metrics/WowCard';
-import { SkeletonLine } from '../../../components/panel/Skeleton';
+import { SkeletonLine, SkeletonStack } from '../../../components/panel/Skeleton';
 import { WidgetPanel } from '../../../components/panel/WidgetPanel';
 import { wowTable } from '../../../lib/analytics/exploreTables';
 import type { WowMetric } from '../../../lib/analytics/schemas';
@@ -25,7 +25,6 @@ export function WowWidget(props: { metric: WowMetric; weeks: WowWeeks }) {
   return (
     <WidgetPanel
       testId={`widget-wow-${props.metric}`}
-      className="widget--wow"
       title={WOW_TITLES[props.metric]}
       subtitle={`Last ${days} days vs the ${days} days before`}
       query={query}
@@ -37,10 +36,10 @@ export function WowWidget(props: { metric: WowMetric; weeks: WowWeeks }) {
       isEmpty={(w) => w.current === null && w.previous === null}
       empty={EMPTY[props.metric]}
       skeleton={
-        <div className="wow-skeleton">
+        <SkeletonStack>
           <SkeletonLine width="50%" height={32} />
           <SkeletonLine width="70%" height={14} />
-        </div>
+        </SkeletonStack>
       }
     >
       {(w) => (
