@@ -167,8 +167,11 @@ describe('split topology: API instances + one refresh worker', () => {
   test('API instances on a database without rollups say so, answer "not built" and build nothing', async () => {
     apis.push(...(await Promise.all([spawnApiInstance(input, 0), spawnApiInstance(input, 1)])));
     proxy = await startRoundRobinProxy({ port: cubePort, upstreams: ports.apis });
+    // The launcher prints this line just after Cube starts listening, so /readyz can answer first.
     for (const api of apis)
-      expect(api.recentOutput().join('\n')).toContain('No rollups in this database yet');
+      await expect
+        .poll(() => api.recentOutput().join('\n'), { timeout: 15_000 })
+        .toContain('No rollups in this database yet');
     for (let i = 0; i < 2; i++) {
       const answer = await load(`${proxy.url}/cubejs-api/v1`, hourlyQuery());
       expect(answer.error).toMatch(/No pre-aggregation partitions were built yet/);
