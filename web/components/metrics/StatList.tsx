@@ -11,6 +11,20 @@ export interface StatItem {
   readonly hint?: ReactNode;
 }
 
+/**
+ * One headline number: its display is always the formatted value, so it is derived here rather
+ * than written out (and kept in step) at every call site.
+ */
+export function stat<V extends number | null>(
+  metric: string,
+  label: string,
+  value: V,
+  format: (value: V) => string,
+  hint?: ReactNode,
+): StatItem {
+  return { metric, label, value, display: format(value), hint };
+}
+
 /** Headline numbers of a widget, as a description list (label → value). */
 export function StatList(props: { items: readonly StatItem[]; columns?: 1 | 2 | 3 | 4 }) {
   return (

@@ -7,7 +7,7 @@ import {
 } from '../../../../components/charts/BarChartCard';
 import { useAssetStats } from '../../../../components/hooks/queries/sectionHooks';
 import { Num } from '../../../../components/metrics/Num';
-import { StatList } from '../../../../components/metrics/StatList';
+import { StatList, stat } from '../../../../components/metrics/StatList';
 import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
 import { formatBytes, formatCount, formatShare } from '../../../../lib/format';
 import type { WindowTimeframe } from '../../../../lib/timeframe';
@@ -80,24 +80,9 @@ function Reuse(props: { timeframe: WindowTimeframe }) {
         <StatList
           columns={3}
           items={[
-            {
-              metric: `${M}.reuse.reuseRate`,
-              label: 'Reuse rate',
-              value: d.reuseRate,
-              display: formatShare(d.reuseRate),
-            },
-            {
-              metric: `${M}.reuse.reused`,
-              label: 'Reused',
-              value: d.reused,
-              display: formatCount(d.reused),
-            },
-            {
-              metric: `${M}.reuse.newAssets`,
-              label: 'New',
-              value: d.newAssets,
-              display: formatCount(d.newAssets),
-            },
+            stat(`${M}.reuse.reuseRate`, 'Reuse rate', d.reuseRate, formatShare),
+            stat(`${M}.reuse.reused`, 'Reused', d.reused, formatCount),
+            stat(`${M}.reuse.newAssets`, 'New', d.newAssets, formatCount),
           ]}
         />
       )}

@@ -7,7 +7,7 @@ import {
 } from '../../../../components/charts/BarChartCard';
 import { useEngagement } from '../../../../components/hooks/queries/sectionHooks';
 import { Num } from '../../../../components/metrics/Num';
-import { StatList } from '../../../../components/metrics/StatList';
+import { StatList, stat } from '../../../../components/metrics/StatList';
 import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
 import { formatCount, formatDecimal, formatDuration, formatShare } from '../../../../lib/format';
 import type { WindowTimeframe } from '../../../../lib/timeframe';
@@ -35,24 +35,9 @@ function Prompts(props: { timeframe: WindowTimeframe }) {
         <StatList
           columns={3}
           items={[
-            {
-              metric: `${M}.prompts.perUser`,
-              label: 'Prompts per user',
-              value: d.perUser,
-              display: formatDecimal(d.perUser),
-            },
-            {
-              metric: `${M}.prompts.prompts`,
-              label: 'Prompts',
-              value: d.prompts,
-              display: formatCount(d.prompts),
-            },
-            {
-              metric: `${M}.prompts.activeUsers`,
-              label: 'Active users',
-              value: d.activeUsers,
-              display: formatCount(d.activeUsers),
-            },
+            stat(`${M}.prompts.perUser`, 'Prompts per user', d.perUser, formatDecimal),
+            stat(`${M}.prompts.prompts`, 'Prompts', d.prompts, formatCount),
+            stat(`${M}.prompts.activeUsers`, 'Active users', d.activeUsers, formatCount),
           ]}
         />
       )}
@@ -77,18 +62,8 @@ function Iterations(props: { timeframe: WindowTimeframe }) {
         <StatList
           columns={2}
           items={[
-            {
-              metric: `${M}.iterations.average`,
-              label: 'Average iterations',
-              value: d.average,
-              display: formatDecimal(d.average),
-            },
-            {
-              metric: `${M}.iterations.scenes`,
-              label: 'Scenes that succeeded',
-              value: d.scenes,
-              display: formatCount(d.scenes),
-            },
+            stat(`${M}.iterations.average`, 'Average iterations', d.average, formatDecimal),
+            stat(`${M}.iterations.scenes`, 'Scenes that succeeded', d.scenes, formatCount),
           ]}
         />
       )}
@@ -167,12 +142,7 @@ function FirstScene(props: { timeframe: WindowTimeframe }) {
               value: d.averageMinutes,
               display: formatDuration(d.averageMinutes === null ? null : d.averageMinutes * 60),
             },
-            {
-              metric: `${M}.firstScene.projects`,
-              label: 'Projects',
-              value: d.projects,
-              display: formatCount(d.projects),
-            },
+            stat(`${M}.firstScene.projects`, 'Projects', d.projects, formatCount),
           ]}
         />
       )}

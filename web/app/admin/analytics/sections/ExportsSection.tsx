@@ -7,7 +7,7 @@ import {
 } from '../../../../components/charts/BarChartCard';
 import { useExportFunnel } from '../../../../components/hooks/queries/sectionHooks';
 import { Num } from '../../../../components/metrics/Num';
-import { StatList } from '../../../../components/metrics/StatList';
+import { StatList, stat } from '../../../../components/metrics/StatList';
 import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
 import { formatCount, formatDecimal, formatDuration, formatShare } from '../../../../lib/format';
 import type { WindowTimeframe } from '../../../../lib/timeframe';
@@ -41,18 +41,13 @@ function Totals(props: { timeframe: WindowTimeframe }) {
               display: formatCount(d.exports),
               hint: `${formatCount(d.completed)} completed · ${formatCount(d.failed)} failed`,
             },
-            {
-              metric: `${M}.totals.successRate`,
-              label: 'Success rate',
-              value: d.successRate,
-              display: formatShare(d.successRate),
-            },
-            {
-              metric: `${M}.totals.avgRenderSeconds`,
-              label: 'Average render time',
-              value: d.avgRenderSeconds,
-              display: formatDuration(d.avgRenderSeconds),
-            },
+            stat(`${M}.totals.successRate`, 'Success rate', d.successRate, formatShare),
+            stat(
+              `${M}.totals.avgRenderSeconds`,
+              'Average render time',
+              d.avgRenderSeconds,
+              formatDuration,
+            ),
             {
               metric: `${M}.totals.videoMinutes`,
               label: 'Video exported',

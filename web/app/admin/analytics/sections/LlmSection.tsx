@@ -7,7 +7,7 @@ import {
 } from '../../../../components/charts/BarChartCard';
 import { useLLMUsage } from '../../../../components/hooks/queries/sectionHooks';
 import { Num } from '../../../../components/metrics/Num';
-import { StatList } from '../../../../components/metrics/StatList';
+import { StatList, stat } from '../../../../components/metrics/StatList';
 import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
 import { formatCount, formatMillis, formatShare, formatTokens } from '../../../../lib/format';
 import type { WindowTimeframe } from '../../../../lib/timeframe';
@@ -34,30 +34,10 @@ function Summary(props: { timeframe: WindowTimeframe }) {
         <StatList
           columns={4}
           items={[
-            {
-              metric: `${M}.summary.calls`,
-              label: 'Calls',
-              value: d.calls,
-              display: formatCount(d.calls),
-            },
-            {
-              metric: `${M}.summary.totalTokens`,
-              label: 'Tokens',
-              value: d.totalTokens,
-              display: formatTokens(d.totalTokens),
-            },
-            {
-              metric: `${M}.summary.successRate`,
-              label: 'Success ratio',
-              value: d.successRate,
-              display: formatShare(d.successRate),
-            },
-            {
-              metric: `${M}.summary.errorRate`,
-              label: 'Error rate',
-              value: d.errorRate,
-              display: formatShare(d.errorRate),
-            },
+            stat(`${M}.summary.calls`, 'Calls', d.calls, formatCount),
+            stat(`${M}.summary.totalTokens`, 'Tokens', d.totalTokens, formatTokens),
+            stat(`${M}.summary.successRate`, 'Success ratio', d.successRate, formatShare),
+            stat(`${M}.summary.errorRate`, 'Error rate', d.errorRate, formatShare),
           ]}
         />
       )}

@@ -8,7 +8,7 @@ import {
 import { SeriesChart } from '../../../../components/charts/SeriesChart';
 import { useMonetizationFunnel } from '../../../../components/hooks/queries/sectionHooks';
 import { Num } from '../../../../components/metrics/Num';
-import { StatList } from '../../../../components/metrics/StatList';
+import { StatList, stat } from '../../../../components/metrics/StatList';
 import { FUNNEL_LABELS } from '../../../../lib/analytics/sections/monetization';
 import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
 import { formatCompact, formatCount, formatShare } from '../../../../lib/format';
@@ -89,18 +89,8 @@ function Credits(props: { timeframe: WindowTimeframe }) {
           <StatList
             columns={2}
             items={[
-              {
-                metric: `${M}.credits.totalPurchased`,
-                label: 'Purchased',
-                value: d.totalPurchased,
-                display: formatCount(d.totalPurchased),
-              },
-              {
-                metric: `${M}.credits.totalUsed`,
-                label: 'Used',
-                value: d.totalUsed,
-                display: formatCount(d.totalUsed),
-              },
+              stat(`${M}.credits.totalPurchased`, 'Purchased', d.totalPurchased, formatCount),
+              stat(`${M}.credits.totalUsed`, 'Used', d.totalUsed, formatCount),
             ]}
           />
           <SeriesChart

@@ -8,7 +8,7 @@ import {
 } from '../../../../components/charts/BarChartCard';
 import { useReleaseAnalytics } from '../../../../components/hooks/queries/sectionHooks';
 import { Num } from '../../../../components/metrics/Num';
-import { StatList } from '../../../../components/metrics/StatList';
+import { StatList, stat } from '../../../../components/metrics/StatList';
 import type { Release } from '../../../../lib/analytics/sections/releases';
 import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
 import { formatCount, formatDays, formatShare } from '../../../../lib/format';
@@ -169,12 +169,12 @@ function Cadence(props: { timeframe: WindowTimeframe }) {
         <StatList
           columns={1}
           items={[
-            {
-              metric: `${M}.cadence.medianDays`,
-              label: 'Median time between releases',
-              value: d.medianDays,
-              display: formatDays(d.medianDays),
-            },
+            stat(
+              `${M}.cadence.medianDays`,
+              'Median time between releases',
+              d.medianDays,
+              formatDays,
+            ),
           ]}
         />
       )}
@@ -199,18 +199,8 @@ function Coverage(props: { timeframe: WindowTimeframe }) {
         <StatList
           columns={3}
           items={[
-            {
-              metric: `${M}.coverage.video`,
-              label: 'With video',
-              value: d.video,
-              display: formatShare(d.video),
-            },
-            {
-              metric: `${M}.coverage.thumbnail`,
-              label: 'With thumbnail',
-              value: d.thumbnail,
-              display: formatShare(d.thumbnail),
-            },
+            stat(`${M}.coverage.video`, 'With video', d.video, formatShare),
+            stat(`${M}.coverage.thumbnail`, 'With thumbnail', d.thumbnail, formatShare),
             {
               metric: `${M}.coverage.both`,
               label: 'With both',
