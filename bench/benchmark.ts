@@ -37,6 +37,7 @@ import { scanSummary } from './explain';
 import { stopOnInterrupt } from './interrupt';
 import { describeLoad, type LoadReport, type LoadScenario, runLoad } from './load';
 import { type Budget, interleave, planFor, summaries, timed } from './measure';
+import { refreshPlan } from './refresh-plan';
 import {
   buildTimesBetween,
   rollupBuildStatements,
@@ -226,6 +227,7 @@ async function incrementalRefresh(
       tables: [],
       fullBuildSeconds: fullBuild.seconds,
       byRollup: [],
+      slowerRollups: [],
       freshChecks: [],
     };
   }
@@ -235,6 +237,7 @@ async function incrementalRefresh(
     new Date(from).toISOString(),
     new Date(from + HOUR_MS).toISOString(),
   ];
+  const plan = await refreshPlan();
   const base = {
     appendedRows: appended.rows,
     appendedTotal: appended.total,
@@ -243,14 +246,17 @@ async function incrementalRefresh(
     partitionsTotal: fullBuild.partitions,
     fullBuildSeconds: fullBuild.seconds,
     byRollup: [] as RefreshReport['byRollup'],
+    slowerRollups: plan.slower,
   };
   const statsBefore = db.statStatements ? await rollupBuildStatements(pool) : new Map();
   let build: { seconds: number; tables: string[] };
   try {
-    build = await buildPartitions(cube.apiUrl, cube.token, [
-      toCubeTimestamp(from),
-      toCubeTimestamp(from + HOUR_MS - 1),
-    ]);
+    build = await buildPartitions(
+      cube.apiUrl,
+      cube.token,
+      [toCubeTimestamp(from), toCubeTimestamp(from + HOUR_MS - 1)],
+      plan.hourly,
+    );
   } catch (error) {
     return {
       ...base,

@@ -65,16 +65,22 @@ export async function processMemory(
 }
 
 /**
- * Rebuilds the rollup partitions that intersect `dateRange` (UTC, 'YYYY-MM-DDTHH:mm:ss.SSS'),
- * plus unpartitioned rollups (Cube always includes those), and waits for them: the same builds
- * the refresh scheduler runs for partitions whose data changed. Returns the partition tables built.
+ * Rebuilds the partitions of `preAggregations` that intersect `dateRange` (UTC,
+ * 'YYYY-MM-DDTHH:mm:ss.SSS'), and those of them that are unpartitioned whole, and waits for them:
+ * the builds the refresh scheduler runs for one hour of new rows (bench/refresh-plan.ts says
+ * which rollups). Returns the partition tables built.
  */
 export async function buildPartitions(
   apiUrl: string,
   token: () => string,
   dateRange: [string, string],
+  preAggregations: string[],
   timeoutMs = 600_000,
 ): Promise<{ seconds: number; tables: string[] }> {
-  const { seconds, tables } = await buildAllRollups(apiUrl, token, { dateRange, timeoutMs });
+  const { seconds, tables } = await buildAllRollups(apiUrl, token, {
+    dateRange,
+    preAggregations,
+    timeoutMs,
+  });
   return { seconds, tables };
 }

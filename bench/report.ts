@@ -279,6 +279,13 @@ export function renderMarkdown(report: BenchReport): string {
       return `${rollupOfTable(table)}${partition ? ` ${partition[1]}-${partition[2]}` : ' (whole)'}`;
     });
     out.push('', `Rebuilt by the incremental refresh: ${names.join(', ') || 'nothing'}.`);
+    const slower = report.refresh.slowerRollups ?? [];
+    if (slower.length > 0) {
+      out.push(
+        '',
+        `Not part of an hour's refresh (refresh key changes less often; rebuilt whole once per period): ${slower.map((r) => `${r.id} (every ${r.every})`).join(', ')}.`,
+      );
+    }
   }
   const checked = report.queries.filter((q) => q.rollupReads);
   if (checked.length > 0) {

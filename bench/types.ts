@@ -98,6 +98,11 @@ export type RefreshReport = {
   fullBuildSeconds: number;
   /** Postgres time per rollup during the refresh (pg_stat_statements), slowest first. */
   byRollup: RollupBuildTime[];
+  /**
+   * Unpartitioned rollups whose refresh key changes less often than hourly (`every: 1 day`):
+   * not part of an hour's refresh, rebuilt whole once per period (absent in older runs).
+   */
+  slowerRollups?: { id: string; every: string }[];
   /** After the refresh, uncached Cube answers for the newest hour equal raw SQL (per query id). */
   freshChecks: { id: string; mismatch: string | null; servedFromRollup: boolean }[];
   /** The refresh failed (the rest of the report stands). */

@@ -30,6 +30,8 @@ export type RollupBuildOptions = {
   timezones?: string[];
   /** Only the partitions that intersect this UTC range (plus unpartitioned rollups, always). */
   dateRange?: [string, string];
+  /** Only these rollups (`cube.rollup` ids); all of them when absent. */
+  preAggregations?: string[];
 };
 
 /** A fixed token, or a function for builds that may outlive one. */
@@ -53,7 +55,7 @@ async function jobsRequest(apiUrl: string, token: TokenSource, body: unknown): P
 export async function buildAllRollups(
   apiUrl: string,
   token: TokenSource,
-  { timeoutMs = 600_000, timezones = ['UTC'], dateRange }: RollupBuildOptions = {},
+  { timeoutMs = 600_000, timezones = ['UTC'], dateRange, preAggregations }: RollupBuildOptions = {},
 ): Promise<RollupBuild> {
   const started = performance.now();
   const tokens = z.array(z.string()).parse(
@@ -63,6 +65,7 @@ export async function buildAllRollups(
         contexts: [{ securityContext: {} }],
         timezones,
         ...(dateRange ? { dateRange } : {}),
+        ...(preAggregations ? { preAggregations } : {}),
       },
     }),
   );
