@@ -1,0 +1,77 @@
+/**
+ * The bench's "incremental refresh" rebuilds what the refresh scheduler would in one hour, read
+ * from the model's refresh keys (bench/refresh-plan.ts).
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { everySeconds, refreshPlan } from '../../bench/refresh-plan';
+
+let dir: string | null = null;
+afterEach(async () => {
+  if (dir) await fs.rm(dir, { recursive: true, force: true });
+  dir = null;
+});
+
+async function model(yaml: string): Promise<string> {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'refresh-plan-'));
+  await fs.mkdir(path.join(dir, 'cubes', 'area'), { recursive: true });
+  await fs.writeFile(path.join(dir, 'cubes', 'area', 'c.yml'), yaml);
+  return dir;
+}
+
+test('refresh periods are read as Cube reads them', () => {
+  expect(everySeconds('10 minute')).toBe(600);
+  expect(everySeconds('1 hour')).toBe(3600);
+  expect(everySeconds('2 days')).toBe(172_800);
+  expect(everySeconds(undefined)).toBe(3600);
+  expect(() => everySeconds('soon')).toThrow(/not understood/);
+});
+
+describe('which rollups an hour of new rows rebuilds', () => {
+  test('partitioned ones and those keyed at most hourly; daily ones wait for their day', async () => {
+    const plan = await refreshPlan(
+      await model(`
+cubes:
+  - name: c
+    sql_table: t
+    pre_aggregations:
+      - name: parts
+        partition_granularity: month
+        refresh_key: { every: 10 minute, incremental: true, update_window: 1 day }
+      - name: small
+        refresh_key: { every: 10 minute }
+      - name: default_key
+      - name: lifetime
+        refresh_key: { every: 1 day }
+`),
+    );
+    expect(plan.hourly).toEqual(['c.parts', 'c.small', 'c.default_key']);
+    expect(plan.slower).toEqual([{ id: 'c.lifetime', every: '1 day' }]);
+  });
+
+  test('a partitioned rollup without an incremental key is refused, not misreported', async () => {
+    const dirPath = await model(`
+cubes:
+  - name: c
+    sql_table: t
+    pre_aggregations:
+      - name: parts
+        partition_granularity: month
+        refresh_key: { every: 10 minute }
+`);
+    await expect(refreshPlan(dirPath)).rejects.toThrow(/c\.parts/);
+  });
+
+  test('the model: every lifetime and reuse rollup is daily, everything else hourly', async () => {
+    const plan = await refreshPlan();
+    expect(plan.slower.map((r) => r.id).sort()).toEqual([
+      'api_usage_metrics.lifetime_p95_by_provider',
+      'messages.lifetime_active_users',
+      'uploaded_assets.reuse_daily',
+    ]);
+    expect(plan.hourly).toContain('scene_outcomes.hourly');
+    expect(plan.hourly).toContain('uploaded_assets.hourly');
+  });
+});
