@@ -68,6 +68,7 @@ cubes:
     const plan = await refreshPlan();
     expect(plan.slower.map((r) => r.id).sort()).toEqual([
       'api_usage_metrics.lifetime_p95_by_provider',
+      'credit_transactions.lifetime_payers',
       'messages.lifetime_active_users',
       'uploaded_assets.reuse_daily',
     ]);
