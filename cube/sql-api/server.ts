@@ -8,7 +8,9 @@ import net from 'node:net';
 import { loadModule } from 'libpg-query';
 import type { PgConfig } from '../../db/connection';
 import { sqlSecurityContext } from '../auth';
+import { ResultWrapper } from '../engine/cube-modules';
 import type { NativeFreeApiGateway } from '../engine/native-free';
+import { type TransformDataInput, transformQueryData } from '../engine/result-transform';
 import { Catalog } from './catalog';
 import { SQLSTATE, SqlApiError } from './errors';
 import { backend, type Field, PG_TYPES } from './protocol';
@@ -40,9 +42,30 @@ const rowLimit = (): number => Number(process.env.CUBEJS_DB_QUERY_LIMIT ?? 50_00
 const VIEWS_TTL_MS = 5_000;
 const STARTUP_TIMEOUT_MS = 15_000;
 
-type LoadOutcome =
-  | { ok: true; body: { data: Array<Record<string, unknown>> } }
-  | { ok: false; error: string; status: number };
+type Row = Record<string, unknown>;
+type LoadOutcome = { ok: true; data: Row[] } | { ok: false; error: string; status: number };
+
+/**
+ * The member-keyed rows of the answer the gateway hands to `res`. A plain result wrapper is
+ * transformed straight from the driver's rows (Cube's transform, `transformQueryData`): the REST
+ * path's `getFinalResult` would add the whole response envelope, serialise it to JSON, and this
+ * side would parse it back. Anything else the gateway answers with goes the REST way.
+ */
+async function rowsOf(message: unknown): Promise<Row[]> {
+  if (message instanceof ResultWrapper) {
+    const [transformData] = message.getTransformData() as [TransformDataInput];
+    if (transformData.resType === undefined || transformData.resType === 'default') {
+      const data = transformQueryData(
+        transformData,
+        Array.from(message as unknown as Iterable<Row>),
+      );
+      if (Array.isArray(data)) return data;
+    }
+  }
+  const wrapper = message as { getFinalResult(): Promise<Buffer> };
+  const body = JSON.parse((await wrapper.getFinalResult()).toString('utf8')) as { data: Row[] };
+  return body.data;
+}
 
 const aborted = () =>
   new SqlApiError(SQLSTATE.queryCanceled, 'canceling statement due to user request');
@@ -102,11 +125,7 @@ class CubeAccess {
             });
             return;
           }
-          const wrapper = message as { getFinalResult(): Promise<Buffer> };
-          resolve({
-            ok: true,
-            body: JSON.parse((await wrapper.getFinalResult()).toString('utf8')),
-          });
+          resolve({ ok: true, data: await rowsOf(message) });
         },
       });
     });
@@ -122,7 +141,7 @@ class CubeAccess {
     cancelled.catch(() => undefined);
     for (;;) {
       const outcome = await Promise.race([this.loadOnce(query, context), cancelled]);
-      if (outcome.ok) return outcome.body.data;
+      if (outcome.ok) return outcome.data;
       if (outcome.error === 'Continue wait') continue;
       const code =
         outcome.status === 403 ? '42501' : outcome.status < 500 ? '42000' : SQLSTATE.internalError;

@@ -138,6 +138,11 @@ export class Session {
   private readonly statements = new Map<string, Prepared>();
   private readonly portals = new Map<string, Portal>();
   private queue: Promise<void> = Promise.resolve();
+  /** Messages received and not yet handled: output is flushed when this reaches 0. */
+  private pending = 0;
+  /** Output not yet written: one write per exchange, not one per message (see `send`). */
+  private output: Buffer[] = [];
+  private outputBytes = 0;
   private running?: AbortController;
 
   constructor(
@@ -168,6 +173,7 @@ export class Session {
 
   close(): void {
     if (this.state === 'closed') return;
+    this.flush();
     this.state = 'closed';
     this.running?.abort();
     this.server.unregister(this);
@@ -179,9 +185,28 @@ export class Session {
     this.running?.abort();
   }
 
+  /**
+   * Queues messages; they go out in one socket write when every message received so far has been
+   * handled (or 64 kB are waiting). Each write on a loopback socket is a syscall that also wakes the
+   * client, and a simple query answers with at least four messages: writing them one by one cost
+   * more than a millisecond per query on a loaded machine (measured with --cpu-prof).
+   */
   private send(...messages: Buffer[]): void {
     if (this.state === 'closed' || this.socket.destroyed) return;
-    this.socket.write(messages.length === 1 ? (messages[0] as Buffer) : Buffer.concat(messages));
+    for (const message of messages) {
+      this.output.push(message);
+      this.outputBytes += message.length;
+    }
+    if (this.outputBytes >= 64 * 1024) this.flush();
+  }
+
+  private flush(): void {
+    if (this.output.length === 0) return;
+    const chunk =
+      this.output.length === 1 ? (this.output[0] as Buffer) : Buffer.concat(this.output);
+    this.output = [];
+    this.outputBytes = 0;
+    if (this.state !== 'closed' && !this.socket.destroyed) this.socket.write(chunk);
   }
 
   private sendError(error: unknown): void {
@@ -216,11 +241,15 @@ export class Session {
       if (!message) return;
       const current = message;
       if (this.state === 'startup') this.reader.expectStartup = false;
+      this.pending++;
       this.queue = this.queue
         .then(() => this.handle(current))
         .catch((error: unknown) => {
           this.sendError(error);
           this.close();
+        })
+        .finally(() => {
+          if (--this.pending === 0) this.flush();
         });
     }
   }
@@ -277,7 +306,7 @@ export class Session {
     const code = reader.int32();
     if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
       // No TLS on the loopback SQL API: 'N' tells the client to go on in plain text.
-      this.socket.write(Buffer.from('N'));
+      this.send(Buffer.from('N'));
       this.reader.expectStartup = true;
       return;
     }
