@@ -7,7 +7,7 @@
 import net from 'node:net';
 import { loadModule } from 'libpg-query';
 import type { PgConfig } from '../../db/connection';
-import { sqlSecurityContext } from '../auth';
+import { canSwitchSqlUser, sqlSecurityContext } from '../auth';
 import { ResultWrapper } from '../engine/cube-modules';
 import type { NativeFreeApiGateway } from '../engine/native-free';
 import { type TransformDataInput, transformQueryData } from '../engine/result-transform';
@@ -29,6 +29,8 @@ export type SqlApiOptions = {
   port: number;
   user: string;
   password: string;
+  /** The login that may switch users with `WHERE __user = '…'` (CUBEJS_SQL_SUPER_USER). */
+  superUser?: string;
   /** Concurrent connections; more are refused with 53300. */
   maxConnections?: number;
   /** Largest protocol message (a query's text) in bytes. */
@@ -76,8 +78,8 @@ class CubeAccess {
     private readonly user: string,
   ) {}
 
-  private context() {
-    const securityContext = sqlSecurityContext(this.user);
+  private context(user = this.user) {
+    const securityContext = sqlSecurityContext(user);
     return this.gateway.contextByReq(
       { securityContext } as never,
       securityContext,
@@ -132,8 +134,8 @@ class CubeAccess {
   }
 
   /** Cube's answer rows, waiting out "Continue wait" like a REST client polls. */
-  async load(query: CubeQuery, signal: AbortSignal): Promise<Array<Record<string, unknown>>> {
-    const context = await this.context();
+  async load(query: CubeQuery, signal: AbortSignal, user: string): Promise<Row[]> {
+    const context = await this.context(user);
     const cancelled = new Promise<never>((_, reject) => {
       if (signal.aborted) reject(aborted());
       signal.addEventListener('abort', () => reject(aborted()), { once: true });
@@ -177,6 +179,7 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
 
   const sessionBackend: SessionBackend = {
     user: options.user,
+    superUser: options.superUser,
     verifier: scramVerifier(options.password),
     maxMessageBytes: options.maxMessageBytes ?? 1024 * 1024,
     serverVersion: catalog.serverVersion,
@@ -186,16 +189,24 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
       params: ParamValue[],
       settings,
       signal,
+      login,
     ): Promise<StatementResult> {
-      const { query, columns, userLimit } = translateSelect(
+      const { query, columns, userLimit, changeUser } = translateSelect(
         plan.select,
         plan.view,
         params,
         timezone(settings),
       );
+      const runAs = changeUser ?? login;
+      if (!canSwitchSqlUser(options, login, runAs)) {
+        throw new SqlApiError(
+          SQLSTATE.insufficientPrivilege,
+          `You cannot change security context via __user from ${login} to ${runAs}, because it's not allowed.`,
+        );
+      }
       const limit = rowLimit();
       if (!userLimit) query.limit = limit;
-      const data = await cube.load(query, signal);
+      const data = await cube.load(query, signal, runAs);
       if (!userLimit && data.length >= limit) {
         throw new SqlApiError(
           SQLSTATE.programLimitExceeded,

@@ -37,6 +37,8 @@ export type SessionSettings = Map<string, string>;
 /** What a session needs from the server: auth, the views, and the two ways to answer a query. */
 export type SessionBackend = {
   user: string;
+  /** A second login that may run queries as other users (`__user`), when configured. */
+  superUser?: string;
   verifier: ScramVerifier;
   maxMessageBytes: number;
   serverVersion: string;
@@ -46,6 +48,7 @@ export type SessionBackend = {
     params: ParamValue[],
     settings: SessionSettings,
     signal: AbortSignal,
+    login: string,
   ): Promise<StatementResult>;
   describeCube(
     plan: Extract<Plan, { kind: 'cube' }>,
@@ -366,7 +369,8 @@ export class Session {
     }
     const final = this.scram.final(reader.rest().toString('utf8'));
     // The proof is checked before the user name so a wrong user and a wrong password look alike.
-    if (final === null || this.user !== this.server.user) this.failAuth();
+    const known = this.user === this.server.user || this.user === this.server.superUser;
+    if (final === null || !known) this.failAuth();
     this.state = 'ready';
     this.server.register(this);
     this.send(
@@ -408,7 +412,7 @@ export class Session {
         const { signal } = this.running;
         try {
           return plan.kind === 'cube'
-            ? await this.server.runCube(plan, params, this.settings, signal)
+            ? await this.server.runCube(plan, params, this.settings, signal, this.user)
             : await this.server.runCatalog(plan.sql, params, signal);
         } finally {
           this.running = undefined;
