@@ -21,7 +21,10 @@ const cubeEnvSchema = z.object({
   CUBEJS_SQL_USER: z.string().min(1).default('analyst'),
   CUBEJS_SQL_PASSWORD: z.string().min(8).optional(),
   // The one login that may run queries as another user (`WHERE __user = '…'`); unset: nobody.
-  CUBEJS_SQL_SUPER_USER: z.string().min(1).optional(),
+  CUBEJS_SQL_SUPER_USER: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || undefined),
   CUBE_REFRESH_SECONDS: z.coerce.number().int().min(0).default(30),
   WEB_PORT: port.default(3000),
   CUBE_CORS_ORIGINS: z.string().optional(),
