@@ -4,10 +4,13 @@
  * Cube (`npm start -- --no-web`): it reads the same settings `npm start` does (CUBE_PORT,
  * CUBEJS_PG_SQL_PORT, CUBEJS_SQL_USER/PASSWORD, CUBEJS_API_SECRET or the generated secrets).
  *
- *   npx tsx bench/sql-api-overhead.ts [--n 300] [--warmup 20]
+ *   npx tsx bench/sql-api-overhead.ts [--n 300] [--warmup 20] [--cube-pid <pid>]
  *
- * Prints medians and p95 per query pair, the catalog query's latency, and the load average.
+ * Prints medians and p95 per query pair, the catalog query's latency, and the load average. With
+ * `--cube-pid` (the `cube/launch.ts` process) it also gives the Cube process's CPU time per query
+ * on each side, from /proc: on a shared machine wall times follow the load, CPU time much less.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -17,10 +20,25 @@ import { readCubeEnv } from '../cube/env';
 import { CubeHttp } from './cube-http';
 
 const { values } = parseArgs({
-  options: { n: { type: 'string', default: '300' }, warmup: { type: 'string', default: '20' } },
+  options: {
+    n: { type: 'string', default: '300' },
+    warmup: { type: 'string', default: '20' },
+    'cube-pid': { type: 'string' },
+  },
 });
 const N = Number(values.n);
 const WARMUP = Number(values.warmup);
+const CUBE_PID = values['cube-pid'];
+/** Queries per side between two CPU readings (the kernel counts CPU in 10 ms ticks). */
+const BLOCK = 25;
+
+/** User + system CPU of the Cube process so far, in ms (fields 14 and 15 of /proc/<pid>/stat). */
+function cubeCpuMs(): number {
+  if (!CUBE_PID) return 0;
+  const stat = readFileSync(`/proc/${CUBE_PID}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
 
 const day = (offset: number) =>
   new Date(Date.parse(new Date().toISOString().slice(0, 10)) + offset * 86_400_000)
@@ -108,15 +126,29 @@ async function main() {
     }
     const sqlTimes: number[] = [];
     const restTimes: number[] = [];
-    for (let i = 0; i < N; i++) {
-      sqlTimes.push(await timed(() => client.query(pair.sql)));
-      restTimes.push(await timed(() => rest.load(pair.rest, 'warm')));
+    const cpu = { sql: 0, rest: 0 };
+    // Alternating blocks of BLOCK queries per side, so both sides see the same machine load.
+    for (let done = 0; done < N; done += BLOCK) {
+      let before = cubeCpuMs();
+      for (let i = 0; i < BLOCK; i++) sqlTimes.push(await timed(() => client.query(pair.sql)));
+      cpu.sql += cubeCpuMs() - before;
+      before = cubeCpuMs();
+      for (let i = 0; i < BLOCK; i++) {
+        restTimes.push(await timed(() => rest.load(pair.rest, 'warm')));
+      }
+      cpu.rest += cubeCpuMs() - before;
     }
     const diff = quantile(sqlTimes, 0.5) - quantile(restTimes, 0.5);
     console.log(
       `${pair.name} (${sqlRows} rows): SQL API median ${ms(quantile(sqlTimes, 0.5))} p95 ${ms(quantile(sqlTimes, 0.95))}; ` +
         `REST median ${ms(quantile(restTimes, 0.5))} p95 ${ms(quantile(restTimes, 0.95))}; difference of medians ${ms(diff)}`,
     );
+    if (CUBE_PID) {
+      const perQuery = (total: number) => total / sqlTimes.length;
+      console.log(
+        `  Cube CPU per query: SQL API ${ms(perQuery(cpu.sql))}, REST ${ms(perQuery(cpu.rest))}, difference ${ms(perQuery(cpu.sql - cpu.rest))}`,
+      );
+    }
   }
   const catalogTimes: number[] = [];
   for (let i = 0; i < WARMUP; i++) await client.query(CATALOG_SQL);
