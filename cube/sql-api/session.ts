@@ -88,6 +88,9 @@ const REPORTED = [
   'default_transaction_read_only',
 ];
 
+/** Messages after which output is written even if more are queued: Query, Sync, Flush. */
+const FLUSH_AFTER = new Set(['Q', 'S', 'H']);
+
 const UTF8_NAMES = new Set(['utf8', 'utf-8', 'unicode']);
 
 function validateSetting(name: string, value: string): string {
@@ -252,7 +255,9 @@ export class Session {
           this.close();
         })
         .finally(() => {
-          if (--this.pending === 0) this.flush();
+          // Like Postgres: out at ReadyForQuery (after Q and Sync) and Flush, so a pipelining
+          // client gets each answer without waiting for the next one's; and whenever idle.
+          if (--this.pending === 0 || FLUSH_AFTER.has(current.type)) this.flush();
         });
     }
   }
