@@ -73,16 +73,37 @@ export function sqlSecurityContext(user: string): SecurityContext {
   return { sub: `sql:${user}`, role: 'admin', iat, exp: iat + DEFAULT_TOKEN_TTL_SECONDS };
 }
 
+/** The SQL API's logins: CUBEJS_SQL_USER, and CUBEJS_SQL_SUPER_USER when set (same password). */
+export type SqlLogins = { user: string; password: string; superUser?: string };
+
 /**
- * SQL API logins: one user from CUBEJS_SQL_USER with CUBEJS_SQL_PASSWORD, who queries as an admin.
- * On the stock engine Cube compares the returned password with the one the client sent; the
- * native-free engine's SQL API (`cube/sql-api/`) checks it with SCRAM.
+ * Whether a login may run a query as `target` (`WHERE __user = 'target'`), as Cube's default
+ * `canSwitchSqlUser`: itself always, anyone only for the configured super-user.
  */
-export function sqlApiAuth(user: string, password: string) {
-  return async (_req: unknown, requestedUser: string | null) => {
-    if (requestedUser !== user) {
+export function canSwitchSqlUser(logins: SqlLogins, login: string, target: string): boolean {
+  return target === login || (logins.superUser !== undefined && login === logins.superUser);
+}
+
+/**
+ * SQL API logins: CUBEJS_SQL_USER (and CUBEJS_SQL_SUPER_USER) with CUBEJS_SQL_PASSWORD, who query
+ * as admins. On the stock engine Cube compares the returned password with the one the client sent;
+ * the native-free engine's SQL API (`cube/sql-api/`) checks it with SCRAM. Cube asks again with no
+ * password (`null`) for the user a super-user switched to with `__user`, after
+ * `canSwitchSqlUser` allowed it: that user's security context, whatever the name.
+ */
+export function sqlApiAuth(logins: SqlLogins) {
+  return async (_req: unknown, requestedUser: string | null, sentPassword?: string | null) => {
+    const switching = sentPassword === null && requestedUser !== null && requestedUser !== '';
+    if (
+      !switching &&
+      requestedUser !== logins.user &&
+      (logins.superUser === undefined || requestedUser !== logins.superUser)
+    ) {
       throw new Error(`Unknown SQL API user "${requestedUser ?? ''}"`);
     }
-    return { password, securityContext: sqlSecurityContext(user) };
+    return {
+      password: logins.password,
+      securityContext: sqlSecurityContext(requestedUser ?? logins.user),
+    };
   };
 }

@@ -20,6 +20,11 @@ const cubeEnvSchema = z.object({
     .optional(),
   CUBEJS_SQL_USER: z.string().min(1).default('analyst'),
   CUBEJS_SQL_PASSWORD: z.string().min(8).optional(),
+  // The one login that may run queries as another user (`WHERE __user = '…'`); unset: nobody.
+  CUBEJS_SQL_SUPER_USER: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || undefined),
   CUBE_REFRESH_SECONDS: z.coerce.number().int().min(0).default(30),
   WEB_PORT: port.default(3000),
   CUBE_CORS_ORIGINS: z.string().optional(),
@@ -36,6 +41,7 @@ export type CubeEnv = {
   apiSecret: string;
   sqlUser: string;
   sqlPassword: string;
+  sqlSuperUser?: string;
   refreshEverySeconds: number | false;
   /** Browser origins allowed by CORS: CUBE_CORS_ORIGINS (comma-separated), else the web app's. */
   corsOrigins: string[];
@@ -50,6 +56,7 @@ export function readCubeEnv(env: NodeJS.ProcessEnv = process.env): CubeEnv {
     apiSecret: parsed.CUBEJS_API_SECRET ?? localSecret('cube-api-secret'),
     sqlUser: parsed.CUBEJS_SQL_USER,
     sqlPassword: parsed.CUBEJS_SQL_PASSWORD ?? localSecret('cube-sql-password'),
+    sqlSuperUser: parsed.CUBEJS_SQL_SUPER_USER,
     refreshEverySeconds: parsed.CUBE_REFRESH_SECONDS === 0 ? false : parsed.CUBE_REFRESH_SECONDS,
     corsOrigins: (
       parsed.CUBE_CORS_ORIGINS ??

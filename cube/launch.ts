@@ -46,7 +46,12 @@ try {
     sqlApi:
       settings.sqlPort === false
         ? undefined
-        : { port: settings.sqlPort, user: settings.sqlUser, password: settings.sqlPassword },
+        : {
+            port: settings.sqlPort,
+            user: settings.sqlUser,
+            password: settings.sqlPassword,
+            superUser: settings.sqlSuperUser,
+          },
     refreshEverySeconds: settings.refreshEverySeconds,
     corsOrigins: settings.corsOrigins,
     statementTimeoutSeconds: settings.statementTimeoutSeconds,

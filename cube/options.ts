@@ -7,7 +7,7 @@ import { PostgresDriver } from '@cubejs-backend/postgres-driver';
 import type { CreateOptions } from '@cubejs-backend/server';
 import type { OrchestratorOptions, OrchestratorOptionsFn } from '@cubejs-backend/server-core';
 import type { PgConfig } from '../db/connection';
-import { apiScopesFor, sqlApiAuth } from './auth';
+import { apiScopesFor, canSwitchSqlUser, type SqlLogins, sqlApiAuth } from './auth';
 import { LIMITS } from './limits';
 
 export const MODEL_DIR = path.resolve(import.meta.dirname, '..', 'model');
@@ -20,7 +20,7 @@ export type CubeOptionsInput = {
   apiSecret: string;
   /** Seconds between refresh-scheduler runs; false turns the scheduler off (e.g. an API-only node). */
   refreshEverySeconds?: number | false;
-  sql?: { user: string; password: string };
+  sql?: SqlLogins;
   logLevel?: 'error' | 'warn' | 'info' | 'trace';
   /** The data model folder (cubes/ and views/); the project's model/ by default. */
   modelDir?: string;
@@ -66,7 +66,13 @@ export function cubeOptions(input: CubeOptionsInput): CreateOptions {
     // Cube's default answers any origin (`*`); only the web app's pages may call it from a browser.
     http: { cors: { origin: [...(input.corsOrigins ?? [])], maxAge: 600 } },
     contextToApiScopes: apiScopesFor,
-    ...(sql ? { checkSqlAuth: sqlApiAuth(sql.user, sql.password) } : {}),
+    ...(sql
+      ? {
+          checkSqlAuth: sqlApiAuth(sql),
+          canSwitchSqlUser: async (login: string | null, target: string) =>
+            login !== null && canSwitchSqlUser(sql, login, target),
+        }
+      : {}),
     preAggregationsSchema: PRE_AGGREGATIONS_SCHEMA,
     scheduledRefreshTimer: refreshEverySeconds === false ? false : refreshEverySeconds,
     scheduledRefreshTimeZones: ['UTC'],

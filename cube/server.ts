@@ -4,6 +4,7 @@
  */
 import { type PgConfig, withClient } from '../db/connection';
 import { installLoadAdmission } from './admission';
+import type { SqlLogins } from './auth';
 import { ApiGateway, PreAggregationLoadCache } from './engine/cube-modules';
 import { installEnvCache } from './engine/env-cache';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
@@ -21,7 +22,7 @@ export type StartCubeInput = {
   apiSecret: string;
   port: number;
   /** The SQL API's port and its one login (Cube's own on the stock engine, `cube/sql-api/` otherwise). */
-  sqlApi?: { port: number; user: string; password: string };
+  sqlApi?: { port: number } & SqlLogins;
   refreshEverySeconds?: number | false;
   modelDir?: string;
   corsOrigins?: readonly string[];

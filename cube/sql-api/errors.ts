@@ -21,6 +21,7 @@ export const SQLSTATE = {
   invalidDatetimeFormat: '22007',
   invalidPassword: '28P01',
   invalidAuthorization: '28000',
+  insufficientPrivilege: '42501',
   protocolViolation: '08P01',
   programLimitExceeded: '54000',
   readOnlyTransaction: '25006',

@@ -7,8 +7,10 @@
 import net from 'node:net';
 import { loadModule } from 'libpg-query';
 import type { PgConfig } from '../../db/connection';
-import { sqlSecurityContext } from '../auth';
+import { canSwitchSqlUser, sqlSecurityContext } from '../auth';
+import { ResultWrapper } from '../engine/cube-modules';
 import type { NativeFreeApiGateway } from '../engine/native-free';
+import { type TransformDataInput, transformQueryData } from '../engine/result-transform';
 import { Catalog } from './catalog';
 import { SQLSTATE, SqlApiError } from './errors';
 import { backend, type Field, PG_TYPES } from './protocol';
@@ -27,6 +29,8 @@ export type SqlApiOptions = {
   port: number;
   user: string;
   password: string;
+  /** The login that may switch users with `WHERE __user = '…'` (CUBEJS_SQL_SUPER_USER). */
+  superUser?: string;
   /** Concurrent connections; more are refused with 53300. */
   maxConnections?: number;
   /** Largest protocol message (a query's text) in bytes. */
@@ -40,9 +44,30 @@ const rowLimit = (): number => Number(process.env.CUBEJS_DB_QUERY_LIMIT ?? 50_00
 const VIEWS_TTL_MS = 5_000;
 const STARTUP_TIMEOUT_MS = 15_000;
 
-type LoadOutcome =
-  | { ok: true; body: { data: Array<Record<string, unknown>> } }
-  | { ok: false; error: string; status: number };
+type Row = Record<string, unknown>;
+type LoadOutcome = { ok: true; data: Row[] } | { ok: false; error: string; status: number };
+
+/**
+ * The member-keyed rows of the answer the gateway hands to `res`. A plain result wrapper is
+ * transformed straight from the driver's rows (Cube's transform, `transformQueryData`): the REST
+ * path's `getFinalResult` would add the whole response envelope, serialise it to JSON, and this
+ * side would parse it back. Anything else the gateway answers with goes the REST way.
+ */
+async function rowsOf(message: unknown): Promise<Row[]> {
+  if (message instanceof ResultWrapper) {
+    const [transformData] = message.getTransformData() as [TransformDataInput];
+    if (transformData.resType === undefined || transformData.resType === 'default') {
+      const data = transformQueryData(
+        transformData,
+        Array.from(message as unknown as Iterable<Row>),
+      );
+      if (Array.isArray(data)) return data;
+    }
+  }
+  const wrapper = message as { getFinalResult(): Promise<Buffer> };
+  const body = JSON.parse((await wrapper.getFinalResult()).toString('utf8')) as { data: Row[] };
+  return body.data;
+}
 
 const aborted = () =>
   new SqlApiError(SQLSTATE.queryCanceled, 'canceling statement due to user request');
@@ -53,8 +78,8 @@ class CubeAccess {
     private readonly user: string,
   ) {}
 
-  private context() {
-    const securityContext = sqlSecurityContext(this.user);
+  private context(user = this.user) {
+    const securityContext = sqlSecurityContext(user);
     return this.gateway.contextByReq(
       { securityContext } as never,
       securityContext,
@@ -102,19 +127,15 @@ class CubeAccess {
             });
             return;
           }
-          const wrapper = message as { getFinalResult(): Promise<Buffer> };
-          resolve({
-            ok: true,
-            body: JSON.parse((await wrapper.getFinalResult()).toString('utf8')),
-          });
+          resolve({ ok: true, data: await rowsOf(message) });
         },
       });
     });
   }
 
   /** Cube's answer rows, waiting out "Continue wait" like a REST client polls. */
-  async load(query: CubeQuery, signal: AbortSignal): Promise<Array<Record<string, unknown>>> {
-    const context = await this.context();
+  async load(query: CubeQuery, signal: AbortSignal, user: string): Promise<Row[]> {
+    const context = await this.context(user);
     const cancelled = new Promise<never>((_, reject) => {
       if (signal.aborted) reject(aborted());
       signal.addEventListener('abort', () => reject(aborted()), { once: true });
@@ -122,7 +143,7 @@ class CubeAccess {
     cancelled.catch(() => undefined);
     for (;;) {
       const outcome = await Promise.race([this.loadOnce(query, context), cancelled]);
-      if (outcome.ok) return outcome.body.data;
+      if (outcome.ok) return outcome.data;
       if (outcome.error === 'Continue wait') continue;
       const code =
         outcome.status === 403 ? '42501' : outcome.status < 500 ? '42000' : SQLSTATE.internalError;
@@ -158,6 +179,7 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
 
   const sessionBackend: SessionBackend = {
     user: options.user,
+    superUser: options.superUser,
     verifier: scramVerifier(options.password),
     maxMessageBytes: options.maxMessageBytes ?? 1024 * 1024,
     serverVersion: catalog.serverVersion,
@@ -167,16 +189,24 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
       params: ParamValue[],
       settings,
       signal,
+      login,
     ): Promise<StatementResult> {
-      const { query, columns, userLimit } = translateSelect(
+      const { query, columns, userLimit, changeUser } = translateSelect(
         plan.select,
         plan.view,
         params,
         timezone(settings),
       );
+      const runAs = changeUser ?? login;
+      if (!canSwitchSqlUser(options, login, runAs)) {
+        throw new SqlApiError(
+          SQLSTATE.insufficientPrivilege,
+          `You cannot change security context via __user from ${login} to ${runAs}, because it's not allowed.`,
+        );
+      }
       const limit = rowLimit();
       if (!userLimit) query.limit = limit;
-      const data = await cube.load(query, signal);
+      const data = await cube.load(query, signal, runAs);
       if (!userLimit && data.length >= limit) {
         throw new SqlApiError(
           SQLSTATE.programLimitExceeded,

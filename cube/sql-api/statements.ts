@@ -21,8 +21,44 @@ export type Plan =
   | { kind: 'deallocate'; name: string | null }
   | { kind: 'noop'; tag: string };
 
+/**
+ * Parsed query texts, newest last. Tools repeat the same texts (a dashboard's queries, a
+ * driver's catalog probes), and parsing in libpg-query's WASM is a good part of the SQL API's own
+ * cost per query. The trees are only read after parsing (planning and translation build new
+ * objects), so one parse serves every session; they are frozen so a change that writes to one
+ * fails loudly instead of leaking into other queries.
+ */
+const parsedTexts = new Map<string, ParsedStatement[]>();
+const PARSE_CACHE_ENTRIES = 500;
+const PARSE_CACHE_MAX_TEXT = 16 * 1024;
+
 /** Splits and parses a query string with Postgres's own grammar. */
 export function parseStatements(sql: string): ParsedStatement[] {
+  const cached = parsedTexts.get(sql);
+  if (cached) {
+    parsedTexts.delete(sql);
+    parsedTexts.set(sql, cached);
+    return cached;
+  }
+  const statements = parseUncached(sql);
+  if (sql.length <= PARSE_CACHE_MAX_TEXT) {
+    deepFreeze(statements);
+    parsedTexts.set(sql, statements);
+    if (parsedTexts.size > PARSE_CACHE_ENTRIES) {
+      const oldest = parsedTexts.keys().next().value;
+      if (oldest !== undefined) parsedTexts.delete(oldest);
+    }
+  }
+  return statements;
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
+}
+
+function parseUncached(sql: string): ParsedStatement[] {
   if (sql.trim() === '' || /^[\s;]*$/.test(sql)) return [];
   let parsed: ReturnType<typeof parseSync>;
   try {

@@ -30,7 +30,22 @@ export type CubeQuery = {
 /** A result column: its name and type, and the key of its value in Cube's result rows. */
 export type OutputColumn = { name: string; pgType: PgTypeName; key: string };
 
-export type Translation = { query: CubeQuery; columns: OutputColumn[]; userLimit: boolean };
+export type Translation = {
+  query: CubeQuery;
+  columns: OutputColumn[];
+  userLimit: boolean;
+  /** The user the query asks to run as (`WHERE __user = '…'`, Cube's virtual column). */
+  changeUser?: string;
+};
+
+/** Cube's virtual column for running one query with another user's security context. */
+const USER_COLUMN = '__user';
+const userColumnMisused = (at?: Node) =>
+  new SqlApiError(
+    SQLSTATE.featureNotSupported,
+    `${USER_COLUMN} is only supported as ${USER_COLUMN} = '<user>' in a top-level AND of WHERE`,
+    at ? location(at) : undefined,
+  );
 
 const GRANULARITIES = new Set([
   'second',
@@ -224,6 +239,7 @@ class Scope {
       );
     }
     const column = this.columns.get(name);
+    if (!column && name === USER_COLUMN) throw userColumnMisused(ref);
     if (!column) {
       throw new SqlApiError(
         SQLSTATE.undefinedColumn,
@@ -376,6 +392,7 @@ class FilterBuilder {
   readonly segments: string[] = [];
   /** Bounds on time dimensions found at the top level of WHERE (candidates for date ranges). */
   readonly bounds = new Map<string, Bounds>();
+  changeUser?: string;
 
   constructor(
     private readonly scope: Scope,
@@ -390,6 +407,7 @@ class FilterBuilder {
     if (tag === 'BoolExpr' && body.boolop === 'AND_EXPR') {
       return list(body.args).flatMap((arg) => this.topLevel(arg));
     }
+    if (this.clause === 'WHERE' && tag === 'A_Expr' && this.userSwitch(body)) return [];
     if (this.clause === 'WHERE' && tag === 'ColumnRef') {
       const column = this.scope.column(body);
       if (column.kind === 'segment') {
@@ -398,6 +416,31 @@ class FilterBuilder {
       }
     }
     return [this.filter(node)];
+  }
+
+  /** Takes `__user = '<user>'` (either side) as the user to run the query as. */
+  private userSwitch(body: Node): boolean {
+    const sides = [body.lexpr, body.rexpr];
+    const refs = sides.map((side) => {
+      const [tag, ref] = unwrap(side);
+      const names = tag === 'ColumnRef' ? list(ref.fields).map(str) : [];
+      return (
+        names[names.length - 1] === USER_COLUMN &&
+        !this.scope.view.columns.some((c) => c.name === USER_COLUMN)
+      );
+    });
+    const at = refs.indexOf(true);
+    if (at < 0) return false;
+    const operator = list(body.name).map(str).join('.');
+    const found = constant(sides[1 - at], this.params);
+    if (body.kind !== 'AEXPR_OP' || operator !== '=' || refs[1 - at] || !found?.value) {
+      throw userColumnMisused(body);
+    }
+    if (this.changeUser !== undefined && this.changeUser !== found.value) {
+      throw userColumnMisused(body);
+    }
+    this.changeUser = found.value;
+    return true;
   }
 
   private operand(node: unknown): ViewColumn | undefined {
@@ -779,7 +822,12 @@ export function translateSelect(
     pgType: t.expr.kind === 'time' ? ('timestamp' as const) : t.expr.column.pgType,
     key: exprKey(t.expr),
   }));
-  return { query, columns, userLimit: limit !== undefined };
+  return {
+    query,
+    columns,
+    userLimit: limit !== undefined,
+    ...(where.changeUser !== undefined && { changeUser: where.changeUser }),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { loadModule } from 'libpg-query';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { canSwitchSqlUser, sqlApiAuth } from '../../cube/auth';
 import { SqlApiError } from '../../cube/sql-api/errors';
 import { parseStatements, planStatement } from '../../cube/sql-api/statements';
 import { translateSelect } from '../../cube/sql-api/translate';
@@ -125,6 +126,32 @@ describe('translation', () => {
     ]);
   });
 
+  test("__user = '…' in WHERE names the user to run as and is no filter", () => {
+    const { query, changeUser } = translate(
+      "SELECT status, MEASURE(count) FROM orders WHERE __user = 'bob' AND status = 'paid' GROUP BY 1",
+    );
+    expect(changeUser).toBe('bob');
+    expect(query.filters).toEqual([
+      { member: 'orders.status', operator: 'equals', values: ['paid'] },
+    ]);
+    const reversed = translate('SELECT MEASURE(count) FROM orders WHERE $1 = orders.__user', [
+      'amy',
+    ]);
+    expect(reversed.changeUser).toBe('amy');
+    expect(translate('SELECT MEASURE(count) FROM orders').changeUser).toBeUndefined();
+  });
+
+  test.each([
+    "SELECT MEASURE(count) FROM orders WHERE __user <> 'bob'",
+    "SELECT MEASURE(count) FROM orders WHERE __user = 'bob' OR status = 'paid'",
+    "SELECT MEASURE(count) FROM orders WHERE __user IN ('bob')",
+    "SELECT MEASURE(count) FROM orders WHERE __user = 'bob' AND __user = 'amy'",
+    'SELECT MEASURE(count) FROM orders WHERE __user = NULL',
+    'SELECT __user, MEASURE(count) FROM orders GROUP BY 1',
+  ])('%s: __user used otherwise is refused with 0A000', (sql) => {
+    expect(refusal(sql)).toBe('0A000');
+  });
+
   test('HAVING becomes a measure filter', () => {
     const { query } = translate(
       'SELECT status, MEASURE(count) FROM orders GROUP BY 1 HAVING MEASURE(count) >= 3',
@@ -149,5 +176,25 @@ describe('translation', () => {
     ['SELECT MEASURE(count) FROM orders ORDER BY status', '0A000'],
   ])('%s is refused with %s', (sql, code) => {
     expect(refusal(sql)).toBe(code);
+  });
+});
+
+describe('who may switch users with __user', () => {
+  const logins = { user: 'analyst', password: 'unused-here', superUser: 'cube_admin' };
+  test('the super-user may run as anyone; others only as themselves', () => {
+    expect(canSwitchSqlUser(logins, 'cube_admin', 'bob')).toBe(true);
+    expect(canSwitchSqlUser(logins, 'analyst', 'analyst')).toBe(true);
+    expect(canSwitchSqlUser(logins, 'analyst', 'bob')).toBe(false);
+    expect(canSwitchSqlUser(logins, 'analyst', 'cube_admin')).toBe(false);
+    expect(canSwitchSqlUser({ ...logins, superUser: undefined }, 'cube_admin', 'bob')).toBe(false);
+  });
+
+  test("Cube's checkSqlAuth: known logins, or the switched-to user's context when Cube asks without a password", async () => {
+    const auth = sqlApiAuth(logins);
+    expect((await auth(null, 'cube_admin', 'typed')).securityContext.sub).toBe('sql:cube_admin');
+    await expect(auth(null, 'bob', 'typed')).rejects.toThrow(/Unknown SQL API user/);
+    const switched = await auth(null, 'bob', null);
+    expect(switched.securityContext).toMatchObject({ sub: 'sql:bob', role: 'admin' });
+    expect(switched.password).toBe(logins.password);
   });
 });

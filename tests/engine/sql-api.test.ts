@@ -15,7 +15,7 @@ import { oracleFromTestStack } from '../support/oracle';
 const run = promisify(execFile);
 const sql = inject('cube').sql;
 if (!sql) throw new Error('the test Cube runs without its SQL API');
-const { port, user, password } = sql;
+const { port, user, password, superUser } = sql;
 const PYTHON = process.env.TEST_PYTHON ?? '/usr/bin/python3';
 const clientEnv = { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '10' };
 const cube = cubeFromTestStack();
@@ -70,7 +70,7 @@ async function psql(command: string): Promise<string[][]> {
 
 async function python(script: string): Promise<unknown> {
   const { stdout } = await run(PYTHON, ['-c', script], {
-    env: { ...clientEnv, SQL_PORT: String(port), SQL_USER: user },
+    env: { ...clientEnv, SQL_PORT: String(port), SQL_USER: user, SQL_SUPER_USER: superUser },
   });
   return JSON.parse(stdout);
 }
@@ -257,8 +257,25 @@ print(json.dumps({
   "columns": {t: [c["name"] for c in inspector.get_columns(t)] for t in tables},
   "pk": inspector.get_pk_constraint("exports_overview"),
   "comment": inspector.get_table_comment("exports_overview")["text"],
+  # What Superset reads on top when it syncs a table (its SQLAlchemy-based metadata calls).
+  "schemas": inspector.get_schema_names(),
+  "views": inspector.get_view_names(),
+  "fks": inspector.get_foreign_keys("exports_overview"),
+  "indexes": inspector.get_indexes("exports_overview"),
+  "unique": inspector.get_unique_constraints("exports_overview"),
 }))
-`)) as { tables: string[]; columns: Record<string, string[]>; comment: string };
+`)) as {
+      tables: string[];
+      columns: Record<string, string[]>;
+      comment: string;
+      schemas: string[];
+      views: string[];
+      fks: unknown[];
+      indexes: unknown[];
+      unique: unknown[];
+    };
+    expect(answer.schemas).toContain('public');
+    expect(answer).toMatchObject({ views: [], fks: [], indexes: [], unique: [] });
     const views = await publicViews();
     expect([...answer.tables].sort()).toEqual(views.map((v) => v.name).sort());
     for (const view of views) {
@@ -283,6 +300,45 @@ conn.close()
       `select quality, count(*) as n from exports where format = 'mp4' group by 1 order by 1`,
     );
     expect(rows).toEqual(expected.map((r) => [r.quality, r.n]));
+  });
+});
+
+describe('__user switching (CUBEJS_SQL_SUPER_USER)', () => {
+  const byFormat = (where: string) =>
+    `SELECT format, MEASURE(exports) AS n FROM exports_overview WHERE ${where} GROUP BY 1 ORDER BY 1`;
+  const expected = async () =>
+    (await oracle.sql('select format, count(*) as n from exports group by 1 order by 1')).map(
+      (r) => [r.format, Number(r.n)],
+    );
+
+  test('any other login is refused with 42501 (node-postgres and psql)', async () => {
+    const error = await withPg((c) => c.query(byFormat("__user = 'cube_admin'"))).catch(
+      (e: { code?: string; message?: string }) => e,
+    );
+    expect(error).toMatchObject({ code: '42501' });
+    expect((error as Error).message).toMatch(/cannot change security context via __user/);
+    await expect(psql(byFormat("__user = 'someone'"))).rejects.toThrow(
+      /cannot change security context via __user from analyst to someone/,
+    );
+    // Naming yourself is no switch.
+    const own = await withPg((c) => c.query(byFormat("__user = 'analyst'")));
+    expect(own.rows.map((r) => [r.format, Number(r.n)])).toEqual(await expected());
+  });
+
+  test('the super-user runs the query as the named user (node-postgres parameter, psycopg2)', async () => {
+    const rows = await withPg((c) => c.query(byFormat('__user = $1'), ['someone']), {
+      user: sql.superUser,
+    });
+    expect(rows.rows.map((r) => [r.format, Number(r.n)])).toEqual(await expected());
+    const viaPsycopg = (await python(`
+import json, os, psycopg2
+conn = psycopg2.connect(host="127.0.0.1", port=int(os.environ["SQL_PORT"]), user=os.environ["SQL_SUPER_USER"], password=os.environ["PGPASSWORD"], dbname="cube")
+cur = conn.cursor()
+cur.execute("SELECT format, MEASURE(exports) FROM exports_overview WHERE __user = %s GROUP BY 1 ORDER BY 1", ("analyst",))
+print(json.dumps([[f, int(n)] for f, n in cur.fetchall()]))
+conn.close()
+`)) as Array<[string, number]>;
+    expect(viaPsycopg).toEqual(await expected());
   });
 });
 

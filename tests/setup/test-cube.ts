@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { type CubeProcess, spawnCube } from '../../cube/process';
 import type { PgConfig } from '../../db/connection';
 
-export type TestSqlApi = { port: number; user: string; password: string };
+/** The SQL API's logins: `user`, and `superUser` (same password), who may switch with `__user`. */
+export type TestSqlApi = { port: number; user: string; password: string; superUser: string };
 export type TestCube = { apiUrl: string; apiSecret: string; port: number; sql?: TestSqlApi };
 
 export async function startTestCube(
@@ -14,7 +15,12 @@ export async function startTestCube(
 ): Promise<{ cube: TestCube; process: CubeProcess }> {
   const apiSecret = randomBytes(24).toString('hex');
   const sql = sqlPort
-    ? { port: sqlPort, user: 'analyst', password: randomBytes(12).toString('hex') }
+    ? {
+        port: sqlPort,
+        user: 'analyst',
+        password: randomBytes(12).toString('hex'),
+        superUser: 'cube_admin',
+      }
     : undefined;
   const process_ = await spawnCube({
     db,
@@ -28,7 +34,11 @@ export async function startTestCube(
     env: {
       CUBE_REFRESH_SECONDS: '0',
       CUBEJS_PRE_AGGREGATIONS_BUILDER: 'true',
-      ...(sql && { CUBEJS_SQL_USER: sql.user, CUBEJS_SQL_PASSWORD: sql.password }),
+      ...(sql && {
+        CUBEJS_SQL_USER: sql.user,
+        CUBEJS_SQL_PASSWORD: sql.password,
+        CUBEJS_SQL_SUPER_USER: sql.superUser,
+      }),
     },
     readyTimeoutMs: 90_000,
   });
