@@ -172,22 +172,33 @@ export class HardenedApiGateway extends ApiGateway {
       return super.load(request);
     }
     const compiler: object = await this.getCompilerApi(context);
-    const hit = fastPath.lookup(key, compiler);
+    const { bytes: hit, generation } = await fastPath.lookup(key, compiler);
     if (hit) {
       http?.setHeader(RESULT_CACHE_HEADER, 'hit');
       await request.res(bytesResult(hit) as never);
       return;
     }
+    const joined = await fastPath.joinInFlight(key, compiler, generation);
+    if (joined) {
+      http?.setHeader(RESULT_CACHE_HEADER, 'hit');
+      await request.res(bytesResult(joined) as never);
+      return;
+    }
     http?.setHeader(RESULT_CACHE_HEADER, 'miss');
-    const ticket = fastPath.begin();
+    const ticket = fastPath.begin(key, compiler);
+    let kept: Buffer | undefined;
     const res: ResultFn = async (message, extra) => {
       if (extra?.status || !isResultWrapper(message)) return request.res(message, extra);
       if (clientGone(http)) return;
       const bytes = Buffer.from(await message.getFinalResult());
-      fastPath.store(key, ticket, compiler, bytes, message.getRootResultObject());
+      if (fastPath.store(key, ticket, compiler, bytes, message.getRootResultObject())) kept = bytes;
       return request.res(bytesResult(bytes) as never, extra);
     };
-    return super.load({ ...request, res });
+    try {
+      await super.load({ ...request, res });
+    } finally {
+      ticket.settle(kept);
+    }
   }
 
   override initApp(app: ExpressApp): void {

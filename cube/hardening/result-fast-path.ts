@@ -10,9 +10,9 @@
  * When an entry is the answer Cube's own path would give right now:
  * - Only answers derived entirely from rollups are kept. Such an answer changes only when the
  *   rollup tables Cube reads change, and Cube learns of those only by refetching its table
- *   listing (after each build, or when the cached listing expires): every refetch moves the
- *   listing generation (cube/engine/rollup-listing.ts), which retires every entry, and no entry
- *   outlives the listing it was computed from.
+ *   listing (after each build, or when the cached listing expires): a refetched listing that
+ *   differs moves the listing generation (cube/engine/rollup-listing.ts), which retires every
+ *   entry, and while the listing has expired without being refetched no entry is served.
  * - Entries also expire after `CUBE_RESULT_CACHE_SECONDS` (10 s by default: Cube's own
  *   refresh-key check window for a cube without a refresh key, shorter than any of the model's).
  * - Relative date ranges ("last 7 days") resolve against the clock, `renewQuery` and any cache
@@ -26,7 +26,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import { rollupListing } from '../engine/rollup-listing';
+import { currentRollupGeneration, rollupListing } from '../engine/rollup-listing';
 
 export const DEFAULT_RESULT_CACHE_SECONDS = 10;
 /** Response header of a `/load` the fast path considered: `hit` or `miss` (absent: bypassed). */
@@ -90,9 +90,17 @@ type Entry = { bytes: Buffer; generation: number; compiler: object };
 /** The listing generation a full-path answer started under. */
 export type Ticket = { generation: number };
 
+type InFlight = { bytes: Promise<Buffer | undefined>; generation: number; compiler: object };
+
 export class ResultFastPath {
-  readonly stats = { hits: 0, misses: 0, stored: 0 };
+  readonly stats = { hits: 0, misses: 0, stored: 0, joined: 0 };
   readonly #entries: LRUCache<string, Entry>;
+  /**
+   * Full-path answers being computed, by key. Under load hundreds of requests for the same few
+   * queries arrive together (every admin's tab sends the same six): without this each one runs
+   * the full path until the first answer lands, and again whenever entries expire.
+   */
+  readonly #inFlight = new Map<string, InFlight>();
 
   constructor(readonly settings: ResultCacheSettings) {
     this.#entries = new LRUCache<string, Entry>({
@@ -130,18 +138,66 @@ export class ResultFastPath {
     return canonicalJson([query, request.queryType ?? null, claims]);
   }
 
-  lookup(key: string, compiler: object): Buffer | undefined {
+  /**
+   * The kept answer, if it is still Cube's (renewing an expired rollup listing first), and the
+   * current listing generation (null: none, so nothing may be served from memory).
+   */
+  async lookup(
+    key: string,
+    compiler: object,
+  ): Promise<{ bytes: Buffer | undefined; generation: number | null }> {
+    const generation =
+      this.#entries.has(key) || this.#inFlight.has(key) ? await currentRollupGeneration() : null;
     const entry = this.#entries.get(key);
-    if (entry && entry.generation === rollupListing().generation && entry.compiler === compiler) {
+    if (
+      entry &&
+      generation !== null &&
+      entry.generation === generation &&
+      entry.compiler === compiler
+    ) {
       this.stats.hits++;
-      return entry.bytes;
+      return { bytes: entry.bytes, generation };
     }
     this.stats.misses++;
-    return undefined;
+    return { bytes: undefined, generation };
   }
 
-  begin(): Ticket {
-    return { generation: rollupListing().generation };
+  /**
+   * The answer of a full-path request for the same key already under way (started under the
+   * current listing generation, with the same model), or undefined. Resolves to undefined when
+   * that request ends without a keepable answer; the caller then takes the full path itself.
+   */
+  joinInFlight(
+    key: string,
+    compiler: object,
+    generation: number | null,
+  ): Promise<Buffer | undefined> | undefined {
+    const flight = this.#inFlight.get(key);
+    if (!flight || generation === null || flight.generation !== generation) return undefined;
+    if (flight.compiler !== compiler) return undefined;
+    this.stats.joined++;
+    return flight.bytes;
+  }
+
+  /** Starts a full-path answer for `key`; `settle` must be called once it has ended. */
+  begin(key: string, compiler: object): Ticket & { settle(bytes: Buffer | undefined): void } {
+    const generation = rollupListing().generation;
+    let resolve: (bytes: Buffer | undefined) => void = () => undefined;
+    const flight: InFlight = {
+      bytes: new Promise((r) => {
+        resolve = r;
+      }),
+      generation,
+      compiler,
+    };
+    this.#inFlight.set(key, flight);
+    return {
+      generation,
+      settle: (bytes) => {
+        if (this.#inFlight.get(key) === flight) this.#inFlight.delete(key);
+        resolve(bytes);
+      },
+    };
   }
 
   /**
@@ -149,12 +205,10 @@ export class ResultFastPath {
    * computed from is still the current one; returns whether it was kept.
    */
   store(key: string, ticket: Ticket, compiler: object, bytes: Buffer, roots: unknown[]): boolean {
-    const listing = rollupListing();
-    if (ticket.generation !== listing.generation || roots.length === 0) return false;
+    // The listing may have expired meanwhile: lookups renew it before serving this.
+    if (ticket.generation !== rollupListing().generation || roots.length === 0) return false;
     if (!roots.every(fromRollups)) return false;
-    const ttl = Math.min(this.settings.ttlMs, listing.validUntil - Date.now());
-    if (ttl <= 0) return false;
-    this.#entries.set(key, { bytes, generation: ticket.generation, compiler }, { ttl });
+    this.#entries.set(key, { bytes, generation: ticket.generation, compiler });
     this.stats.stored++;
     return true;
   }

@@ -10,6 +10,7 @@ import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { signCubeToken } from '../../cube/auth';
+import { installRollupListingWatch, rollupListing } from '../../cube/engine/rollup-listing';
 import {
   RESULT_CACHE_HEADER,
   ResultFastPath,
@@ -101,6 +102,13 @@ describe('the fast path answers a repeat from memory', () => {
     expect(second.text).toBe(first.text);
     expect(Object.keys(JSON.parse(first.text).usedPreAggregations ?? {})).not.toHaveLength(0);
     expect(first.exports).toBe(await oracleWeekExports());
+  });
+
+  test('identical requests arriving together run the full path once', async () => {
+    const answers = await Promise.all(Array.from({ length: 12 }, () => load(weekQuery(908))));
+    expect(answers.filter((a) => a.cache === 'miss')).toHaveLength(1);
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
   });
 
   test('the same query with its keys in another order is the same entry', async () => {
@@ -233,10 +241,24 @@ describe('keys and settings', () => {
     const compiler = {};
     const bytes = Buffer.from('{}');
     const k = 'k';
-    expect(
-      fastPath.store(k, fastPath.begin(), compiler, bytes, [{ usedPreAggregations: {} }]),
-    ).toBe(false);
+    const ticket = fastPath.begin(k, compiler);
+    expect(fastPath.store(k, ticket, compiler, bytes, [{ usedPreAggregations: {} }])).toBe(false);
+    ticket.settle(undefined);
     expect(fastPath.store(k, { generation: -1 }, compiler, bytes, [])).toBe(false);
+  });
+
+  test('a request for a key already being answered waits for that answer', async () => {
+    const compiler = {};
+    const ticket = fastPath.begin('joined', compiler);
+    const { generation } = ticket;
+    const joined = fastPath.joinInFlight('joined', compiler, generation);
+    expect(fastPath.joinInFlight('joined', {}, generation)).toBeUndefined();
+    expect(fastPath.joinInFlight('joined', compiler, generation + 1)).toBeUndefined();
+    expect(fastPath.joinInFlight('joined', compiler, null)).toBeUndefined();
+    expect(fastPath.joinInFlight('other', compiler, generation)).toBeUndefined();
+    ticket.settle(Buffer.from('answer'));
+    expect(String(await joined)).toBe('answer');
+    expect(fastPath.joinInFlight('joined', compiler, generation)).toBeUndefined();
   });
 
   test('CUBE_RESULT_CACHE_SECONDS and CUBE_RESULT_CACHE_MB; 0 turns it off; longer is refused', () => {
@@ -244,6 +266,31 @@ describe('keys and settings', () => {
     expect(resultCacheSettingsFrom({ CUBE_RESULT_CACHE_SECONDS: '0' }).ttlMs).toBe(0);
     expect(resultCacheSettingsFrom({ CUBE_RESULT_CACHE_MB: '1' }).maxBytes).toBe(1024 * 1024);
     expect(() => resultCacheSettingsFrom({ CUBE_RESULT_CACHE_SECONDS: '60' })).toThrow();
+  });
+});
+
+describe('the rollup listing generation', () => {
+  test('only a listing that differs moves it; every fetch renews the listing’s lifetime', async () => {
+    let tables = [{ table_name: 'a_rollup_1' }];
+    class LoadCache {
+      preAggregations = { options: { preAggregationsSchemaCacheExpire: 3600 } };
+      async fetchTables(_preAggregation: unknown) {
+        return tables;
+      }
+    }
+    installRollupListingWatch(LoadCache as never);
+    const cache = new LoadCache();
+    const schema = { preAggregationsSchema: 'rollups' };
+    await cache.fetchTables(schema);
+    const { generation } = rollupListing();
+    expect(rollupListing().validUntil).toBeGreaterThan(Date.now());
+    await cache.fetchTables(schema);
+    expect(rollupListing().generation).toBe(generation);
+    tables = [{ table_name: 'a_rollup_1' }, { table_name: 'a_rollup_2' }];
+    await cache.fetchTables(schema);
+    expect(rollupListing().generation).toBe(generation + 1);
+    await cache.fetchTables({ preAggregationsSchema: 'other' });
+    expect(rollupListing().generation).toBe(generation + 2);
   });
 });
 
