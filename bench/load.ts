@@ -54,6 +54,9 @@ export type LoadReport = LoadScenario & {
   p95: number;
   p99: number;
   max: number;
+  /** Wall time of a whole tab state (all its queries sent at once, until the last answer; ms). */
+  tabP50: number;
+  tabP95: number;
   /** "Continue wait" answers re-polled. */
   polls: number;
   /** Cube's resident memory while the load ran (MB): highest sample, and at the end. */
@@ -83,6 +86,7 @@ export async function runLoad(scenario: LoadScenario, options: LoadOptions): Pro
   const build = options.tabQueries ?? ((state: TabState) => tabQueries(state));
   const plans = options.states.map((state) => build(state).map((q) => q.query));
   const latencies: number[] = [];
+  const tabTimes: number[] = [];
   const errors = new Map<string, number>();
   let tabs = 0;
   let polls = 0;
@@ -111,6 +115,7 @@ export async function runLoad(scenario: LoadScenario, options: LoadOptions): Pro
     await sleep((index * options.rampMs) / scenario.clients);
     for (let turn = index; performance.now() < deadline; turn++) {
       const plan = plans[turn % plans.length] ?? [];
+      const tabStarted = performance.now();
       const answers = await Promise.allSettled(
         plan.map((query) => cube.load(query, scenario.cache)),
       );
@@ -125,7 +130,10 @@ export async function runLoad(scenario: LoadScenario, options: LoadOptions): Pro
           errors.set(message, (errors.get(message) ?? 0) + 1);
         }
       }
-      if (complete) tabs++;
+      if (complete) {
+        tabs++;
+        tabTimes.push(performance.now() - tabStarted);
+      }
       if (scenario.thinkMs > 0) await sleep(scenario.thinkMs);
     }
   };
@@ -140,6 +148,7 @@ export async function runLoad(scenario: LoadScenario, options: LoadOptions): Pro
   const { rssMb: rssEndMb } = await processMemory(options.cubePid);
   const cpuAfter = await processCpuMs(options.cubePid);
   const sorted = [...latencies].sort((x, y) => x - y);
+  const sortedTabs = [...tabTimes].sort((x, y) => x - y);
   return {
     ...scenario,
     seconds,
@@ -152,6 +161,8 @@ export async function runLoad(scenario: LoadScenario, options: LoadOptions): Pro
     p95: quantile(sorted, 0.95),
     p99: quantile(sorted, 0.99),
     max: sorted.at(-1) ?? Number.NaN,
+    tabP50: quantile(sortedTabs, 0.5),
+    tabP95: quantile(sortedTabs, 0.95),
     polls,
     rssPeakMb,
     rssEndMb,
@@ -176,6 +187,7 @@ export function describeLoad(r: LoadReport): string {
   return (
     `${r.clients} clients ${r.cache === 'warm' ? 'warm' : 'uncached'}, think ${r.thinkMs} ms: ${r.throughput.toFixed(0)} q/s, ` +
     `p50 ${ms(r.p50)} / p95 ${ms(r.p95)} / p99 ${ms(r.p99)} / max ${ms(r.max)} ms, ` +
+    `whole tab p50 ${ms(r.tabP50)} / p95 ${ms(r.tabP95)} ms, ` +
     `${r.errors} errors, ${r.polls} re-polls, Cube RSS peak ${r.rssPeakMb?.toFixed(0) ?? '–'} MB, ` +
     `Cube CPU ${r.cubeCpuMsPerQuery?.toFixed(2) ?? '–'} ms/query`
   );

@@ -9,6 +9,7 @@ import { ApiGateway, PreAggregationLoadCache } from './engine/cube-modules';
 import { installEnvCache } from './engine/env-cache';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
+import { installRollupListingWatch } from './engine/rollup-listing';
 import { installVersionEntriesCache } from './engine/version-entries-cache';
 import { LIMITS } from './limits';
 import { cubeOptions, PRE_AGGREGATIONS_SCHEMA } from './options';
@@ -16,6 +17,9 @@ import { PlaygroundCubeServer } from './playground/server';
 import { type RunningSqlApi, startSqlApi } from './sql-api/server';
 
 export type CubeEngine = 'stock' | 'native-free';
+
+/** Idle keep-alive sockets stay open this long (ms): longer than clients keep theirs. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export type StartCubeInput = {
   db: PgConfig;
@@ -55,6 +59,10 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
   // Cube reads these bounds from its environment (body-parser limit, normalizeQuery's limit check).
   env.CUBEJS_MAX_REQUEST_SIZE = `${LIMITS.maxBodyBytes / 1024}kb`;
   env.CUBEJS_DB_QUERY_LIMIT = String(LIMITS.maxLimit);
+  // Node closes idle keep-alive sockets after 5 s, while browsers and agents reuse them for a
+  // minute or more: a request sent as Cube closes the socket is reset (ECONNRESET under load).
+  env.CUBEJS_SERVER_KEEP_ALIVE_TIMEOUT ??= String(KEEP_ALIVE_TIMEOUT_MS);
+  env.CUBEJS_SERVER_HEADERS_TIMEOUT ??= String(KEEP_ALIVE_TIMEOUT_MS + 1000);
 
   const options = cubeOptions({
     db: input.db,
@@ -69,6 +77,7 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
 
   // Plain JS in Cube's gateway and query orchestrator, the same for both engines.
   installVersionEntriesCache(PreAggregationLoadCache);
+  installRollupListingWatch(PreAggregationLoadCache);
   installLoadAdmission(ApiGateway);
 
   const playground = {

@@ -13,6 +13,8 @@ import {
 } from '../engine/cube-modules';
 import { LIMITS } from '../limits';
 import { checkQuery, type HiddenMembers, QueryRefusedError } from './query-guard';
+import { RESULT_CACHE_HEADER, ResultFastPath, resultCacheSettingsFrom } from './result-fast-path';
+import { cacheVerifiedTokens } from './token-cache';
 
 type Gateway = InstanceType<typeof ApiGateway>;
 // Express ships no types here (Cube's own are `any`); these are the parts the guards touch.
@@ -31,6 +33,39 @@ type ExpressApp = {
 type CancelQueryArgs = Parameters<Gateway['cancelQuery']>[0];
 type RequestContext = CancelQueryArgs['context'];
 type GatewayCtorArgs = ConstructorParameters<typeof ApiGateway>;
+type LoadRequest = Parameters<Gateway['load']>[0];
+type ResultFn = LoadRequest['res'];
+type ContextByReqArgs = Parameters<Gateway['contextByReq']>;
+type CheckAuthArgs = Parameters<Gateway['createDefaultCheckAuth']>;
+/** The parts of the HTTP response a load looks at: its cache header, and whether anyone waits. */
+type LoadHttpResponse = {
+  headersSent: boolean;
+  closed?: boolean;
+  setHeader(name: string, value: string): unknown;
+};
+type ResultWrapperLike = {
+  isWrapper: true;
+  getFinalResult(): Promise<Uint8Array>;
+  getRootResultObject(): unknown[];
+};
+
+/** Where a request context keeps the HTTP response of its request (not enumerable: not copied). */
+const HTTP_RESPONSE = Symbol('httpResponse');
+
+function httpResponseOf(context: unknown): LoadHttpResponse | undefined {
+  return (context as { [HTTP_RESPONSE]?: LoadHttpResponse } | undefined)?.[HTTP_RESPONSE];
+}
+
+/** The client closed its connection: nobody will read this answer. */
+const clientGone = (res: LoadHttpResponse | undefined) => res?.closed === true && !res.headersSent;
+
+const isResultWrapper = (message: unknown): message is ResultWrapperLike =>
+  typeof message === 'object' && message !== null && 'isWrapper' in message;
+
+/** Final JSON bytes in the shape every `res` of the gateway takes a result in. */
+function bytesResult(bytes: Buffer): ResultWrapperLike {
+  return { isWrapper: true, getFinalResult: async () => bytes, getRootResultObject: () => [] };
+}
 type CoreCtorArgs = ConstructorParameters<typeof CubejsServerCore>;
 
 // What the guards read of Cube's compiled meta (`CompilerApi.metaConfig`).
@@ -93,6 +128,78 @@ function jsonErrorMessage(error: HttpError): { status: number; error: string } {
 export class HardenedApiGateway extends ApiGateway {
   // Keyed by Cube's meta array, which stays the same object until the model recompiles.
   private readonly hiddenByMeta = new WeakMap<object, HiddenMembers>();
+  // Dev mode and Playground-signed answers carry per-request details (request id, refresh keys).
+  private readonly devMode = process.env.CUBEJS_DEV_MODE === 'true';
+  readonly resultFastPath: ResultFastPath | null = (() => {
+    const settings = resultCacheSettingsFrom();
+    return settings.ttlMs > 0 ? new ResultFastPath(settings) : null;
+  })();
+
+  /** Verified claims are kept per token until it expires (see token-cache.ts). */
+  protected override createDefaultCheckAuth(...args: CheckAuthArgs) {
+    const [, internalOptions] = args;
+    const checkAuth = super.createDefaultCheckAuth(...args);
+    return internalOptions?.isPlaygroundCheckAuth ? checkAuth : cacheVerifiedTokens(checkAuth);
+  }
+
+  override async contextByReq(...args: ContextByReqArgs) {
+    const context = await super.contextByReq(...args);
+    // Express links each request to its response; the SQL API passes a bare object (no response).
+    const [req] = args as unknown as [{ res?: LoadHttpResponse }];
+    Object.defineProperty(context, HTTP_RESPONSE, { value: req.res, enumerable: false });
+    return context;
+  }
+
+  /**
+   * Every data query (REST `/load`, GraphQL, WebSocket, the JS SQL API) passes here. A repeat of
+   * an answer Cube's path produced is served from the result fast path (result-fast-path.ts);
+   * a request whose client has gone is dropped before any work.
+   */
+  override async load(request: LoadRequest): Promise<void> {
+    const http = httpResponseOf(request.context);
+    if (clientGone(http)) return;
+    const fastPath = this.resultFastPath;
+    const { context } = request;
+    const key =
+      fastPath && !this.devMode && !context.signedWithPlaygroundAuthSecret
+        ? fastPath.keyOf(request, context.securityContext)
+        : null;
+    if (!fastPath || key === null) return super.load(request);
+    try {
+      await this.assertApiScope('data', context.securityContext);
+    } catch {
+      // Cube's own path answers the refusal.
+      return super.load(request);
+    }
+    const compiler: object = await this.getCompilerApi(context);
+    const { bytes: hit, generation } = await fastPath.lookup(key, compiler);
+    if (hit) {
+      http?.setHeader(RESULT_CACHE_HEADER, 'hit');
+      await request.res(bytesResult(hit) as never);
+      return;
+    }
+    const joined = await fastPath.joinInFlight(key, compiler, generation);
+    if (joined) {
+      http?.setHeader(RESULT_CACHE_HEADER, 'hit');
+      await request.res(bytesResult(joined) as never);
+      return;
+    }
+    http?.setHeader(RESULT_CACHE_HEADER, 'miss');
+    const ticket = fastPath.begin(key, compiler);
+    let kept: Buffer | undefined;
+    const res: ResultFn = async (message, extra) => {
+      if (extra?.status || !isResultWrapper(message)) return request.res(message, extra);
+      if (clientGone(http)) return;
+      const bytes = Buffer.from(await message.getFinalResult());
+      if (fastPath.store(key, ticket, compiler, bytes, message.getRootResultObject())) kept = bytes;
+      return request.res(bytesResult(bytes) as never, extra);
+    };
+    try {
+      await super.load({ ...request, res });
+    } finally {
+      ticket.settle(kept);
+    }
+  }
 
   override initApp(app: ExpressApp): void {
     app.disable('x-powered-by');

@@ -1,0 +1,222 @@
+/**
+ * The result fast path: a repeated `/load` answered from memory, as the JSON bytes Cube's own
+ * path produced for the same request, without re-normalising, re-planning or re-serialising it.
+ *
+ * Why: a CPU profile of warm requests (BENCHMARKS.md, "Load and the per-request floor") showed
+ * Cube spending ~8 ms of CPU on every result-cache hit (query normalisation with moment, the
+ * planner, the orchestrator's cache lookups, the result transform, log redaction), so one event
+ * loop served ~120 warm queries/s and 50 admins saturated it.
+ *
+ * When an entry is the answer Cube's own path would give right now:
+ * - Only answers derived entirely from rollups are kept. Such an answer changes only when the
+ *   rollup tables Cube reads change, and Cube learns of those only by refetching its table
+ *   listing (after each build, or when the cached listing expires): a refetched listing that
+ *   differs moves the listing generation (cube/engine/rollup-listing.ts), which retires every
+ *   entry, and while the listing has expired without being refetched no entry is served.
+ * - Entries also expire after `CUBE_RESULT_CACHE_SECONDS` (10 s by default: Cube's own
+ *   refresh-key check window for a cube without a refresh key, shorter than any of the model's).
+ * - Relative date ranges ("last 7 days") resolve against the clock, `renewQuery` and any cache
+ *   mode but the default ask for Cube's own checks: those requests bypass the fast path.
+ * - Only a successful answer from the full path is kept, under the exact request (canonical
+ *   query JSON, query type, the caller's claims without their time bounds): everything the query
+ *   guard, the limits or Cube refuse is refused again by the full path on every request.
+ *   Scopes (and so the token lifetime rules) are checked on every request before a lookup.
+ * - The model's compiler is part of the entry: a recompiled model misses.
+ * Memory is bounded by an LRU over the bytes held (`CUBE_RESULT_CACHE_MB`).
+ */
+import { LRUCache } from 'lru-cache';
+import { z } from 'zod';
+import { currentRollupGeneration, rollupListing } from '../engine/rollup-listing';
+
+export const DEFAULT_RESULT_CACHE_SECONDS = 10;
+/** Response header of a `/load` the fast path considered: `hit` or `miss` (absent: bypassed). */
+export const RESULT_CACHE_HEADER = 'X-Cube-Result-Cache';
+export const DEFAULT_RESULT_CACHE_MB = 64;
+
+export type ResultCacheSettings = { ttlMs: number; maxBytes: number };
+
+/** `CUBE_RESULT_CACHE_SECONDS` (0 turns the fast path off) and `CUBE_RESULT_CACHE_MB`. */
+export function resultCacheSettingsFrom(env: NodeJS.ProcessEnv = process.env): ResultCacheSettings {
+  const seconds = z.coerce
+    .number()
+    .min(0)
+    .max(DEFAULT_RESULT_CACHE_SECONDS)
+    .default(DEFAULT_RESULT_CACHE_SECONDS)
+    .parse(env.CUBE_RESULT_CACHE_SECONDS || undefined);
+  const mb = z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_RESULT_CACHE_MB)
+    .parse(env.CUBE_RESULT_CACHE_MB || undefined);
+  return { ttlMs: seconds * 1000, maxBytes: Math.round(mb * 1024 * 1024) };
+}
+
+/** Claims that only bound a token's life: the tokens of one caller differ only in them. */
+const TIME_CLAIMS = new Set(['iat', 'exp', 'nbf', 'jti']);
+
+/** JSON with object keys sorted, so the same query spelled in another key order is the same key. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+}
+
+type QueryShape = {
+  renewQuery?: unknown;
+  timeDimensions?: Array<{ dateRange?: unknown; compareDateRange?: unknown }>;
+};
+
+const isArrayOfPairs = (value: unknown) =>
+  Array.isArray(value) && value.every((range) => Array.isArray(range));
+
+/** A query whose answer depends only on the data (no clock, no forced renewal). */
+function answerIsDeterministic(query: QueryShape): boolean {
+  if (query === null || typeof query !== 'object') return false;
+  if (query.renewQuery) return false;
+  const timeDimensions = query.timeDimensions ?? [];
+  if (!Array.isArray(timeDimensions)) return false;
+  return timeDimensions.every(
+    (td) =>
+      td !== null &&
+      typeof td === 'object' &&
+      (td.dateRange === undefined || Array.isArray(td.dateRange)) &&
+      (td.compareDateRange === undefined || isArrayOfPairs(td.compareDateRange)),
+  );
+}
+
+export type LoadRequestView = { query: unknown; queryType?: unknown; cacheMode?: unknown };
+type Entry = { bytes: Buffer; generation: number; compiler: object };
+/** The listing generation a full-path answer started under. */
+export type Ticket = { generation: number };
+
+type InFlight = { bytes: Promise<Buffer | undefined>; generation: number; compiler: object };
+
+export class ResultFastPath {
+  readonly stats = { hits: 0, misses: 0, stored: 0, joined: 0 };
+  readonly #entries: LRUCache<string, Entry>;
+  /**
+   * Full-path answers being computed, by key. Under load hundreds of requests for the same few
+   * queries arrive together (every admin's tab sends the same six): without this each one runs
+   * the full path until the first answer lands, and again whenever entries expire.
+   */
+  readonly #inFlight = new Map<string, InFlight>();
+
+  constructor(readonly settings: ResultCacheSettings) {
+    this.#entries = new LRUCache<string, Entry>({
+      maxSize: settings.maxBytes,
+      // One answer may take at most an eighth of the budget.
+      maxEntrySize: Math.max(1, Math.floor(settings.maxBytes / 8)),
+      sizeCalculation: (entry, key) => entry.bytes.length + key.length * 2,
+      ttl: settings.ttlMs,
+      ttlAutopurge: false,
+    });
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The request's key, or null when it must take Cube's own path. */
+  keyOf(request: LoadRequestView, securityContext: unknown): string | null {
+    if (request.cacheMode !== undefined && request.cacheMode !== 'stale-if-slow') return null;
+    let query: unknown = request.query;
+    if (typeof query === 'string') {
+      try {
+        query = JSON.parse(query);
+      } catch {
+        return null;
+      }
+    }
+    const queries = Array.isArray(query) ? query : [query];
+    if (queries.length === 0 || !queries.every((q) => answerIsDeterministic(q as QueryShape)))
+      return null;
+    const claims =
+      securityContext !== null && typeof securityContext === 'object'
+        ? Object.fromEntries(Object.entries(securityContext).filter(([k]) => !TIME_CLAIMS.has(k)))
+        : (securityContext ?? null);
+    return canonicalJson([query, request.queryType ?? null, claims]);
+  }
+
+  /**
+   * The kept answer, if it is still Cube's (renewing an expired rollup listing first), and the
+   * current listing generation (null: none, so nothing may be served from memory).
+   */
+  async lookup(
+    key: string,
+    compiler: object,
+  ): Promise<{ bytes: Buffer | undefined; generation: number | null }> {
+    const generation =
+      this.#entries.has(key) || this.#inFlight.has(key) ? await currentRollupGeneration() : null;
+    const entry = this.#entries.get(key);
+    if (
+      entry &&
+      generation !== null &&
+      entry.generation === generation &&
+      entry.compiler === compiler
+    ) {
+      this.stats.hits++;
+      return { bytes: entry.bytes, generation };
+    }
+    this.stats.misses++;
+    return { bytes: undefined, generation };
+  }
+
+  /**
+   * The answer of a full-path request for the same key already under way (started under the
+   * current listing generation, with the same model), or undefined. Resolves to undefined when
+   * that request ends without a keepable answer; the caller then takes the full path itself.
+   */
+  joinInFlight(
+    key: string,
+    compiler: object,
+    generation: number | null,
+  ): Promise<Buffer | undefined> | undefined {
+    const flight = this.#inFlight.get(key);
+    if (!flight || generation === null || flight.generation !== generation) return undefined;
+    if (flight.compiler !== compiler) return undefined;
+    this.stats.joined++;
+    return flight.bytes;
+  }
+
+  /** Starts a full-path answer for `key`; `settle` must be called once it has ended. */
+  begin(key: string, compiler: object): Ticket & { settle(bytes: Buffer | undefined): void } {
+    const generation = rollupListing().generation;
+    let resolve: (bytes: Buffer | undefined) => void = () => undefined;
+    const flight: InFlight = {
+      bytes: new Promise((r) => {
+        resolve = r;
+      }),
+      generation,
+      compiler,
+    };
+    this.#inFlight.set(key, flight);
+    return {
+      generation,
+      settle: (bytes) => {
+        if (this.#inFlight.get(key) === flight) this.#inFlight.delete(key);
+        resolve(bytes);
+      },
+    };
+  }
+
+  /**
+   * Keeps a full-path answer when every result in it came from rollups and the listing it was
+   * computed from is still the current one; returns whether it was kept.
+   */
+  store(key: string, ticket: Ticket, compiler: object, bytes: Buffer, roots: unknown[]): boolean {
+    // The listing may have expired meanwhile: lookups renew it before serving this.
+    if (ticket.generation !== rollupListing().generation || roots.length === 0) return false;
+    if (!roots.every(fromRollups)) return false;
+    this.#entries.set(key, { bytes, generation: ticket.generation, compiler });
+    this.stats.stored++;
+    return true;
+  }
+}
+
+const rootSchema = z.object({ usedPreAggregations: z.record(z.string(), z.unknown()) }).loose();
+
+function fromRollups(root: unknown): boolean {
+  const parsed = rootSchema.safeParse(root);
+  return parsed.success && Object.keys(parsed.data.usedPreAggregations).length > 0;
+}
