@@ -26,10 +26,11 @@ const cssVariable = z.string().regex(/^--[A-Za-z0-9-]+$/, 'a CSS custom property
 
 export const embedClientConfigSchema = z.object({
   cubeApiUrl: z.url({
+    protocol: /^https?$/,
     error: (issue) =>
       issue.input === undefined || issue.input === ''
         ? 'missing: the Cube REST API URL as the browser calls it (e.g. http://localhost:4000/cubejs-api/v1)'
-        : `not a URL: ${JSON.stringify(issue.input)}`,
+        : `not an http(s) URL: ${JSON.stringify(issue.input)}`,
   }),
   tokenEndpoint: z
     .string()
@@ -47,11 +48,11 @@ export type EmbedClientConfig = z.output<typeof embedClientConfigSchema>;
 
 export const embedServerConfigSchema = embedClientConfigSchema.extend({
   getToken: z.custom<CubeTokenProvider>((value) => typeof value === 'function', {
-    error:
-      'missing: pass getToken, an async function on your server that checks your session and returns { token, expiresAt }',
+    error: (issue) =>
+      `${issue.input === undefined ? 'missing' : 'not a function'}: pass getToken, an async function on your server that checks your session and returns { token, expiresAt }`,
   }),
   /** Cube's URL from the host's server, when it differs from the browser's (containers). */
-  serverCubeApiUrl: z.url().optional(),
+  serverCubeApiUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Render the current view's data on the server (first paint with data). */
   prefetch: z.boolean().default(true),
 });

@@ -28,6 +28,7 @@ export type {
   Wow,
   WowInput,
 } from '../lib/analytics/schemas';
+export { cubeQuery, type TypedQuery } from '../lib/cube/query';
 export { AdminAnalyticsClient, type AdminAnalyticsClientProps } from './AdminAnalyticsClient';
 export {
   type CubeTokenProvider,
