@@ -100,6 +100,7 @@ async function run<S extends z.ZodType, P, T>(
   input: unknown,
   loader: CubeLoader,
   hour: number,
+  signal: AbortSignal = new AbortController().signal,
 ): Promise<{ key: readonly unknown[]; answer: CubeAnswer<T> }> {
   const parsed = def.schema.safeParse(input);
   if (!parsed.success) {
@@ -108,8 +109,8 @@ async function run<S extends z.ZodType, P, T>(
     );
   }
   const params = def.params(parsed.data, hour);
-  const answer = await withAnswerTimeout(new AbortController().signal, (signal) =>
-    loadAnswer(def, params, loader, signal),
+  const answer = await withAnswerTimeout(signal, (bounded) =>
+    loadAnswer(def, params, loader, bounded),
   );
   return { key: queryKeyOf(def, params), answer };
 }
@@ -141,12 +142,18 @@ function narrow<T>(answer: CubeAnswer<unknown>): CubeAnswer<T> {
   return answer as CubeAnswer<T>;
 }
 
-type Prefetch = (loader: CubeLoader, hour: number) => ReturnType<typeof run>;
+type Prefetch = (loader: CubeLoader, hour: number, signal: AbortSignal) => ReturnType<typeof run>;
 
 const prefetchOf =
   <S extends z.ZodType, P, T>(def: QueryDefinition<S, P, T>, input: unknown): Prefetch =>
-  (loader, hour) =>
-    run(def, input, loader, hour);
+  (loader, hour, signal) =>
+    run(def, input, loader, hour, signal);
+
+/**
+ * How long the server waits for the first view's data before it renders without what is
+ * missing (the browser then asks for it): a stalled source must not hold the page.
+ */
+export const PREFETCH_BUDGET_MS = 1_500;
 
 const SECTION_DEFINITIONS: Record<
   SectionId,
@@ -188,20 +195,31 @@ export async function prefetchTab(
   config: ParsedEmbedConfig,
   state: TabState,
   nowMs: number = Date.now(),
+  budgetMs: number = PREFETCH_BUDGET_MS,
 ): Promise<DehydratedState> {
   const loader = serverLoader(config);
   const hour = startOfUtcHour(nowMs);
   const client = new QueryClient();
-  await Promise.all(
+  const budget = new AbortController();
+  const expired = new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      budget.abort();
+      resolve();
+    }, budgetMs);
+    budget.signal.addEventListener('abort', () => clearTimeout(timer));
+  });
+  const all = Promise.all(
     tabPrefetches(state).map(async (prefetch) => {
       try {
-        const { key, answer } = await prefetch(loader, hour);
-        client.setQueryData(key, answer, { updatedAt: nowMs });
+        const { key, answer } = await prefetch(loader, hour, budget.signal);
+        if (!budget.signal.aborted) client.setQueryData(key, answer, { updatedAt: Date.now() });
       } catch {
         // The widget asks again in the browser and shows the failure there.
       }
     }),
   );
+  await Promise.race([all, expired]);
+  budget.abort();
   return dehydrate(client);
 }
 
