@@ -4,6 +4,7 @@ import {
   callTokenProvider,
   EmbedConfigError,
   EmbedTokenError,
+  type HostToken,
   type ParsedEmbedConfig,
   parseEmbedConfig,
   TokenRefusedError,
@@ -26,11 +27,12 @@ export interface AdminAnalyticsProps {
  */
 export async function AdminAnalytics(props: AdminAnalyticsProps) {
   let config: ParsedEmbedConfig;
+  let token: HostToken;
   try {
     config = parseEmbedConfig(props.config);
     // The provider contract is checked before anything renders: a broken provider is a
     // message here, not six failing widgets.
-    await callTokenProvider(config.getToken);
+    token = await callTokenProvider(config.getToken);
   } catch (error) {
     if (
       error instanceof EmbedConfigError ||
@@ -42,7 +44,13 @@ export async function AdminAnalytics(props: AdminAnalyticsProps) {
     throw error;
   }
   const dehydratedState = config.prefetch
-    ? await prefetchTab(config, parseTabState(searchOf(props.searchParams ?? {})))
+    ? await prefetchTab(
+        config,
+        parseTabState(searchOf(props.searchParams ?? {})),
+        Date.now(),
+        undefined,
+        token,
+      )
     : undefined;
   const clientConfig = {
     cubeApiUrl: config.cubeApiUrl,

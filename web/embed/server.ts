@@ -46,6 +46,7 @@ import { startOfUtcHour } from '../lib/timeframe';
 import {
   callTokenProvider,
   EmbedTokenError,
+  type HostToken,
   type ParsedEmbedConfig,
   parseEmbedConfig,
   TokenRefusedError,
@@ -87,10 +88,16 @@ export interface AnalyticsServer {
  * A server-side Cube client for the host's configuration: its token comes from the host's
  * provider (checked by the provider contract); Node's fetch keeps connections to Cube alive.
  */
-export function serverLoader(config: ParsedEmbedConfig): CubeLoader {
+export function serverLoader(config: ParsedEmbedConfig, checked?: HostToken): CubeLoader {
   const apiUrl = config.serverCubeApiUrl ?? config.cubeApiUrl;
+  // A token the caller already checked is used first (one provider call per page render).
+  let first = checked;
   return createCubeLoader({
-    fetchToken: async () => ({ ...(await callTokenProvider(config.getToken)), apiUrl }),
+    fetchToken: async () => {
+      const token = first ?? (await callTokenProvider(config.getToken));
+      first = undefined;
+      return { ...token, apiUrl };
+    },
   });
 }
 
@@ -196,8 +203,9 @@ export async function prefetchTab(
   state: TabState,
   nowMs: number = Date.now(),
   budgetMs: number = PREFETCH_BUDGET_MS,
+  checked?: HostToken,
 ): Promise<DehydratedState> {
-  const loader = serverLoader(config);
+  const loader = serverLoader(config, checked);
   const hour = startOfUtcHour(nowMs);
   const client = new QueryClient();
   const budget = new AbortController();
