@@ -27,6 +27,8 @@ export function demoEmbedConfig(): EmbedConfig {
   return {
     cubeApiUrl: cubeApiUrl(),
     getToken: demoTokenProvider,
+    // ANALYTICS_PREFETCH=0 turns the server render of the data off (the e2e's before/after).
+    prefetch: process.env.ANALYTICS_PREFETCH !== '0',
     ...(process.env.CUBE_SERVER_API_URL
       ? { serverCubeApiUrl: process.env.CUBE_SERVER_API_URL }
       : {}),
