@@ -20,6 +20,8 @@ import { buildWeb, spawnWeb, webBuildIsFresh } from '../../scripts/lib/web-proce
 
 export type E2eStack = {
   webUrl: string;
+  /** Port for the example host admin (tests/e2e/host-admin.test.ts starts it). */
+  hostAdminPort: number;
   cubeApiUrl: string;
   cubeApiSecret: string;
   pg: PgConfig;
@@ -74,6 +76,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const cubePort = port('TEST_E2E_CUBE_PORT', 4013);
   const webPort = port('TEST_E2E_WEB_PORT', 3013);
+  const hostAdminPort = port('TEST_E2E_HOST_PORT', 3014);
   const cubeApiSecret = randomBytes(24).toString('hex');
   const cubePublicUrl = `http://localhost:${cubePort}/cubejs-api/v1`;
   const webEnv = {
@@ -121,7 +124,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
         env: {
           CUBE_REFRESH_SECONDS: '0',
           // The browser calls Cube from the web app's origin; Cube's CORS allows only that.
-          CUBE_CORS_ORIGINS: `http://localhost:${webPort}`,
+          // (and from the example host admin's, which embeds the same tab).
+          CUBE_CORS_ORIGINS: `http://localhost:${webPort},http://localhost:${hostAdminPort}`,
         },
         readyTimeoutMs: 90_000,
       }),
@@ -141,6 +145,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     console.log(`[e2e] stack ready: ${JSON.stringify(seconds)}`);
     project.provide('e2e', {
       webUrl: web.url,
+      hostAdminPort,
       cubeApiUrl: cube.apiUrl,
       cubeApiSecret,
       pg: pg.config,

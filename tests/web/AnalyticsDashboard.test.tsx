@@ -1,10 +1,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, test, vi } from 'vitest';
+import { WidgetErrorBoundary } from '../../web/components/panel/WidgetErrorBoundary';
 import {
   AnalyticsDashboard,
   type AnalyticsDashboardProps,
-} from '../../web/app/admin/analytics/AnalyticsDashboard';
-import { WidgetErrorBoundary } from '../../web/components/panel/WidgetErrorBoundary';
+} from '../../web/embed/tab/AnalyticsDashboard';
 import {
   byMeasure,
   cubeError,

@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
-import { TopTemplatesWidget } from '../../web/app/admin/analytics/TopTemplatesWidget';
+import { TopTemplatesWidget } from '../../web/embed/tab/TopTemplatesWidget';
 import {
   cubeError,
   fixtureNow,

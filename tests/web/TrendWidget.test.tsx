@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
-import { TrendWidget } from '../../web/app/admin/analytics/TrendWidget';
+import { TrendWidget } from '../../web/embed/tab/TrendWidget';
 import { formatCount } from '../../web/lib/format';
 import {
   cubeError,

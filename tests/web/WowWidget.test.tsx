@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
-import { WowWidget } from '../../web/app/admin/analytics/WowWidget';
+import { WowWidget } from '../../web/embed/tab/WowWidget';
 import {
   formatDeltaCount,
   formatDeltaPercent,

@@ -70,7 +70,7 @@ describe('GET /api/cube-token', () => {
     const res = await GET();
     expect(res.status).toBe(500);
     expect(await res.json()).toStrictEqual({
-      error: 'CUBEJS_API_SECRET is not set on the web server',
+      error: 'The token provider threw: CUBEJS_API_SECRET is not set on the web server',
     });
   });
 

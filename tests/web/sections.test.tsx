@@ -7,17 +7,17 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { ComponentType } from 'react';
 import { describe, expect, test } from 'vitest';
-import { AssetsSection } from '../../web/app/admin/analytics/sections/AssetsSection';
-import { EngagementSection } from '../../web/app/admin/analytics/sections/EngagementSection';
-import { ExportsSection } from '../../web/app/admin/analytics/sections/ExportsSection';
-import { LlmSection } from '../../web/app/admin/analytics/sections/LlmSection';
-import { MonetizationSection } from '../../web/app/admin/analytics/sections/MonetizationSection';
-import { ReleasesSection } from '../../web/app/admin/analytics/sections/ReleasesSection';
 import { HookInputError } from '../../web/components/hooks/queries/cubeQueryState';
 import {
   useExportFunnel,
   useReleaseAnalytics,
 } from '../../web/components/hooks/queries/sectionHooks';
+import { AssetsSection } from '../../web/embed/tab/sections/AssetsSection';
+import { EngagementSection } from '../../web/embed/tab/sections/EngagementSection';
+import { ExportsSection } from '../../web/embed/tab/sections/ExportsSection';
+import { LlmSection } from '../../web/embed/tab/sections/LlmSection';
+import { MonetizationSection } from '../../web/embed/tab/sections/MonetizationSection';
+import { ReleasesSection } from '../../web/embed/tab/sections/ReleasesSection';
 import { SECTION_IDS, SECTIONS, type SectionId } from '../../web/lib/analytics/sections';
 import type { SectionWidget } from '../../web/lib/analytics/sections/define';
 import type { LoadResponse } from '../../web/lib/cube/response';

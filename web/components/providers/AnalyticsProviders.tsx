@@ -1,11 +1,14 @@
 'use client';
 
+import { CubeContext } from '@cubejs-client/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useContext, useState } from 'react';
 import {
+  type CubeApiLike,
   type CubeLoader,
   CubeRequestError,
   createCubeLoader,
+  cubeApiLoader,
   fetchCubeToken,
 } from '../../lib/cube/client';
 import { ClockContext, CubeLoaderContext } from '../hooks/cubeContext';
@@ -31,16 +34,29 @@ export function createAnalyticsQueryClient(): QueryClient {
   });
 }
 
-/** Query cache, Cube client (token from /api/cube-token) and clock for the analytics widgets. */
+/**
+ * Query cache, Cube client and clock for the analytics widgets. The Cube client is the host's
+ * own `cubeApi` when the tab sits inside `@cubejs-client/react`'s <CubeProvider>, else ours with
+ * short-lived tokens from the host's token route (`tokenEndpoint`, default /api/cube-token).
+ */
 export function AnalyticsProviders(props: {
   children: ReactNode;
+  tokenEndpoint?: string;
   /** Tests pass a loader over recorded responses and a no-retry client. */
   loader?: CubeLoader;
   queryClient?: QueryClient;
   clock?: () => number;
 }) {
   const [queryClient] = useState(() => props.queryClient ?? createAnalyticsQueryClient());
-  const [loader] = useState(() => props.loader ?? createCubeLoader({ fetchToken: fetchCubeToken }));
+  // CubeProvider's context is typed non-null but is empty outside a provider.
+  const hostCube: { cubeApi?: CubeApiLike | null } | null = useContext(CubeContext);
+  const [loader] = useState(
+    () =>
+      props.loader ??
+      (hostCube?.cubeApi
+        ? cubeApiLoader(hostCube.cubeApi)
+        : createCubeLoader({ fetchToken: () => fetchCubeToken(props.tokenEndpoint) })),
+  );
   const [clock] = useState(() => props.clock ?? Date.now);
   return (
     <QueryClientProvider client={queryClient}>

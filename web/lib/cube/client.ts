@@ -111,18 +111,58 @@ export function createCubeLoader(options: CubeLoaderOptions): CubeLoader {
     }
   }
 
-  const signalOf = (o: LoadOptions) => (o.signal ? { signal: o.signal } : {});
   return {
-    load: (query, loadOptions = {}) =>
-      withClient(async (client) => {
-        const resultSet = await client.load(query, signalOf(loadOptions));
-        return toMultiResponse(resultSet.serialize().loadResponse);
-      }),
-    sql: (query, loadOptions = {}) =>
-      withClient(async (client) => {
-        const [sql, params] = (await client.sql(query, signalOf(loadOptions))).rawQuery().sql;
-        return { sql, params };
-      }),
+    load: (query, loadOptions = {}) => withClient((client) => loadWith(client, query, loadOptions)),
+    sql: (query, loadOptions = {}) => withClient((client) => sqlWith(client, query, loadOptions)),
+  };
+}
+
+const signalOf = (o: LoadOptions) => (o.signal ? { signal: o.signal } : {});
+
+/**
+ * The part of a `cubeApi` the loader uses, structurally: a host's CubeProvider may hold a client
+ * from another @cubejs-client/core version (the react package pins its own).
+ */
+export interface CubeApiLike {
+  load(
+    query: TypedQuery,
+    options: { signal?: AbortSignal },
+  ): Promise<{ serialize(): { loadResponse: unknown } }>;
+  sql(
+    query: TypedQuery,
+    options: { signal?: AbortSignal },
+  ): Promise<{ rawQuery(): { sql: [string, unknown[], ...unknown[]] } }>;
+}
+
+async function loadWith(client: CubeApiLike, query: TypedQuery, options: LoadOptions) {
+  const resultSet = await client.load(query, signalOf(options));
+  return toMultiResponse(resultSet.serialize().loadResponse);
+}
+
+async function sqlWith(
+  client: CubeApiLike,
+  query: TypedQuery,
+  options: LoadOptions,
+): Promise<CubeSql> {
+  const [sql, params] = (await client.sql(query, signalOf(options))).rawQuery().sql;
+  return { sql, params };
+}
+
+/**
+ * A loader over a host's own `cubeApi` (from `@cubejs-client/react`'s CubeProvider): the host's
+ * client owns its token; failures become CubeRequestError like everywhere else.
+ */
+export function cubeApiLoader(client: CubeApiLike): CubeLoader {
+  const guarded = async <R>(call: () => Promise<R>): Promise<R> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw toCubeRequestError(error);
+    }
+  };
+  return {
+    load: (query, options = {}) => guarded(() => loadWith(client, query, options)),
+    sql: (query, options = {}) => guarded(() => sqlWith(client, query, options)),
   };
 }
 
@@ -136,9 +176,9 @@ export function toCubeRequestError(error: unknown): CubeRequestError {
   return new CubeRequestError(String(error), null);
 }
 
-/** Token source for the browser: the web app's route handler (session cookie auth). */
-export async function fetchCubeToken(): Promise<unknown> {
-  const res = await fetch(CUBE_TOKEN_ENDPOINT, { cache: 'no-store', credentials: 'same-origin' });
+/** Token source for the browser: the host's token route (its session cookie authenticates). */
+export async function fetchCubeToken(endpoint: string = CUBE_TOKEN_ENDPOINT): Promise<unknown> {
+  const res = await fetch(endpoint, { cache: 'no-store', credentials: 'same-origin' });
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
     const message =

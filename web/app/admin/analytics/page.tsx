@@ -1,21 +1,16 @@
 import type { Metadata } from 'next';
-import { Suspense } from 'react';
+import { AdminAnalytics } from '../../../embed/server';
+import { searchOf } from '../../../embed/state';
+import { demoEmbedConfig } from '../../../lib/auth/cubeTokenProvider';
 import { requireAdmin } from '../../../lib/auth/server';
 import type { SearchParamsProps } from '../../../lib/routing';
-import { AnalyticsTab } from './AnalyticsTab';
 
 export const metadata: Metadata = { title: 'Analytics · Admin' };
 
+/** The demo admin is one host of the embed: its own session check, then the tab. */
 export default async function AnalyticsPage(props: SearchParamsProps) {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(await props.searchParams)) {
-    if (typeof value === 'string') search.set(key, value);
-  }
-  const query = search.toString();
+  const searchParams = await props.searchParams;
+  const query = searchOf(searchParams);
   await requireAdmin(`/admin/analytics${query ? `?${query}` : ''}`);
-  return (
-    <Suspense fallback={null}>
-      <AnalyticsTab />
-    </Suspense>
-  );
+  return <AdminAnalytics config={demoEmbedConfig()} searchParams={searchParams} />;
 }

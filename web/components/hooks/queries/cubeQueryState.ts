@@ -1,30 +1,7 @@
-'use client';
-
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { z } from 'zod';
+import type { CubeAnswer } from '../../../lib/analytics/definitions';
 import type { TypedQuery } from '../../../lib/cube/query';
-import type { LoadResponse } from '../../../lib/cube/response';
-import { oldestRefreshTime, servedFromPreAggregations } from '../../../lib/cube/response';
-
-/** What a query function resolves to: the hook's value plus the answer's freshness. */
-export interface CubeAnswer<T> {
-  readonly value: T;
-  /** Oldest `lastRefreshTime` of the Cube results the value was computed from. */
-  readonly lastRefreshTime: string | null;
-  readonly fromPreAggregations: boolean;
-  /** The Cube queries the value was computed from, as sent (filled in by useCubeHook). */
-  readonly queries?: readonly TypedQuery[];
-}
-
-export function cubeAnswer<T>(value: T, responses: readonly LoadResponse[]): CubeAnswer<T> {
-  const times = responses.map(oldestRefreshTime).filter((t): t is string => t !== null);
-  return {
-    value,
-    lastRefreshTime:
-      times.length === 0 ? null : times.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)),
-    fromPreAggregations: responses.every(servedFromPreAggregations),
-  };
-}
 
 /** The state every analytics hook returns; widgets hand it to <WidgetPanel>. */
 export interface CubeQueryState<T> {

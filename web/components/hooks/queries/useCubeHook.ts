@@ -3,13 +3,16 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useRef } from 'react';
 import type { z } from 'zod';
-import type { CubeLoader } from '../../../lib/cube/client';
-import type { TypedQuery } from '../../../lib/cube/query';
+import {
+  type CubeAnswer,
+  loadAnswer,
+  type QueryDefinition,
+  queryKeyOf,
+} from '../../../lib/analytics/definitions';
 import { useCubeLoader } from '../cubeContext';
 import { useUtcHour } from '../useUtcHour';
 import {
   CUBE_QUERY_OPTIONS,
-  type CubeAnswer,
   type CubeQueryState,
   HookInputError,
   toCubeQueryState,
@@ -19,41 +22,24 @@ import {
 /**
  * What every analytics hook does the same way: validate its input (an invalid one is an error
  * state and sends no request), derive its parameters from the current UTC hour, key the query
- * by every parameter, keep the previous data while new parameters load (and when they fail),
- * bound the wait for an answer, and report the state.
+ * by every parameter (the key the server functions prefill, see web/embed/server.ts), keep the
+ * previous data while new parameters load (and when they fail), bound the wait for an answer,
+ * and report the state.
  */
-export function useCubeHook<S extends z.ZodType, P, T>(spec: {
-  /** The hook's name, for input errors and the query key. */
-  name: string;
-  schema: S;
-  input: unknown;
-  params: (input: z.output<S>, utcHour: number) => P;
-  /** The query key's parameter part (defaults to the parameters themselves). */
-  key?: (params: P) => unknown;
-  load: (params: P, loader: CubeLoader, signal: AbortSignal) => Promise<CubeAnswer<T>>;
-}): CubeQueryState<T> {
+export function useCubeHook<S extends z.ZodType, P, T>(
+  def: QueryDefinition<S, P, T>,
+  input: unknown,
+): CubeQueryState<T> {
   const loader = useCubeLoader();
   const hour = useUtcHour();
-  const parsed = spec.schema.safeParse(spec.input);
-  const params = parsed.success ? spec.params(parsed.data, hour) : null;
+  const parsed = def.schema.safeParse(input);
+  const params = parsed.success ? def.params(parsed.data, hour) : null;
 
   const query = useQuery({
-    queryKey: ['cube', spec.name, params && (spec.key ? spec.key(params) : params)] as const,
-    queryFn: async ({ signal }) => {
+    queryKey: params === null ? (['cube', def.name, null] as const) : queryKeyOf(def, params),
+    queryFn: ({ signal }) => {
       if (params === null) throw new Error('unreachable: disabled without valid input');
-      // Every query the hook sends is kept with its answer, so the widget can explore it.
-      const queries: TypedQuery[] = [];
-      const recording: CubeLoader = {
-        load: (query, options) => {
-          queries.push(query);
-          return loader.load(query, options);
-        },
-        sql: (query, options) => loader.sql(query, options),
-      };
-      const answer = await withAnswerTimeout(signal, (bounded) =>
-        spec.load(params, recording, bounded),
-      );
-      return { ...answer, queries };
+      return withAnswerTimeout(signal, (bounded) => loadAnswer(def, params, loader, bounded));
     },
     enabled: params !== null,
     placeholderData: keepPreviousData,
@@ -65,7 +51,7 @@ export function useCubeHook<S extends z.ZodType, P, T>(spec: {
 
   return toCubeQueryState(
     query,
-    parsed.success ? null : new HookInputError(spec.name, parsed.error),
+    parsed.success ? null : new HookInputError(def.name, parsed.error),
     lastAnswer.current,
   );
 }

@@ -1,14 +1,8 @@
 'use client';
 
-import { topTemplatesAllTimeQuery, topTemplatesWindowQuery } from '../../../lib/analytics/queries';
-import {
-  type TopTemplate,
-  type TopTemplatesInput,
-  topTemplatesInputSchema,
-} from '../../../lib/analytics/schemas';
-import { toTopTemplates } from '../../../lib/analytics/transform';
-import { timeframeWindow } from '../../../lib/timeframe';
-import { type CubeQueryState, cubeAnswer } from './cubeQueryState';
+import { topTemplatesDefinition } from '../../../lib/analytics/definitions';
+import type { TopTemplate, TopTemplatesInput } from '../../../lib/analytics/schemas';
+import type { CubeQueryState } from './cubeQueryState';
 import { useCubeHook } from './useCubeHook';
 
 /**
@@ -16,23 +10,5 @@ import { useCubeHook } from './useCubeHook';
  * timeframes count uses inside the window. → `[{ id, name, usageCount, thumbnailUrl }]`.
  */
 export function useTopTemplates(input: TopTemplatesInput): CubeQueryState<TopTemplate[]> {
-  return useCubeHook({
-    name: 'useTopTemplates',
-    schema: topTemplatesInputSchema,
-    input,
-    params: ({ timeframe, limit }, hour) => ({
-      timeframe,
-      limit,
-      dateRange: timeframe === 'all' ? null : timeframeWindow(timeframe, hour).dateRange,
-      timezone: 'UTC',
-    }),
-    load: async (params, loader, signal) => {
-      const cubeQuery =
-        params.dateRange === null
-          ? topTemplatesAllTimeQuery(params.limit)
-          : topTemplatesWindowQuery(params.dateRange, params.limit);
-      const response = await loader.load(cubeQuery, { signal });
-      return cubeAnswer(toTopTemplates(response, params.dateRange === null), [response]);
-    },
-  });
+  return useCubeHook(topTemplatesDefinition, input);
 }

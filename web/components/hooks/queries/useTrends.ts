@@ -1,16 +1,8 @@
 'use client';
 
-import { trendQuery } from '../../../lib/analytics/queries';
-import {
-  type TrendSeries,
-  type Trends,
-  type TrendsInput,
-  trendsInputSchema,
-  trendsSchema,
-} from '../../../lib/analytics/schemas';
-import { toTrendSeries } from '../../../lib/analytics/transform';
-import { timeframeWindow } from '../../../lib/timeframe';
-import { type CubeQueryState, cubeAnswer } from './cubeQueryState';
+import { trendsDefinition } from '../../../lib/analytics/definitions';
+import type { Trends, TrendsInput } from '../../../lib/analytics/schemas';
+import type { CubeQueryState } from './cubeQueryState';
 import { useCubeHook } from './useCubeHook';
 
 /**
@@ -19,33 +11,5 @@ import { useCubeHook } from './useCubeHook';
  * One Cube query per metric, sent in parallel.
  */
 export function useTrends(input: TrendsInput): CubeQueryState<Trends> {
-  return useCubeHook({
-    name: 'useTrends',
-    schema: trendsInputSchema,
-    input,
-    params: ({ timeframe, metrics }, hour) => ({
-      timeframe,
-      metrics,
-      window: timeframeWindow(timeframe, hour),
-    }),
-    key: ({ timeframe, metrics, window }) => ({
-      timeframe,
-      metrics,
-      granularity: window.granularity,
-      dateRange: window.dateRange,
-      lastBucketStart: window.lastBucketStart,
-      timezone: 'UTC',
-    }),
-    load: async ({ metrics, window }, loader, signal) => {
-      const responses = await Promise.all(
-        metrics.map((metric) => loader.load(trendQuery(metric, window), { signal })),
-      );
-      const series: Partial<Record<(typeof metrics)[number], TrendSeries>> = {};
-      metrics.forEach((metric, i) => {
-        const response = responses[i];
-        if (response) series[metric] = toTrendSeries(response, metric, window);
-      });
-      return cubeAnswer(trendsSchema.parse({ granularity: window.granularity, series }), responses);
-    },
-  });
+  return useCubeHook(trendsDefinition, input);
 }

@@ -1,10 +1,8 @@
 'use client';
 
-import { wowQuery } from '../../../lib/analytics/queries';
-import { type Wow, type WowInput, wowInputSchema } from '../../../lib/analytics/schemas';
-import { toWow } from '../../../lib/analytics/transform';
-import { wowWindows } from '../../../lib/timeframe';
-import { type CubeQueryState, cubeAnswer } from './cubeQueryState';
+import { wowDefinition } from '../../../lib/analytics/definitions';
+import type { Wow, WowInput } from '../../../lib/analytics/schemas';
+import type { CubeQueryState } from './cubeQueryState';
 import { useCubeHook } from './useCubeHook';
 
 /**
@@ -13,21 +11,5 @@ import { useCubeHook } from './useCubeHook';
  * paying users is a count. → `{ unit, current, previous, deltaAbs, deltaPct }`.
  */
 export function useWoW(input: WowInput): CubeQueryState<Wow> {
-  return useCubeHook({
-    name: 'useWoW',
-    schema: wowInputSchema,
-    input,
-    params: ({ metric, weeks }, hour) => ({ metric, weeks, windows: wowWindows(weeks, hour) }),
-    key: ({ metric, weeks, windows }) => ({
-      metric,
-      weeks,
-      current: windows.current,
-      previous: windows.previous,
-      timezone: 'UTC',
-    }),
-    load: async ({ metric, windows }, loader, signal) => {
-      const response = await loader.load(wowQuery(metric, windows), { signal });
-      return cubeAnswer(toWow(response, metric, windows), [response]);
-    },
-  });
+  return useCubeHook(wowDefinition, input);
 }

@@ -1,8 +1,8 @@
 'use client';
 
 import type { ComponentType } from 'react';
-import { SECTION_IDS, SECTIONS, type SectionId } from '../../../../lib/analytics/sections';
-import { TIMEFRAME_LABELS, type WindowTimeframe } from '../../../../lib/timeframe';
+import { SECTION_IDS, SECTIONS, type SectionId } from '../../../lib/analytics/sections';
+import { TIMEFRAME_LABELS, type WindowTimeframe } from '../../../lib/timeframe';
 import { AssetsSection } from './AssetsSection';
 import { EngagementSection } from './EngagementSection';
 import { ExportsSection } from './ExportsSection';

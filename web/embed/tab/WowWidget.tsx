@@ -1,12 +1,12 @@
 'use client';
 
-import { useWoW } from '../../../components/hooks/queries/useWoW';
-import { WowCard } from '../../../components/metrics/WowCard';
-import { SkeletonLine, SkeletonStack } from '../../../components/panel/Skeleton';
-import { WidgetPanel } from '../../../components/panel/WidgetPanel';
-import { wowTable } from '../../../lib/analytics/exploreTables';
-import type { WowMetric } from '../../../lib/analytics/schemas';
-import type { WowWeeks } from '../../../lib/timeframe';
+import { useWoW } from '../../components/hooks/queries/useWoW';
+import { WowCard } from '../../components/metrics/WowCard';
+import { SkeletonLine, SkeletonStack } from '../../components/panel/Skeleton';
+import { WidgetPanel } from '../../components/panel/WidgetPanel';
+import { wowTable } from '../../lib/analytics/exploreTables';
+import type { WowMetric } from '../../lib/analytics/schemas';
+import type { WowWeeks } from '../../lib/timeframe';
 
 export const WOW_TITLES: Record<WowMetric, string> = {
   export_success: 'Export success rate',

@@ -2,18 +2,18 @@
 
 import { useQueryErrorResetBoundary } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import type { CubeQueryState } from '../../../../components/hooks/queries/cubeQueryState';
-import { SkeletonLine } from '../../../../components/panel/Skeleton';
-import { WidgetErrorBoundary } from '../../../../components/panel/WidgetErrorBoundary';
-import { WidgetPanel } from '../../../../components/panel/WidgetPanel';
-import type { ExploreTable } from '../../../../lib/analytics/explore';
-import { SECTIONS, type SectionId } from '../../../../lib/analytics/sections';
+import type { CubeQueryState } from '../../../components/hooks/queries/cubeQueryState';
+import { SkeletonLine } from '../../../components/panel/Skeleton';
+import { WidgetErrorBoundary } from '../../../components/panel/WidgetErrorBoundary';
+import { WidgetPanel } from '../../../components/panel/WidgetPanel';
+import type { ExploreTable } from '../../../lib/analytics/explore';
+import { SECTIONS, type SectionId } from '../../../lib/analytics/sections';
 import {
   type Granularity,
   TIMEFRAME_LABELS,
   timeframeWindow,
   type WindowTimeframe,
-} from '../../../../lib/timeframe';
+} from '../../../lib/timeframe';
 
 /**
  * A Phase 2 widget: the shared WidgetPanel (loading, error with retry, empty, data, "data as of",

@@ -2,17 +2,16 @@
 
 import { useQueryErrorResetBoundary } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { ChipGroup } from '../../../components/input/ChipGroup';
-import { WidgetErrorBoundary } from '../../../components/panel/WidgetErrorBoundary';
-import type { TrendMetric, WowMetric } from '../../../lib/analytics/schemas';
+import { ChipGroup } from '../../components/input/ChipGroup';
+import { WidgetErrorBoundary } from '../../components/panel/WidgetErrorBoundary';
+import type { TrendMetric, WowMetric } from '../../lib/analytics/schemas';
 import {
   TIMEFRAME_LABELS,
   TIMEFRAMES,
   type Timeframe,
   WOW_WEEKS,
   type WowWeeks,
-} from '../../../lib/timeframe';
-import page from '../page.module.css';
+} from '../../lib/timeframe';
 import styles from './AnalyticsDashboard.module.css';
 import { TopTemplatesWidget } from './TopTemplatesWidget';
 import { TrendWidget } from './TrendWidget';
@@ -61,11 +60,11 @@ export interface AnalyticsDashboardProps {
 /** The Analytics tab: filter chips, sparkline row, leaderboard and week-over-week cards. */
 export function AnalyticsDashboard(props: AnalyticsDashboardProps) {
   return (
-    <div className={page.page} data-testid="analytics-dashboard" data-timeframe={props.timeframe}>
-      <div className={page.header}>
+    <div className={styles.page} data-testid="analytics-dashboard" data-timeframe={props.timeframe}>
+      <div className={styles.header}>
         <div>
-          <h1 className={page.title}>Analytics</h1>
-          <p className={page.subtitle}>
+          <h1 className={styles.title}>Analytics</h1>
+          <p className={styles.subtitle}>
             {TIMEFRAME_LABELS[props.timeframe]} · <ViewerTimeZone />
           </p>
         </div>

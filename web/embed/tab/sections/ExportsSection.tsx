@@ -4,13 +4,13 @@ import {
   BarChartCard,
   ChartTable,
   chartTableStyles as t,
-} from '../../../../components/charts/BarChartCard';
-import { useExportFunnel } from '../../../../components/hooks/queries/sectionHooks';
-import { Num } from '../../../../components/metrics/Num';
-import { StatList, stat } from '../../../../components/metrics/StatList';
-import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
-import { formatCount, formatDecimal, formatDuration, formatShare } from '../../../../lib/format';
-import type { WindowTimeframe } from '../../../../lib/timeframe';
+} from '../../../components/charts/BarChartCard';
+import { useExportFunnel } from '../../../components/hooks/queries/sectionHooks';
+import { Num } from '../../../components/metrics/Num';
+import { StatList, stat } from '../../../components/metrics/StatList';
+import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
+import { formatCount, formatDecimal, formatDuration, formatShare } from '../../../lib/format';
+import type { WindowTimeframe } from '../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
 import styles from './sections.module.css';
 

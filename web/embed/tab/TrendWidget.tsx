@@ -1,14 +1,14 @@
 'use client';
 
-import { Sparkline } from '../../../components/charts/Sparkline';
-import { useTrends } from '../../../components/hooks/queries/useTrends';
-import { SkeletonLine, SkeletonStack } from '../../../components/panel/Skeleton';
-import { WidgetPanel } from '../../../components/panel/WidgetPanel';
-import { trendTable } from '../../../lib/analytics/exploreTables';
-import { TREND_METRIC_SPECS } from '../../../lib/analytics/queries';
-import type { TrendMetric } from '../../../lib/analytics/schemas';
-import { formatCount } from '../../../lib/format';
-import { TIMEFRAME_LABELS, type Timeframe } from '../../../lib/timeframe';
+import { Sparkline } from '../../components/charts/Sparkline';
+import { useTrends } from '../../components/hooks/queries/useTrends';
+import { SkeletonLine, SkeletonStack } from '../../components/panel/Skeleton';
+import { WidgetPanel } from '../../components/panel/WidgetPanel';
+import { trendTable } from '../../lib/analytics/exploreTables';
+import { TREND_METRIC_SPECS } from '../../lib/analytics/queries';
+import type { TrendMetric } from '../../lib/analytics/schemas';
+import { formatCount } from '../../lib/format';
+import { TIMEFRAME_LABELS, type Timeframe } from '../../lib/timeframe';
 import styles from './TrendWidget.module.css';
 
 const COLORS: Record<TrendMetric, string> = {

@@ -5,14 +5,14 @@ import {
   BarChartCard,
   ChartTable,
   chartTableStyles as t,
-} from '../../../../components/charts/BarChartCard';
-import { useReleaseAnalytics } from '../../../../components/hooks/queries/sectionHooks';
-import { Num } from '../../../../components/metrics/Num';
-import { StatList, stat } from '../../../../components/metrics/StatList';
-import type { Release } from '../../../../lib/analytics/sections/releases';
-import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
-import { formatCount, formatDays, formatShare } from '../../../../lib/format';
-import type { WindowTimeframe } from '../../../../lib/timeframe';
+} from '../../../components/charts/BarChartCard';
+import { useReleaseAnalytics } from '../../../components/hooks/queries/sectionHooks';
+import { Num } from '../../../components/metrics/Num';
+import { StatList, stat } from '../../../components/metrics/StatList';
+import type { Release } from '../../../lib/analytics/sections/releases';
+import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
+import { formatCount, formatDays, formatShare } from '../../../lib/format';
+import type { WindowTimeframe } from '../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
 import styles from './sections.module.css';
 

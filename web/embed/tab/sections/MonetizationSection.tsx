@@ -4,15 +4,15 @@ import {
   BarChartCard,
   ChartTable,
   chartTableStyles as t,
-} from '../../../../components/charts/BarChartCard';
-import { SeriesChart } from '../../../../components/charts/SeriesChart';
-import { useMonetizationFunnel } from '../../../../components/hooks/queries/sectionHooks';
-import { Num } from '../../../../components/metrics/Num';
-import { StatList, stat } from '../../../../components/metrics/StatList';
-import { FUNNEL_LABELS } from '../../../../lib/analytics/sections/monetization';
-import { SECTION_TABLES } from '../../../../lib/analytics/sections/tables';
-import { formatCompact, formatCount, formatShare } from '../../../../lib/format';
-import { timeframeWindow, type WindowTimeframe } from '../../../../lib/timeframe';
+} from '../../../components/charts/BarChartCard';
+import { SeriesChart } from '../../../components/charts/SeriesChart';
+import { useMonetizationFunnel } from '../../../components/hooks/queries/sectionHooks';
+import { Num } from '../../../components/metrics/Num';
+import { StatList, stat } from '../../../components/metrics/StatList';
+import { FUNNEL_LABELS } from '../../../lib/analytics/sections/monetization';
+import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
+import { formatCompact, formatCount, formatShare } from '../../../lib/format';
+import { timeframeWindow, type WindowTimeframe } from '../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
 import styles from './sections.module.css';
 

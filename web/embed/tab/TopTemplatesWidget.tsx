@@ -1,12 +1,12 @@
 'use client';
 
-import { useTopTemplates } from '../../../components/hooks/queries/useTopTemplates';
-import { Leaderboard } from '../../../components/metrics/Leaderboard';
-import { SkeletonRows } from '../../../components/panel/Skeleton';
-import { WidgetPanel } from '../../../components/panel/WidgetPanel';
-import { topTemplatesTable } from '../../../lib/analytics/exploreTables';
-import { TOP_TEMPLATES_LIMIT } from '../../../lib/analytics/queries';
-import { TIMEFRAME_LABELS, type Timeframe } from '../../../lib/timeframe';
+import { useTopTemplates } from '../../components/hooks/queries/useTopTemplates';
+import { Leaderboard } from '../../components/metrics/Leaderboard';
+import { SkeletonRows } from '../../components/panel/Skeleton';
+import { WidgetPanel } from '../../components/panel/WidgetPanel';
+import { topTemplatesTable } from '../../lib/analytics/exploreTables';
+import { TOP_TEMPLATES_LIMIT } from '../../lib/analytics/queries';
+import { TIMEFRAME_LABELS, type Timeframe } from '../../lib/timeframe';
 
 /** Leaderboard: the 10 most used templates in the timeframe (lifetime uses for "all"). */
 export function TopTemplatesWidget(props: { timeframe: Timeframe }) {

@@ -1,0 +1,243 @@
+/**
+ * Every analytics query as one definition, shared by the browser hooks (useCubeHook) and the
+ * server functions (web/embed/server.ts): the input schema, the parameters derived from the
+ * input and the current UTC hour, the query key, and how to load and shape the answer. Both sides
+ * key the TanStack Query cache with `queryKeyOf`, so data the server renders hydrates the hooks.
+ */
+import { z } from 'zod';
+import type { CubeLoader } from '../cube/client';
+import type { TypedQuery } from '../cube/query';
+import type { LoadResponse } from '../cube/response';
+import { oldestRefreshTime, servedFromPreAggregations } from '../cube/response';
+import { timeframeWindow, type WindowTimeframe, wowWindows } from '../timeframe';
+import { topTemplatesAllTimeQuery, topTemplatesWindowQuery, trendQuery, wowQuery } from './queries';
+import {
+  type TopTemplate,
+  type TrendSeries,
+  type Trends,
+  topTemplatesInputSchema,
+  trendsInputSchema,
+  trendsSchema,
+  type Wow,
+  wowInputSchema,
+} from './schemas';
+import {
+  assetsSection,
+  engagementSection,
+  exportsSection,
+  llmSection,
+  monetizationSection,
+  releasesSection,
+} from './sections';
+import type { Section, SectionWidget, WidgetData } from './sections/define';
+import { toTopTemplates, toTrendSeries, toWow } from './transform';
+
+/** What a query function resolves to: the hook's value plus the answer's freshness. */
+export interface CubeAnswer<T> {
+  readonly value: T;
+  /** Oldest `lastRefreshTime` of the Cube results the value was computed from. */
+  readonly lastRefreshTime: string | null;
+  readonly fromPreAggregations: boolean;
+  /** The Cube queries the value was computed from, as sent (filled in by loadAnswer). */
+  readonly queries?: readonly TypedQuery[];
+}
+
+export function cubeAnswer<T>(value: T, responses: readonly LoadResponse[]): CubeAnswer<T> {
+  const times = responses.map(oldestRefreshTime).filter((t): t is string => t !== null);
+  return {
+    value,
+    lastRefreshTime:
+      times.length === 0 ? null : times.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)),
+    fromPreAggregations: responses.every(servedFromPreAggregations),
+  };
+}
+
+export interface QueryDefinition<S extends z.ZodType, P, T> {
+  /** The hook's name, for input errors and the query key. */
+  readonly name: string;
+  readonly schema: S;
+  readonly params: (input: z.output<S>, utcHour: number) => P;
+  /** The query key's parameter part (defaults to the parameters themselves). */
+  readonly key?: (params: P) => unknown;
+  readonly load: (params: P, loader: CubeLoader, signal?: AbortSignal) => Promise<CubeAnswer<T>>;
+}
+
+/** The TanStack Query key of one definition at one set of parameters (browser and server). */
+export function queryKeyOf<S extends z.ZodType, P, T>(def: QueryDefinition<S, P, T>, params: P) {
+  return ['cube', def.name, def.key ? def.key(params) : params] as const;
+}
+
+/** Runs a definition and keeps every query it sent with the answer (the widget explores them). */
+export async function loadAnswer<S extends z.ZodType, P, T>(
+  def: QueryDefinition<S, P, T>,
+  params: P,
+  loader: CubeLoader,
+  signal?: AbortSignal,
+): Promise<CubeAnswer<T>> {
+  const queries: TypedQuery[] = [];
+  const recording: CubeLoader = {
+    load: (query, options) => {
+      queries.push(query);
+      return loader.load(query, options);
+    },
+    sql: (query, options) => loader.sql(query, options),
+  };
+  const answer = await def.load(params, recording, signal);
+  return { ...answer, queries };
+}
+
+const signalOf = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
+
+const topTemplatesParams = (
+  { timeframe, limit }: z.output<typeof topTemplatesInputSchema>,
+  hour: number,
+) => ({
+  timeframe,
+  limit,
+  dateRange: timeframe === 'all' ? null : timeframeWindow(timeframe, hour).dateRange,
+  timezone: 'UTC' as const,
+});
+
+/** getTopTemplates: `all` ranks by the lifetime counter, the others count uses in the window. */
+export const topTemplatesDefinition: QueryDefinition<
+  typeof topTemplatesInputSchema,
+  ReturnType<typeof topTemplatesParams>,
+  TopTemplate[]
+> = {
+  name: 'useTopTemplates',
+  schema: topTemplatesInputSchema,
+  params: topTemplatesParams,
+  load: async (params, loader, signal) => {
+    const cubeQuery =
+      params.dateRange === null
+        ? topTemplatesAllTimeQuery(params.limit)
+        : topTemplatesWindowQuery(params.dateRange, params.limit);
+    const response = await loader.load(cubeQuery, signalOf(signal));
+    return cubeAnswer(toTopTemplates(response, params.dateRange === null), [response]);
+  },
+};
+
+const trendsParams = (
+  { timeframe, metrics }: z.output<typeof trendsInputSchema>,
+  hour: number,
+) => ({ timeframe, metrics, window: timeframeWindow(timeframe, hour) });
+
+/** getTrends: one Cube query per metric, in parallel; zero-filled buckets, total, cumulative. */
+export const trendsDefinition: QueryDefinition<
+  typeof trendsInputSchema,
+  ReturnType<typeof trendsParams>,
+  Trends
+> = {
+  name: 'useTrends',
+  schema: trendsInputSchema,
+  params: trendsParams,
+  key: ({ timeframe, metrics, window }) => ({
+    timeframe,
+    metrics,
+    granularity: window.granularity,
+    dateRange: window.dateRange,
+    lastBucketStart: window.lastBucketStart,
+    timezone: 'UTC',
+  }),
+  load: async ({ metrics, window }, loader, signal) => {
+    const responses = await Promise.all(
+      metrics.map((metric) => loader.load(trendQuery(metric, window), signalOf(signal))),
+    );
+    const series: Partial<Record<(typeof metrics)[number], TrendSeries>> = {};
+    metrics.forEach((metric, i) => {
+      const response = responses[i];
+      if (response) series[metric] = toTrendSeries(response, metric, window);
+    });
+    return cubeAnswer(trendsSchema.parse({ granularity: window.granularity, series }), responses);
+  },
+};
+
+const wowParams = ({ metric, weeks }: z.output<typeof wowInputSchema>, hour: number) => ({
+  metric,
+  weeks,
+  windows: wowWindows(weeks, hour),
+});
+
+/** getWoW: the 7·N days ending today against the 7·N days before (`compareDateRange`). */
+export const wowDefinition: QueryDefinition<
+  typeof wowInputSchema,
+  ReturnType<typeof wowParams>,
+  Wow
+> = {
+  name: 'useWoW',
+  schema: wowInputSchema,
+  params: wowParams,
+  key: ({ metric, weeks, windows }) => ({
+    metric,
+    weeks,
+    current: windows.current,
+    previous: windows.previous,
+    timezone: 'UTC',
+  }),
+  load: async ({ metric, windows }, loader, signal) => {
+    const response = await loader.load(wowQuery(metric, windows), signalOf(signal));
+    return cubeAnswer(toWow(response, metric, windows), [response]);
+  },
+};
+
+/** A section hook's input: one of its widgets at one of its timeframes. */
+export interface SectionWidgetInput<K extends string> {
+  readonly timeframe: WindowTimeframe;
+  readonly widget: K;
+}
+
+function sectionInputSchema(section: Section) {
+  const widgets = Object.keys(section.widgets);
+  return z
+    .object({
+      timeframe: z.enum(section.timeframes),
+      widget: z.enum(widgets as [string, ...string[]]),
+    })
+    .strict();
+}
+
+export type SectionSchema = ReturnType<typeof sectionInputSchema>;
+export type SectionParams = { widget: string; window: ReturnType<typeof timeframeWindow> };
+
+/**
+ * One widget of one Phase 2 section: its queries go out in parallel and their answers are
+ * checked by the widget's zod schema. Input outside the section's timeframes or widgets is an
+ * error state and sends nothing.
+ */
+export function sectionWidgetDefinition<W extends Record<string, SectionWidget>>(
+  name: string,
+  section: Section<string, W>,
+): QueryDefinition<SectionSchema, SectionParams, WidgetData<W[keyof W]>> {
+  return {
+    name,
+    schema: sectionInputSchema(section),
+    params: ({ timeframe, widget }, hour) => ({ widget, window: timeframeWindow(timeframe, hour) }),
+    key: ({ widget, window }) => ({
+      section: section.id,
+      widget,
+      timeframe: window.timeframe,
+      dateRange: window.dateRange,
+      lastBucketStart: window.lastBucketStart,
+      timezone: 'UTC',
+    }),
+    load: async ({ widget, window }, loader, signal) => {
+      const spec = section.widgets[widget];
+      if (!spec) throw new Error(`${name}: no widget ${widget}`);
+      const responses = await Promise.all(
+        spec.queries(window).map((q) => loader.load(q.query, signalOf(signal))),
+      );
+      const value = spec.output.parse(spec.parse(responses, window)) as WidgetData<W[keyof W]>;
+      return cubeAnswer(value, responses);
+    },
+  };
+}
+
+/** The six Phase 2 endpoints of the plan, by route name: hook name and section. */
+export const SECTION_ROUTES = {
+  getReleaseAnalytics: sectionWidgetDefinition('useReleaseAnalytics', releasesSection),
+  getExportFunnel: sectionWidgetDefinition('useExportFunnel', exportsSection),
+  getEngagement: sectionWidgetDefinition('useEngagement', engagementSection),
+  getMonetizationFunnel: sectionWidgetDefinition('useMonetizationFunnel', monetizationSection),
+  getLLMUsage: sectionWidgetDefinition('useLLMUsage', llmSection),
+  getAssetStats: sectionWidgetDefinition('useAssetStats', assetsSection),
+} as const;
