@@ -36,7 +36,8 @@ import { deliberatelyRaw } from './deliberately-raw';
 import { scanSummary } from './explain';
 import { stopOnInterrupt } from './interrupt';
 import { describeLoad, type LoadReport, type LoadScenario, runLoad } from './load';
-import { type Budget, interleave, planFor, summaries, timed } from './measure';
+import { type Budget, CONTENDERS, interleave, planFor, summaries, timed } from './measure';
+import { fmtDuration, progress } from './progress';
 import {
   buildTimesBetween,
   rollupBuildStatements,
@@ -147,7 +148,7 @@ async function benchQuery(
       };
     }
 
-    const plan = planFor(options.budget, a.ms);
+    const plan = planFor(options.budget, { a: a.ms, b: b.ms, c: c.ms });
     const samples = await interleave(
       {
         a: async () => (await runSql(pool, q)).ms,
@@ -184,10 +185,8 @@ async function benchTogether(
     c: async () =>
       (await timed(() => Promise.all(queries.map((q) => http.load(q.query, 'warm'))))).ms,
   };
-  const warmupA = await all.a();
-  await all.b();
-  await all.c();
-  const samples = await interleave(all, planFor(budget, warmupA));
+  const warmup = { a: await all.a(), b: await all.b(), c: await all.c() };
+  const samples = await interleave(all, planFor(budget, warmup));
   const timings = summaries(samples);
   const warm = queries.map((q) => perQuery.find((r) => r.id === q.id)?.timings.c.median);
   return {
@@ -300,6 +299,23 @@ async function incrementalRefresh(
   };
 }
 
+/** A group's expected time from its queries' medians: warm-up plus budgeted rounds (s). */
+function estimateGroupSeconds(ids: string[], measured: QueryReport[], budget: Budget): number {
+  const worst = Object.fromEntries(
+    CONTENDERS.map((who) => [
+      who,
+      Math.max(
+        0,
+        ...ids
+          .map((id) => measured.find((r) => r.id === id)?.timings[who].median ?? 0)
+          .filter(Number.isFinite),
+      ),
+    ]),
+  ) as Record<(typeof CONTENDERS)[number], number>;
+  const plan = planFor(budget, worst);
+  return CONTENDERS.reduce((sum, who) => sum + (worst[who] * (1 + plan[who])) / 1000, 0);
+}
+
 export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
   const { log } = options;
   const widgets = options.widgets ?? WIDGETS;
@@ -323,6 +339,16 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       log,
     }),
   );
+  if (options.refresh) {
+    const hourEnds = db.dataNow + HOUR_MS;
+    const at = new Date(hourEnds).toISOString().slice(0, 16);
+    log(
+      hourEnds <= Date.now()
+        ? `Refresh: the hour after the data's "now" ended (${at}Z): it will be appended and its refresh measured.`
+        : `Refresh: the hour after the data's "now" ends at ${at}Z, in ${fmtDuration((hourEnds - Date.now()) / 1000)}; ` +
+            'the refresh is measured only if the run reaches it after that (else reported as skipped).',
+    );
+  }
   let cube: BenchCube | undefined;
   let unregisterCube: () => void = () => undefined;
   const pool = createPool(db.config, { max: 8, applicationName: 'bench-raw-sql' });
@@ -367,23 +393,51 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         if (!queries.some((known) => known.id === q.id)) queries.push(q);
       }
     }
+    // Estimates of the phases still to come, for the progress lines' ETA.
+    const tabGroups = tabStates(measuredNow, options.timeframes).map((state) =>
+      tabQueries(state, widgets).map((q) => q.id),
+    );
+    const sectionGroups = sections.map((state) => sectionBenchQueries(state).map((q) => q.id));
+    const groupSeconds = (groups: string[][]) =>
+      groups.reduce(
+        (sum, ids) => sum + estimateGroupSeconds(ids, queryReports, options.tabBudget),
+        0,
+      );
+    const loadSeconds = options.load
+      ? options.load.scenarios.length * (options.load.seconds + 3)
+      : 0;
+    const refreshSeconds = options.refresh ? 0.5 * fullBuild.seconds + 10 : 0;
+    const runStarted = started.getTime() - Date.now() + performance.now();
+
     log(`Timing ${queries.length} queries (a: raw SQL, b: Cube uncached, c: Cube warm)…`);
     const queryReports: QueryReport[] = [];
     await phase('queries', async () => {
+      const steps = progress(
+        queries.length,
+        runStarted,
+        () => groupSeconds([...tabGroups, ...sectionGroups]) + loadSeconds + refreshSeconds,
+      );
       for (const q of queries) {
         const r = await benchQuery(q, measuredNow, pool, http, options, db.statStatements);
         queryReports.push(r);
+        const n = `n ${r.timings.a.n}/${r.timings.b.n}/${r.timings.c.n}`;
         log(
-          r.error
-            ? `  ${q.id}: ERROR ${r.error}`
-            : `  ${q.id}: a ${r.timings.a.median.toFixed(1)} ms, b ${r.timings.b.median.toFixed(2)} ms, c ${r.timings.c.median.toFixed(2)} ms` +
-                `${r.mismatch ? ` · a≠b: ${r.mismatch}` : ''}${r.servedFromRollup ? '' : ' · NO ROLLUP'}`,
+          `  ${steps.step()} ` +
+            (r.error
+              ? `${q.id}: ERROR ${r.error}`
+              : `${q.id}: a ${r.timings.a.median.toFixed(1)} ms, b ${r.timings.b.median.toFixed(2)} ms, c ${r.timings.c.median.toFixed(2)} ms (${n})` +
+                `${r.mismatch ? ` · a≠b: ${r.mismatch}` : ''}${r.servedFromRollup ? '' : ' · NO ROLLUP'}`),
         );
       }
     });
 
     const tabs: TabReport[] = [];
     await phase('whole tab', async () => {
+      const steps = progress(
+        tabGroups.length,
+        runStarted,
+        () => groupSeconds(sectionGroups) + loadSeconds + refreshSeconds,
+      );
       for (const state of tabStates(measuredNow, options.timeframes)) {
         const tabQs = tabQueries(state, widgets).filter(
           (q) => !queryReports.find((r) => r.id === q.id)?.error,
@@ -395,13 +449,14 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         };
         tabs.push(tab);
         log(
-          `  tab ${state.timeframe}: a ${tab.timings.a.median.toFixed(1)} ms, b ${tab.timings.b.median.toFixed(2)} ms, c ${tab.timings.c.median.toFixed(2)} ms`,
+          `  ${steps.step()} tab ${state.timeframe}: a ${tab.timings.a.median.toFixed(1)} ms, b ${tab.timings.b.median.toFixed(2)} ms, c ${tab.timings.c.median.toFixed(2)} ms`,
         );
       }
     });
 
     const sectionReports: SectionReport[] = [];
     await phase('whole section', async () => {
+      const steps = progress(sections.length, runStarted, () => loadSeconds + refreshSeconds);
       for (const state of sections) {
         const sectionQs = sectionBenchQueries(state).filter(
           (q) => !queryReports.find((r) => r.id === q.id)?.error,
@@ -413,7 +468,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         };
         sectionReports.push(report);
         log(
-          `  section ${state.section}@${state.timeframe}: a ${report.timings.a.median.toFixed(1)} ms, b ${report.timings.b.median.toFixed(2)} ms, c ${report.timings.c.median.toFixed(2)} ms`,
+          `  ${steps.step()} section ${state.section}@${state.timeframe}: a ${report.timings.a.median.toFixed(1)} ms, b ${report.timings.b.median.toFixed(2)} ms, c ${report.timings.c.median.toFixed(2)} ms`,
         );
       }
     });
@@ -425,6 +480,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         `Load test: ${scenarios.length} scenarios of ${seconds} s (simulated admins on the tab)…`,
       );
       await phase('load', async () => {
+        const steps = progress(scenarios.length, runStarted, () => refreshSeconds);
         for (const scenario of scenarios) {
           const result = await runLoad(scenario, {
             apiUrl: benchCube.apiUrl,
@@ -437,7 +493,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
             cubePid: benchCube.process.process.pid,
           });
           load.push(result);
-          log(`  ${describeLoad(result)}`);
+          log(`  ${steps.step()} ${describeLoad(result)}`);
         }
       });
     }
@@ -502,12 +558,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       dataset: { ...db.report(), dataNow: new Date(measuredNow).toISOString() },
       fullBuild,
       roundTripMs: summarize(pings),
-      plan: {
-        rounds: options.budget.rounds,
-        rawBudgetMs: options.budget.rawBudgetMs,
-        minRawRounds: options.budget.minRawRounds,
-        tabRounds: options.tabBudget.rounds,
-      },
+      plan: { query: options.budget, group: options.tabBudget },
       queries: queryReports,
       tabs,
       sections: sectionReports,
