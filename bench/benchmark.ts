@@ -18,6 +18,7 @@ import {
 } from '../web/lib/timeframe';
 import { answerFromCube, answerFromSql, compareAnswers, rowCount } from './answers';
 import { appendHour } from './append';
+import { ensureWebBuild, measureBrowser } from './browser';
 import {
   allQueries,
   type BenchQuery,
@@ -48,6 +49,7 @@ import { ratio, summarize } from './stats';
 import { evaluateTargets } from './targets';
 import type {
   BenchReport,
+  BrowserReport,
   GroupTimings,
   QueryReport,
   RefreshReport,
@@ -74,6 +76,11 @@ export type BenchOptions = {
   refresh: boolean;
   /** Uncached and warm loads per query for the pg_stat_statements check (0 = skip). */
   readChecks: number;
+  /**
+   * Time the tab in Chromium against this run's Cube, on this web port (bench/browser.ts); or
+   * `{ fallback }`: no browser, report that file's figures (labelled with their date) if any.
+   */
+  browser?: { port: number } | { fallback: () => Promise<BrowserReport | null> };
   /** The load test's scenarios (bench/load.ts); none = skip. */
   load?: { scenarios: LoadScenario[]; seconds: number };
   log: (line: string) => void;
@@ -331,6 +338,8 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     }
   };
 
+  const browserPort = options.browser && 'port' in options.browser ? options.browser.port : null;
+  if (browserPort !== null) await phase('web build', () => ensureWebBuild(log));
   const db = await phase('database', () =>
     ensureBenchDatabase({
       scale: options.scale,
@@ -359,7 +368,11 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     await pool.query(`DROP SCHEMA IF EXISTS ${PRE_AGGREGATIONS_SCHEMA} CASCADE`);
     await pool.query(`CREATE SCHEMA ${PRE_AGGREGATIONS_SCHEMA}`);
     log(`Starting Cube on :${options.cubePort} (refresh scheduler off)…`);
-    const benchCube = await phase('cube start', () => startBenchCube(db.config, options.cubePort));
+    const benchCube = await phase('cube start', () =>
+      startBenchCube(db.config, options.cubePort, {
+        corsOrigin: browserPort === null ? undefined : `http://localhost:${browserPort}`,
+      }),
+    );
     cube = benchCube;
     unregisterCube = stopOnInterrupt(() => benchCube.process.stop());
     log(`Cube: ${benchCube.engine.summary}`);
@@ -381,6 +394,22 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     const http = new CubeHttp({ apiUrl: benchCube.apiUrl, token: benchCube.token });
     const pings: number[] = [];
     for (let i = 0; i < 30; i++) pings.push(await http.ping());
+
+    // Before any query runs, so the first visit finds Cube's result cache empty.
+    let browser: BrowserReport | null = null;
+    if (browserPort !== null) {
+      log(`Timing the tab in Chromium (web app on :${browserPort})…`);
+      browser = await phase('browser', () =>
+        measureBrowser(benchCube, { port: browserPort, scale: options.scale, log }),
+      );
+      log(
+        browser.error
+          ? `  FAILED: ${browser.error}`
+          : `  first visit ${browser.firstMs.toFixed(0)} ms, warm ${browser.warm.median.toFixed(0)} ms (median of ${browser.warm.n}), ${browser.widgets} widgets`,
+      );
+    } else if (options.browser && 'fallback' in options.browser) {
+      browser = await options.browser.fallback();
+    }
 
     const measuredNow = db.dataNow;
     const sections: SectionState[] = sectionStates(
@@ -536,6 +565,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       }
     }
     if (refresh?.error) failures.push(`incremental refresh: ${refresh.error}`);
+    if (browser?.error) failures.push(`the tab in Chromium: ${browser.error}`);
     for (const check of refresh?.freshChecks ?? []) {
       if (check.mismatch) failures.push(`after the refresh, ${check.id}: ${check.mismatch}`);
     }
@@ -564,6 +594,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       sections: sectionReports,
       refresh,
       cubeMemory,
+      browser,
       load,
       failures,
       phases,

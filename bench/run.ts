@@ -17,6 +17,7 @@ import {
   windowTimeframeSchema,
 } from '../web/lib/timeframe';
 import { type BenchOptions, runBenchmark } from './benchmark';
+import { readE2eTimings } from './browser';
 import { installInterruptHandlers } from './interrupt';
 import { renderMarkdown, updateBenchmarksMd, writeResults } from './report';
 import { evaluateTargets } from './targets';
@@ -35,13 +36,16 @@ const USAGE = `Usage: npm run bench -- [options]
                                 many rounds as fit, at least 1 after its warm-up
   --timeframes <list>           e.g. 24h,30d (default 24h,7d,30d,90d,all; 90d: Releases only)
   --no-refresh                  skip the appended hour and incremental refresh
+  --browser / --no-browser      time the tab in Chromium against the bench's Cube (default on at
+                                large; builds the web app when stale). Without it the report
+                                shows the last e2e timings file, labelled with its date
   --load-seconds <n>            seconds per load scenario (default 60 at large, 20 otherwise; 0 = skip)
   --load-clients <list>         simulated admins per scenario (default 50,200), each run warm and uncached
   --think <ms>                  an admin's pause between tab states (default 1000)
   --fresh                       regenerate the bench database
   --no-write                    do not write bench/results/*.json or BENCHMARKS.md
   --from <results.json>         no run: re-render a saved run (table, targets, BENCHMARKS.md)
-Environment: BENCH_PG_PORT (default 25440), BENCH_CUBE_PORT (default 4020),
+Environment: BENCH_PG_PORT (default 25440), BENCH_CUBE_PORT (default 4020), BENCH_WEB_PORT (3020),
   BENCH_PG_DIR (default .data/bench-pg, .data/bench-pg-<scale> below large; never the demo one)`;
 
 function fail(message: string): never {
@@ -69,6 +73,8 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
         budget: { type: 'string' },
         timeframes: { type: 'string' },
         'no-refresh': { type: 'boolean', default: false },
+        browser: { type: 'boolean' },
+        'no-browser': { type: 'boolean', default: false },
         'load-seconds': { type: 'string' },
         'load-clients': { type: 'string', default: '50,200' },
         think: { type: 'string', default: '1000' },
@@ -134,6 +140,10 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
       durable: true,
     },
     cubePort: port('BENCH_CUBE_PORT', 4020),
+    browser:
+      values['no-browser'] || !(values.browser ?? large)
+        ? { fallback: () => readE2eTimings() }
+        : { port: port('BENCH_WEB_PORT', 3020) },
     // A contender slower than its budget (a 20 s raw oracle) runs fewer rounds, at least one
     // after its warm-up; the report gives each median's sample count.
     budget: { rounds, budgetMs: budgetSeconds * 1000, minRounds: 1 },

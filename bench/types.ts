@@ -171,11 +171,14 @@ export type BrowserReport = {
   widgets: number;
   /** First visit after sign-in: a fresh browser, Cube's result cache empty for these queries. */
   firstMs: number;
+  /** The Phase 1 row alone settled (what the e2e timed before the sections existed). */
+  firstPhase1Ms: number;
   firstShellMs: number;
   firstTokenEndMs: number | null;
   firstCubeLoads: number;
   /** Reloads of the same page (browser and Cube caches warm). */
   warm: Summary;
+  warmPhase1: Summary;
   warmShellMs: number;
   warmCubeLoads: number;
   error?: string;
