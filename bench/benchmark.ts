@@ -192,7 +192,10 @@ async function benchTogether(
     c: async () =>
       (await timed(() => Promise.all(queries.map((q) => http.load(q.query, 'warm'))))).ms,
   };
-  const warmup = { a: await all.a(), b: await all.b(), c: await all.c() };
+  const warmup =
+    budget.warmup === false
+      ? { a: 0, b: 0, c: 0 }
+      : { a: await all.a(), b: await all.b(), c: await all.c() };
   const samples = await interleave(all, planFor(budget, warmup));
   const timings = summaries(samples);
   const warm = queries.map((q) => perQuery.find((r) => r.id === q.id)?.timings.c.median);

@@ -55,6 +55,12 @@ export type Budget = {
   budgetMs: number;
   /** …but it runs at least this many rounds. */
   minRounds: number;
+  /**
+   * Groups only: false skips their warm-up and runs exactly `rounds` (the CI smoke test, which
+   * checks that every group runs, not how fast). Queries always run once first: that run is the
+   * answer the checks compare.
+   */
+  warmup?: boolean;
 };
 
 /** Rounds per contender given one warm-up run of each (ms). */

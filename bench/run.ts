@@ -176,6 +176,11 @@ if (options.from !== null) {
 }
 const report = await runBenchmark(options);
 const markdown = renderMarkdown(report);
+console.log(
+  `\nPhases (s): ${Object.entries(report.phases)
+    .map(([name, s]) => `${name} ${s}`)
+    .join(', ')}; ${report.seconds.toFixed(0)} s in all`,
+);
 console.log(`\n${markdown}\n`);
 if (options.write) {
   const file = await writeResults(report);
