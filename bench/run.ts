@@ -31,7 +31,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --seed <n>                    generator seed (default 42)
   --rounds <n>                  interleaved rounds per query (default 15 at large, 5 otherwise;
                                 whole tab/section: 7 at large, 3 otherwise)
-  --budget <s>                  time one contender may spend on one query (default 6 at large, 1
+  --budget <s>                  time one contender may spend on one query (default 3 at large, 1
                                 otherwise; 2.5× that per whole tab/section): a slower one runs as
                                 many rounds as fit, at least 1 after its warm-up
   --timeframes <list>           e.g. 24h,30d (default 24h,7d,30d,90d,all; 90d: Releases only)
@@ -111,7 +111,7 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
             return parsed.success ? parsed.data : fail(`Unknown timeframe "${tf}"`);
           });
   const timeframes = TIMEFRAMES.filter((tf: Timeframe) => windows.includes(tf));
-  const budgetSeconds = values.budget === undefined ? (large ? 6 : 1) : Number(values.budget);
+  const budgetSeconds = values.budget === undefined ? (large ? 3 : 1) : Number(values.budget);
   if (!Number.isFinite(budgetSeconds) || budgetSeconds <= 0) fail('--budget must be > 0');
   const loadSeconds =
     values['load-seconds'] === undefined ? (large ? 60 : 20) : Number(values['load-seconds']);
