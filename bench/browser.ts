@@ -59,49 +59,51 @@ type Visit = {
 };
 
 /**
- * Runs in the page on every animation frame until every widget frame has settled. A string, not
- * a function: tsx (esbuild keepNames) would wrap a function's inner helpers in a `__name` call
- * the page does not define.
+ * Waits until every widget frame on the page has settled; fails on a widget error. The predicate
+ * runs in the page on every animation frame. It declares no named inner function: tsx (esbuild
+ * keepNames) would wrap one in a `__name` call the page does not define, and the page's CSP
+ * forbids evaluating a string instead.
  */
-const SETTLED = `(() => {
-  const settled = (frames) => {
-    for (const el of frames) {
-      const state = el.getAttribute('data-state');
-      if (state === 'error') return 'error: ' + el.getAttribute('data-testid');
-      if (el.getAttribute('aria-busy') === 'true') return false;
-      if (state !== 'ready' && state !== 'empty') return false;
-    }
-    return frames.length > 0;
-  };
-  const dashboard = document.querySelector('[data-testid=analytics-dashboard]');
-  if (!dashboard) return false;
-  const phase1 = settled([...dashboard.querySelectorAll('[data-state]')]);
-  if (typeof phase1 === 'string') return { error: phase1 };
-  if (phase1 && window.__benchPhase1 === undefined) window.__benchPhase1 = performance.now();
-  const all = [...document.querySelectorAll('[data-state]')];
-  const everything = settled(all);
-  if (typeof everything === 'string') return { error: everything };
-  if (!everything) return false;
-  const navigation = performance.getEntriesByType('navigation')[0];
-  const resources = performance.getEntriesByType('resource');
-  const token = resources.filter((r) => r.name.includes('/api/cube-token'));
-  const loads = resources.filter((r) => new URL(r.name).pathname.endsWith('/load'));
-  return {
-    atMs: performance.now(),
-    phase1Ms: window.__benchPhase1 ?? performance.now(),
-    shellMs: navigation ? navigation.domContentLoadedEventEnd : NaN,
-    tokenEndMs: token.length ? Math.min(...token.map((r) => r.responseEnd)) : null,
-    cubeLoads: loads.length,
-    widgets: all.length,
-  };
-})()`;
-
-/** Waits until every widget frame on the page has settled; fails on a widget error. */
 async function settle(page: Page): Promise<Visit> {
-  const handle = await page.waitForFunction(SETTLED, undefined, {
-    polling: 'raf',
-    timeout: 120_000,
-  });
+  const handle = await page.waitForFunction(
+    () => {
+      const w = window as unknown as { __benchPhase1?: number };
+      const dashboard = document.querySelector('[data-testid=analytics-dashboard]');
+      if (!dashboard) return false;
+      // Per frame: 'error' | 'waiting' | 'done'; Phase 1 frames are those inside the dashboard.
+      const all = [...document.querySelectorAll('[data-state]')];
+      let phase1Done = true;
+      let allDone = all.length > 0;
+      for (const el of all) {
+        const state = el.getAttribute('data-state');
+        if (state === 'error') return { error: `error: ${el.getAttribute('data-testid')}` };
+        const waiting =
+          el.getAttribute('aria-busy') === 'true' || (state !== 'ready' && state !== 'empty');
+        if (waiting) {
+          allDone = false;
+          if (dashboard.contains(el)) phase1Done = false;
+        }
+      }
+      if (phase1Done && w.__benchPhase1 === undefined) w.__benchPhase1 = performance.now();
+      if (!allDone) return false;
+      const navigation = performance.getEntriesByType('navigation')[0] as
+        | PerformanceNavigationTiming
+        | undefined;
+      const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const token = resources.filter((r) => r.name.includes('/api/cube-token'));
+      const loads = resources.filter((r) => new URL(r.name).pathname.endsWith('/load'));
+      return {
+        atMs: performance.now(),
+        phase1Ms: w.__benchPhase1 ?? performance.now(),
+        shellMs: navigation?.domContentLoadedEventEnd ?? Number.NaN,
+        tokenEndMs: token.length ? Math.min(...token.map((r) => r.responseEnd)) : null,
+        cubeLoads: loads.length,
+        widgets: all.length,
+      };
+    },
+    undefined,
+    { polling: 'raf', timeout: 120_000 },
+  );
   const result = (await handle.jsonValue()) as Visit | { error: string };
   if ('error' in result) throw new Error(`a widget failed (${result.error})`);
   return result;
