@@ -159,7 +159,7 @@ function browserTargets(report: Omit<BenchReport, 'targets'>): TargetReport[] {
       goal: BROWSER_WARM_TARGET_MS,
       pick: (r: BrowserReport) => r.warm.median,
       detail: (r: BrowserReport) =>
-        `median of ${r.warm.n} reloads (${fmtMs(r.warm.min)}–${fmtMs(r.warm.max)} ms), ${r.warmCubeLoads} Cube /load requests, page shell at ${fmtMs(r.warmShellMs)} ms`,
+        `median of ${r.warm.n} reloads (${fmtMs(r.warm.min)}–${fmtMs(r.warm.max)} ms), ${r.widgets} widgets; Phase 1 row ${fmtMs(r.warmPhase1.median)} ms; ${r.warmCubeLoads} Cube /load requests, page shell at ${fmtMs(r.warmShellMs)} ms`,
     },
     {
       name: 'Browser, first visit after sign-in (cold caches)',
@@ -167,7 +167,7 @@ function browserTargets(report: Omit<BenchReport, 'targets'>): TargetReport[] {
       goal: BROWSER_FIRST_TARGET_MS,
       pick: (r: BrowserReport) => r.firstMs,
       detail: (r: BrowserReport) =>
-        `${r.firstCubeLoads} Cube /load requests, page shell at ${fmtMs(r.firstShellMs)} ms` +
+        `${r.widgets} widgets; Phase 1 row ${fmtMs(r.firstPhase1Ms)} ms; ${r.firstCubeLoads} Cube /load requests, page shell at ${fmtMs(r.firstShellMs)} ms` +
         (r.firstTokenEndMs !== null ? `, token at ${fmtMs(r.firstTokenEndMs)} ms` : ''),
     },
   ];
