@@ -73,6 +73,7 @@ beforeAll(async () => {
     // BENCH_SMOKE_LOG=1 prints the bench's progress (per query and per group timings).
     log: process.env.BENCH_SMOKE_LOG ? (line) => console.log(line) : () => undefined,
   });
+  const log = process.env.BENCH_SMOKE_LOG ? (line: string) => console.log(line) : null;
   try {
     report = await runBenchmark(await options(path.join(ROOT, '.data', 'test-bench-pg')));
   } catch (error) {
@@ -80,6 +81,7 @@ beforeAll(async () => {
     privateDir = path.join(ROOT, '.data', `test-bench-pg-${process.pid}`);
     report = await runBenchmark(await options(privateDir));
   }
+  log?.(`phases (s): ${JSON.stringify(report.phases)}; ${report.seconds.toFixed(0)} s in all`);
 }, 600_000);
 
 afterAll(async () => {
