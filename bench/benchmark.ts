@@ -334,7 +334,10 @@ function estimateGroupSeconds(ids: string[], measured: QueryReport[], budget: Bu
     ]),
   ) as Record<(typeof CONTENDERS)[number], number>;
   const plan = planFor(budget, worst);
-  return CONTENDERS.reduce((sum, who) => sum + (worst[who] * (1 + plan[who])) / 1000, 0);
+  // A contender over budget skips the group warm-up (benchTogether).
+  const warmups = (who: (typeof CONTENDERS)[number]) =>
+    budget.warmup === false || worst[who] > budget.budgetMs ? 0 : 1;
+  return CONTENDERS.reduce((sum, who) => sum + (worst[who] * (warmups(who) + plan[who])) / 1000, 0);
 }
 
 export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
