@@ -18,6 +18,7 @@ import {
 } from '../web/lib/timeframe';
 import { answerFromCube, answerFromSql, compareAnswers, rowCount } from './answers';
 import { appendHour } from './append';
+import { ensureWebBuild, measureBrowser } from './browser';
 import {
   allQueries,
   type BenchQuery,
@@ -36,7 +37,8 @@ import { deliberatelyRaw } from './deliberately-raw';
 import { scanSummary } from './explain';
 import { stopOnInterrupt } from './interrupt';
 import { describeLoad, type LoadReport, type LoadScenario, runLoad } from './load';
-import { type Budget, interleave, planFor, summaries, timed } from './measure';
+import { type Budget, CONTENDERS, interleave, planFor, summaries, timed } from './measure';
+import { fmtDuration, progress } from './progress';
 import { refreshPlan } from './refresh-plan';
 import {
   buildTimesBetween,
@@ -48,6 +50,7 @@ import { ratio, summarize } from './stats';
 import { evaluateTargets } from './targets';
 import type {
   BenchReport,
+  BrowserReport,
   GroupTimings,
   QueryReport,
   RefreshReport,
@@ -74,6 +77,11 @@ export type BenchOptions = {
   refresh: boolean;
   /** Uncached and warm loads per query for the pg_stat_statements check (0 = skip). */
   readChecks: number;
+  /**
+   * Time the tab in Chromium against this run's Cube, on this web port (bench/browser.ts); or
+   * `{ fallback }`: no browser, report that file's figures (labelled with their date) if any.
+   */
+  browser?: { port: number } | { fallback: () => Promise<BrowserReport | null> };
   /** The load test's scenarios (bench/load.ts); none = skip. */
   load?: { scenarios: LoadScenario[]; seconds: number };
   log: (line: string) => void;
@@ -148,7 +156,7 @@ async function benchQuery(
       };
     }
 
-    const plan = planFor(options.budget, a.ms);
+    const plan = planFor(options.budget, { a: a.ms, b: b.ms, c: c.ms });
     const samples = await interleave(
       {
         a: async () => (await runSql(pool, q)).ms,
@@ -185,10 +193,22 @@ async function benchTogether(
     c: async () =>
       (await timed(() => Promise.all(queries.map((q) => http.load(q.query, 'warm'))))).ms,
   };
-  const warmupA = await all.a();
-  await all.b();
-  await all.c();
-  const samples = await interleave(all, planFor(budget, warmupA));
+  // The queries ran on their own just before, so caches are warm. A contender whose slowest
+  // query alone exceeds the budget skips the group warm-up (a 20 s oracle would cost 20 s more for
+  // nothing) and is planned from that query's median; the others warm up and are planned from it.
+  const warmup = { a: 0, b: 0, c: 0 };
+  if (budget.warmup !== false) {
+    for (const who of CONTENDERS) {
+      const slowest = Math.max(
+        0,
+        ...queries
+          .map((q) => perQuery.find((r) => r.id === q.id)?.timings[who].median ?? 0)
+          .filter(Number.isFinite),
+      );
+      warmup[who] = slowest > budget.budgetMs ? slowest : await all[who]();
+    }
+  }
+  const samples = await interleave(all, planFor(budget, warmup));
   const timings = summaries(samples);
   const warm = queries.map((q) => perQuery.find((r) => r.id === q.id)?.timings.c.median);
   return {
@@ -306,6 +326,26 @@ async function incrementalRefresh(
   };
 }
 
+/** A group's expected time from its queries' medians: warm-up plus budgeted rounds (s). */
+function estimateGroupSeconds(ids: string[], measured: QueryReport[], budget: Budget): number {
+  const worst = Object.fromEntries(
+    CONTENDERS.map((who) => [
+      who,
+      Math.max(
+        0,
+        ...ids
+          .map((id) => measured.find((r) => r.id === id)?.timings[who].median ?? 0)
+          .filter(Number.isFinite),
+      ),
+    ]),
+  ) as Record<(typeof CONTENDERS)[number], number>;
+  const plan = planFor(budget, worst);
+  // A contender over budget skips the group warm-up (benchTogether).
+  const warmups = (who: (typeof CONTENDERS)[number]) =>
+    budget.warmup === false || worst[who] > budget.budgetMs ? 0 : 1;
+  return CONTENDERS.reduce((sum, who) => sum + (worst[who] * (warmups(who) + plan[who])) / 1000, 0);
+}
+
 export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
   const { log } = options;
   const widgets = options.widgets ?? WIDGETS;
@@ -321,6 +361,8 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     }
   };
 
+  const browserPort = options.browser && 'port' in options.browser ? options.browser.port : null;
+  if (browserPort !== null) await phase('web build', () => ensureWebBuild(log));
   const db = await phase('database', () =>
     ensureBenchDatabase({
       scale: options.scale,
@@ -329,6 +371,16 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       log,
     }),
   );
+  if (options.refresh) {
+    const hourEnds = db.dataNow + HOUR_MS;
+    const at = new Date(hourEnds).toISOString().slice(0, 16);
+    log(
+      hourEnds <= Date.now()
+        ? `Refresh: the hour after the data's "now" ended (${at}Z): it will be appended and its refresh measured.`
+        : `Refresh: the hour after the data's "now" ends at ${at}Z, in ${fmtDuration((hourEnds - Date.now()) / 1000)}; ` +
+            'the refresh is measured only if the run reaches it after that (else reported as skipped).',
+    );
+  }
   let cube: BenchCube | undefined;
   let unregisterCube: () => void = () => undefined;
   const pool = createPool(db.config, { max: 8, applicationName: 'bench-raw-sql' });
@@ -339,7 +391,11 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     await pool.query(`DROP SCHEMA IF EXISTS ${PRE_AGGREGATIONS_SCHEMA} CASCADE`);
     await pool.query(`CREATE SCHEMA ${PRE_AGGREGATIONS_SCHEMA}`);
     log(`Starting Cube on :${options.cubePort} (refresh scheduler off)…`);
-    const benchCube = await phase('cube start', () => startBenchCube(db.config, options.cubePort));
+    const benchCube = await phase('cube start', () =>
+      startBenchCube(db.config, options.cubePort, {
+        corsOrigin: browserPort === null ? undefined : `http://localhost:${browserPort}`,
+      }),
+    );
     cube = benchCube;
     unregisterCube = stopOnInterrupt(() => benchCube.process.stop());
     log(`Cube: ${benchCube.engine.summary}`);
@@ -362,6 +418,22 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     const pings: number[] = [];
     for (let i = 0; i < 30; i++) pings.push(await http.ping());
 
+    // Before any query runs, so the first visit finds Cube's result cache empty.
+    let browser: BrowserReport | null = null;
+    if (browserPort !== null) {
+      log(`Timing the tab in Chromium (web app on :${browserPort})…`);
+      browser = await phase('browser', () =>
+        measureBrowser(benchCube, { port: browserPort, scale: options.scale, log }),
+      );
+      log(
+        browser.error
+          ? `  FAILED: ${browser.error}`
+          : `  first visit ${browser.firstMs.toFixed(0)} ms, warm ${browser.warm.median.toFixed(0)} ms (median of ${browser.warm.n}), ${browser.widgets} widgets`,
+      );
+    } else if (options.browser && 'fallback' in options.browser) {
+      browser = await options.browser.fallback();
+    }
+
     const measuredNow = db.dataNow;
     const sections: SectionState[] = sectionStates(
       measuredNow,
@@ -373,23 +445,51 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         if (!queries.some((known) => known.id === q.id)) queries.push(q);
       }
     }
+    // Estimates of the phases still to come, for the progress lines' ETA.
+    const tabGroups = tabStates(measuredNow, options.timeframes).map((state) =>
+      tabQueries(state, widgets).map((q) => q.id),
+    );
+    const sectionGroups = sections.map((state) => sectionBenchQueries(state).map((q) => q.id));
+    const groupSeconds = (groups: string[][]) =>
+      groups.reduce(
+        (sum, ids) => sum + estimateGroupSeconds(ids, queryReports, options.tabBudget),
+        0,
+      );
+    const loadSeconds = options.load
+      ? options.load.scenarios.length * (options.load.seconds + 3)
+      : 0;
+    const refreshSeconds = options.refresh ? 0.5 * fullBuild.seconds + 10 : 0;
+    const runStarted = started.getTime() - Date.now() + performance.now();
+
     log(`Timing ${queries.length} queries (a: raw SQL, b: Cube uncached, c: Cube warm)…`);
     const queryReports: QueryReport[] = [];
     await phase('queries', async () => {
+      const steps = progress(
+        queries.length,
+        runStarted,
+        () => groupSeconds([...tabGroups, ...sectionGroups]) + loadSeconds + refreshSeconds,
+      );
       for (const q of queries) {
         const r = await benchQuery(q, measuredNow, pool, http, options, db.statStatements);
         queryReports.push(r);
+        const n = `n ${r.timings.a.n}/${r.timings.b.n}/${r.timings.c.n}`;
         log(
-          r.error
-            ? `  ${q.id}: ERROR ${r.error}`
-            : `  ${q.id}: a ${r.timings.a.median.toFixed(1)} ms, b ${r.timings.b.median.toFixed(2)} ms, c ${r.timings.c.median.toFixed(2)} ms` +
-                `${r.mismatch ? ` · a≠b: ${r.mismatch}` : ''}${r.servedFromRollup ? '' : ' · NO ROLLUP'}`,
+          `  ${steps.step()} ` +
+            (r.error
+              ? `${q.id}: ERROR ${r.error}`
+              : `${q.id}: a ${r.timings.a.median.toFixed(1)} ms, b ${r.timings.b.median.toFixed(2)} ms, c ${r.timings.c.median.toFixed(2)} ms (${n})` +
+                `${r.mismatch ? ` · a≠b: ${r.mismatch}` : ''}${r.servedFromRollup ? '' : ' · NO ROLLUP'}`),
         );
       }
     });
 
     const tabs: TabReport[] = [];
     await phase('whole tab', async () => {
+      const steps = progress(
+        tabGroups.length,
+        runStarted,
+        () => groupSeconds(sectionGroups) + loadSeconds + refreshSeconds,
+      );
       for (const state of tabStates(measuredNow, options.timeframes)) {
         const tabQs = tabQueries(state, widgets).filter(
           (q) => !queryReports.find((r) => r.id === q.id)?.error,
@@ -401,13 +501,14 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         };
         tabs.push(tab);
         log(
-          `  tab ${state.timeframe}: a ${tab.timings.a.median.toFixed(1)} ms, b ${tab.timings.b.median.toFixed(2)} ms, c ${tab.timings.c.median.toFixed(2)} ms`,
+          `  ${steps.step()} tab ${state.timeframe}: a ${tab.timings.a.median.toFixed(1)} ms, b ${tab.timings.b.median.toFixed(2)} ms, c ${tab.timings.c.median.toFixed(2)} ms`,
         );
       }
     });
 
     const sectionReports: SectionReport[] = [];
     await phase('whole section', async () => {
+      const steps = progress(sections.length, runStarted, () => loadSeconds + refreshSeconds);
       for (const state of sections) {
         const sectionQs = sectionBenchQueries(state).filter(
           (q) => !queryReports.find((r) => r.id === q.id)?.error,
@@ -419,7 +520,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         };
         sectionReports.push(report);
         log(
-          `  section ${state.section}@${state.timeframe}: a ${report.timings.a.median.toFixed(1)} ms, b ${report.timings.b.median.toFixed(2)} ms, c ${report.timings.c.median.toFixed(2)} ms`,
+          `  ${steps.step()} section ${state.section}@${state.timeframe}: a ${report.timings.a.median.toFixed(1)} ms, b ${report.timings.b.median.toFixed(2)} ms, c ${report.timings.c.median.toFixed(2)} ms`,
         );
       }
     });
@@ -431,6 +532,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         `Load test: ${scenarios.length} scenarios of ${seconds} s (simulated admins on the tab)…`,
       );
       await phase('load', async () => {
+        const steps = progress(scenarios.length, runStarted, () => refreshSeconds);
         for (const scenario of scenarios) {
           const result = await runLoad(scenario, {
             apiUrl: benchCube.apiUrl,
@@ -443,7 +545,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
             cubePid: benchCube.process.process.pid,
           });
           load.push(result);
-          log(`  ${describeLoad(result)}`);
+          log(`  ${steps.step()} ${describeLoad(result)}`);
         }
       });
     }
@@ -486,6 +588,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       }
     }
     if (refresh?.error) failures.push(`incremental refresh: ${refresh.error}`);
+    if (browser?.error) failures.push(`the tab in Chromium: ${browser.error}`);
     for (const check of refresh?.freshChecks ?? []) {
       if (check.mismatch) failures.push(`after the refresh, ${check.id}: ${check.mismatch}`);
     }
@@ -508,17 +611,13 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       dataset: { ...db.report(), dataNow: new Date(measuredNow).toISOString() },
       fullBuild,
       roundTripMs: summarize(pings),
-      plan: {
-        rounds: options.budget.rounds,
-        rawBudgetMs: options.budget.rawBudgetMs,
-        minRawRounds: options.budget.minRawRounds,
-        tabRounds: options.tabBudget.rounds,
-      },
+      plan: { query: options.budget, group: options.tabBudget },
       queries: queryReports,
       tabs,
       sections: sectionReports,
       refresh,
       cubeMemory,
+      browser,
       load,
       failures,
       phases,

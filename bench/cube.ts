@@ -14,21 +14,37 @@ import type { PgConfig } from '../db/connection';
 export type BenchCube = {
   process: CubeProcess;
   apiUrl: string;
+  /** The secret Cube verifies tokens with (the web app signs its own with it). */
+  apiSecret: string;
   /** A valid admin token (re-signed well before it expires). */
   token: () => string;
   engine: { name: string; summary: string };
 };
 
 const TOKEN_TTL_SECONDS = 60 * 60;
+const BENCH_STATEMENT_TIMEOUT_SECONDS = 900;
 
-export async function startBenchCube(db: PgConfig, port: number): Promise<BenchCube> {
+export async function startBenchCube(
+  db: PgConfig,
+  port: number,
+  input: { corsOrigin?: string } = {},
+): Promise<BenchCube> {
   const apiSecret = randomBytes(24).toString('hex');
   const child = await spawnCube({
     db,
     port,
     apiSecret,
     quiet: true,
-    env: { CUBE_REFRESH_SECONDS: '0' },
+    env: {
+      CUBE_REFRESH_SECONDS: '0',
+      // The production statement timeout (cube/limits.ts, 60 s) fits a first build of the
+      // biggest rollup at 25 M rows on a quiet machine (~24 s), not on a busy one: a bench run
+      // must not fail on a slow build. A timeout never shortens a query that succeeds, so the
+      // timings are unaffected; CUBE_STATEMENT_TIMEOUT_SECONDS in the environment still wins.
+      CUBE_STATEMENT_TIMEOUT_SECONDS:
+        process.env.CUBE_STATEMENT_TIMEOUT_SECONDS ?? String(BENCH_STATEMENT_TIMEOUT_SECONDS),
+      ...(input.corsOrigin ? { CUBE_CORS_ORIGINS: input.corsOrigin } : {}),
+    },
     readyTimeoutMs: 120_000,
   });
   let token = '';
@@ -47,7 +63,7 @@ export async function startBenchCube(db: PgConfig, port: number): Promise<BenchC
         name: 'native-free',
         summary: `native-free engine (JS planner; native module unavailable: ${probe.reason})`,
       };
-  return { process: child, apiUrl: child.apiUrl, token: current, engine };
+  return { process: child, apiUrl: child.apiUrl, apiSecret, token: current, engine };
 }
 
 /** Peak and current resident memory of a process (MB), from /proc/<pid>/status. */

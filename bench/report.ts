@@ -59,6 +59,28 @@ export function slowestQueries(report: BenchReport, count = 3): QueryReport[] {
     .slice(0, count);
 }
 
+/** Runs saved before the time budget recorded { rounds, rawBudgetMs, minRawRounds, tabRounds }. */
+type LegacyPlan = { rounds: number; rawBudgetMs: number; minRawRounds: number; tabRounds: number };
+
+function timingLine(report: BenchReport): string {
+  const plan = report.plan as BenchReport['plan'] | LegacyPlan;
+  const cells = 'Cells: median (p25–p75; min–max), ms, client wall time on localhost.';
+  if (!('query' in plan)) {
+    return (
+      `Timing: ${plan.rounds} interleaved rounds per query after a warm-up (raw SQL: as many as fit ` +
+      `${(plan.rawBudgetMs / 1000).toFixed(0)} s, at least ${plan.minRawRounds}), ${plan.tabRounds} per whole tab. ${cells}`
+    );
+  }
+  const s = (ms: number) => `${(ms / 1000).toFixed(ms < 1000 ? 1 : 0)} s`;
+  return (
+    `Timing, after a warm-up of each: ${plan.query.rounds} interleaved rounds per query, ${plan.group.rounds} per whole tab or section; ` +
+    `a contender whose warm-up shows it would take more than ${s(plan.query.budgetMs)} per query (${s(plan.group.budgetMs)} per group) ` +
+    `runs as many rounds as fit, at least ${plan.query.minRounds} (column n: samples behind the medians, a/b/c). ${cells}`
+  );
+}
+
+const samples = (t: Record<Contender, Summary>) => `${t.a.n}/${t.b.n}/${t.c.n}`;
+
 export function renderMarkdown(report: BenchReport): string {
   const d = report.dataset;
   const out: string[] = [];
@@ -71,19 +93,17 @@ export function renderMarkdown(report: BenchReport): string {
   out.push(
     `Data: scale \`${d.scale}\` (seed ${d.seed}), ${d.totalRows.toLocaleString('en-US')} source rows, ` +
       `data "now" ${d.dataNow.slice(0, 16).replace('T', ' ')} UTC${d.reused ? ' (bench database reused)' : ''}. ` +
-      `Timing: ${report.plan.rounds} interleaved rounds per query after a warm-up (raw SQL: as many as fit ` +
-      `${(report.plan.rawBudgetMs / 1000).toFixed(0)} s, at least ${report.plan.minRawRounds}), ` +
-      `${report.plan.tabRounds} per whole tab. Cells: median (p25–p75; min–max), ms, client wall time on localhost.`,
+      timingLine(report),
   );
-
   out.push('', '### Targets', '');
   out.push(
     table(
-      ['target', 'goal', 'measured', 'met', 'what holds it back'],
+      ['what', 'was (issue)', 'now (this run)', 'target', 'met', 'what holds it back'],
       report.targets.map((t) => [
         t.name,
-        t.target,
+        t.was ?? '',
         t.value,
+        t.target,
         t.met === null ? '–' : t.met ? 'yes' : '**no**',
         t.note ?? '',
       ]),
@@ -93,11 +113,12 @@ export function renderMarkdown(report: BenchReport): string {
   out.push('', '### Whole tab (all its queries at once, as the browser sends them)', '');
   out.push(
     table(
-      ['tab', 'queries', 'a: raw SQL', 'b: Cube uncached', 'c: Cube warm', 'a/b', 'b/c'],
+      ['tab', 'queries', 'a: raw SQL', 'b: Cube uncached', 'c: Cube warm', 'n', 'a/b', 'b/c'],
       report.tabs.map((t) => [
         `${t.timeframe} (WoW ${t.weeks}w)`,
         String(t.queries.length),
         ...timingCells(t.timings),
+        samples(t.timings),
         fmtRatio(t.ratioAB),
         fmtRatio(t.ratioBC),
       ]),
@@ -112,11 +133,12 @@ export function renderMarkdown(report: BenchReport): string {
     );
     out.push(
       table(
-        ['section', 'queries', 'a: raw SQL', 'b: Cube uncached', 'c: Cube warm', 'a/b', 'b/c'],
+        ['section', 'queries', 'a: raw SQL', 'b: Cube uncached', 'c: Cube warm', 'n', 'a/b', 'b/c'],
         report.sections.map((s) => [
           `${s.section} (${s.timeframe})`,
           String(s.queries.length),
           ...timingCells(s.timings),
+          samples(s.timings),
           fmtRatio(s.ratioAB),
           fmtRatio(s.ratioBC),
         ]),
@@ -134,6 +156,7 @@ export function renderMarkdown(report: BenchReport): string {
         'a: raw SQL',
         'b: Cube uncached',
         'c: Cube warm',
+        'n',
         'a/b',
         'b/c',
         'check',
@@ -144,6 +167,7 @@ export function renderMarkdown(report: BenchReport): string {
           (q.deliberatelyRaw ? 'none (deliberately raw)' : '**none**'),
         String(q.rows),
         ...timingCells(q.timings),
+        samples(q.timings),
         fmtRatio(q.ratioAB),
         fmtRatio(q.ratioBC),
         status(q),

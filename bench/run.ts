@@ -17,6 +17,7 @@ import {
   windowTimeframeSchema,
 } from '../web/lib/timeframe';
 import { type BenchOptions, runBenchmark } from './benchmark';
+import { readE2eTimings } from './browser';
 import { installInterruptHandlers } from './interrupt';
 import { renderMarkdown, updateBenchmarksMd, writeResults } from './report';
 import { evaluateTargets } from './targets';
@@ -28,16 +29,23 @@ const SCALES: readonly Scale[] = ['small', 'medium', 'large'];
 const USAGE = `Usage: npm run bench -- [options]
   --scale <small|medium|large>  data size (default large: ≥ 24 M rows, generated once, reused)
   --seed <n>                    generator seed (default 42)
-  --rounds <n>                  interleaved rounds per query (default 15 at large, 5 otherwise)
+  --rounds <n>                  interleaved rounds per query (default 15 at large, 5 otherwise;
+                                whole tab/section: 7 at large, 3 otherwise)
+  --budget <s>                  time one contender may spend on one query (default 3 at large, 1
+                                otherwise; 2.5× that per whole tab/section): a slower one runs as
+                                many rounds as fit, at least 1 after its warm-up
   --timeframes <list>           e.g. 24h,30d (default 24h,7d,30d,90d,all; 90d: Releases only)
   --no-refresh                  skip the appended hour and incremental refresh
+  --browser / --no-browser      time the tab in Chromium against the bench's Cube (default on at
+                                large; builds the web app when stale). Without it the report
+                                shows the last e2e timings file, labelled with its date
   --load-seconds <n>            seconds per load scenario (default 60 at large, 20 otherwise; 0 = skip)
   --load-clients <list>         simulated admins per scenario (default 50,200), each run warm and uncached
   --think <ms>                  an admin's pause between tab states (default 1000)
   --fresh                       regenerate the bench database
   --no-write                    do not write bench/results/*.json or BENCHMARKS.md
   --from <results.json>         no run: re-render a saved run (table, targets, BENCHMARKS.md)
-Environment: BENCH_PG_PORT (default 25440), BENCH_CUBE_PORT (default 4020),
+Environment: BENCH_PG_PORT (default 25440), BENCH_CUBE_PORT (default 4020), BENCH_WEB_PORT (3020),
   BENCH_PG_DIR (default .data/bench-pg, .data/bench-pg-<scale> below large; never the demo one)`;
 
 function fail(message: string): never {
@@ -62,8 +70,11 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
         scale: { type: 'string', default: 'large' },
         seed: { type: 'string', default: '42' },
         rounds: { type: 'string' },
+        budget: { type: 'string' },
         timeframes: { type: 'string' },
         'no-refresh': { type: 'boolean', default: false },
+        browser: { type: 'boolean' },
+        'no-browser': { type: 'boolean', default: false },
         'load-seconds': { type: 'string' },
         'load-clients': { type: 'string', default: '50,200' },
         think: { type: 'string', default: '1000' },
@@ -100,6 +111,8 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
             return parsed.success ? parsed.data : fail(`Unknown timeframe "${tf}"`);
           });
   const timeframes = TIMEFRAMES.filter((tf: Timeframe) => windows.includes(tf));
+  const budgetSeconds = values.budget === undefined ? (large ? 3 : 1) : Number(values.budget);
+  if (!Number.isFinite(budgetSeconds) || budgetSeconds <= 0) fail('--budget must be > 0');
   const loadSeconds =
     values['load-seconds'] === undefined ? (large ? 60 : 20) : Number(values['load-seconds']);
   if (!Number.isFinite(loadSeconds) || loadSeconds < 0) fail('--load-seconds must be ≥ 0');
@@ -127,12 +140,14 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
       durable: true,
     },
     cubePort: port('BENCH_CUBE_PORT', 4020),
-    budget: { rounds, rawBudgetMs: large ? 6_000 : 1_000, minRawRounds: Math.min(3, rounds) },
-    tabBudget: {
-      rounds: large ? 7 : 3,
-      rawBudgetMs: large ? 15_000 : 1_000,
-      minRawRounds: Math.min(3, rounds),
-    },
+    browser:
+      values['no-browser'] || !(values.browser ?? large)
+        ? { fallback: () => readE2eTimings() }
+        : { port: port('BENCH_WEB_PORT', 3020) },
+    // A contender slower than its budget (a 20 s raw oracle) runs fewer rounds, at least one
+    // after its warm-up; the report gives each median's sample count.
+    budget: { rounds, budgetMs: budgetSeconds * 1000, minRounds: 1 },
+    tabBudget: { rounds: large ? 7 : 3, budgetMs: budgetSeconds * 2500, minRounds: 1 },
     timeframes,
     sectionTimeframes: windows,
     weeks: WOW_WEEKS,
@@ -161,6 +176,11 @@ if (options.from !== null) {
 }
 const report = await runBenchmark(options);
 const markdown = renderMarkdown(report);
+console.log(
+  `\nPhases (s): ${Object.entries(report.phases)
+    .map(([name, s]) => `${name} ${s}`)
+    .join(', ')}; ${report.seconds.toFixed(0)} s in all`,
+);
 console.log(`\n${markdown}\n`);
 if (options.write) {
   const file = await writeResults(report);

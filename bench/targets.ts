@@ -2,16 +2,15 @@
  * The issue's performance targets, judged on a finished run (reported, never asserted), with
  * the query that holds a missed target back and why.
  */
-import { ratio } from './stats';
-import type { BenchReport, QueryReport, TabReport, TargetReport } from './types';
+import type { LoadReport } from './load';
+import { quantile, ratio } from './stats';
+import type { BenchReport, BrowserReport, QueryReport, TabReport, TargetReport } from './types';
 
 /** The tab state the headline targets are judged on (DESIGN.md: "the whole tab, 30d"). */
 export const HEADLINE_TIMEFRAME = '30d';
-export const TAB_SPEEDUP_TARGET = 30;
-export const WARM_TAB_TARGET_MS = 10;
 export const SEED_ROWS_PER_SECOND_TARGET = 200_000;
-/** "Well under the full build": at most this share of it. */
-export const REFRESH_SHARE_TARGET = 0.25;
+/** Issue 9: the incremental refresh after one appended hour, at most this share of a full build. */
+export const REFRESH_SHARE_TARGET = 0.1;
 
 export function fmtMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
@@ -92,101 +91,280 @@ export const LOAD_TARGETS = [
   { clients: 200, p99Ms: 1_000, memoryMb: 1_024 },
 ] as const;
 
+/** Why a load scenario is slow, from its own figures. */
+function loadNote(run: LoadReport): string {
+  const cpu = run.cubeCpuMsPerQuery;
+  const capacity = cpu !== null && cpu > 0 ? 1000 / cpu : null;
+  const parts = [
+    `Cube spent ${fmtMs(cpu)} ms of CPU per answered query` +
+      (capacity !== null
+        ? ` (one event loop: at most ~${capacity.toFixed(0)} queries/s; it answered ${run.throughput.toFixed(0)}/s)`
+        : ''),
+  ];
+  if (run.polls > 0)
+    parts.push(`${run.polls} "Continue wait" re-polls (queued behind the SQL queue)`);
+  if (run.errors > 0) parts.push(`errors: ${run.errorSamples.join('; ')}`);
+  if (run.rssPeakMb !== null) parts.push(`RSS peak ${run.rssPeakMb.toFixed(0)} MB`);
+  return `${parts.join('; ')}: queries in flight beyond that wait in line`;
+}
+
 function loadTargets(report: Omit<BenchReport, 'targets'>): TargetReport[] {
-  return LOAD_TARGETS.flatMap((goal) => {
+  return LOAD_TARGETS.map((goal) => {
     const run = report.load?.find((l) => l.clients === goal.clients && l.cache === 'warm');
-    if (!run) return [];
+    const target = `p99 ≤ ${fmtMs(goal.p99Ms)} ms, 0 errors${goal.memoryMb === null ? '' : `, Cube ≤ ${goal.memoryMb / 1024} GB resident`}`;
+    const was = goal.clients === 50 ? 'p99 up to 20 s' : 'p50 4.7 s, RSS 2.7 GB';
+    if (!run) {
+      return {
+        name: `${goal.clients} clients on the tab, warm (issue 15)`,
+        was,
+        target,
+        value: 'not measured this run (--load-clients, --load-seconds)',
+        met: null,
+        note: null,
+      };
+    }
     const memoryOk = goal.memoryMb === null || (run.rssPeakMb ?? Infinity) <= goal.memoryMb;
     const met = run.errors === 0 && run.p99 <= goal.p99Ms && memoryOk;
+    return {
+      name: `${goal.clients} clients on the tab, warm (issue 15)`,
+      was,
+      target,
+      value: `p99 ${fmtMs(run.p99)} ms (p95 ${fmtMs(run.p95)} ms), ${run.errors} errors, ${run.throughput.toFixed(0)} queries/s, Cube RSS peak ${run.rssPeakMb?.toFixed(0) ?? '–'} MB; ${run.seconds.toFixed(0)} s, ${run.thinkMs} ms pause`,
+      met,
+      note: met ? null : loadNote(run),
+    };
+  });
+}
+
+/** Issue 9's targets. */
+export const BROWSER_WARM_TARGET_MS = 120;
+export const BROWSER_FIRST_TARGET_MS = 300;
+export const CACHE_HIT_TARGET_MS = 1.5;
+export const TAB_WARM_TARGET_MS = 5;
+export const TAB_RATIO_TARGETS = [
+  { timeframe: '30d', was: '5.4×', goal: 30 },
+  { timeframe: 'all', was: '33×', goal: 100 },
+  { timeframe: '24h', was: '0.32×', goal: 1 },
+  { timeframe: '7d', was: '1.27×', goal: 3 },
+] as const;
+export const VIEWERS = 50;
+export const VIEWERS_P95_TARGET_MS = 30;
+
+function browserTargets(report: Omit<BenchReport, 'targets'>): TargetReport[] {
+  const b = report.browser;
+  const rows = [
+    {
+      name: 'Browser, warm visit: navigation → every widget showing data',
+      was: '~315 ms',
+      goal: BROWSER_WARM_TARGET_MS,
+      pick: (r: BrowserReport) => r.warm.median,
+      detail: (r: BrowserReport) =>
+        `median of ${r.warm.n} reloads (${fmtMs(r.warm.min)}–${fmtMs(r.warm.max)} ms), ${r.widgets} widgets; Phase 1 row ${fmtMs(r.warmPhase1.median)} ms; ${r.warmCubeLoads} Cube /load requests, page shell at ${fmtMs(r.warmShellMs)} ms`,
+    },
+    {
+      name: 'Browser, first visit after sign-in (cold caches)',
+      was: '~720 ms',
+      goal: BROWSER_FIRST_TARGET_MS,
+      pick: (r: BrowserReport) => r.firstMs,
+      detail: (r: BrowserReport) =>
+        `${r.widgets} widgets; Phase 1 row ${fmtMs(r.firstPhase1Ms)} ms; ${r.firstCubeLoads} Cube /load requests, page shell at ${fmtMs(r.firstShellMs)} ms` +
+        (r.firstTokenEndMs !== null ? `, token at ${fmtMs(r.firstTokenEndMs)} ms` : ''),
+    },
+  ];
+  return rows.map((row) => {
+    if (!b || b.error) {
+      return {
+        name: row.name,
+        was: row.was,
+        target: `≤ ${row.goal} ms`,
+        value: b?.error ? `failed: ${b.error}` : 'not measured this run (--browser)',
+        met: null,
+        note: null,
+      };
+    }
+    const ms = row.pick(b);
+    const met = ms <= row.goal;
+    const waited =
+      b.source === 'bench'
+        ? ''
+        : ` (${b.source}, measured ${b.measuredAt.slice(0, 16).replace('T', ' ')} UTC, ${b.scale} scale)`;
+    let note: string | null = null;
+    if (!met) {
+      const network =
+        b.firstCubeLoads > 0 || b.warmCubeLoads > 0
+          ? `the page still waits for ${row.name.includes('warm') ? b.warmCubeLoads : b.firstCubeLoads} Cube /load requests from the browser` +
+            (b.firstTokenEndMs !== null ? ' after a token fetch' : '')
+          : 'the data comes with the page (no /load from the browser)';
+      const shell = row.name.includes('warm') ? b.warmShellMs : b.firstShellMs;
+      note = `${network}; the page shell alone is ready at ${fmtMs(shell)} ms, data at ${fmtMs(ms)} ms`;
+    }
+    return {
+      name: row.name,
+      was: row.was,
+      target: `≤ ${row.goal} ms`,
+      value: `${fmtMs(ms)} ms${waited}: ${row.detail(b)}`,
+      met,
+      note,
+    };
+  });
+}
+
+/** One result-cache hit: the median over the tab's and sections' queries of their warm medians. */
+function cacheHitTarget(report: Omit<BenchReport, 'targets'>): TargetReport {
+  const warm = report.queries
+    .filter((q) => !q.error && q.timings.c.n > 0)
+    .map((q) => ({ id: q.id, ms: q.timings.c.median }));
+  const sorted = warm.map((w) => w.ms).sort((x, y) => x - y);
+  const median = quantile(sorted, 0.5);
+  const roundTrip = report.roundTripMs.median;
+  const met = Number.isFinite(median) ? median <= CACHE_HIT_TARGET_MS : null;
+  const slowest = maxBy(warm, (w) => w.ms);
+  const warmLoad = report.load?.find((l) => l.cache === 'warm' && l.clients === VIEWERS);
+  return {
+    name: 'Cube result-cache hit, one query (client wall time on loopback: an upper bound of server time)',
+    was: '5–14 ms',
+    target: `≤ ${CACHE_HIT_TARGET_MS} ms median`,
+    value: `median ${fmtMs(median)} ms over ${warm.length} queries (p25–p75 ${fmtMs(quantile(sorted, 0.25))}–${fmtMs(quantile(sorted, 0.75))} ms; bare round trip ${fmtMs(roundTrip)} ms)`,
+    met,
+    note: met
+      ? null
+      : `${fmtMs(median - roundTrip)} ms beyond a bare round trip is Cube's own work per request` +
+        (warmLoad?.cubeCpuMsPerQuery != null
+          ? ` (${fmtMs(warmLoad.cubeCpuMsPerQuery)} ms of Cube CPU per warm query in the ${VIEWERS}-client load test)`
+          : '') +
+        (slowest ? `; slowest hit ${slowest.id} ${fmtMs(slowest.ms)} ms` : ''),
+  };
+}
+
+function tabWarmTarget(report: Omit<BenchReport, 'targets'>): TargetReport | null {
+  const tab = report.tabs.find((t) => t.timeframe === HEADLINE_TIMEFRAME) ?? report.tabs[0];
+  if (!tab) return null;
+  const queries = tabQueries(report, tab);
+  const warm = tab.timings.c.median;
+  const met = Number.isFinite(warm) ? warm <= TAB_WARM_TARGET_MS : null;
+  const slowest = maxBy(queries, (q) => q.timings.c.median);
+  const others = report.tabs
+    .filter((t) => t !== tab)
+    .map((t) => `${t.timeframe} ${fmtMs(t.timings.c.median)} ms`)
+    .join(', ');
+  const serial = tab.warmSumMs !== null && tab.warmSumMs > 0 ? warm / tab.warmSumMs : Number.NaN;
+  return {
+    name: `Whole tab warm (${tab.timeframe}, all ${queries.length} queries at once)`,
+    was: '43.7 ms',
+    target: `≤ ${TAB_WARM_TARGET_MS} ms`,
+    value: `${fmtMs(warm)} ms (sum of its queries' warm medians ${fmtMs(tab.warmSumMs)} ms${others ? `; other tabs ${others}` : ''})`,
+    met,
+    note:
+      met === false && slowest
+        ? `${queries.length} requests at once take ${Number.isFinite(serial) ? `${Math.round(serial * 100)} %` : '–'} of their one-by-one sum: ` +
+          `${serial > 0.6 ? 'Cube serves them one after another on one event loop, so the tab costs about the sum of its per-request floors' : 'they overlap, so the slowest request sets the time'}; ` +
+          `slowest warm query ${slowest.id} ${fmtMs(slowest.timings.c.median)} ms against a ${fmtMs(report.roundTripMs.median)} ms bare round trip`
+        : null,
+  };
+}
+
+function tabRatioTargets(report: Omit<BenchReport, 'targets'>): TargetReport[] {
+  const roundTrip = report.roundTripMs.median;
+  return TAB_RATIO_TARGETS.flatMap((goal) => {
+    const tab = report.tabs.find((t) => t.timeframe === goal.timeframe);
+    if (!tab) {
+      return [
+        {
+          name: `Whole tab uncached vs raw SQL, ${goal.timeframe}`,
+          was: goal.was,
+          target: `≥ ${goal.goal}×`,
+          value: 'not measured this run (--timeframes)',
+          met: null,
+          note: null,
+        },
+      ];
+    }
+    const queries = tabQueries(report, tab);
+    const speedup = tab.ratioAB;
+    const met = speedup === null ? null : speedup >= goal.goal;
+    const slowest = maxBy(queries, (q) => q.timings.b.median);
     return [
       {
-        name: `${goal.clients} admins on the tab, warm (load test, ${run.thinkMs} ms pause)`,
-        target: `p99 ≤ ${fmtMs(goal.p99Ms)} ms, 0 errors${goal.memoryMb === null ? '' : `, Cube ≤ ${goal.memoryMb / 1024} GB resident`}`,
-        value: `p99 ${fmtMs(run.p99)} ms (p95 ${fmtMs(run.p95)} ms), ${run.errors} errors, ${run.throughput.toFixed(0)} queries/s, Cube RSS peak ${run.rssPeakMb?.toFixed(0) ?? '–'} MB`,
+        name: `Whole tab uncached vs raw SQL, ${goal.timeframe}`,
+        was: goal.was,
+        target: `≥ ${goal.goal}×`,
+        value: `${fmtRatio(speedup)} (raw ${fmtMs(tab.timings.a.median)} ms vs Cube uncached ${fmtMs(tab.timings.b.median)} ms; n ${tab.timings.a.n}/${tab.timings.b.n})`,
         met,
-        note: met
-          ? null
-          : `Cube spends ${fmtMs(run.cubeCpuMsPerQuery)} ms of CPU per query on one event loop, so once the admins keep more queries in flight than it answers per second they wait in line (BENCHMARKS.md, "What stalls under load")`,
+        note:
+          met === false && slowest
+            ? `held back by ${slowest.id} (uncached ${fmtMs(slowest.timings.b.median)} ms, the tab's slowest): ${whySlow(slowest, roundTrip)}. ${ceiling(tab, queries)}`
+            : null,
       },
     ];
   });
 }
 
+function refreshTarget(report: Omit<BenchReport, 'targets'>): TargetReport {
+  const base = {
+    name: 'Incremental refresh after one appended hour vs full build',
+    was: '39 %',
+    target: `≤ ${Math.round(REFRESH_SHARE_TARGET * 100)} % of the full build`,
+  };
+  const r = report.refresh;
+  if (!r) return { ...base, value: 'not measured this run (--no-refresh)', met: null, note: null };
+  if (r.skipped) return { ...base, value: 'not measured this run', met: null, note: r.skipped };
+  if (r.error) return { ...base, value: 'failed', met: false, note: r.error };
+  const share = r.seconds / r.fullBuildSeconds;
+  return {
+    ...base,
+    value: `${Math.round(share * 100)} % (${r.seconds.toFixed(1)} s vs ${r.fullBuildSeconds.toFixed(1)} s; ${r.partitionsRebuilt} of ${r.partitionsTotal} partitions)`,
+    met: share <= REFRESH_SHARE_TARGET,
+    note: share > REFRESH_SHARE_TARGET ? refreshNote(r) : null,
+  };
+}
+
+function viewersTarget(report: Omit<BenchReport, 'targets'>): TargetReport {
+  const run = report.load?.find((l) => l.clients === VIEWERS && l.cache === 'warm');
+  const base = {
+    name: `${VIEWERS} concurrent tab viewers, warm`,
+    was: 'not measured',
+    target: `p95 per query ≤ ${VIEWERS_P95_TARGET_MS} ms, 0 errors`,
+  };
+  if (!run) return { ...base, value: 'not measured this run', met: null, note: null };
+  const met = run.errors === 0 && run.p95 <= VIEWERS_P95_TARGET_MS;
+  return {
+    ...base,
+    value: `p95 ${fmtMs(run.p95)} ms (p50 ${fmtMs(run.p50)}, p99 ${fmtMs(run.p99)} ms), ${run.errors} errors, ${run.throughput.toFixed(0)} queries/s; ${run.seconds.toFixed(0)} s, ${run.thinkMs} ms pause`,
+    met,
+    note: met ? null : loadNote(run),
+  };
+}
+
+/** Issue 9's table, row by row, then issue 15's load targets and the standing checks. */
 export function evaluateTargets(report: Omit<BenchReport, 'targets'>): TargetReport[] {
-  const targets: TargetReport[] = [];
-  const roundTrip = report.roundTripMs.median;
-  const tab = report.tabs.find((t) => t.timeframe === HEADLINE_TIMEFRAME) ?? report.tabs[0];
-
-  if (tab) {
-    const queries = tabQueries(report, tab);
-    const speedup = tab.ratioAB;
-    const met = speedup === null ? null : speedup >= TAB_SPEEDUP_TARGET;
-    // The concurrent tab waits for its slowest uncached query.
-    const slowest = maxBy(queries, (q) => q.timings.b.median);
-    targets.push({
-      name: `Whole tab (${tab.timeframe}), uncached through Cube vs raw SQL`,
-      target: `≥ ${TAB_SPEEDUP_TARGET}×`,
-      value: `${fmtRatio(speedup)} (${fmtMs(tab.timings.a.median)} ms vs ${fmtMs(tab.timings.b.median)} ms)`,
-      met,
-      note:
-        met === false && slowest
-          ? `held back by ${slowest.id} (uncached ${fmtMs(slowest.timings.b.median)} ms, the tab's slowest): ${whySlow(slowest, roundTrip)}. ${ceiling(tab, queries)}`
-          : null,
-    });
-
-    const warm = tab.timings.c.median;
-    const warmMet = Number.isFinite(warm) ? warm <= WARM_TAB_TARGET_MS : null;
-    const slowestWarm = maxBy(queries, (q) => q.timings.c.median);
-    targets.push({
-      name: `Whole tab (${tab.timeframe}), warm (result cache hits)`,
-      target: `≤ ${WARM_TAB_TARGET_MS} ms`,
-      value: `${fmtMs(warm)} ms wall, all ${queries.length} queries at once (sum of per-query warm medians ${fmtMs(tab.warmSumMs)} ms; a bare round trip is ${fmtMs(roundTrip)} ms)`,
-      met: warmMet,
-      note:
-        warmMet === false && slowestWarm
-          ? `held back by ${slowestWarm.id} (warm ${fmtMs(slowestWarm.timings.c.median)} ms against a ${fmtMs(roundTrip)} ms bare round trip): a result-cache hit still costs Cube milliseconds of CPU — it normalises the query and parses its dates with moment, redacts its log parameters, verifies the token${report.engine.name === 'native-free' ? ', and the native-free engine transforms the result in JavaScript' : ''}; the tab's ${queries.length} requests queue on one Node event loop`
-          : null,
-    });
-  }
+  const targets: TargetReport[] = [
+    ...browserTargets(report),
+    cacheHitTarget(report),
+    ...[tabWarmTarget(report)].filter((t): t is TargetReport => t !== null),
+    ...tabRatioTargets(report),
+    ...[refreshTarget(report), viewersTarget(report)].filter((t): t is TargetReport => t !== null),
+    ...loadTargets(report),
+  ];
 
   const d = report.dataset;
   const seedRate = d.loadRowsPerSecond;
   targets.push({
     name: 'Demo-data load (generation + COPY)',
+    was: null,
     target: `≥ ${(SEED_ROWS_PER_SECOND_TARGET / 1000).toFixed(0)} k rows/s`,
     value:
       `${Math.round(seedRate / 1000)} k rows/s (${d.totalRows.toLocaleString('en-US')} rows in ${d.loadSeconds.toFixed(1)} s; ` +
       `with indexes ${Math.round(d.rowsPerSecond / 1000)} k rows/s${d.reused ? `; measured when the bench database was created` : ''})`,
     met: Number.isFinite(seedRate) && seedRate > 0 ? seedRate >= SEED_ROWS_PER_SECOND_TARGET : null,
-    note: null,
+    note:
+      Number.isFinite(seedRate) && seedRate < SEED_ROWS_PER_SECOND_TARGET
+        ? `generation and COPY ran at ${Math.round(seedRate / 1000)} k rows/s when the bench database was created (${d.generatedAt.slice(0, 16).replace('T', ' ')} UTC)` +
+          (d.scale === 'large'
+            ? ''
+            : `; at ${d.scale} scale (${d.totalRows.toLocaleString('en-US')} rows) fixed start-up costs weigh more than the rows`) +
+          `; keys and indexes took a further ${d.indexSeconds.toFixed(1)} s`
+        : null,
   });
-
-  if (report.refresh?.skipped) {
-    targets.push({
-      name: 'Incremental refresh after one appended hour vs full build',
-      target: `≤ ${Math.round(REFRESH_SHARE_TARGET * 100)} % of the full build`,
-      value: 'not measured this run',
-      met: null,
-      note: report.refresh.skipped,
-    });
-  } else if (report.refresh?.error) {
-    targets.push({
-      name: 'Incremental refresh after one appended hour vs full build',
-      target: `≤ ${Math.round(REFRESH_SHARE_TARGET * 100)} % of the full build`,
-      value: 'failed',
-      met: false,
-      note: report.refresh.error,
-    });
-  } else if (report.refresh) {
-    const share = report.refresh.seconds / report.refresh.fullBuildSeconds;
-    targets.push({
-      name: 'Incremental refresh after one appended hour vs full build',
-      target: `≤ ${Math.round(REFRESH_SHARE_TARGET * 100)} % of the full build`,
-      value: `${report.refresh.seconds.toFixed(1)} s vs ${report.refresh.fullBuildSeconds.toFixed(1)} s (${Math.round(share * 100)} %; ${report.refresh.partitionsRebuilt} of ${report.refresh.partitionsTotal} partitions)`,
-      met: share <= REFRESH_SHARE_TARGET,
-      note: share > REFRESH_SHARE_TARGET ? refreshNote(report.refresh) : null,
-    });
-  }
 
   const missing = report.queries.filter((q) => !q.servedFromRollup && q.deliberatelyRaw === null);
   const raw = report.queries.filter((q) => !q.servedFromRollup && q.deliberatelyRaw !== null);
@@ -201,12 +379,12 @@ export function evaluateTargets(report: Omit<BenchReport, 'targets'>): TargetRep
       : []),
   ];
   targets.push({
-    name: 'Every tab query answered from a pre-aggregation, or recorded with the reason it cannot be',
+    name: 'Every query answered from a pre-aggregation, or recorded with the reason it cannot be',
+    was: null,
     target: 'all',
     value: `${report.queries.length - missing.length - raw.length} of ${report.queries.length} from rollups, ${raw.length} deliberately raw`,
     met: missing.length === 0,
     note: notes.length > 0 ? notes.join('; ') : null,
   });
-  targets.push(...loadTargets(report));
   return targets;
 }

@@ -1,6 +1,6 @@
 /** The benchmark's result, as written to `bench/results/<date>.json` and rendered by report.ts. */
 import type { LoadReport } from './load';
-import type { Contender } from './measure';
+import type { Budget, Contender } from './measure';
 import type { Summary } from './stats';
 
 export type Scale = 'small' | 'medium' | 'large';
@@ -111,6 +111,8 @@ export type RefreshReport = {
 
 export type TargetReport = {
   name: string;
+  /** The issue's "now" when it was filed (null: no earlier figure). */
+  was: string | null;
   target: string;
   value: string;
   met: boolean | null;
@@ -144,13 +146,16 @@ export type BenchReport = {
   };
   /** A trivial HTTP round trip to Cube (`/readyz`), for scale. */
   roundTripMs: Summary;
-  plan: { rounds: number; rawBudgetMs: number; minRawRounds: number; tabRounds: number };
+  /** Rounds and time budget per query and per group (each contender; see bench/measure.ts). */
+  plan: { query: Budget; group: Budget };
   queries: QueryReport[];
   tabs: TabReport[];
   /** Whole sections (Phase 2); absent in runs made before they were measured. */
   sections?: SectionReport[];
   refresh: RefreshReport | null;
   cubeMemory: { peakMb: number | null; rssMb: number | null };
+  /** The tab in Chromium against this run's Cube (bench/browser.ts), or the e2e timings file. */
+  browser?: BrowserReport | null;
   /** The load test (bench/load.ts): absent in runs made before it, empty when skipped. */
   load?: LoadReport[];
   targets: TargetReport[];
@@ -158,4 +163,28 @@ export type BenchReport = {
   failures: string[];
   /** Phase timings of this run (s). */
   phases: Record<string, number>;
+};
+
+/** Time to data in the browser: navigation → every widget on the tab settled (ready or empty). */
+export type BrowserReport = {
+  /** `bench`: measured in this run against its Cube; otherwise the file it was read from. */
+  source: string;
+  measuredAt: string;
+  scale: Scale;
+  url: string;
+  /** Widgets on the page when it settled. */
+  widgets: number;
+  /** First visit after sign-in: a fresh browser, Cube's result cache empty for these queries. */
+  firstMs: number;
+  /** The Phase 1 row alone settled (what the e2e timed before the sections existed). */
+  firstPhase1Ms: number;
+  firstShellMs: number;
+  firstTokenEndMs: number | null;
+  firstCubeLoads: number;
+  /** Reloads of the same page (browser and Cube caches warm). */
+  warm: Summary;
+  warmPhase1: Summary;
+  warmShellMs: number;
+  warmCubeLoads: number;
+  error?: string;
 };
