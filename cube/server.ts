@@ -6,6 +6,7 @@ import { type PgConfig, withClient } from '../db/connection';
 import { installLoadAdmission } from './admission';
 import { ApiGateway, PreAggregationLoadCache } from './engine/cube-modules';
 import { installEnvCache } from './engine/env-cache';
+import { redactInSinkOnly } from './engine/log-sink';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
 import { installVersionEntriesCache } from './engine/version-entries-cache';
@@ -54,6 +55,8 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
   // Cube reads these bounds from its environment (body-parser limit, normalizeQuery's limit check).
   env.CUBEJS_MAX_REQUEST_SIZE = `${LIMITS.maxBodyBytes / 1024}kb`;
   env.CUBEJS_DB_QUERY_LIMIT = String(LIMITS.maxLimit);
+  // The log sink redacts the events it prints; Cube need not redact every event (log-sink.ts).
+  redactInSinkOnly(env);
 
   const options = cubeOptions({
     db: input.db,
