@@ -9,6 +9,7 @@ import { installEnvCache } from './engine/env-cache';
 import { redactInSinkOnly } from './engine/log-sink';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
+import { restoreNativeStackTraces } from './engine/stack-traces';
 import { installVersionEntriesCache } from './engine/version-entries-cache';
 import { LIMITS } from './limits';
 import { cubeOptions, PRE_AGGREGATIONS_SCHEMA } from './options';
@@ -102,6 +103,7 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
   }
   // From here on the process's environment no longer changes.
   installEnvCache();
+  restoreNativeStackTraces();
   try {
     await server.listen();
   } catch (error) {

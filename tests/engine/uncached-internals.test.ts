@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { SessionPreparedPostgresDriver } from '../../cube/engine/postgres-driver';
+import { isSourceMapSupportHook, restoreNativeStackTraces } from '../../cube/engine/stack-traces';
 
 const require = createRequire(import.meta.url);
 const source = (file: string) => fs.readFileSync(require.resolve(file), 'utf8');
@@ -74,5 +75,15 @@ describe('Postgres session prepared once per pooled connection', () => {
     const later = await driver.query<{ timeout: string; pid: number }>(settings, []);
     expect(later[0]?.pid).toBe(first[0]?.pid);
     expect(later[0]?.timeout).toBe('1234ms');
+  });
+});
+
+describe("Cube's source-map stack rewriting switched off", () => {
+  test("loading Cube's server core still installs source-map-support, which is then removed", () => {
+    require('@cubejs-backend/server-core');
+    expect(isSourceMapSupportHook(Error.prepareStackTrace)).toBe(true);
+    restoreNativeStackTraces();
+    expect(Error.prepareStackTrace).toBeUndefined();
+    expect(new Error('here').stack).toMatch(/^Error: here\n\s+at /);
   });
 });
