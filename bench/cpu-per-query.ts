@@ -10,6 +10,7 @@
  * `CUBE_FROM_SOURCE=1` runs Cube under tsx instead of compiled (cube/process.ts), to compare.
  * Needs the bench database generated (`npm run bench -- --scale small` once).
  */
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -77,6 +78,7 @@ try {
     }
   };
   const pid = cube.process.process.pid;
+  const command = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '?');
   const cpuAfterStart = await processCpuMs(pid);
   for (let i = 0; i < 3; i++) await tab();
   const queries = rounds * states.reduce((n, state) => n + tabQueries(state).length, 0);
@@ -94,7 +96,7 @@ try {
   const statements = rows.reduce((n, row) => n + Number(row.calls), 0);
   console.log(
     [
-      `Cube ${process.env.CUBE_FROM_SOURCE === '1' ? 'under tsx' : 'compiled'}, ${cube.engine.name}, cache ${cache}`,
+      `Cube: ${command.replaceAll('\0', ' ').trim()} (${cube.engine.name}), cache ${cache}`,
       `start to /readyz: ${startMs.toFixed(0)} ms; CPU used starting: ${cpuAfterStart?.toFixed(0)} ms`,
       `${queries} queries in ${rounds} rounds of ${states.length} tab states (all queries of a state at once)`,
       `Cube CPU per query: ${before !== null && after !== null ? ((after - before) / queries).toFixed(2) : '?'} ms`,
