@@ -3,11 +3,12 @@
  * who may query, and how pre-aggregations are built and refreshed.
  */
 import path from 'node:path';
-import { PostgresDriver } from '@cubejs-backend/postgres-driver';
 import type { CreateOptions } from '@cubejs-backend/server';
 import type { OrchestratorOptions, OrchestratorOptionsFn } from '@cubejs-backend/server-core';
 import type { PgConfig } from '../db/connection';
 import { apiScopesFor, canSwitchSqlUser, type SqlLogins, sqlApiAuth } from './auth';
+import { redactingLogSink } from './engine/log-sink';
+import { SessionPreparedPostgresDriver } from './engine/postgres-driver';
 import { LIMITS } from './limits';
 
 export const MODEL_DIR = path.resolve(import.meta.dirname, '..', 'model');
@@ -52,14 +53,14 @@ export function cubeOptions(input: CubeOptionsInput): CreateOptions {
     apiSecret,
     schemaPath: path.relative(process.cwd(), input.modelDir ?? MODEL_DIR) || '.',
     driverFactory: () =>
-      new PostgresDriver({
+      new SessionPreparedPostgresDriver({
         host: db.host,
         port: db.port,
         user: db.user,
         password: db.password,
         database: db.database,
         maxPoolSize: 8,
-        // The driver sets `statement_timeout` from this on every connection it hands out.
+        // The driver sets `statement_timeout` from this on each connection (once: postgres-driver.ts).
         executionTimeout: input.statementTimeoutSeconds ?? LIMITS.statementTimeoutSeconds,
       }),
     jwt: { algorithms: ['HS256'] },
@@ -80,10 +81,7 @@ export function cubeOptions(input: CubeOptionsInput): CreateOptions {
       ? {}
       : { orchestratorOptions: rollupTablesCache(input.rollupTablesCacheSeconds) }),
     telemetry: false,
-    logger: (message, params) => {
-      if (input.logLevel === 'trace' || /error/i.test(message)) {
-        console.log(`[cube] ${message}`, JSON.stringify(params));
-      }
-    },
+    // Errors only (everything at trace), redacted as Cube would (engine/log-sink.ts).
+    logger: redactingLogSink((message) => input.logLevel === 'trace' || /error/i.test(message)),
   };
 }

@@ -1,8 +1,13 @@
-/** Cube as a child process (`cube/launch.ts`), the way `npm start`, the tests and the bench run it. */
+/**
+ * Cube as a child process (`cube/launch.ts`), the way `npm start`, the tests and the bench run it:
+ * compiled to JavaScript first (cube/engine/compiled-entry.ts), or under tsx with
+ * `CUBE_FROM_SOURCE=1` (to compare the two, or to debug with TypeScript source maps).
+ */
 import path from 'node:path';
 import type { PgConfig } from '../db/connection';
 import { type Child, startChild, waitForHttp } from '../lib/child';
 import { assertPortFree } from '../lib/ports';
+import { compileCubeEntry } from './engine/compiled-entry';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -33,10 +38,11 @@ export async function spawnCube(input: {
   await assertPortFree(input.port, 'CUBE_PORT');
   if (input.sqlPort) await assertPortFree(input.sqlPort, 'CUBEJS_PG_SQL_PORT');
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  const fromSource = (input.env?.CUBE_FROM_SOURCE ?? process.env.CUBE_FROM_SOURCE) === '1';
   const child = startChild(
     input.name ?? 'cube',
     process.execPath,
-    ['--import', 'tsx', 'cube/launch.ts'],
+    fromSource ? ['--import', 'tsx', 'cube/launch.ts'] : [await compileCubeEntry()],
     {
       cwd: ROOT,
       quiet: input.quiet,

@@ -7,9 +7,11 @@ import { installLoadAdmission } from './admission';
 import type { SqlLogins } from './auth';
 import { ApiGateway, PreAggregationLoadCache } from './engine/cube-modules';
 import { installEnvCache } from './engine/env-cache';
+import { redactInSinkOnly } from './engine/log-sink';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
 import { installRollupListingWatch } from './engine/rollup-listing';
+import { restoreNativeStackTraces } from './engine/stack-traces';
 import { installVersionEntriesCache } from './engine/version-entries-cache';
 import { LIMITS } from './limits';
 import { cubeOptions, PRE_AGGREGATIONS_SCHEMA } from './options';
@@ -63,6 +65,8 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
   // minute or more: a request sent as Cube closes the socket is reset (ECONNRESET under load).
   env.CUBEJS_SERVER_KEEP_ALIVE_TIMEOUT ??= String(KEEP_ALIVE_TIMEOUT_MS);
   env.CUBEJS_SERVER_HEADERS_TIMEOUT ??= String(KEEP_ALIVE_TIMEOUT_MS + 1000);
+  // The log sink redacts the events it prints; Cube need not redact every event (log-sink.ts).
+  redactInSinkOnly(env);
 
   const options = cubeOptions({
     db: input.db,
@@ -109,6 +113,7 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
   }
   // From here on the process's environment no longer changes.
   installEnvCache();
+  restoreNativeStackTraces();
   try {
     await server.listen();
   } catch (error) {

@@ -24,6 +24,7 @@ import {
 } from './cube-modules';
 import { NativeFreePostgresQuery } from './postgres-dialect';
 import { installJsResultTransform } from './result-wrapper-patch';
+import { keptSql } from './sql-cache-first';
 
 export const PINNED_CUBE_VERSION = '1.7.43';
 
@@ -45,9 +46,16 @@ class JinjaFreeNativeInstance extends NativeInstance {
   }
 }
 
+type GetSqlArgs = Parameters<InstanceType<typeof CompilerApi>['getSql']>;
+
 class NativeFreeCompilerApi extends CompilerApi {
   override createNativeInstance(): NativeInstanceType {
     return new JinjaFreeNativeInstance();
+  }
+
+  /** Kept SQL without building a query object first (sql-cache-first.ts). */
+  override async getSql(query: GetSqlArgs[0], options: GetSqlArgs[1] = {}) {
+    return (await keptSql(this, this.sqlCache, query, options)) ?? super.getSql(query, options);
   }
 }
 

@@ -55,7 +55,8 @@ async function readyStack(): Promise<{ npm: NpmStart; tree: ProcessInfo[] }> {
   const commands = tree.map((p) => p.command).join('\n');
   // The processes a supervisor would leave behind today: launcher, Cube, Next, Postgres.
   expect(commands).toContain('scripts/start.ts');
-  expect(commands).toContain('cube/launch.ts');
+  // Cube runs compiled (cube/engine/compiled-entry.ts), not under tsx.
+  expect(commands).toContain('.build/cube/launch.mjs');
   expect(commands).toContain('next-server'); // Next's own process title
   expect(commands).toMatch(new RegExp(`postgres -D \\S+ -p ${ports.pg} `));
   return { npm, tree };
@@ -80,7 +81,7 @@ describe('npm start stopped by a process manager', () => {
     const { npm, tree } = await readyStack();
     try {
       const launcher = tree.find((p) => p.command.includes('scripts/start.ts'));
-      const cube = tree.find((p) => p.command.includes('cube/launch.ts'));
+      const cube = tree.find((p) => p.command.includes('.build/cube/launch.mjs'));
 
       const second = npmStart([], env);
       const { code } = await second.exited;

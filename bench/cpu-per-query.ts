@@ -1,0 +1,120 @@
+/**
+ * Cube's CPU time per query on the tab's queries, the figure that does not move with whatever else
+ * runs on a shared machine (wall times do): starts the bench's Cube on the bench database, sends
+ * every tab state's queries at once (as the browser does) for a number of rounds, and reads Cube's
+ * user + system time from /proc before and after. Also counts the statements Cube sent Postgres
+ * per query (pg_stat_statements), and with --profile writes a V8 CPU profile of the Cube process.
+ *
+ *   npx tsx bench/cpu-per-query.ts [--scale small] [--rounds 30] [--cache no-cache|warm] [--profile <dir>]
+ *
+ * `CUBE_FROM_SOURCE=1` runs Cube under tsx instead of compiled (cube/process.ts), to compare.
+ * Needs the bench database generated (`npm run bench -- --scale small` once).
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { buildAllRollups, rollupTableCount } from '../cube/rollups';
+import { tabQueries, tabStates } from './cases';
+import { startBenchCube } from './cube';
+import { type CacheMode, CubeHttp } from './cube-http';
+import { ensureBenchDatabase } from './database';
+import { installInterruptHandlers, stopOnInterrupt } from './interrupt';
+import { processCpuMs } from './load';
+import type { Scale } from './types';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: 'small' },
+    rounds: { type: 'string', default: '30' },
+    cache: { type: 'string', default: 'no-cache' },
+    profile: { type: 'string' },
+  },
+  strict: true,
+});
+const scale = values.scale as Scale;
+const rounds = Number(values.rounds);
+const cache = values.cache as CacheMode;
+const envPort = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+if (values.profile) {
+  // Read by the Cube child only (spawnCube passes this process's environment on).
+  process.env.NODE_OPTIONS =
+    `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.resolve(values.profile)}`.trim();
+}
+
+installInterruptHandlers();
+const db = await ensureBenchDatabase({
+  scale,
+  seed: 42,
+  dataDir: path.resolve(
+    ROOT,
+    process.env.BENCH_PG_DIR ??
+      path.join('.data', scale === 'large' ? 'bench-pg' : `bench-pg-${scale}`),
+  ),
+  port: envPort('BENCH_PG_PORT', 25440),
+  portEnvVar: 'BENCH_PG_PORT',
+  fresh: false,
+  durable: true,
+  log: () => undefined,
+});
+const unregisterDb = stopOnInterrupt(() => db.stop());
+const started = performance.now();
+const cube = await startBenchCube(db.config, envPort('BENCH_CUBE_PORT', 4020));
+const startMs = performance.now() - started;
+const unregisterCube = stopOnInterrupt(() => cube.process.stop());
+const pool = new pg.Pool({ ...db.config, max: 1 });
+try {
+  if ((await rollupTableCount(db.config)) === 0) {
+    await buildAllRollups(cube.apiUrl, cube.token(), { timeoutMs: 30 * 60_000 });
+  }
+  const http = new CubeHttp({ apiUrl: cube.apiUrl, token: cube.token });
+  const states = tabStates(db.dataNow);
+  const tab = async () => {
+    for (const state of states) {
+      await Promise.all(tabQueries(state).map((q) => http.load(q.query, cache)));
+    }
+  };
+  const pid = cube.process.process.pid;
+  const command = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '?');
+  const cpuAfterStart = await processCpuMs(pid);
+  for (let i = 0; i < 3; i++) await tab();
+  const queries = rounds * states.reduce((n, state) => n + tabQueries(state).length, 0);
+  await pool.query('SELECT pg_stat_statements_reset()');
+  const before = await processCpuMs(pid);
+  const wallStarted = performance.now();
+  for (let i = 0; i < rounds; i++) await tab();
+  const wallMs = performance.now() - wallStarted;
+  const after = await processCpuMs(pid);
+  const { rows } = await pool.query<{ calls: string; query: string }>(
+    `SELECT calls, query FROM pg_stat_statements
+      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      ORDER BY calls DESC`,
+  );
+  const statements = rows.reduce((n, row) => n + Number(row.calls), 0);
+  console.log(
+    [
+      `Cube: ${command.replaceAll('\0', ' ').trim()} (${cube.engine.name}), cache ${cache}`,
+      `start to /readyz: ${startMs.toFixed(0)} ms; CPU used starting: ${cpuAfterStart?.toFixed(0)} ms`,
+      `${queries} queries in ${rounds} rounds of ${states.length} tab states (all queries of a state at once)`,
+      `Cube CPU per query: ${before !== null && after !== null ? ((after - before) / queries).toFixed(2) : '?'} ms`,
+      `wall per tab state: ${(wallMs / rounds / states.length).toFixed(1)} ms`,
+      `Postgres statements per query: ${(statements / queries).toFixed(2)}`,
+      ...rows
+        .slice(0, 8)
+        .map((row) => `  ${row.calls} × ${row.query.replace(/\s+/g, ' ').slice(0, 140)}`),
+      `load average: ${os
+        .loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')}`,
+    ].join('\n'),
+  );
+} finally {
+  await pool.end();
+  await cube.process.stop();
+  unregisterCube();
+  await db.stop();
+  unregisterDb();
+}

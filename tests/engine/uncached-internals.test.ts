@@ -1,0 +1,89 @@
+/**
+ * The uncached path's shortcuts lean on Cube internals (cube/engine/postgres-driver.ts,
+ * cube/engine/sql-cache-first.ts). These checks fail when a Cube upgrade changes what they rely
+ * on, and run the driver against the test stack's real Postgres.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, describe, expect, inject, test } from 'vitest';
+import { SessionPreparedPostgresDriver } from '../../cube/engine/postgres-driver';
+import { isSourceMapSupportHook, restoreNativeStackTraces } from '../../cube/engine/stack-traces';
+
+const require = createRequire(import.meta.url);
+const source = (file: string) => fs.readFileSync(require.resolve(file), 'utf8');
+
+describe('kept SQL looked up before a query object is built', () => {
+  test('CompilerApi.getSql still keeps SQL under { query without requestId, options }', () => {
+    const compilerApi = source('@cubejs-backend/server-core/dist/src/core/CompilerApi.js');
+    expect(compilerApi).toContain('const { requestId, ...keyOptions } = query;');
+    expect(compilerApi).toContain('const key = { query: keyOptions, options };');
+    expect(compilerApi).toContain(
+      "return compilers.compilerCache.getQueryCache(key).cache(['sql'], getSqlFn);",
+    );
+  });
+
+  test("Cube's per-key holder still stores a value under its key in `storage`", () => {
+    const queryCache = source('@cubejs-backend/schema-compiler/dist/src/adapter/QueryCache.js');
+    expect(queryCache).toContain('let keyHolder = this.storage;');
+    expect(queryCache).toContain('keyHolder[lastKey] = fn();');
+  });
+});
+
+describe('Postgres session prepared once per pooled connection', () => {
+  test('prepareConnection only sets the time zone and timeout, and is called without options', () => {
+    const driver = source('@cubejs-backend/postgres-driver/dist/src/PostgresDriver.js');
+    const body =
+      /async prepareConnection\(conn, options = \{[\s\S]*?\}\) \{([\s\S]*?)\n {4}\}\n/.exec(
+        driver,
+      )?.[1];
+    expect(
+      body
+        ?.trim()
+        .split('\n')
+        .map((line) => line.trim()),
+    ).toEqual([
+      expect.stringMatching(/^await conn\.query\(`SET TIME ZONE '\$\{this\.config\.storeTimezone/),
+      expect.stringMatching(/^await conn\.query\(`SET statement_timeout TO \$\{options\./),
+      'await this.loadUserDefinedTypes(conn);',
+    ]);
+    expect(driver.match(/this\.prepareConnection\([^)]*\)/g)).toEqual([
+      'this.prepareConnection(conn)',
+      'this.prepareConnection(conn)',
+    ]);
+  });
+
+  const db = inject('pg');
+  const driver = new SessionPreparedPostgresDriver({
+    host: db.host,
+    port: db.port,
+    user: db.user,
+    password: db.password,
+    database: db.database,
+    maxPoolSize: 1,
+    executionTimeout: 7,
+  });
+  afterAll(() => driver.release());
+
+  test('every query runs with the configured time zone and timeout; they are sent once', async () => {
+    const settings = `SELECT current_setting('TimeZone') AS zone,
+      current_setting('statement_timeout') AS timeout, pg_backend_pid() AS pid`;
+    const first = await driver.query<{ zone: string; timeout: string; pid: number }>(settings, []);
+    expect(first).toEqual([{ zone: 'UTC', timeout: '7s', pid: expect.any(Number) }]);
+    // Changed behind the driver's back on the same (only) pooled connection: the stock driver
+    // would set it again before the next query; this one does not send the SETs again.
+    await driver.query('SET statement_timeout TO 1234', []);
+    const later = await driver.query<{ timeout: string; pid: number }>(settings, []);
+    expect(later[0]?.pid).toBe(first[0]?.pid);
+    expect(later[0]?.timeout).toBe('1234ms');
+  });
+});
+
+describe("Cube's source-map stack rewriting switched off", () => {
+  test("loading Cube's server core still installs source-map-support, which is then removed", () => {
+    require('@cubejs-backend/server-core');
+    expect(isSourceMapSupportHook(Error.prepareStackTrace)).toBe(true);
+    restoreNativeStackTraces();
+    expect(Error.prepareStackTrace).toBeUndefined();
+    expect(new Error('here').stack).toMatch(/^Error: here\n\s+at /);
+  });
+});
