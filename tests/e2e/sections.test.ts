@@ -96,6 +96,9 @@ describe.sequential('Phase 2 sections in Chromium', () => {
     async (section) => {
       // A fixed clock so the page and SQL agree on `now`; a viewer east of UTC.
       const { context, page } = await newPage({ timezoneId: 'Asia/Kolkata' });
+      // The server renders in UTC; hydrating in another zone must not mismatch (React #418).
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(String(error)));
       const now = Date.now();
       await context.clock.setFixedTime(now);
       await page.goto(`${ANALYTICS}?section=${section}`);
@@ -111,6 +114,7 @@ describe.sequential('Phase 2 sections in Chromium', () => {
           ),
         ).toBe('true');
       }
+      expect(pageErrors).toEqual([]);
       await context.close();
     },
     600_000,
@@ -122,6 +126,8 @@ describe.sequential('Phase 2 sections in Chromium', () => {
     const view = await waitForSection(page, 'releases', 'all');
     const list = view.widgets['widget-releases-list'];
     if (list?.state !== 'ready') throw new Error('the seeded data has no releases');
+    // The list arrives in the server's HTML; its buttons answer once React has hydrated it.
+    await page.waitForSelector('[data-testid=admin-analytics][data-hydrated=true]');
     const first = page.locator('[data-testid=widget-releases-list] tbody tr').first();
     const id = await first.getAttribute('data-release-id');
     await first.locator('button').click();

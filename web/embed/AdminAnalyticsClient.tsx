@@ -2,6 +2,7 @@
 
 import { type DehydratedState, HydrationBoundary } from '@tanstack/react-query';
 import type { CSSProperties } from 'react';
+import { useHydrated, useViewerDisplay } from '../components/hooks/useViewerDisplay';
 import { AnalyticsProviders } from '../components/providers/AnalyticsProviders';
 import { type EmbedClientConfigInput, EmbedConfigError, parseEmbedClientConfig } from './config';
 import { EmbedError } from './EmbedError';
@@ -22,6 +23,8 @@ export interface AdminAnalyticsClientProps {
  * paint); this one serves other routers, or hosts with their own `<CubeProvider cubeApi>`.
  */
 export function AdminAnalyticsClient(props: AdminAnalyticsClientProps) {
+  // Buttons work once hydrated (links work before): tests and hosts can wait for this attribute.
+  const hydrated = useHydrated();
   let config: ReturnType<typeof parseEmbedClientConfig>;
   try {
     config = parseEmbedClientConfig(props.config);
@@ -31,7 +34,11 @@ export function AdminAnalyticsClient(props: AdminAnalyticsClientProps) {
   }
   const router = props.router ?? nextRouterAdapter;
   return (
-    <div data-testid="admin-analytics" style={config.theme as CSSProperties}>
+    <div
+      data-testid="admin-analytics"
+      data-hydrated={hydrated}
+      style={config.theme as CSSProperties}
+    >
       <AnalyticsProviders tokenEndpoint={config.tokenEndpoint}>
         <HydrationBoundary state={props.dehydratedState}>
           <RoutedTab router={router} />
@@ -42,6 +49,7 @@ export function AdminAnalyticsClient(props: AdminAnalyticsClientProps) {
 }
 
 function RoutedTab(props: { router: RouterAdapter }) {
+  useViewerDisplay();
   const search = props.router.useSearch();
   return <AnalyticsTab search={search} navigate={props.router.push} />;
 }

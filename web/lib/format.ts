@@ -9,14 +9,38 @@ export interface FormatOptions {
   readonly timeZone?: string;
 }
 
+/**
+ * The locale and zone the server renders the tab in. The server puts data in the first paint but
+ * cannot know the viewer's locale and zone, and React requires the browser's hydrating render to
+ * produce the server's text (a mismatch throws the page back to a client render and drops clicks
+ * made meanwhile). So both render with these, and the tab switches to the viewer's own right
+ * after hydration (useViewerDisplay).
+ */
+export const SERVER_DISPLAY: FormatOptions = { locale: 'en-US', timeZone: 'UTC' };
+const VIEWER_DISPLAY: FormatOptions = {};
+
+// What an omitted locale or zone means: the runtime's own in a browser, SERVER_DISPLAY on the server.
+let fallback: FormatOptions = typeof window === 'undefined' ? SERVER_DISPLAY : VIEWER_DISPLAY;
+
+/** Called while rendering the tab's root, before its widgets render (useViewerDisplay). */
+export function setDisplayFallback(viewer: boolean): void {
+  fallback = viewer ? VIEWER_DISPLAY : SERVER_DISPLAY;
+}
+
+function resolved(opts: FormatOptions): FormatOptions {
+  return { locale: opts.locale ?? fallback.locale, timeZone: opts.timeZone ?? fallback.timeZone };
+}
+
 const MINUS = '\u2212';
 
 export function formatCount(value: number, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
   return new Intl.NumberFormat(opts.locale, { maximumFractionDigits: 0 }).format(value);
 }
 
 /** 12.3K-style for tight spaces. */
 export function formatCompact(value: number, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
   return new Intl.NumberFormat(opts.locale, {
     notation: 'compact',
     maximumFractionDigits: 1,
@@ -25,6 +49,7 @@ export function formatCompact(value: number, opts: FormatOptions = {}): string {
 
 /** A percentage given in percent units (95.2 → "95.2%"). */
 export function formatPercent(value: number | null, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
   if (value === null) return '—';
   return new Intl.NumberFormat(opts.locale, {
     style: 'percent',
@@ -41,12 +66,14 @@ function signed(value: number, body: string): string {
 
 /** Absolute change of a count: "+12", "−3", "0". */
 export function formatDeltaCount(value: number | null, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
   if (value === null) return '—';
   return signed(value, formatCount(Math.abs(value), opts));
 }
 
 /** Absolute change of a rate in percentage points: "+1.2 pp". */
 export function formatDeltaPoints(value: number | null, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
   if (value === null) return '—';
   const body = new Intl.NumberFormat(opts.locale, {
     maximumFractionDigits: 1,
@@ -57,6 +84,7 @@ export function formatDeltaPoints(value: number | null, opts: FormatOptions = {}
 
 /** Relative change in percent: "+3.4%"; null (previous was 0) → "n/a". */
 export function formatDeltaPercent(value: number | null, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
   if (value === null) return 'n/a';
   const body = new Intl.NumberFormat(opts.locale, {
     style: 'percent',
@@ -87,6 +115,7 @@ export function formatBucketLabel(
   granularity: Granularity,
   opts: FormatOptions = {},
 ): string {
+  opts = resolved(opts);
   const start = Date.parse(bucketIso);
   const end = start + GRANULARITY_MS[granularity];
   const { timeZone, locale } = opts;
@@ -131,6 +160,7 @@ export function formatAxisLabel(
   granularity: Granularity,
   opts: FormatOptions = {},
 ): string {
+  opts = resolved(opts);
   const ms = Date.parse(bucketIso);
   return new Intl.DateTimeFormat(opts.locale, {
     timeZone: opts.timeZone,
@@ -140,8 +170,9 @@ export function formatAxisLabel(
   }).format(ms);
 }
 
-/** "14:05" today, "Nov 20, 14:05" otherwise, local time. */
-export function formatAsOf(iso: string, nowMs: number, opts: FormatOptions = {}): string {
+/** "14:05" today, "Nov 20, 14:05" otherwise (always with the date when `nowMs` is null), local time. */
+export function formatAsOf(iso: string, nowMs: number | null, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
   const ms = Date.parse(iso);
   const day = new Intl.DateTimeFormat('en-CA', {
     timeZone: opts.timeZone,
@@ -149,13 +180,23 @@ export function formatAsOf(iso: string, nowMs: number, opts: FormatOptions = {})
     month: '2-digit',
     day: '2-digit',
   });
-  const sameDay = day.format(ms) === day.format(nowMs);
+  const sameDay = nowMs !== null && day.format(ms) === day.format(nowMs);
   return new Intl.DateTimeFormat(opts.locale, {
     timeZone: opts.timeZone,
     ...(sameDay ? {} : { month: 'short', day: 'numeric' }),
     hour: 'numeric',
     minute: '2-digit',
   }).format(ms);
+}
+
+/** "Nov 20, 2026, 14:05:00 UTC": the exact instant, for a tooltip. */
+export function formatExact(iso: string, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
+  return new Date(iso).toLocaleString(opts.locale, {
+    timeZone: opts.timeZone,
+    dateStyle: 'medium',
+    timeStyle: 'long',
+  });
 }
 
 /** "just now", "3 min ago", "2 h ago", "4 d ago". */
@@ -174,6 +215,7 @@ const EM_DASH = '—';
 
 /** A share given as a fraction (0.953 → "95.3%"); null (nothing to divide by) → "—". */
 export function formatShare(value: number | null, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
   if (value === null) return EM_DASH;
   return new Intl.NumberFormat(opts.locale, {
     style: 'percent',
@@ -184,6 +226,7 @@ export function formatShare(value: number | null, opts: FormatOptions = {}): str
 
 /** One decimal at most: "3.4", "12". */
 export function formatDecimal(value: number | null, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
   if (value === null) return EM_DASH;
   return new Intl.NumberFormat(opts.locale, { maximumFractionDigits: 1 }).format(value);
 }
@@ -203,6 +246,7 @@ export function formatDuration(seconds: number | null): string {
 
 /** Milliseconds of a response: "850 ms", "1.2 s". */
 export function formatMillis(ms: number | null, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
   if (ms === null) return EM_DASH;
   if (ms < 1000) return `${formatCount(ms, opts)} ms`;
   return `${formatDecimal(ms / 1000, opts)} s`;
@@ -210,6 +254,7 @@ export function formatMillis(ms: number | null, opts: FormatOptions = {}): strin
 
 /** Token counts in k / M: "950", "12.3K", "4.1M". */
 export function formatTokens(value: number, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
   return formatCompact(value, opts);
 }
 
@@ -217,6 +262,7 @@ const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
 
 /** Decimal byte sizes: "820 B", "1.4 MB". */
 export function formatBytes(value: number, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
   let unit = 0;
   let v = value;
   while (v >= 1000 && unit < BYTE_UNITS.length - 1) {
@@ -228,6 +274,7 @@ export function formatBytes(value: number, opts: FormatOptions = {}): string {
 
 /** "1 day", "3.5 days". */
 export function formatDays(value: number | null, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
   if (value === null) return EM_DASH;
   return `${formatDecimal(value, opts)} ${value === 1 ? 'day' : 'days'}`;
 }

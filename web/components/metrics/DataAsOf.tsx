@@ -1,13 +1,16 @@
 'use client';
 
 import { useContext, useEffect, useState } from 'react';
-import { formatAgo, formatAsOf } from '../../lib/format';
+import { formatAgo, formatAsOf, formatExact } from '../../lib/format';
 import { ClockContext } from '../hooks/cubeContext';
+import { useHydrated } from '../hooks/useViewerDisplay';
 import styles from './DataAsOf.module.css';
 
 /** "Data as of 14:05 · 3 min ago" from Cube's lastRefreshTime, in the viewer's time zone. */
 export function DataAsOf(props: { lastRefreshTime: string | null }) {
   const clock = useContext(ClockContext);
+  // The server's "now" is not the browser's: the age appears once hydrated (see useViewerDisplay).
+  const hydrated = useHydrated();
   // Re-render every 30 s so "3 min ago" stays true while the page is open.
   const [, setTick] = useState(0);
   useEffect(() => {
@@ -17,11 +20,8 @@ export function DataAsOf(props: { lastRefreshTime: string | null }) {
   if (!props.lastRefreshTime) {
     return <span className={styles.asOf}>Data as of: unknown</span>;
   }
-  const now = clock();
-  const exact = new Date(props.lastRefreshTime).toLocaleString(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'long',
-  });
+  const now = hydrated ? clock() : null;
+  const exact = formatExact(props.lastRefreshTime);
   return (
     <span
       className={styles.asOf}
@@ -32,7 +32,9 @@ export function DataAsOf(props: { lastRefreshTime: string | null }) {
       <time dateTime={props.lastRefreshTime} title={exact}>
         {formatAsOf(props.lastRefreshTime, now)}
       </time>{' '}
-      <span className={styles.ago}>· {formatAgo(props.lastRefreshTime, now)}</span>
+      {now !== null && (
+        <span className={styles.ago}>· {formatAgo(props.lastRefreshTime, now)}</span>
+      )}
     </span>
   );
 }
