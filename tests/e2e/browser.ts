@@ -78,6 +78,16 @@ export type Settled = {
  * empty, not busy); `extra` may demand more of the page (e.g. a WoW window). Fails at once,
  * with the widget's message, when a widget shows an error.
  */
+/**
+ * The tab arrives with data in the server's HTML; its buttons (menus, drill-downs) and the
+ * browser's own clock apply once React has hydrated it (AdminAnalyticsClient's data-hydrated).
+ */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid=admin-analytics][data-hydrated=true]', {
+    timeout: 60_000,
+  });
+}
+
 export async function waitForDashboard(
   page: Page,
   timeframe: Timeframe,

@@ -29,6 +29,7 @@ import {
   TREND_METRICS,
   WOW_METRICS,
   waitForDashboard,
+  waitForHydration,
 } from './browser';
 import { halfOpen } from './sql-oracles';
 
@@ -134,6 +135,7 @@ describe('an admin builds a query in the Playground', () => {
   test('exports by format, last 30 days: the table equals SQL, the SQL pane reads a rollup', async () => {
     const tab = await admin.newPage();
     await tab.goto(`${e2e.webUrl}/admin/analytics?tf=30d`);
+    await waitForHydration(tab);
     await waitForDashboard(tab, '30d');
     const page = await openInPlayground(tab, 'widget-trend-exports');
     await tab.close();
@@ -255,6 +257,7 @@ describe('Explore, from every Phase 1 widget', () => {
   beforeAll(async () => {
     page = await admin.newPage();
     await page.goto(`${e2e.webUrl}/admin/analytics?tf=7d`);
+    await waitForHydration(page);
     await waitForDashboard(page, '7d');
   });
   afterAll(() => page.close());
@@ -418,6 +421,7 @@ describe('Explore, from a widget of every Phase 2 section', () => {
     async ({ section, widget, file, header, metrics }) => {
       const id = `widget-${section}-${widget}`;
       await page.goto(`${e2e.webUrl}/admin/analytics?section=${section}&tf=all`);
+      await waitForHydration(page);
       await page.waitForSelector(
         `[data-testid=sections][data-section=${section}][data-timeframe=all] [data-testid=${id}][data-state=ready]:not([aria-busy=true])`,
         { timeout: 180_000 },

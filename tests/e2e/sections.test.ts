@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { SECTION_IDS, SECTIONS, type SectionId } from '../../web/lib/analytics/sections';
 import type { WindowTimeframe } from '../../web/lib/timeframe';
 import { createOracle } from '../support/oracle';
-import { CONTEXT_DEFAULTS, launchChromium, signIn } from './browser';
+import { CONTEXT_DEFAULTS, launchChromium, signIn, waitForHydration } from './browser';
 import { expectSectionOracle as expectSectionOracleOn, waitForSection } from './section-view';
 
 const e2e = inject('e2e');
@@ -127,7 +127,7 @@ describe.sequential('Phase 2 sections in Chromium', () => {
     const list = view.widgets['widget-releases-list'];
     if (list?.state !== 'ready') throw new Error('the seeded data has no releases');
     // The list arrives in the server's HTML; its buttons answer once React has hydrated it.
-    await page.waitForSelector('[data-testid=admin-analytics][data-hydrated=true]');
+    await waitForHydration(page);
     const first = page.locator('[data-testid=widget-releases-list] tbody tr').first();
     const id = await first.getAttribute('data-release-id');
     await first.locator('button').click();
