@@ -12,13 +12,13 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../lib/chromium';
 import { buildWeb, spawnWeb, webBuildIsFresh } from '../scripts/lib/web-process';
 import type { BenchCube } from './cube';
 import { summarize } from './stats';
 import type { BrowserReport, Scale } from './types';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WARM_VISITS = 5;
 const PATH = '/admin/analytics';
 
@@ -29,24 +29,6 @@ export async function ensureWebBuild(log: (line: string) => void): Promise<void>
   const started = performance.now();
   await buildWeb();
   log(`  built in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-}
-
-function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // Loopback only: any other host fails at once instead of waiting on DNS.
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost',
-    ],
-  });
 }
 
 type Visit = {
@@ -148,7 +130,7 @@ export async function measureBrowser(
         DEMO_LOGIN: '1',
       },
     });
-    browser = await launch();
+    browser = await launchChromium();
     const context = await browser.newContext({
       reducedMotion: 'reduce',
       locale: 'en-US',

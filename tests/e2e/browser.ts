@@ -2,12 +2,14 @@
  * Driving the Admin → Analytics tab in Debian's Chromium (playwright-core): launch, sign in,
  * wait for the dashboard to settle, and read what the widgets show from their data attributes.
  */
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { launchChromium } from '../../lib/chromium';
+
+export { launchChromium };
+
 import type { TrendMetric, WowMetric } from '../../web/lib/analytics/schemas';
 import type { Timeframe, WowWeeks } from '../../web/lib/timeframe';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const TREND_METRICS: readonly TrendMetric[] = ['exports', 'prompts', 'paywall'];
 export const WOW_METRICS: readonly WowMetric[] = ['export_success', 'paying_users'];
@@ -17,25 +19,6 @@ export const PHASE1_WIDGETS: readonly string[] = [
   'widget-top-templates',
   ...WOW_METRICS.map((m) => `widget-wow-${m}`),
 ];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // The machine has no outside network: every other host fails at once (thumbnails fall
-      // back to their monogram the same way on every run) instead of waiting on DNS.
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost',
-    ],
-  });
-}
 
 export const CONTEXT_DEFAULTS: BrowserContextOptions = {
   reducedMotion: 'reduce',
