@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import { Bar, BarChart, Cell, Tooltip, XAxis, YAxis } from 'recharts';
 import { usePrefersReducedMotion } from '../hooks/usePrefersReducedMotion';
+import { Num } from '../metrics/Num';
 import styles from './BarChartCard.module.css';
 
 export interface BarDatum {
@@ -120,6 +121,17 @@ export function ChartTable(props: {
       </thead>
       <tbody>{props.children}</tbody>
     </table>
+  );
+}
+
+/** A right-aligned cell of a ChartTable holding one number (see Num). */
+export function NumCell(props: { metric: string; value: number | null; children: ReactNode }) {
+  return (
+    <td className={styles.numeric}>
+      <Num metric={props.metric} value={props.value}>
+        {props.children}
+      </Num>
+    </td>
   );
 }
 

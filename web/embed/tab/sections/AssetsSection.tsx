@@ -1,12 +1,7 @@
 'use client';
 
-import {
-  BarChartCard,
-  ChartTable,
-  chartTableStyles as t,
-} from '../../../components/charts/BarChartCard';
+import { BarChartCard, ChartTable, NumCell } from '../../../components/charts/BarChartCard';
 import { useAssetStats } from '../../../components/hooks/queries/sectionHooks';
-import { Num } from '../../../components/metrics/Num';
 import { StatList, stat } from '../../../components/metrics/StatList';
 import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
 import { formatBytes, formatCount, formatShare } from '../../../lib/format';
@@ -44,16 +39,12 @@ function Types(props: { timeframe: WindowTimeframe }) {
             {rows.map((r) => (
               <tr key={r.type}>
                 <td>{r.type}</td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.types.${r.type}.uploads`} value={r.uploads}>
-                    {formatCount(r.uploads)}
-                  </Num>
-                </td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.types.${r.type}.bytes`} value={r.bytes}>
-                    {formatBytes(r.bytes)}
-                  </Num>
-                </td>
+                <NumCell metric={`${M}.types.${r.type}.uploads`} value={r.uploads}>
+                  {formatCount(r.uploads)}
+                </NumCell>
+                <NumCell metric={`${M}.types.${r.type}.bytes`} value={r.bytes}>
+                  {formatBytes(r.bytes)}
+                </NumCell>
               </tr>
             ))}
           </ChartTable>
@@ -116,11 +107,9 @@ function Sizes(props: { timeframe: WindowTimeframe }) {
             {rows.map((r) => (
               <tr key={r.bucket}>
                 <td>{r.bucket}</td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.sizes.${r.bucket}.uploads`} value={r.uploads}>
-                    {formatCount(r.uploads)}
-                  </Num>
-                </td>
+                <NumCell metric={`${M}.sizes.${r.bucket}.uploads`} value={r.uploads}>
+                  {formatCount(r.uploads)}
+                </NumCell>
               </tr>
             ))}
           </ChartTable>

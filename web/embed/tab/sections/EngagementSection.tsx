@@ -1,12 +1,7 @@
 'use client';
 
-import {
-  BarChartCard,
-  ChartTable,
-  chartTableStyles as t,
-} from '../../../components/charts/BarChartCard';
+import { BarChartCard, ChartTable, NumCell } from '../../../components/charts/BarChartCard';
 import { useEngagement } from '../../../components/hooks/queries/sectionHooks';
-import { Num } from '../../../components/metrics/Num';
 import { StatList, stat } from '../../../components/metrics/StatList';
 import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
 import { formatCount, formatDecimal, formatDuration, formatShare } from '../../../lib/format';
@@ -100,16 +95,12 @@ function EditMix(props: { timeframe: WindowTimeframe }) {
             {d.kinds.map((k) => (
               <tr key={k.kind}>
                 <td>{KIND_LABELS[k.kind]}</td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.editMix.${k.kind}.count`} value={k.count}>
-                    {formatCount(k.count)}
-                  </Num>
-                </td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.editMix.${k.kind}.share`} value={k.share}>
-                    {formatShare(k.share)}
-                  </Num>
-                </td>
+                <NumCell metric={`${M}.editMix.${k.kind}.count`} value={k.count}>
+                  {formatCount(k.count)}
+                </NumCell>
+                <NumCell metric={`${M}.editMix.${k.kind}.share`} value={k.share}>
+                  {formatShare(k.share)}
+                </NumCell>
               </tr>
             ))}
           </ChartTable>

@@ -1,10 +1,6 @@
 'use client';
 
-import {
-  BarChartCard,
-  ChartTable,
-  chartTableStyles as t,
-} from '../../../components/charts/BarChartCard';
+import { BarChartCard, ChartTable, NumCell } from '../../../components/charts/BarChartCard';
 import { useExportFunnel } from '../../../components/hooks/queries/sectionHooks';
 import { Num } from '../../../components/metrics/Num';
 import { StatList, stat } from '../../../components/metrics/StatList';
@@ -90,16 +86,12 @@ function Formats(props: { timeframe: WindowTimeframe }) {
             {rows.map((r) => (
               <tr key={r.format}>
                 <td>{r.format}</td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.formats.${r.format}.exports`} value={r.exports}>
-                    {formatCount(r.exports)}
-                  </Num>
-                </td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.formats.${r.format}.share`} value={r.share}>
-                    {formatShare(r.share)}
-                  </Num>
-                </td>
+                <NumCell metric={`${M}.formats.${r.format}.exports`} value={r.exports}>
+                  {formatCount(r.exports)}
+                </NumCell>
+                <NumCell metric={`${M}.formats.${r.format}.share`} value={r.share}>
+                  {formatShare(r.share)}
+                </NumCell>
               </tr>
             ))}
           </ChartTable>
@@ -138,16 +130,12 @@ function Errors(props: { timeframe: WindowTimeframe }) {
             {d.top.map((r, i) => (
               <tr key={r.message}>
                 <td>{r.message}</td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.errors.${i}.count`} value={r.count}>
-                    {formatCount(r.count)}
-                  </Num>
-                </td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.errors.${i}.share`} value={r.share}>
-                    {formatShare(r.share)}
-                  </Num>
-                </td>
+                <NumCell metric={`${M}.errors.${i}.count`} value={r.count}>
+                  {formatCount(r.count)}
+                </NumCell>
+                <NumCell metric={`${M}.errors.${i}.share`} value={r.share}>
+                  {formatShare(r.share)}
+                </NumCell>
               </tr>
             ))}
           </ChartTable>

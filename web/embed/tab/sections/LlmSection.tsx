@@ -1,12 +1,7 @@
 'use client';
 
-import {
-  BarChartCard,
-  ChartTable,
-  chartTableStyles as t,
-} from '../../../components/charts/BarChartCard';
+import { BarChartCard, ChartTable, NumCell } from '../../../components/charts/BarChartCard';
 import { useLLMUsage } from '../../../components/hooks/queries/sectionHooks';
-import { Num } from '../../../components/metrics/Num';
 import { StatList, stat } from '../../../components/metrics/StatList';
 import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
 import { formatCount, formatMillis, formatShare, formatTokens } from '../../../lib/format';
@@ -80,21 +75,15 @@ function Models(props: { timeframe: WindowTimeframe }) {
                 <tr key={`${r.provider}/${r.model}`}>
                   <td>{r.provider}</td>
                   <td>{r.model}</td>
-                  <td className={t.numeric}>
-                    <Num metric={`${key}.inputTokens`} value={r.inputTokens}>
-                      {formatTokens(r.inputTokens)}
-                    </Num>
-                  </td>
-                  <td className={t.numeric}>
-                    <Num metric={`${key}.outputTokens`} value={r.outputTokens}>
-                      {formatTokens(r.outputTokens)}
-                    </Num>
-                  </td>
-                  <td className={t.numeric}>
-                    <Num metric={`${key}.totalTokens`} value={r.totalTokens}>
-                      {formatTokens(r.totalTokens)}
-                    </Num>
-                  </td>
+                  <NumCell metric={`${key}.inputTokens`} value={r.inputTokens}>
+                    {formatTokens(r.inputTokens)}
+                  </NumCell>
+                  <NumCell metric={`${key}.outputTokens`} value={r.outputTokens}>
+                    {formatTokens(r.outputTokens)}
+                  </NumCell>
+                  <NumCell metric={`${key}.totalTokens`} value={r.totalTokens}>
+                    {formatTokens(r.totalTokens)}
+                  </NumCell>
                 </tr>
               );
             })}
@@ -127,16 +116,12 @@ function Latency(props: { timeframe: WindowTimeframe }) {
           {rows.map((r) => (
             <tr key={r.provider}>
               <td>{r.provider}</td>
-              <td className={t.numeric}>
-                <Num metric={`${M}.latency.${r.provider}.avgMs`} value={r.avgMs}>
-                  {formatMillis(r.avgMs)}
-                </Num>
-              </td>
-              <td className={t.numeric}>
-                <Num metric={`${M}.latency.${r.provider}.p95Ms`} value={r.p95Ms}>
-                  {formatMillis(r.p95Ms)}
-                </Num>
-              </td>
+              <NumCell metric={`${M}.latency.${r.provider}.avgMs`} value={r.avgMs}>
+                {formatMillis(r.avgMs)}
+              </NumCell>
+              <NumCell metric={`${M}.latency.${r.provider}.p95Ms`} value={r.p95Ms}>
+                {formatMillis(r.p95Ms)}
+              </NumCell>
             </tr>
           ))}
         </ChartTable>
@@ -174,21 +159,15 @@ function Tools(props: { timeframe: WindowTimeframe }) {
             {rows.map((r) => (
               <tr key={r.tool}>
                 <td>{r.tool}</td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.tools.${r.tool}.calls`} value={r.calls}>
-                    {formatCount(r.calls)}
-                  </Num>
-                </td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.tools.${r.tool}.errors`} value={r.errors}>
-                    {formatCount(r.errors)}
-                  </Num>
-                </td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.tools.${r.tool}.errorRate`} value={r.errorRate}>
-                    {formatShare(r.errorRate)}
-                  </Num>
-                </td>
+                <NumCell metric={`${M}.tools.${r.tool}.calls`} value={r.calls}>
+                  {formatCount(r.calls)}
+                </NumCell>
+                <NumCell metric={`${M}.tools.${r.tool}.errors`} value={r.errors}>
+                  {formatCount(r.errors)}
+                </NumCell>
+                <NumCell metric={`${M}.tools.${r.tool}.errorRate`} value={r.errorRate}>
+                  {formatShare(r.errorRate)}
+                </NumCell>
               </tr>
             ))}
           </ChartTable>
@@ -221,11 +200,9 @@ function Hotspots(props: { timeframe: WindowTimeframe }) {
             <tr key={`${r.tool}/${r.errorType}`}>
               <td>{r.tool}</td>
               <td>{r.errorType}</td>
-              <td className={t.numeric}>
-                <Num metric={`${M}.hotspots.${r.tool}/${r.errorType}.errors`} value={r.errors}>
-                  {formatCount(r.errors)}
-                </Num>
-              </td>
+              <NumCell metric={`${M}.hotspots.${r.tool}/${r.errorType}.errors`} value={r.errors}>
+                {formatCount(r.errors)}
+              </NumCell>
             </tr>
           ))}
         </ChartTable>

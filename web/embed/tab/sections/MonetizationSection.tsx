@@ -1,13 +1,8 @@
 'use client';
 
-import {
-  BarChartCard,
-  ChartTable,
-  chartTableStyles as t,
-} from '../../../components/charts/BarChartCard';
+import { BarChartCard, ChartTable, NumCell } from '../../../components/charts/BarChartCard';
 import { SeriesChart } from '../../../components/charts/SeriesChart';
 import { useMonetizationFunnel } from '../../../components/hooks/queries/sectionHooks';
-import { Num } from '../../../components/metrics/Num';
 import { StatList, stat } from '../../../components/metrics/StatList';
 import { FUNNEL_LABELS } from '../../../lib/analytics/sections/monetization';
 import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
@@ -46,21 +41,15 @@ function Funnel(props: { timeframe: WindowTimeframe }) {
             {steps.map((s) => (
               <tr key={s.step}>
                 <td>{FUNNEL_LABELS[s.step]}</td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.funnel.${s.step}.count`} value={s.count}>
-                    {formatCount(s.count)}
-                  </Num>
-                </td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.funnel.${s.step}.conversion`} value={s.conversion}>
-                    {formatShare(s.conversion)}
-                  </Num>
-                </td>
-                <td className={t.numeric}>
-                  <Num metric={`${M}.funnel.${s.step}.dropOff`} value={s.dropOff}>
-                    {formatShare(s.dropOff)}
-                  </Num>
-                </td>
+                <NumCell metric={`${M}.funnel.${s.step}.count`} value={s.count}>
+                  {formatCount(s.count)}
+                </NumCell>
+                <NumCell metric={`${M}.funnel.${s.step}.conversion`} value={s.conversion}>
+                  {formatShare(s.conversion)}
+                </NumCell>
+                <NumCell metric={`${M}.funnel.${s.step}.dropOff`} value={s.dropOff}>
+                  {formatShare(s.dropOff)}
+                </NumCell>
               </tr>
             ))}
           </ChartTable>

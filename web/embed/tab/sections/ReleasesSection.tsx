@@ -4,6 +4,7 @@ import { useState } from 'react';
 import {
   BarChartCard,
   ChartTable,
+  NumCell,
   chartTableStyles as t,
 } from '../../../components/charts/BarChartCard';
 import { useReleaseAnalytics } from '../../../components/hooks/queries/sectionHooks';
@@ -129,11 +130,9 @@ function ReleaseList(props: { timeframe: WindowTimeframe }) {
                       </button>
                     </td>
                     <td className={t.muted}>{formatDate(r.publishedAt)}</td>
-                    <td className={t.numeric}>
-                      <Num metric={`${M}.list.${r.id}.views`} value={r.views}>
-                        {formatCount(r.views)}
-                      </Num>
-                    </td>
+                    <NumCell metric={`${M}.list.${r.id}.views`} value={r.views}>
+                      {formatCount(r.views)}
+                    </NumCell>
                   </tr>
                 ))}
               </ChartTable>
