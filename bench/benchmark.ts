@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { PRE_AGGREGATIONS_SCHEMA } from '../cube/options';
 import { buildAllRollups } from '../cube/rollups';
 import { createPool } from '../db/connection';
+import { describeTimeToData } from '../lib/time-to-data';
 import {
   HOUR_MS,
   type Timeframe,
@@ -425,11 +426,12 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       browser = await phase('browser', () =>
         measureBrowser(benchCube, { port: browserPort, scale: options.scale, log }),
       );
-      log(
-        browser.error
-          ? `  FAILED: ${browser.error}`
-          : `  first visit ${browser.firstMs.toFixed(0)} ms, warm ${browser.warm.median.toFixed(0)} ms (median of ${browser.warm.n}), ${browser.widgets} widgets`,
-      );
+      const { first, warmMedian } = browser;
+      if (browser.error || !first || !warmMedian) log(`  FAILED: ${browser.error}`);
+      else {
+        log(`  first visit: ${describeTimeToData(first)}`);
+        log(`  warm (median of ${browser.warm.n}): ${describeTimeToData(warmMedian)}`);
+      }
     } else if (options.browser && 'fallback' in options.browser) {
       browser = await options.browser.fallback();
     }

@@ -1,4 +1,5 @@
 /** The benchmark's result, as written to `bench/results/<date>.json` and rendered by report.ts. */
+import type { TimeToData } from '../lib/time-to-data';
 import type { LoadReport } from './load';
 import type { Budget, Contender } from './measure';
 import type { Summary } from './stats';
@@ -165,26 +166,27 @@ export type BenchReport = {
   phases: Record<string, number>;
 };
 
-/** Time to data in the browser: navigation → every widget on the tab settled (ready or empty). */
+/**
+ * Time to data in the browser: navigation → the first frame with every widget on the tab showing
+ * data (charts drawn), timed in the page (lib/time-to-data.ts).
+ */
 export type BrowserReport = {
   /** `bench`: measured in this run against its Cube; otherwise the file it was read from. */
   source: string;
   measuredAt: string;
   scale: Scale;
   url: string;
-  /** Widgets on the page when it settled. */
+  /** Widget frames and charts on the page when it showed data. */
   widgets: number;
+  charts: number;
   /** First visit after sign-in: a fresh browser, Cube's result cache empty for these queries. */
-  firstMs: number;
-  /** The Phase 1 row alone settled (what the e2e timed before the sections existed). */
-  firstPhase1Ms: number;
-  firstShellMs: number;
-  firstTokenEndMs: number | null;
-  firstCubeLoads: number;
-  /** Reloads of the same page (browser and Cube caches warm). */
+  first: TimeToData | null;
+  /** Reloads of the same page (browser and Cube caches warm): time to data, Phase 1 row alone. */
   warm: Summary;
   warmPhase1: Summary;
-  warmShellMs: number;
-  warmCubeLoads: number;
+  /** The reload with the median time to data, for its breakdown (paint, hydration, load). */
+  warmMedian: TimeToData | null;
+  /** One-minute load average of the machine when measured. */
+  loadAverage: number;
   error?: string;
 };
