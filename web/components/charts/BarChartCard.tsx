@@ -2,9 +2,11 @@
 
 import type { ReactNode } from 'react';
 import { Bar, BarChart, Cell, Tooltip, XAxis, YAxis } from 'recharts';
-import { usePrefersReducedMotion } from '../hooks/usePrefersReducedMotion';
 import { Num } from '../metrics/Num';
 import styles from './BarChartCard.module.css';
+import { ChartBox, FirstPaintBars, useEntranceAnimation } from './FirstPaint';
+
+const BAR_GAP = 6;
 
 export interface BarDatum {
   readonly key: string;
@@ -27,7 +29,7 @@ export function BarChartCard(props: {
   selected?: string | null;
   testId?: string;
 }) {
-  const reducedMotion = usePrefersReducedMotion();
+  const animate = useEntranceAnimation();
   const color = props.color ?? 'var(--series-1)';
   const top = props.data.reduce<BarDatum | null>(
     (best, d) => (best === null || d.value > best.value ? d : best),
@@ -37,15 +39,35 @@ export function BarChartCard(props: {
     `${props.label} for ${props.data.length} ${props.data.length === 1 ? 'item' : 'items'}` +
     (top ? `; highest: ${top.label}, ${props.format(top.value)}` : '');
   const height = Math.max(80, props.data.length * 28 + 8);
+  const fill = (key: string) => (props.selected === key ? 'var(--accent)' : color);
+  const opacity = (key: string) => (props.selected && props.selected !== key ? 0.45 : 1);
   return (
-    <div className={styles.chart} role="img" aria-label={summary} data-testid={props.testId}>
+    <ChartBox
+      className={styles.chart}
+      label={summary}
+      testId={props.testId}
+      firstPaint={
+        <FirstPaintBars
+          rows={props.data.map((d) => ({
+            key: d.key,
+            label: d.label,
+            value: d.value,
+            fill: fill(d.key),
+            opacity: opacity(d.key),
+          }))}
+          height={height - 8}
+          labelWidth={120}
+          gap={BAR_GAP * 2}
+        />
+      }
+    >
       <BarChart
         responsive
         layout="vertical"
         data={props.data.map((d) => ({ ...d }))}
         style={{ width: '100%', height }}
         margin={{ top: 4, right: 8, bottom: 4, left: 4 }}
-        barCategoryGap={6}
+        barCategoryGap={BAR_GAP}
       >
         <XAxis type="number" hide domain={[0, (max: number) => Math.max(1, max)]} />
         <YAxis
@@ -73,7 +95,7 @@ export function BarChartCard(props: {
         <Bar
           dataKey="value"
           radius={[0, 4, 4, 0]}
-          isAnimationActive={!reducedMotion}
+          isAnimationActive={animate}
           animationDuration={400}
           onClick={(entry: { payload?: { key?: unknown } }) => {
             const key = entry.payload?.key;
@@ -82,15 +104,11 @@ export function BarChartCard(props: {
           cursor={props.onSelect ? 'pointer' : undefined}
         >
           {props.data.map((d) => (
-            <Cell
-              key={d.key}
-              fill={props.selected === d.key ? 'var(--accent)' : color}
-              fillOpacity={props.selected && props.selected !== d.key ? 0.45 : 1}
-            />
+            <Cell key={d.key} fill={fill(d.key)} fillOpacity={opacity(d.key)} />
           ))}
         </Bar>
       </BarChart>
-    </div>
+    </ChartBox>
   );
 }
 

@@ -3,7 +3,7 @@
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAxisLabel, formatBucketLabel } from '../../lib/format';
 import type { Granularity } from '../../lib/timeframe';
-import { usePrefersReducedMotion } from '../hooks/usePrefersReducedMotion';
+import { ChartBox, FirstPaintLines, useEntranceAnimation } from './FirstPaint';
 
 export interface Series {
   readonly key: string;
@@ -11,6 +11,8 @@ export interface Series {
   readonly color: string;
   readonly points: readonly { bucket: string; count: number }[];
 }
+
+const HEIGHT = 180;
 
 /**
  * Lines over zero-filled buckets (every series has the same buckets), with a legend, a tooltip
@@ -23,7 +25,7 @@ export function SeriesChart(props: {
   title: string;
   testId?: string;
 }) {
-  const reducedMotion = usePrefersReducedMotion();
+  const animate = useEntranceAnimation();
   const buckets = props.series[0]?.points.map((p) => p.bucket) ?? [];
   const rows = buckets.map((bucket, i) => {
     const row: Record<string, string | number> = { bucket };
@@ -35,11 +37,24 @@ export function SeriesChart(props: {
     .join(', ')}`;
   return (
     <figure style={{ margin: 0 }} data-testid={props.testId} data-bucket-count={buckets.length}>
-      <div role="img" aria-label={summary}>
+      <ChartBox
+        label={summary}
+        firstPaint={
+          <FirstPaintLines
+            series={props.series.map((s) => ({
+              key: s.key,
+              color: s.color,
+              values: s.points.map((p) => p.count),
+            }))}
+            height={HEIGHT - 64}
+            axes
+          />
+        }
+      >
         <LineChart
           responsive
           data={rows}
-          style={{ width: '100%', height: 180 }}
+          style={{ width: '100%', height: HEIGHT }}
           margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
         >
           <CartesianGrid stroke="var(--border)" vertical={false} />
@@ -81,12 +96,12 @@ export function SeriesChart(props: {
               stroke={s.color}
               strokeWidth={2}
               dot={false}
-              isAnimationActive={!reducedMotion}
+              isAnimationActive={animate}
               animationDuration={400}
             />
           ))}
         </LineChart>
-      </div>
+      </ChartBox>
       <figcaption className="sr-only">
         {summary}
         <table>

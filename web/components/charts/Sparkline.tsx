@@ -4,7 +4,7 @@ import { useId } from 'react';
 import { Area, AreaChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAxisLabel, formatBucketLabel, formatCount } from '../../lib/format';
 import type { Granularity } from '../../lib/timeframe';
-import { usePrefersReducedMotion } from '../hooks/usePrefersReducedMotion';
+import { ChartBox, FirstPaintLines, useEntranceAnimation } from './FirstPaint';
 import styles from './Sparkline.module.css';
 
 export interface SparklinePoint {
@@ -70,7 +70,8 @@ function SparkTooltip(props: {
  */
 export function Sparkline(props: SparklineProps) {
   const gradientId = `spark-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
-  const reducedMotion = usePrefersReducedMotion();
+  const animate = useEntranceAnimation();
+  const height = props.height ?? 72;
   const format = props.valueFormatter ?? ((v: number) => formatCount(v));
   const color = props.color ?? 'var(--accent)';
   const total = props.data.reduce((sum, p) => sum + p.count, 0);
@@ -94,11 +95,21 @@ export function Sparkline(props: SparklineProps) {
       data-total={total}
       data-granularity={props.granularity}
     >
-      <div className={styles.chart} role="img" aria-label={summary}>
+      <ChartBox
+        className={styles.chart}
+        label={summary}
+        firstPaint={
+          <FirstPaintLines
+            series={[{ key: 'count', color, values: props.data.map((p) => p.count) }]}
+            height={height}
+            fill
+          />
+        }
+      >
         <AreaChart
           responsive
           data={props.data.map((p) => ({ ...p }))}
-          style={{ width: '100%', height: props.height ?? 72 }}
+          style={{ width: '100%', height }}
           margin={{ top: 4, right: 2, bottom: 0, left: 2 }}
         >
           <defs>
@@ -131,11 +142,11 @@ export function Sparkline(props: SparklineProps) {
             fill={`url(#${gradientId})`}
             dot={false}
             activeDot={{ r: 3, strokeWidth: 0, fill: color }}
-            isAnimationActive={!reducedMotion}
+            isAnimationActive={animate}
             animationDuration={400}
           />
         </AreaChart>
-      </div>
+      </ChartBox>
       {first && last ? (
         <div className={styles.axis} aria-hidden="true">
           <span>{formatAxisLabel(first.bucket, props.granularity)}</span>
