@@ -1,0 +1,117 @@
+/**
+ * Charts in the server's HTML (the first paint): Recharts draws nothing on the server, so each
+ * chart carries its own SVG drawing of the data (web/components/charts/FirstPaint.tsx), and the
+ * browser's hydration of that HTML must not mismatch.
+ */
+import { act } from 'react';
+import { hydrateRoot } from 'react-dom/client';
+import { renderToString } from 'react-dom/server';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { BarChartCard } from '../../web/components/charts/BarChartCard';
+import { SeriesChart } from '../../web/components/charts/SeriesChart';
+import { Sparkline } from '../../web/components/charts/Sparkline';
+
+const buckets = ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04'];
+const counts = [3, 0, 12, 6];
+
+function serverHtml(element: React.ReactElement): HTMLDivElement {
+  const container = document.createElement('div');
+  container.innerHTML = renderToString(element);
+  return container;
+}
+
+beforeAll(() => {
+  // React's act() outside a test library's render.
+  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+});
+
+async function hydrate(
+  element: React.ReactElement,
+  server: React.ReactElement = element,
+): Promise<{ errors: unknown[] }> {
+  const container = serverHtml(server);
+  document.body.append(container);
+  const errors: unknown[] = [];
+  const root = await act(async () =>
+    hydrateRoot(container, element, { onRecoverableError: (error) => errors.push(error) }),
+  );
+  await act(async () => root.unmount());
+  container.remove();
+  return { errors };
+}
+
+describe('charts in the first paint', () => {
+  const sparkline = (
+    <Sparkline
+      testId="spark"
+      label="Exports"
+      granularity="day"
+      data={buckets.map((bucket, i) => ({ bucket, count: counts[i] ?? 0 }))}
+    />
+  );
+
+  test('a sparkline: its chart box holds an area and a line through every bucket', () => {
+    const html = serverHtml(sparkline);
+    const box = html.querySelector('[data-chart]');
+    expect(box?.getAttribute('role')).toBe('img');
+    const paths = [...(box?.querySelectorAll('svg path') ?? [])].map((p) => p.getAttribute('d'));
+    expect(paths).toHaveLength(2);
+    // The line starts at the first bucket (x 0) and ends at the last (x 1000, the drawing's width);
+    // the highest bucket (12) touches the headroom line (y 4), a zero the bottom (y 72).
+    const line = paths[1] ?? '';
+    expect(line.startsWith('M0,')).toBe(true);
+    expect(line).toContain('1000,');
+    expect(line).toMatch(/,4(?:[^\d.]|$)/);
+    expect(line).toMatch(/,72(?:[^\d.]|$)/);
+  });
+
+  test('bars: one per row, widths proportional to the values, labels beside them', () => {
+    const data = [
+      { key: 'a', label: 'v1.2', value: 40 },
+      { key: 'b', label: 'v1.1', value: 10 },
+    ];
+    const html = serverHtml(
+      <BarChartCard testId="bars" label="Views" data={data} format={(v) => String(v)} />,
+    );
+    const box = html.querySelector('[data-testid=bars]');
+    expect(box?.hasAttribute('data-chart')).toBe(true);
+    const widths = [...(box?.querySelectorAll('svg rect') ?? [])].map((r) =>
+      Number(r.getAttribute('width')),
+    );
+    expect(widths).toEqual([1000, 250]);
+    expect(box?.textContent).toContain('v1.2');
+    expect(box?.textContent).toContain('v1.1');
+  });
+
+  test('lines: one path per series', () => {
+    const html = serverHtml(
+      <SeriesChart
+        title="Revenue"
+        granularity="day"
+        format={(v) => String(v)}
+        series={['a', 'b'].map((key) => ({
+          key,
+          label: key,
+          color: 'red',
+          points: buckets.map((bucket, i) => ({ bucket, count: counts[i] ?? 0 })),
+        }))}
+      />,
+    );
+    expect(html.querySelectorAll('[data-chart] svg path')).toHaveLength(2);
+  });
+
+  test('the browser hydrates the server HTML without a mismatch', async () => {
+    expect((await hydrate(sparkline)).errors).toEqual([]);
+    const bars = (
+      <BarChartCard
+        label="Views"
+        data={[{ key: 'a', label: 'A', value: 1 }]}
+        format={(v) => String(v)}
+      />
+    );
+    expect((await hydrate(bars)).errors).toEqual([]);
+    // The check can fail: other data on the server than in the browser is a mismatch.
+    const other = <BarChartCard label="Views" data={[]} format={(v) => String(v)} />;
+    expect((await hydrate(bars, other)).errors).not.toEqual([]);
+  });
+});
