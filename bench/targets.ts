@@ -160,6 +160,7 @@ export function browserBreakdown(t: TimeToData): string {
   const fcp = t.fcpMs;
   const atPaint = (ms: number) => fcp !== null && ms <= fcp + FRAME_MS;
   const parts = [
+    `server's HTML from ${fmtMs(t.ttfbMs)} to ${fmtMs(t.htmlEndMs)} ms`,
     fcp === null
       ? 'no first contentful paint recorded'
       : `first paint at ${fmtMs(fcp)} ms` +

@@ -80,6 +80,9 @@ export const TimeToDataSchema = z.object({
   framesReadyMs: z.number(),
   /** The Phase 1 row (inside `analytics-dashboard`) alone showing data. */
   phase1Ms: z.number(),
+  /** The server's response: first and last byte of the HTML. */
+  ttfbMs: z.number(),
+  htmlEndMs: z.number(),
   fcpMs: z.number().nullable(),
   dclMs: z.number(),
   loadMs: z.number(),
@@ -124,6 +127,8 @@ export async function readTimeToData(page: Page, timeoutMs = 120_000): Promise<T
         dataMs: probe.dataMs,
         framesReadyMs: probe.framesReadyMs,
         phase1Ms: probe.phase1Ms,
+        ttfbMs: navigation.responseStart,
+        htmlEndMs: navigation.responseEnd,
         fcpMs: fcp ? fcp.startTime : null,
         dclMs: navigation.domContentLoadedEventEnd,
         loadMs: navigation.loadEventEnd,
@@ -151,6 +156,8 @@ export async function readTimeToData(page: Page, timeoutMs = 120_000): Promise<T
     dataMs: shown(t.dataMs),
     framesReadyMs: shown(t.framesReadyMs),
     phase1Ms: shown(t.phase1Ms),
+    ttfbMs: round(t.ttfbMs),
+    htmlEndMs: round(t.htmlEndMs),
     fcpMs: t.fcpMs === null ? null : round(t.fcpMs),
     dclMs: round(t.dclMs),
     loadMs: round(t.loadMs),
@@ -164,7 +171,7 @@ export function describeTimeToData(t: TimeToData): string {
   const ms = (v: number | null) => (v === null ? '–' : `${Math.round(v)}`);
   return (
     `data ${ms(t.dataMs)} ms (frames ready ${ms(t.framesReadyMs)}, Phase 1 ${ms(t.phase1Ms)}); ` +
-    `FCP ${ms(t.fcpMs)}, DCL ${ms(t.dclMs)}, hydrated ${ms(t.hydratedMs)}, load ${ms(t.loadMs)} ms; ` +
+    `HTML ${ms(t.ttfbMs)}–${ms(t.htmlEndMs)}, FCP ${ms(t.fcpMs)}, DCL ${ms(t.dclMs)}, hydrated ${ms(t.hydratedMs)}, load ${ms(t.loadMs)} ms; ` +
     `${t.widgets} widgets, ${t.charts} charts, ${t.cubeLoads} Cube /load` +
     (t.tokenEndMs === null ? ', no token fetch' : `, token at ${ms(t.tokenEndMs)} ms`)
   );

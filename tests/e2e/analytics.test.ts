@@ -247,6 +247,29 @@ describe.sequential('Admin → Analytics in Chromium', () => {
     }
   });
 
+  test("the server's HTML alone shows every widget's data, charts drawn (JavaScript off)", async () => {
+    const { context, page } = await newContext({ ...adminSession(), javaScriptEnabled: false });
+    await page.goto(ANALYTICS);
+    const frames = await page.$$eval('[data-state]', (els) =>
+      els.map((el) => ({
+        id: el.getAttribute('data-testid'),
+        state: el.getAttribute('data-state'),
+        charts: el.querySelectorAll('[data-chart]').length,
+        drawn: el.querySelectorAll('[data-chart] svg :is(path, rect)').length,
+      })),
+    );
+    expect(frames.length).toBeGreaterThan(PHASE1_WIDGETS.length);
+    expect(frames.filter((f) => f.state !== 'ready' && f.state !== 'empty')).toEqual([]);
+    // The sparklines and the default section's bars, each drawn with at least one mark.
+    expect(frames.filter((f) => f.charts > 0).length).toBeGreaterThanOrEqual(4);
+    expect(frames.filter((f) => f.charts > 0 && f.drawn === 0)).toEqual([]);
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, 'analytics-first-paint.png'),
+      fullPage: true,
+    });
+    await context.close();
+  });
+
   test('every query the browser sent is in the registry and answered from a pre-aggregation', async () => {
     const loads: CubeLoad[] = (await Promise.all(recorders.map((r) => r.settle()))).flat();
     expect(loads.length).toBeGreaterThan(0);
