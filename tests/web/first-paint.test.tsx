@@ -5,7 +5,7 @@
  */
 import { act } from 'react';
 import { hydrateRoot } from 'react-dom/client';
-import { renderToString } from 'react-dom/server';
+import { prerenderToNodeStream } from 'react-dom/static';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { BarChartCard } from '../../web/components/charts/BarChartCard';
 import { SeriesChart } from '../../web/components/charts/SeriesChart';
@@ -14,9 +14,13 @@ import { Sparkline } from '../../web/components/charts/Sparkline';
 const buckets = ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04'];
 const counts = [3, 0, 12, 6];
 
-function serverHtml(element: React.ReactElement): HTMLDivElement {
+/** The server's HTML once everything resolved (Recharts' lazy chunk too), as Next streams it. */
+async function serverHtml(element: React.ReactElement): Promise<HTMLDivElement> {
+  const { prelude } = await prerenderToNodeStream(element);
+  let html = '';
+  for await (const chunk of prelude) html += String(chunk);
   const container = document.createElement('div');
-  container.innerHTML = renderToString(element);
+  container.innerHTML = html;
   return container;
 }
 
@@ -29,7 +33,7 @@ async function hydrate(
   element: React.ReactElement,
   server: React.ReactElement = element,
 ): Promise<{ errors: unknown[] }> {
-  const container = serverHtml(server);
+  const container = await serverHtml(server);
   document.body.append(container);
   const errors: unknown[] = [];
   const root = await act(async () =>
@@ -50,8 +54,8 @@ describe('charts in the first paint', () => {
     />
   );
 
-  test('a sparkline: its chart box holds an area and a line through every bucket', () => {
-    const html = serverHtml(sparkline);
+  test('a sparkline: its chart box holds an area and a line through every bucket', async () => {
+    const html = await serverHtml(sparkline);
     const box = html.querySelector('[data-chart]');
     expect(box?.getAttribute('role')).toBe('img');
     const paths = [...(box?.querySelectorAll('svg path') ?? [])].map((p) => p.getAttribute('d'));
@@ -65,12 +69,12 @@ describe('charts in the first paint', () => {
     expect(line).toMatch(/,72(?:[^\d.]|$)/);
   });
 
-  test('bars: one per row, widths proportional to the values, labels beside them', () => {
+  test('bars: one per row, widths proportional to the values, labels beside them', async () => {
     const data = [
       { key: 'a', label: 'v1.2', value: 40 },
       { key: 'b', label: 'v1.1', value: 10 },
     ];
-    const html = serverHtml(
+    const html = await serverHtml(
       <BarChartCard testId="bars" label="Views" data={data} format={(v) => String(v)} />,
     );
     const box = html.querySelector('[data-testid=bars]');
@@ -83,8 +87,8 @@ describe('charts in the first paint', () => {
     expect(box?.textContent).toContain('v1.1');
   });
 
-  test('lines: one path per series', () => {
-    const html = serverHtml(
+  test('lines: one path per series', async () => {
+    const html = await serverHtml(
       <SeriesChart
         title="Revenue"
         granularity="day"

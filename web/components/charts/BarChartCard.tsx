@@ -1,10 +1,12 @@
 'use client';
 
-import type { ReactNode } from 'react';
-import { Bar, BarChart, Cell, Tooltip, XAxis, YAxis } from 'recharts';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { Num } from '../metrics/Num';
 import styles from './BarChartCard.module.css';
-import { ChartBox, FirstPaintBars, useEntranceAnimation } from './FirstPaint';
+import { ChartBox, FirstPaintBars } from './FirstPaint';
+
+// Recharts loads after the first paint, which already shows the bars (see Sparkline).
+const BarsChart = lazy(() => import('./recharts/BarsChart'));
 
 const BAR_GAP = 6;
 
@@ -29,7 +31,6 @@ export function BarChartCard(props: {
   selected?: string | null;
   testId?: string;
 }) {
-  const animate = useEntranceAnimation();
   const color = props.color ?? 'var(--series-1)';
   const top = props.data.reduce<BarDatum | null>(
     (best, d) => (best === null || d.value > best.value ? d : best),
@@ -61,53 +62,18 @@ export function BarChartCard(props: {
         />
       }
     >
-      <BarChart
-        responsive
-        layout="vertical"
-        data={props.data.map((d) => ({ ...d }))}
-        style={{ width: '100%', height }}
-        margin={{ top: 4, right: 8, bottom: 4, left: 4 }}
-        barCategoryGap={BAR_GAP}
-      >
-        <XAxis type="number" hide domain={[0, (max: number) => Math.max(1, max)]} />
-        <YAxis
-          type="category"
-          dataKey="label"
-          width={120}
-          tickLine={false}
-          axisLine={false}
-          tick={{ fontSize: 12, fill: 'var(--text-2)' }}
+      <Suspense fallback={null}>
+        <BarsChart
+          data={props.data}
+          label={props.label}
+          format={props.format}
+          height={height}
+          gap={BAR_GAP}
+          fill={fill}
+          opacity={opacity}
+          onSelect={props.onSelect}
         />
-        <Tooltip
-          cursor={{ fill: 'var(--surface-2)' }}
-          isAnimationActive={false}
-          formatter={(value) => [
-            typeof value === 'number' ? props.format(value) : String(value),
-            props.label,
-          ]}
-          contentStyle={{
-            background: 'var(--surface)',
-            border: '1px solid var(--border)',
-            borderRadius: 8,
-            fontSize: 12,
-          }}
-        />
-        <Bar
-          dataKey="value"
-          radius={[0, 4, 4, 0]}
-          isAnimationActive={animate}
-          animationDuration={400}
-          onClick={(entry: { payload?: { key?: unknown } }) => {
-            const key = entry.payload?.key;
-            if (props.onSelect && typeof key === 'string') props.onSelect(key);
-          }}
-          cursor={props.onSelect ? 'pointer' : undefined}
-        >
-          {props.data.map((d) => (
-            <Cell key={d.key} fill={fill(d.key)} fillOpacity={opacity(d.key)} />
-          ))}
-        </Bar>
-      </BarChart>
+      </Suspense>
     </ChartBox>
   );
 }

@@ -1,9 +1,12 @@
 'use client';
 
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatAxisLabel, formatBucketLabel } from '../../lib/format';
+import { lazy, Suspense } from 'react';
+import { formatBucketLabel } from '../../lib/format';
 import type { Granularity } from '../../lib/timeframe';
-import { ChartBox, FirstPaintLines, useEntranceAnimation } from './FirstPaint';
+import { ChartBox, FirstPaintLines } from './FirstPaint';
+
+// Recharts loads after the first paint, which already shows the lines (see Sparkline).
+const LinesChart = lazy(() => import('./recharts/LinesChart'));
 
 export interface Series {
   readonly key: string;
@@ -25,7 +28,6 @@ export function SeriesChart(props: {
   title: string;
   testId?: string;
 }) {
-  const animate = useEntranceAnimation();
   const buckets = props.series[0]?.points.map((p) => p.bucket) ?? [];
   const rows = buckets.map((bucket, i) => {
     const row: Record<string, string | number> = { bucket };
@@ -51,56 +53,15 @@ export function SeriesChart(props: {
           />
         }
       >
-        <LineChart
-          responsive
-          data={rows}
-          style={{ width: '100%', height: HEIGHT }}
-          margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
-        >
-          <CartesianGrid stroke="var(--border)" vertical={false} />
-          <XAxis
-            dataKey="bucket"
-            tickFormatter={(v: string) => formatAxisLabel(v, props.granularity)}
-            tick={{ fontSize: 11, fill: 'var(--muted)' }}
-            minTickGap={24}
+        <Suspense fallback={null}>
+          <LinesChart
+            series={props.series}
+            rows={rows}
+            granularity={props.granularity}
+            format={props.format}
+            height={HEIGHT}
           />
-          <YAxis
-            width={48}
-            tickFormatter={(v: number) => props.format(v)}
-            tick={{ fontSize: 11, fill: 'var(--muted)' }}
-            allowDecimals={false}
-          />
-          <Tooltip
-            isAnimationActive={false}
-            labelFormatter={(v) => formatBucketLabel(String(v), props.granularity)}
-            formatter={(value, name) => [
-              typeof value === 'number' ? props.format(value) : String(value),
-              props.series.find((s) => s.key === name)?.label ?? String(name),
-            ]}
-            contentStyle={{
-              background: 'var(--surface)',
-              border: '1px solid var(--border)',
-              borderRadius: 8,
-              fontSize: 12,
-            }}
-          />
-          <Legend
-            formatter={(value) => props.series.find((s) => s.key === value)?.label ?? value}
-            wrapperStyle={{ fontSize: 12 }}
-          />
-          {props.series.map((s) => (
-            <Line
-              key={s.key}
-              type="monotone"
-              dataKey={s.key}
-              stroke={s.color}
-              strokeWidth={2}
-              dot={false}
-              isAnimationActive={animate}
-              animationDuration={400}
-            />
-          ))}
-        </LineChart>
+        </Suspense>
       </ChartBox>
       <figcaption className="sr-only">
         {summary}

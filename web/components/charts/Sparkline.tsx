@@ -1,10 +1,9 @@
 'use client';
 
-import { useId } from 'react';
-import { Area, AreaChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { lazy, Suspense } from 'react';
 import { formatAxisLabel, formatBucketLabel, formatCount } from '../../lib/format';
 import type { Granularity } from '../../lib/timeframe';
-import { ChartBox, FirstPaintLines, useEntranceAnimation } from './FirstPaint';
+import { ChartBox, FirstPaintLines } from './FirstPaint';
 import styles from './Sparkline.module.css';
 
 export interface SparklinePoint {
@@ -24,53 +23,17 @@ export interface SparklineProps {
   readonly testId?: string;
 }
 
+// Recharts is most of the page's JavaScript: it loads after the first paint, which already
+// shows the chart (FirstPaint), so hydration does not wait for it.
+const SparklineChart = lazy(() => import('./recharts/SparklineChart'));
+
 const UNIT: Record<Granularity, string> = { hour: 'hourly', day: 'daily', week: 'weekly' };
-
-function isPoint(value: unknown): value is SparklinePoint {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'bucket' in value &&
-    typeof value.bucket === 'string' &&
-    'count' in value &&
-    typeof value.count === 'number'
-  );
-}
-
-function SparkTooltip(props: {
-  active: boolean | undefined;
-  payload: readonly { payload?: unknown }[] | undefined;
-  granularity: Granularity;
-  label: string;
-  color: string;
-  format: (v: number) => string;
-}) {
-  const point = props.payload?.[0]?.payload;
-  if (!props.active || !isPoint(point)) return null;
-  return (
-    <div className={styles.tooltip}>
-      <div className={styles.tooltipLabel}>
-        {formatBucketLabel(point.bucket, props.granularity)}
-      </div>
-      <div className={styles.tooltipValue}>
-        <span
-          className={styles.swatch}
-          style={{ ['--swatch' as string]: props.color }}
-          aria-hidden="true"
-        />
-        {props.label}: <strong>{props.format(point.count)}</strong>
-      </div>
-    </div>
-  );
-}
 
 /**
  * A small area chart of zero-filled buckets, with a tooltip in the viewer's local time and a
  * text alternative (a visually hidden table of every bucket).
  */
 export function Sparkline(props: SparklineProps) {
-  const gradientId = `spark-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
-  const animate = useEntranceAnimation();
   const height = props.height ?? 72;
   const format = props.valueFormatter ?? ((v: number) => formatCount(v));
   const color = props.color ?? 'var(--accent)';
@@ -106,46 +69,16 @@ export function Sparkline(props: SparklineProps) {
           />
         }
       >
-        <AreaChart
-          responsive
-          data={props.data.map((p) => ({ ...p }))}
-          style={{ width: '100%', height }}
-          margin={{ top: 4, right: 2, bottom: 0, left: 2 }}
-        >
-          <defs>
-            <linearGradient id={gradientId} x1="0" y1="0" x2="0" y2="1">
-              <stop offset="0%" stopColor={color} stopOpacity={0.28} />
-              <stop offset="100%" stopColor={color} stopOpacity={0} />
-            </linearGradient>
-          </defs>
-          <XAxis dataKey="bucket" hide />
-          <YAxis hide domain={[0, (max: number) => Math.max(1, max)]} />
-          <Tooltip
-            cursor={{ stroke: 'var(--border-strong)', strokeWidth: 1 }}
-            isAnimationActive={false}
-            content={(p) => (
-              <SparkTooltip
-                active={p.active}
-                payload={p.payload}
-                granularity={props.granularity}
-                label={props.label}
-                color={color}
-                format={format}
-              />
-            )}
+        <Suspense fallback={null}>
+          <SparklineChart
+            data={props.data}
+            label={props.label}
+            granularity={props.granularity}
+            color={color}
+            height={height}
+            format={format}
           />
-          <Area
-            type="monotone"
-            dataKey="count"
-            stroke={color}
-            strokeWidth={2}
-            fill={`url(#${gradientId})`}
-            dot={false}
-            activeDot={{ r: 3, strokeWidth: 0, fill: color }}
-            isAnimationActive={animate}
-            animationDuration={400}
-          />
-        </AreaChart>
+        </Suspense>
       </ChartBox>
       {first && last ? (
         <div className={styles.axis} aria-hidden="true">

@@ -1,0 +1,70 @@
+'use client';
+
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatAxisLabel, formatBucketLabel } from '../../../lib/format';
+import type { Granularity } from '../../../lib/timeframe';
+import { useEntranceAnimation } from '../FirstPaint';
+import type { Series } from '../SeriesChart';
+
+/** The interactive lines (Recharts), loaded after the first paint (see SeriesChart). */
+export default function LinesChart(props: {
+  series: readonly Series[];
+  rows: readonly Record<string, string | number>[];
+  granularity: Granularity;
+  format: (value: number) => string;
+  height: number;
+}) {
+  const animate = useEntranceAnimation();
+  return (
+    <LineChart
+      responsive
+      data={[...props.rows]}
+      style={{ width: '100%', height: props.height }}
+      margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+    >
+      <CartesianGrid stroke="var(--border)" vertical={false} />
+      <XAxis
+        dataKey="bucket"
+        tickFormatter={(v: string) => formatAxisLabel(v, props.granularity)}
+        tick={{ fontSize: 11, fill: 'var(--muted)' }}
+        minTickGap={24}
+      />
+      <YAxis
+        width={48}
+        tickFormatter={(v: number) => props.format(v)}
+        tick={{ fontSize: 11, fill: 'var(--muted)' }}
+        allowDecimals={false}
+      />
+      <Tooltip
+        isAnimationActive={false}
+        labelFormatter={(v) => formatBucketLabel(String(v), props.granularity)}
+        formatter={(value, name) => [
+          typeof value === 'number' ? props.format(value) : String(value),
+          props.series.find((s) => s.key === name)?.label ?? String(name),
+        ]}
+        contentStyle={{
+          background: 'var(--surface)',
+          border: '1px solid var(--border)',
+          borderRadius: 8,
+          fontSize: 12,
+        }}
+      />
+      <Legend
+        formatter={(value) => props.series.find((s) => s.key === value)?.label ?? value}
+        wrapperStyle={{ fontSize: 12 }}
+      />
+      {props.series.map((s) => (
+        <Line
+          key={s.key}
+          type="monotone"
+          dataKey={s.key}
+          stroke={s.color}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={animate}
+          animationDuration={400}
+        />
+      ))}
+    </LineChart>
+  );
+}
