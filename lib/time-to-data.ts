@@ -6,8 +6,9 @@
  * creation, before the HTML is parsed, so it sees the server's first paint as well as what the
  * JavaScript adds later. On every animation frame it checks the widget frames (`[data-state]`):
  * data is shown when every frame is `ready` or `empty`, not `aria-busy`, and every chart in it
- * (`[data-chart]`) has drawn its SVG. It records the first such frame in the page's clock (ms
- * since navigation start). Navigation need not wait for `load` (`waitUntil: 'commit'`); the read
+ * (`[data-chart]`) has drawn its SVG, once the whole HTML is parsed (before that the frames seen
+ * are not all the widgets). It records the first such frame in the page's clock (ms since
+ * navigation start), never before the first contentful paint. Navigation need not wait for `load` (`waitUntil: 'commit'`); the read
  * (`readTimeToData`) waits until data is shown, React has hydrated and `load` has fired, then adds
  * the page's own milestones (first contentful paint, DOMContentLoaded, load, hydration, the Cube
  * token fetch and `/load` requests) so a report can say where the time went.
@@ -45,7 +46,9 @@ const PROBE = `(() => {
     }
     const frames = document.querySelectorAll('[data-state]');
     const dashboard = document.querySelector('[data-testid=analytics-dashboard]');
-    if (probe.dataMs === null && frames.length > 0 && dashboard) {
+    // While the HTML is still arriving, the frames parsed so far are not all the widgets.
+    const parsed = document.readyState !== 'loading';
+    if (probe.dataMs === null && parsed && frames.length > 0 && dashboard) {
       let framesReady = true, data = true, phase1 = true;
       for (const frame of frames) {
         const s = shown(frame);
