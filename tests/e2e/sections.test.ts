@@ -104,6 +104,9 @@ describe.sequential('Phase 2 sections in Chromium', () => {
       const now = Date.now();
       await context.clock.setFixedTime(now);
       await page.goto(`${ANALYTICS}?section=${section}`);
+      // Chip clicks update the URL in place once React has hydrated the tab (charts' Recharts
+      // code may still be loading: the drawings of the first paint stand in for it).
+      await waitForHydration(page);
       for (const timeframe of SECTIONS[section].timeframes) {
         await page.click(`[data-testid=section-timeframes] [data-value="${timeframe}"]`);
         await expectSectionOracle(page, section, timeframe, now);
