@@ -6,8 +6,8 @@
  * creation, before the HTML is parsed, so it sees the server's first paint as well as what the
  * JavaScript adds later. On every animation frame it checks the widget frames (`[data-state]`):
  * data is shown when every frame is `ready` or `empty`, not `aria-busy`, and every chart in it
- * (`[data-chart]`) has drawn its SVG, once the whole HTML is parsed (before that the frames seen
- * are not all the widgets). It records the first such frame in the page's clock (ms since
+ * (`[data-chart]`) has drawn its SVG, once the tab's HTML is wholly parsed (before that the
+ * frames seen need not be all the widgets). It records the first such frame in the page's clock (ms since
  * navigation start), never before the first contentful paint. Navigation need not wait for `load` (`waitUntil: 'commit'`); the read
  * (`readTimeToData`) waits until data is shown, React has hydrated and `load` has fired, then adds
  * the page's own milestones (first contentful paint, DOMContentLoaded, load, hydration, the Cube
@@ -39,6 +39,16 @@ const PROBE = `(() => {
     }
     return 'data';
   };
+  // While the HTML is still arriving, the frames parsed so far need not be all the widgets: the
+  // tab is whole once the parser has gone past it (a node follows it or one of its ancestors).
+  const parsed = () => {
+    if (document.readyState !== 'loading') return true;
+    for (let n = document.querySelector('[data-testid=admin-analytics]'); n && n !== document.body;
+         n = n.parentElement) {
+      if (n.nextSibling) return true;
+    }
+    return false;
+  };
   const tick = (at) => {
     if (probe.hydratedMs === null &&
         document.querySelector('[data-testid=admin-analytics][data-hydrated=true]')) {
@@ -46,9 +56,7 @@ const PROBE = `(() => {
     }
     const frames = document.querySelectorAll('[data-state]');
     const dashboard = document.querySelector('[data-testid=analytics-dashboard]');
-    // While the HTML is still arriving, the frames parsed so far are not all the widgets.
-    const parsed = document.readyState !== 'loading';
-    if (probe.dataMs === null && parsed && frames.length > 0 && dashboard) {
+    if (probe.dataMs === null && frames.length > 0 && dashboard && parsed()) {
       let framesReady = true, data = true, phase1 = true;
       for (const frame of frames) {
         const s = shown(frame);
