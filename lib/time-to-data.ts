@@ -6,12 +6,13 @@
  * creation, before the HTML is parsed, so it sees the server's first paint as well as what the
  * JavaScript adds later. On every animation frame it checks the widget frames (`[data-state]`):
  * data is shown when every frame is `ready` or `empty`, not `aria-busy`, and every chart in it
- * (`[data-chart]`) has drawn its SVG, once the tab's HTML is wholly parsed (before that the
- * frames seen need not be all the widgets). It records the first such frame in the page's clock (ms since
- * navigation start), never before the first contentful paint. Navigation need not wait for `load` (`waitUntil: 'commit'`); the read
- * (`readTimeToData`) waits until data is shown, React has hydrated and `load` has fired, then adds
- * the page's own milestones (first contentful paint, DOMContentLoaded, load, hydration, the Cube
- * token fetch and `/load` requests) so a report can say where the time went.
+ * (`[data-chart]`) has drawn its SVG, once the tab's HTML is wholly parsed (before that the frames
+ * seen need not be all the widgets). It records the first such frame in the page's clock (ms since
+ * navigation start), never before the first contentful paint. Navigation need not wait for `load`
+ * (`waitUntil: 'commit'`); the read (`readTimeToData`) waits until data is shown and painted,
+ * React has hydrated and `load` has fired, then adds the page's own milestones (the HTML's first
+ * and last byte, first contentful paint, DOMContentLoaded, load, hydration, the Cube token fetch
+ * and `/load` requests) so a report can say where the time went.
  */
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -130,7 +131,9 @@ export async function readTimeToData(page: Page, timeoutMs = 120_000): Promise<T
         | undefined;
       if (probe.dataMs === null || probe.hydratedMs === null) return false;
       if (!navigation || navigation.loadEventEnd === 0) return false;
+      // Paint entries arrive after the frame is presented: on a busy machine, after `load`.
       const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+      if (!fcp) return false;
       const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
       const token = resources.filter((r) => r.name.includes('/api/cube-token'));
       // No named helper here: see PROBE on tsx's __name.
@@ -140,7 +143,7 @@ export async function readTimeToData(page: Page, timeoutMs = 120_000): Promise<T
         phase1Ms: probe.phase1Ms,
         ttfbMs: navigation.responseStart,
         htmlEndMs: navigation.responseEnd,
-        fcpMs: fcp ? fcp.startTime : null,
+        fcpMs: fcp.startTime,
         dclMs: navigation.domContentLoadedEventEnd,
         loadMs: navigation.loadEventEnd,
         hydratedMs: probe.hydratedMs,
