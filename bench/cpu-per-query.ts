@@ -6,7 +6,7 @@
  * per query (pg_stat_statements), and with --profile writes a V8 CPU profile of the Cube process.
  *
  *   npx tsx bench/cpu-per-query.ts [--scale small] [--rounds 30] [--cache no-cache|warm]
- *     [--timeframes 7d,30d] [--profile <dir>]
+ *     [--timeframes 7d,30d] [--build exports.totals,…] [--profile <dir>]
  *
  * It also prints each query's median wall time (client, with the other queries of its tab state in
  * flight, as in the bench's whole tab) and Postgres' own time per statement, so a query's wall time
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     cache: { type: 'string', default: 'no-cache' },
     profile: { type: 'string' },
     timeframes: { type: 'string' },
+    build: { type: 'string' },
   },
   strict: true,
 });
@@ -77,6 +78,12 @@ const pool = new pg.Pool({ ...db.config, max: 1 });
 try {
   if ((await rollupTableCount(db.config)) === 0) {
     await buildAllRollups(cube.apiUrl, cube.token(), { timeoutMs: 30 * 60_000 });
+  } else if (values.build) {
+    // Rollups added to the model since the bench last built them (Cube here does not build).
+    await buildAllRollups(cube.apiUrl, cube.token(), {
+      timeoutMs: 30 * 60_000,
+      preAggregations: values.build.split(','),
+    });
   }
   const http = new CubeHttp({ apiUrl: cube.apiUrl, token: cube.token });
   const timeframes = values.timeframes
