@@ -10,7 +10,8 @@
  *   depend on the clock: a query holding any date string that is not absolute is never kept.
  * - `PreAggregationPartitionRangeLoader.extractDate`: the partition range loader parses the
  *   answers of the rollup's build-range queries (cached by Cube) with moment-timezone, twice per
- *   partitioned rollup per request.
+ *   partitioned rollup per request; then `timeSeriesBoundaries` (shared) builds moment ranges to
+ *   find the first and last partition of that build range, the same ones on every request.
  *
  * Callers get a copy of a kept normalised query (the gateway and `queryRewrite` may change it) and
  * the input query is updated exactly as Cube's function updates it (`cacheMode` set, `cache`
@@ -27,6 +28,9 @@ type NormalizeQuery = (query: Query, persistent?: boolean, cacheMode?: string) =
 /** Cube's query module (CommonJS: its exported functions are looked up at every call). */
 type QueryModule = { normalizeQuery: NormalizeQuery };
 type ExtractDate = (data: unknown, timezone: string, timestampFormat?: string) => string;
+type Boundaries = (granularity: string, dateRange: unknown, options?: unknown) => string[][];
+/** Cube's time module (CommonJS; the package index re-exports it through getters). */
+type TimeModule = { timeSeriesBoundaries: Boundaries };
 
 /** Cube's own test for an absolute date value (api-gateway query.js, `AbsoluteDateTimeRegex`). */
 const ABSOLUTE_DATE =
@@ -95,6 +99,7 @@ function plainKey(value: unknown): string | null {
 /** Normalised queries by their input; small, the tab sends a few dozen distinct queries. */
 const normalized = new LRUCache<string, Query>({ max: 2000 });
 const extracted = new LRUCache<string, string>({ max: 2000 });
+const boundaries = new LRUCache<string, string[][]>({ max: 2000 });
 let installed = false;
 
 export function installDateParseMemo(RangeLoader: typeof RangeLoaderClass): void {
@@ -132,5 +137,21 @@ export function installDateParseMemo(RangeLoader: typeof RangeLoaderClass): void
       if (typeof date === 'string') extracted.set(key, date);
     }
     return date;
+  };
+
+  const timeModule = require('@cubejs-backend/shared/dist/src/time') as TimeModule;
+  const timeSeriesBoundaries = timeModule.timeSeriesBoundaries;
+  timeModule.timeSeriesBoundaries = function keptBoundaries(granularity, dateRange, options) {
+    const key = plainKey([granularity, dateRange, options ?? null]);
+    if (key === null) return timeSeriesBoundaries(granularity, dateRange, options);
+    let kept = boundaries.get(key);
+    if (!kept) {
+      kept = timeSeriesBoundaries(granularity, dateRange, options);
+      boundaries.set(
+        key,
+        kept.map((range) => [...range]),
+      );
+    }
+    return kept.map((range) => [...range]);
   };
 }

@@ -96,6 +96,9 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
   const queryModule = require('@cubejs-backend/api-gateway/dist/src/query') as QueryModule;
   const stockNormalize = queryModule.normalizeQuery;
   const stockExtract = PreAggregationPartitionRangeLoader.extractDate;
+  type Boundaries = (g: string, range: string[], options?: object) => string[][];
+  const shared = require('@cubejs-backend/shared') as { timeSeriesBoundaries: Boundaries };
+  const stockBoundaries = shared.timeSeriesBoundaries;
 
   test('Cube still calls both through a lookup the memo can replace', () => {
     const gateway = source('@cubejs-backend/api-gateway/dist/src/gateway.js');
@@ -104,6 +107,7 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
       '@cubejs-backend/query-orchestrator/dist/src/orchestrator/PreAggregationPartitionRangeLoader.js',
     );
     expect(loader.match(/PreAggregationPartitionRangeLoader\.extractDate\(/g)).toHaveLength(2);
+    expect(loader).toContain('(0, shared_1.timeSeriesBoundaries)(');
     // The memo reproduces what normalizeQueryCacheMode does to its input.
     const query = source('@cubejs-backend/api-gateway/dist/src/query.js');
     expect(query).toMatch(
@@ -152,6 +156,18 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
     expect(PreAggregationPartitionRangeLoader.extractDate(rows, 'Europe/Berlin')).toBe(
       stockExtract(rows, 'Europe/Berlin'),
     );
+    // Seen by Cube's callers through the package index.
+    expect(shared.timeSeriesBoundaries).not.toBe(stockBoundaries);
+    const range = ['2025-10-03T00:00:00.000', '2026-11-30T14:59:59.999'];
+    const options = { timestampPrecision: 3 };
+    const expected = stockBoundaries('month', range, options);
+    const kept = shared.timeSeriesBoundaries('month', range, options);
+    kept[0]?.splice(0);
+    expect(shared.timeSeriesBoundaries('month', range, options)).toEqual(expected);
+    expect(expected).toEqual([
+      ['2025-10-01T00:00:00.000', '2025-10-31T23:59:59.999'],
+      ['2026-11-01T00:00:00.000', '2026-11-30T23:59:59.999'],
+    ]);
   });
 
   test('relative dates and evaluated expressions are never kept', () => {
