@@ -5,7 +5,12 @@
  * user + system time from /proc before and after. Also counts the statements Cube sent Postgres
  * per query (pg_stat_statements), and with --profile writes a V8 CPU profile of the Cube process.
  *
- *   npx tsx bench/cpu-per-query.ts [--scale small] [--rounds 30] [--cache no-cache|warm] [--profile <dir>]
+ *   npx tsx bench/cpu-per-query.ts [--scale small] [--rounds 30] [--cache no-cache|warm]
+ *     [--timeframes 7d,30d] [--build exports.totals,…] [--profile <dir>]
+ *
+ * It also prints each query's median wall time (client, with the other queries of its tab state in
+ * flight, as in the bench's whole tab) and Postgres' own time per statement, so a query's wall time
+ * splits into Postgres and the rest.
  *
  * `CUBE_FROM_SOURCE=1` runs Cube under tsx instead of compiled (cube/process.ts), to compare.
  * Needs the bench database generated (`npm run bench -- --scale small` once).
@@ -16,12 +21,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { buildAllRollups, rollupTableCount } from '../cube/rollups';
+import { TIMEFRAMES } from '../web/lib/timeframe';
 import { tabQueries, tabStates } from './cases';
 import { startBenchCube } from './cube';
 import { type CacheMode, CubeHttp } from './cube-http';
 import { ensureBenchDatabase } from './database';
 import { installInterruptHandlers, stopOnInterrupt } from './interrupt';
 import { processCpuMs } from './load';
+import { quantile } from './stats';
 import type { Scale } from './types';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -31,6 +38,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '30' },
     cache: { type: 'string', default: 'no-cache' },
     profile: { type: 'string' },
+    timeframes: { type: 'string' },
+    build: { type: 'string' },
   },
   strict: true,
 });
@@ -69,18 +78,34 @@ const pool = new pg.Pool({ ...db.config, max: 1 });
 try {
   if ((await rollupTableCount(db.config)) === 0) {
     await buildAllRollups(cube.apiUrl, cube.token(), { timeoutMs: 30 * 60_000 });
+  } else if (values.build) {
+    // Rollups added to the model since the bench last built them (Cube here does not build).
+    await buildAllRollups(cube.apiUrl, cube.token(), {
+      timeoutMs: 30 * 60_000,
+      preAggregations: values.build.split(','),
+    });
   }
   const http = new CubeHttp({ apiUrl: cube.apiUrl, token: cube.token });
-  const states = tabStates(db.dataNow);
+  const timeframes = values.timeframes
+    ? TIMEFRAMES.filter((tf) => values.timeframes?.split(',').includes(tf))
+    : TIMEFRAMES;
+  const states = tabStates(db.dataNow, timeframes);
+  const wall = new Map<string, number[]>();
   const tab = async () => {
     for (const state of states) {
-      await Promise.all(tabQueries(state).map((q) => http.load(q.query, cache)));
+      await Promise.all(
+        tabQueries(state).map(async (q) => {
+          const { ms } = await http.load(q.query, cache);
+          wall.set(q.id, [...(wall.get(q.id) ?? []), ms]);
+        }),
+      );
     }
   };
   const pid = cube.process.process.pid;
   const command = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '?');
   const cpuAfterStart = await processCpuMs(pid);
   for (let i = 0; i < 3; i++) await tab();
+  wall.clear();
   const queries = rounds * states.reduce((n, state) => n + tabQueries(state).length, 0);
   await pool.query('SELECT pg_stat_statements_reset()');
   const before = await processCpuMs(pid);
@@ -88,8 +113,8 @@ try {
   for (let i = 0; i < rounds; i++) await tab();
   const wallMs = performance.now() - wallStarted;
   const after = await processCpuMs(pid);
-  const { rows } = await pool.query<{ calls: string; query: string }>(
-    `SELECT calls, query FROM pg_stat_statements
+  const { rows } = await pool.query<{ calls: string; query: string; mean_ms: number }>(
+    `SELECT calls, query, mean_exec_time AS mean_ms FROM pg_stat_statements
       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       ORDER BY calls DESC`,
   );
@@ -103,8 +128,16 @@ try {
       `wall per tab state: ${(wallMs / rounds / states.length).toFixed(1)} ms`,
       `Postgres statements per query: ${(statements / queries).toFixed(2)}`,
       ...rows
-        .slice(0, 8)
-        .map((row) => `  ${row.calls} × ${row.query.replace(/\s+/g, ' ').slice(0, 140)}`),
+        .slice(0, 16)
+        .map(
+          (row) =>
+            `  ${row.calls} × ${row.mean_ms.toFixed(2)} ms × ${row.query.replace(/\s+/g, ' ').slice(0, 130)}`,
+        ),
+      'median wall per query (ms, client, the tab state in flight):',
+      ...[...wall].map(([id, ms]) => {
+        const sorted = ms.toSorted((x, y) => x - y);
+        return `  ${id}: ${quantile(sorted, 0.5).toFixed(1)} (p25 ${quantile(sorted, 0.25).toFixed(1)}, p75 ${quantile(sorted, 0.75).toFixed(1)})`;
+      }),
       `load average: ${os
         .loadavg()
         .map((n) => n.toFixed(1))

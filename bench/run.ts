@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --scale large|medium|small] [--seed 42] [--rounds N] [--timeframes 24h,30d]
- *  [--no-refresh] [--fresh] [--no-write]`
+ *  [--no-refresh] [--no-sections] [--fresh] [--no-write]`
  *
  * The Analytics tab's queries through Cube versus raw SQL on the same Postgres, in one run:
  * see bench/benchmark.ts and BENCHMARKS.md. Ports: BENCH_PG_PORT (25440), BENCH_CUBE_PORT (4020).
@@ -36,6 +36,7 @@ const USAGE = `Usage: npm run bench -- [options]
                                 many rounds as fit, at least 1 after its warm-up
   --timeframes <list>           e.g. 24h,30d (default 24h,7d,30d,90d,all; 90d: Releases only)
   --no-refresh                  skip the appended hour and incremental refresh
+  --no-sections                 only the Phase 1 tab (its queries and whole tabs), no sections
   --browser / --no-browser      time the tab in Chromium against the bench's Cube (default on at
                                 large; builds the web app when stale). Without it the report
                                 shows the last e2e timings file, labelled with its date
@@ -73,6 +74,7 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
         budget: { type: 'string' },
         timeframes: { type: 'string' },
         'no-refresh': { type: 'boolean', default: false },
+        'no-sections': { type: 'boolean', default: false },
         browser: { type: 'boolean' },
         'no-browser': { type: 'boolean', default: false },
         'load-seconds': { type: 'string' },
@@ -149,7 +151,7 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
     budget: { rounds, budgetMs: budgetSeconds * 1000, minRounds: 1 },
     tabBudget: { rounds: large ? 7 : 3, budgetMs: budgetSeconds * 2500, minRounds: 1 },
     timeframes,
-    sectionTimeframes: windows,
+    sectionTimeframes: values['no-sections'] ? [] : windows,
     weeks: WOW_WEEKS,
     refresh: !values['no-refresh'],
     readChecks: 3,

@@ -87,6 +87,32 @@ function ceiling(tab: TabReport, queries: QueryReport[]): string {
   );
 }
 
+/**
+ * What an uncached tab is made of. Cube answers a tab state's queries on one event loop, so sent
+ * at once they take about the sum of Cube's CPU per query; Postgres reads only small rollup
+ * slices (bench/cpu-per-query.ts shows its time per statement).
+ */
+function uncachedTabNote(
+  report: Omit<BenchReport, 'targets'>,
+  tab: TabReport,
+  queries: QueryReport[],
+  goal: number,
+): string {
+  const budget = tab.timings.a.median / goal;
+  const oneByOne = queries.reduce((sum, q) => sum + q.timings.b.median, 0);
+  const uncachedLoad = (report.load ?? [])
+    .filter((run) => run.cache === 'no-cache' && run.cubeCpuMsPerQuery !== null)
+    .sort((x, y) => x.clients - y.clients)[0];
+  const cpu = uncachedLoad?.cubeCpuMsPerQuery ?? null;
+  return (
+    `the goal leaves ${fmtMs(budget)} ms for ${queries.length} queries (${fmtMs(budget / queries.length)} ms each); ` +
+    (cpu !== null
+      ? `Cube spends ~${fmtMs(cpu)} ms of CPU per uncached query (${uncachedLoad?.clients}-admin uncached load test), on one event loop, so the tab's queries queue for it: ~${fmtMs(cpu * queries.length)} ms of CPU before any Postgres time; `
+      : '') +
+    `one at a time its queries take ${fmtMs(oneByOne)} ms uncached in sum, at once ${fmtMs(tab.timings.b.median)} ms`
+  );
+}
+
 /** Issue 15's load targets (per query, warm): at 50 admins, and at 200 admins. */
 export const LOAD_TARGETS = [
   { clients: 50, p99Ms: 200, memoryMb: null },
@@ -326,7 +352,7 @@ function tabRatioTargets(report: Omit<BenchReport, 'targets'>): TargetReport[] {
         met,
         note:
           met === false && slowest
-            ? `held back by ${slowest.id} (uncached ${fmtMs(slowest.timings.b.median)} ms, the tab's slowest): ${whySlow(slowest, roundTrip)}. ${ceiling(tab, queries)}`
+            ? `${uncachedTabNote(report, tab, queries, goal.goal)}; slowest: ${slowest.id} (uncached ${fmtMs(slowest.timings.b.median)} ms): ${whySlow(slowest, roundTrip)}. ${ceiling(tab, queries)}`
             : null,
       },
     ];

@@ -5,7 +5,12 @@
 import { type PgConfig, withClient } from '../db/connection';
 import { installLoadAdmission } from './admission';
 import type { SqlLogins } from './auth';
-import { ApiGateway, PreAggregationLoadCache } from './engine/cube-modules';
+import {
+  ApiGateway,
+  PreAggregationLoadCache,
+  PreAggregationPartitionRangeLoader,
+} from './engine/cube-modules';
+import { installDateParseMemo } from './engine/date-parse-memo';
 import { installEnvCache } from './engine/env-cache';
 import { redactInSinkOnly } from './engine/log-sink';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
@@ -83,6 +88,7 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
   installVersionEntriesCache(PreAggregationLoadCache);
   installRollupListingWatch(PreAggregationLoadCache);
   installLoadAdmission(ApiGateway);
+  installDateParseMemo(PreAggregationPartitionRangeLoader);
 
   const playground = {
     apiSecret: input.apiSecret,

@@ -1,11 +1,13 @@
 /**
  * The uncached path's shortcuts lean on Cube internals (cube/engine/postgres-driver.ts,
- * cube/engine/sql-cache-first.ts). These checks fail when a Cube upgrade changes what they rely
+ * cube/engine/sql-cache-first.ts, cube/engine/date-parse-memo.ts). These checks fail when a Cube upgrade changes what they rely
  * on, and run the driver against the test stack's real Postgres.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, inject, test } from 'vitest';
+import { PreAggregationPartitionRangeLoader } from '../../cube/engine/cube-modules';
+import { hasOnlyAbsoluteDates, installDateParseMemo } from '../../cube/engine/date-parse-memo';
 import { SessionPreparedPostgresDriver } from '../../cube/engine/postgres-driver';
 import { isSourceMapSupportHook, restoreNativeStackTraces } from '../../cube/engine/stack-traces';
 
@@ -85,5 +87,113 @@ describe("Cube's source-map stack rewriting switched off", () => {
     restoreNativeStackTraces();
     expect(Error.prepareStackTrace).toBeUndefined();
     expect(new Error('here').stack).toMatch(/^Error: here\n\s+at /);
+  });
+});
+
+describe('date parsing kept per input (normalizeQuery, partition range dates)', () => {
+  type Query = Record<string, unknown>;
+  type QueryModule = { normalizeQuery: (q: Query, p?: boolean, c?: string) => Query };
+  const queryModule = require('@cubejs-backend/api-gateway/dist/src/query') as QueryModule;
+  const stockNormalize = queryModule.normalizeQuery;
+  const stockExtract = PreAggregationPartitionRangeLoader.extractDate;
+  type Boundaries = (g: string, range: string[], options?: object) => string[][];
+  const shared = require('@cubejs-backend/shared') as { timeSeriesBoundaries: Boundaries };
+  const stockBoundaries = shared.timeSeriesBoundaries;
+
+  test('Cube still calls both through a lookup the memo can replace', () => {
+    const gateway = source('@cubejs-backend/api-gateway/dist/src/gateway.js');
+    expect(gateway.match(/\(0, query_1\.normalizeQuery\)\(/g)).toHaveLength(2);
+    const loader = source(
+      '@cubejs-backend/query-orchestrator/dist/src/orchestrator/PreAggregationPartitionRangeLoader.js',
+    );
+    expect(loader.match(/PreAggregationPartitionRangeLoader\.extractDate\(/g)).toHaveLength(2);
+    expect(loader).toContain('(0, shared_1.timeSeriesBoundaries)(');
+    // The memo reproduces what normalizeQueryCacheMode does to its input.
+    const query = source('@cubejs-backend/api-gateway/dist/src/query.js');
+    expect(query).toMatch(
+      /function normalizeQueryCacheMode\(query, cacheMode\) \{\s+if \(cacheMode !== undefined\) \{\s+query\.cacheMode = cacheMode;\s+\}\s+else if \(!query\.cache\) \{\s+query\.cacheMode = 'stale-if-slow';\s+\}\s+else \{\s+query\.cacheMode = query\.cache;\s+\}\s+query\.cache = undefined;\s+return query;\s+\}/,
+    );
+  });
+
+  const absolute = () => ({
+    measures: ['credits.paying_users'],
+    timeDimensions: [
+      {
+        dimension: 'credits.created_at',
+        dateRange: ['2026-11-23T15:00:00.000', '2026-11-30T14:59:59.999'],
+      },
+    ],
+    filters: [{ member: 'credits.type', operator: 'equals', values: ['purchase'] }],
+    timezone: 'UTC',
+    cache: 'no-cache',
+  });
+  const relative = () => ({
+    measures: ['credits.paying_users'],
+    timeDimensions: [{ dimension: 'credits.created_at', dateRange: 'last 7 days' }],
+  });
+
+  test('answers equal Cube’s own, copies each time, inputs changed the same way', () => {
+    installDateParseMemo(PreAggregationPartitionRangeLoader);
+    expect(queryModule.normalizeQuery).not.toBe(stockNormalize);
+    for (const [make, cacheMode] of [
+      [absolute, undefined],
+      [absolute, 'no-cache'],
+      [relative, undefined],
+    ] as const) {
+      const stockInput: Query = make();
+      const expected = stockNormalize(stockInput, false, cacheMode);
+      const inputs: Query[] = [make(), make()];
+      const [first, second] = inputs.map((q) => queryModule.normalizeQuery(q, false, cacheMode));
+      expect(first).toEqual(expected);
+      expect(second).toEqual(expected);
+      expect(second).not.toBe(first);
+      for (const input of inputs) expect(input).toEqual(stockInput);
+    }
+    const rows = [{ value: '2026-11-30T14:59:59.999Z' }];
+    expect(PreAggregationPartitionRangeLoader.extractDate(rows, 'UTC')).toBe(
+      stockExtract(rows, 'UTC'),
+    );
+    expect(PreAggregationPartitionRangeLoader.extractDate(rows, 'Europe/Berlin')).toBe(
+      stockExtract(rows, 'Europe/Berlin'),
+    );
+    // Seen by Cube's callers through the package index.
+    expect(shared.timeSeriesBoundaries).not.toBe(stockBoundaries);
+    const range = ['2025-10-03T00:00:00.000', '2026-11-30T14:59:59.999'];
+    const options = { timestampPrecision: 3 };
+    const expected = stockBoundaries('month', range, options);
+    const kept = shared.timeSeriesBoundaries('month', range, options);
+    kept[0]?.splice(0);
+    expect(shared.timeSeriesBoundaries('month', range, options)).toEqual(expected);
+    expect(expected).toEqual([
+      ['2025-10-01T00:00:00.000', '2025-10-31T23:59:59.999'],
+      ['2026-11-01T00:00:00.000', '2026-11-30T23:59:59.999'],
+    ]);
+  });
+
+  test('relative dates and evaluated expressions are never kept', () => {
+    expect(hasOnlyAbsoluteDates(absolute())).toBe(true);
+    expect(hasOnlyAbsoluteDates(relative())).toBe(false);
+    expect(
+      hasOnlyAbsoluteDates({
+        ...absolute(),
+        filters: [
+          { or: [{ member: 'credits.created_at', operator: 'afterDate', values: ['last week'] }] },
+        ],
+      }),
+    ).toBe(false);
+    expect(
+      hasOnlyAbsoluteDates({
+        ...absolute(),
+        timeDimensions: [
+          { dimension: 'credits.created_at', compareDateRange: ['this week', 'last week'] },
+        ],
+      }),
+    ).toBe(false);
+    // A relative range resolves against the clock on every call, as in Cube.
+    const now = queryModule.normalizeQuery(relative()) as {
+      timeDimensions: Array<{ dateRange: string[] }>;
+    };
+    const stock = stockNormalize(relative()) as { timeDimensions: Array<{ dateRange: string[] }> };
+    expect(now.timeDimensions[0]?.dateRange).toEqual(stock.timeDimensions[0]?.dateRange);
   });
 });
