@@ -236,27 +236,46 @@ function cacheHitTarget(report: Omit<BenchReport, 'targets'>): TargetReport {
   };
 }
 
+/**
+ * Judged the way the web app sends a tab state: one `POST /load-batch` (its Cube client batches
+ * the queries a render issues together); runs made before the endpoint existed fall back to the
+ * concurrent `/load`s, and the row says which.
+ */
 function tabWarmTarget(report: Omit<BenchReport, 'targets'>): TargetReport | null {
   const tab = report.tabs.find((t) => t.timeframe === HEADLINE_TIMEFRAME) ?? report.tabs[0];
   if (!tab) return null;
   const queries = tabQueries(report, tab);
-  const warm = tab.timings.c.median;
+  const concurrent = tab.timings.c.median;
+  const batched = tab.batch?.median;
+  const warm = batched ?? concurrent;
   const met = Number.isFinite(warm) ? warm <= TAB_WARM_TARGET_MS : null;
   const slowest = maxBy(queries, (q) => q.timings.c.median);
   const others = report.tabs
     .filter((t) => t !== tab)
-    .map((t) => `${t.timeframe} ${fmtMs(t.timings.c.median)} ms`)
+    .map((t) => `${t.timeframe} ${fmtMs(t.batch?.median ?? t.timings.c.median)} ms`)
     .join(', ');
-  const serial = tab.warmSumMs !== null && tab.warmSumMs > 0 ? warm / tab.warmSumMs : Number.NaN;
+  const serial =
+    tab.warmSumMs !== null && tab.warmSumMs > 0 ? concurrent / tab.warmSumMs : Number.NaN;
+  const how =
+    batched === undefined
+      ? `all ${queries.length} queries at once as concurrent /loads`
+      : `all ${queries.length} queries in one /load-batch, as the web app sends them`;
+  const detail = [
+    ...(batched === undefined
+      ? []
+      : [`${queries.length} concurrent /loads ${fmtMs(concurrent)} ms`]),
+    `sum of its queries' warm medians ${fmtMs(tab.warmSumMs)} ms`,
+    ...(others ? [`other tabs ${others}`] : []),
+  ].join('; ');
   return {
-    name: `Whole tab warm (${tab.timeframe}, all ${queries.length} queries at once)`,
+    name: `Whole tab warm (${tab.timeframe}, ${how})`,
     was: '43.7 ms',
     target: `≤ ${TAB_WARM_TARGET_MS} ms`,
-    value: `${fmtMs(warm)} ms (sum of its queries' warm medians ${fmtMs(tab.warmSumMs)} ms${others ? `; other tabs ${others}` : ''})`,
+    value: `${fmtMs(warm)} ms (${detail})`,
     met,
     note:
       met === false && slowest
-        ? `${queries.length} requests at once take ${Number.isFinite(serial) ? `${Math.round(serial * 100)} %` : '–'} of their one-by-one sum: ` +
+        ? `${queries.length} concurrent requests take ${Number.isFinite(serial) ? `${Math.round(serial * 100)} %` : '–'} of their one-by-one sum: ` +
           `${serial > 0.6 ? 'Cube serves them one after another on one event loop, so the tab costs about the sum of its per-request floors' : 'they overlap, so the slowest request sets the time'}; ` +
           `slowest warm query ${slowest.id} ${fmtMs(slowest.timings.c.median)} ms against a ${fmtMs(report.roundTripMs.median)} ms bare round trip`
         : null,
