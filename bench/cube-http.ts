@@ -115,10 +115,10 @@ export class CubeHttp {
   }
 
   /**
-   * Every query in one `POST /load-batch` (cube/hardening/load-batch.ts), warm; entries answering
+   * Every query in one `POST /load-batch` (cube/hardening/load-batch.ts); entries answering
    * `Continue wait` are sent again (only those), as the web app's batching transport does.
    */
-  async loadBatch(queries: readonly unknown[]): Promise<CubeLoad[]> {
+  async loadBatch(queries: readonly unknown[], cache: CacheMode = 'warm'): Promise<CubeLoad[]> {
     const started = performance.now();
     const deadline = started + this.#timeoutMs;
     const done: Array<CubeLoad | undefined> = queries.map(() => undefined);
@@ -132,7 +132,11 @@ export class CubeHttp {
         `${this.apiUrl}/load-batch`,
         { Authorization: this.#token(), 'Content-Type': 'application/json' },
         JSON.stringify({
-          queries: pending.map(({ query }) => ({ query, queryType: 'multi' })),
+          queries: pending.map(({ query }) => ({
+            query,
+            queryType: 'multi',
+            ...(cache === 'no-cache' ? { cache: 'no-cache' } : {}),
+          })),
         }),
       );
       if (!response.ok) {
