@@ -4,7 +4,9 @@
  * whole tab state warm sent both ways (its queries as concurrent `GET /load`s, and as one
  * `POST /load-batch`), with the load average beside every figure.
  *
- *   npx tsx bench/warm-floor.ts [--scale small] [--rounds 300] [--timeframe 30d]
+ *   npx tsx bench/warm-floor.ts [--scale small] [--rounds 300] [--timeframe 30d] [--profile <dir>]
+ *
+ * `--profile` writes a V8 CPU profile of the Cube process (as bench/cpu-per-query.ts does).
  *
  * Needs the bench database generated (`npm run bench -- --scale small` once, or any bench tool).
  */
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     scale: { type: 'string', default: 'small' },
     rounds: { type: 'string', default: '300' },
     timeframe: { type: 'string', default: '30d' },
+    profile: { type: 'string' },
   },
   strict: true,
 });
@@ -43,6 +46,12 @@ const load = () =>
     .loadavg()
     .map((n) => n.toFixed(1))
     .join(' ');
+
+if (values.profile) {
+  // Read by the Cube child only (spawnCube passes this process's environment on).
+  process.env.NODE_OPTIONS =
+    `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.resolve(values.profile)}`.trim();
+}
 
 installInterruptHandlers();
 const db = await ensureBenchDatabase({
