@@ -8,6 +8,7 @@ import cube, { type Query } from '@cubejs-client/core';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, test } from 'vitest';
+import { tabQueries, tabStates } from '../../bench/cases';
 import { signCubeToken } from '../../cube/auth';
 import { RESULT_CACHE_HEADER } from '../../cube/hardening/result-fast-path';
 import {
@@ -16,6 +17,8 @@ import {
   loadBatchResponseSchema,
 } from '../../web/lib/cube/batch';
 import { BatchingTransport } from '../../web/lib/cube/batch-transport';
+import { createCubeLoader } from '../../web/lib/cube/client';
+import type { LoadResponse } from '../../web/lib/cube/response';
 
 const { apiUrl, apiSecret } = inject('cube');
 const pool = new pg.Pool({ ...inject('pg'), max: 1 });
@@ -276,5 +279,40 @@ describe('the batching transport of the web app’s Cube client', () => {
     expect(answers[0]?.rawData()).toEqual((await single.load(weekQuery(861))).rawData());
     expect(answers[1]?.rawData()).toEqual((await single.load(weekQuery(862))).rawData());
     expect(sent).toEqual(['POST /no-such-prefix']);
+  });
+});
+
+describe('the one Cube client (browser hooks and the server prefetch)', () => {
+  test('a tab state issued together goes out as /load-batch requests only, answers as single loads', async () => {
+    const expiresAt = new Date(Date.now() + 5 * 60_000).toISOString();
+    // As serverLoader (web/embed/server.ts) and the browser's provider make it.
+    const loader = createCubeLoader({
+      fetchToken: async () => ({ token: admin, apiUrl, expiresAt }),
+    });
+    const state = tabStates(lastRow.at.getTime()).find((t) => t.timeframe === '30d');
+    if (!state) throw new Error('no 30d tab state');
+    const queries = tabQueries(state);
+    const sent: string[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (input, init) => {
+      sent.push(`${init?.method ?? 'GET'} ${String(input).replace(apiUrl, '').split('?')[0]}`);
+      return realFetch(input, init);
+    };
+    let answers: LoadResponse[];
+    try {
+      answers = await Promise.all(queries.map((q) => loader.load(q.query)));
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    // Continue-wait re-polls may add batches; a GET /load would mean a query went alone.
+    expect(new Set(sent)).toEqual(new Set([`POST /${LOAD_BATCH_METHOD}`]));
+    const single = createCubeLoader({
+      fetchToken: async () => ({ token: admin, apiUrl, expiresAt }),
+      batch: false,
+    });
+    for (const [i, q] of queries.entries()) {
+      const alone = await single.load(q.query);
+      expect(answers[i]?.results.map((r) => r.data)).toEqual(alone.results.map((r) => r.data));
+    }
   });
 });
