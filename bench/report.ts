@@ -275,7 +275,7 @@ export function renderMarkdown(report: BenchReport): string {
         ],
         report.load.map((l) => [
           String(l.clients),
-          l.cache === 'warm' ? 'warm' : 'uncached',
+          `${l.cache === 'warm' ? 'warm' : 'uncached'}${l.transport === 'batch' ? ', one /load-batch per tab state' : ''}`,
           l.throughput.toFixed(0),
           `${fmtMs(l.p50)} ms`,
           `${fmtMs(l.p95)} ms`,
