@@ -245,6 +245,8 @@ export class HardenedApiGateway extends ApiGateway {
    * Everything the full path would check first still holds: the token is unexpired, the data
    * scope is checked now, and only requests the full path itself would serve from the fast path
    * get here (same key, same compiler, same listing generation). Otherwise Cube's route runs.
+   * Skipped for hits: Cube's `contextRejectionMiddleware` (its no-op default: cube/options.ts sets
+   * none) and its per-request log events, which the project's logger drops anyway.
    */
   private async serveKeptAnswer(req: HttpRequest, res: HttpResponse): Promise<boolean> {
     const fastPath = this.resultFastPath;
