@@ -32,7 +32,7 @@ import {
   type Widget,
 } from './cases';
 import { type BenchCube, buildPartitions, processMemory, startBenchCube } from './cube';
-import { CubeHttp, servedFromRollups, usedPreAggregations } from './cube-http';
+import { CubeHttp, type CubeLoad, servedFromRollups, usedPreAggregations } from './cube-http';
 import { type BenchDatabase, ensureBenchDatabase } from './database';
 import { deliberatelyRaw } from './deliberately-raw';
 import { scanSummary } from './explain';
@@ -221,6 +221,38 @@ async function benchTogether(
       ? warm.reduce<number>((sum, ms) => sum + (ms ?? 0), 0)
       : null,
   };
+}
+
+/**
+ * The group's queries as one `POST /load-batch`, warm, as the web app's Cube client sends a tab
+ * state; first checked to answer exactly what the single `/load`s answer.
+ */
+async function benchBatch(
+  queries: BenchQuery[],
+  http: CubeHttp,
+  rounds: number,
+): Promise<Pick<TabReport, 'batch' | 'batchError' | 'batchMismatch'>> {
+  const send = () => http.loadBatch(queries.map((q) => q.query));
+  try {
+    const batched = await send();
+    const singles = await Promise.all(queries.map((q) => http.load(q.query, 'warm')));
+    const dataOf = (answer: CubeLoad | undefined) =>
+      JSON.stringify(answer?.response.results.map((r) => r.data) ?? null);
+    const differ = queries.filter((_, i) => dataOf(batched[i]) !== dataOf(singles[i]));
+    const samples: number[] = [];
+    for (let i = 0; i < rounds; i++) samples.push((await timed(send)).ms);
+    return {
+      batch: summarize(samples),
+      batchError: null,
+      batchMismatch: differ.length > 0 ? differ.map((q) => q.id).join(', ') : null,
+    };
+  } catch (error) {
+    return {
+      batch: null,
+      batchError: error instanceof Error ? error.message : String(error),
+      batchMismatch: null,
+    };
+  }
 }
 
 async function incrementalRefresh(
@@ -496,14 +528,19 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         const tabQs = tabQueries(state, widgets).filter(
           (q) => !queryReports.find((r) => r.id === q.id)?.error,
         );
+        const together = await benchTogether(tabQs, pool, http, options.tabBudget, queryReports);
         const tab: TabReport = {
           timeframe: state.timeframe,
           weeks: state.weeks,
-          ...(await benchTogether(tabQs, pool, http, options.tabBudget, queryReports)),
+          ...together,
+          ...(await benchBatch(tabQs, http, Math.max(together.timings.c.n, 1))),
         };
         tabs.push(tab);
         log(
-          `  ${steps.step()} tab ${state.timeframe}: a ${tab.timings.a.median.toFixed(1)} ms, b ${tab.timings.b.median.toFixed(2)} ms, c ${tab.timings.c.median.toFixed(2)} ms`,
+          `  ${steps.step()} tab ${state.timeframe}: a ${tab.timings.a.median.toFixed(1)} ms, b ${tab.timings.b.median.toFixed(2)} ms, c ${tab.timings.c.median.toFixed(2)} ms, ` +
+            (tab.batch
+              ? `c as one /load-batch ${tab.batch.median.toFixed(2)} ms`
+              : `/load-batch FAILED: ${tab.batchError}`),
         );
       }
     });
@@ -587,6 +624,15 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       }
       if (q.rollupReads && q.rollupReads.uncachedReads < q.rollupReads.uncachedLoads) {
         failures.push(`${q.id}: uncached loads did not all read the rollup`);
+      }
+    }
+    for (const tab of tabs) {
+      if (tab.batchError)
+        failures.push(`tab ${tab.timeframe} as one /load-batch: ${tab.batchError}`);
+      if (tab.batchMismatch) {
+        failures.push(
+          `tab ${tab.timeframe}: /load-batch answers differ from single /loads (${tab.batchMismatch})`,
+        );
       }
     }
     if (refresh?.error) failures.push(`incremental refresh: ${refresh.error}`);

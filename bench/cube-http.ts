@@ -7,6 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { RESULT_CACHE_HEADER } from '../cube/hardening/result-fast-path';
+import { loadBatchResponseSchema } from '../web/lib/cube/batch';
 import { type LoadResponse, toMultiResponse } from '../web/lib/cube/response';
 
 export type CacheMode = 'warm' | 'no-cache';
@@ -42,24 +44,28 @@ export type CubeHttpOptions = {
   agent?: http.Agent;
 };
 
-type TextResponse = { status: number; ok: boolean; text: string };
+type TextResponse = { status: number; ok: boolean; text: string; resultCache?: string };
 
-function getText(
+function requestText(
   url: string,
   headers: Record<string, string>,
   agent: http.Agent,
   timeoutMs: number,
+  body?: string,
 ) {
   return new Promise<TextResponse>((resolve, reject) => {
-    const request = http.get(url, { headers, agent }, (response) => {
+    const method = body === undefined ? 'GET' : 'POST';
+    const request = http.request(url, { method, headers, agent }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
         const status = response.statusCode ?? 0;
+        const resultCache = response.headers[RESULT_CACHE_HEADER.toLowerCase()];
         resolve({
           status,
           ok: status >= 200 && status < 300,
           text: Buffer.concat(chunks).toString(),
+          resultCache: typeof resultCache === 'string' ? resultCache : undefined,
         });
       });
       response.on('error', reject);
@@ -68,6 +74,7 @@ function getText(
       request.destroy(new Error(`no answer within ${timeoutMs} ms`)),
     );
     request.on('error', reject);
+    request.end(body);
   });
 }
 
@@ -84,10 +91,82 @@ export class CubeHttp {
     this.#agent = options.agent;
   }
 
-  async #get(url: string, headers: Record<string, string>): Promise<TextResponse> {
-    if (this.#agent) return getText(url, headers, this.#agent, this.#timeoutMs);
-    const response = await fetch(url, { headers });
-    return { status: response.status, ok: response.ok, text: await response.text() };
+  async #send(url: string, headers: Record<string, string>, body?: string): Promise<TextResponse> {
+    if (this.#agent) return requestText(url, headers, this.#agent, this.#timeoutMs, body);
+    const response = await fetch(url, {
+      headers,
+      ...(body === undefined ? {} : { method: 'POST', body }),
+    });
+    return {
+      status: response.status,
+      ok: response.ok,
+      text: await response.text(),
+      resultCache: response.headers.get(RESULT_CACHE_HEADER) ?? undefined,
+    };
+  }
+
+  /** Whether Cube's result fast path answered a warm `/load` of `query` (its response header). */
+  async resultCacheOf(query: unknown): Promise<string> {
+    const params = new URLSearchParams({ query: JSON.stringify(query), queryType: 'multi' });
+    const response = await this.#send(`${this.apiUrl}/load?${params}`, {
+      Authorization: this.#token(),
+    });
+    return response.resultCache ?? 'bypassed';
+  }
+
+  /**
+   * Every query in one `POST /load-batch` (cube/hardening/load-batch.ts); entries answering
+   * `Continue wait` are sent again (only those), as the web app's batching transport does.
+   */
+  async loadBatch(queries: readonly unknown[], cache: CacheMode = 'warm'): Promise<CubeLoad[]> {
+    const started = performance.now();
+    const deadline = started + this.#timeoutMs;
+    const done: Array<CubeLoad | undefined> = queries.map(() => undefined);
+    for (let polls = 0; ; polls++) {
+      const pending = queries.flatMap((query, i) => (done[i] ? [] : [{ query, i }]));
+      if (pending.length === 0) return done as CubeLoad[];
+      if (performance.now() > deadline) {
+        throw new CubeRequestFailed(`/load-batch kept waiting for ${this.#timeoutMs} ms`, 200);
+      }
+      const response = await this.#send(
+        `${this.apiUrl}/load-batch`,
+        { Authorization: this.#token(), 'Content-Type': 'application/json' },
+        JSON.stringify({
+          queries: pending.map(({ query }) => ({
+            query,
+            queryType: 'multi',
+            ...(cache === 'no-cache' ? { cache: 'no-cache' } : {}),
+          })),
+        }),
+      );
+      if (!response.ok) {
+        throw new CubeRequestFailed(
+          `/load-batch: HTTP ${response.status}: ${response.text.slice(0, 300)}`,
+          response.status,
+        );
+      }
+      const { results } = loadBatchResponseSchema.parse(JSON.parse(response.text));
+      pending.forEach(({ i }, n) => {
+        const entry = results[n];
+        if (!entry) throw new CubeRequestFailed('/load-batch: an answer is missing', 200);
+        const error =
+          typeof entry.body === 'object' && entry.body !== null && 'error' in entry.body
+            ? String(entry.body.error)
+            : null;
+        if (error?.includes('Continue wait')) return;
+        if (entry.status >= 300 || error !== null) {
+          throw new CubeRequestFailed(
+            `/load-batch entry ${i}: HTTP ${entry.status}: ${error}`,
+            entry.status,
+          );
+        }
+        done[i] = {
+          ms: performance.now() - started,
+          polls,
+          response: toMultiResponse(entry.body),
+        };
+      });
+    }
   }
 
   async load(query: unknown, cache: CacheMode): Promise<CubeLoad> {
@@ -98,7 +177,7 @@ export class CubeHttp {
     const started = performance.now();
     const deadline = started + this.#timeoutMs;
     for (let span = 1; ; span++) {
-      const response = await this.#get(url, {
+      const response = await this.#send(url, {
         Authorization: this.#token(),
         'x-request-id': `${requestId}-span-${span}`,
       });

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:load [-- --scale small|medium|large] [--clients 50,200] [--seconds 30]
- *  [--cache warm,no-cache] [--think 1000]`
+ *  [--cache warm,no-cache] [--think 1000] [--transport loads,batch]`
  *
  * The load test alone (bench/load.ts), on the bench database the full bench uses (generated if
  * missing), with Cube as the bench starts it and every rollup built first. `npm run bench` runs
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '30' },
     cache: { type: 'string', default: 'warm,no-cache' },
     think: { type: 'string', default: '1000' },
+    // `batch`: each tab state as one POST /load-batch, as the web app's Cube client sends it.
+    transport: { type: 'string', default: 'loads' },
   },
   strict: true,
 });
@@ -35,6 +37,9 @@ const caches = String(values.cache)
   .split(',')
   .map((c) => (c === 'warm' ? 'warm' : 'no-cache') as LoadScenario['cache']);
 const seconds = Number(values.seconds);
+const transports = String(values.transport)
+  .split(',')
+  .map((t): 'batch' | 'loads' => (t === 'batch' ? 'batch' : 'loads'));
 const envPort = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 installInterruptHandlers();
@@ -62,20 +67,22 @@ try {
     console.log(`${built.partitions} partitions built in ${built.seconds.toFixed(1)} s`);
     for (const cache of caches) {
       for (const n of clients) {
-        const report = await runLoad(
-          { clients: n, cache, thinkMs: Number(values.think) },
-          {
-            apiUrl: cube.apiUrl,
-            token: cube.token,
-            states: tabStates(db.dataNow),
-            durationMs: seconds * 1000,
-            rampMs: 1000,
-            queryTimeoutMs: 30_000,
-            cubePid: cube.process.process.pid,
-          },
-        );
-        console.log(describeLoad(report));
-        for (const sample of report.errorSamples) console.log(`  ${sample}`);
+        for (const transport of transports) {
+          const report = await runLoad(
+            { clients: n, cache, thinkMs: Number(values.think), transport },
+            {
+              apiUrl: cube.apiUrl,
+              token: cube.token,
+              states: tabStates(db.dataNow),
+              durationMs: seconds * 1000,
+              rampMs: 1000,
+              queryTimeoutMs: 30_000,
+              cubePid: cube.process.process.pid,
+            },
+          );
+          console.log(describeLoad(report));
+          for (const sample of report.errorSamples) console.log(`  ${sample}`);
+        }
       }
     }
   } finally {

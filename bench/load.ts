@@ -22,6 +22,11 @@ export type LoadScenario = {
   cache: CacheMode;
   /** Pause between an admin's tab states (ms); 0 = as fast as answers come (saturation). */
   thinkMs: number;
+  /**
+   * How an admin sends a tab state: its queries as concurrent `/load`s (default), or as one
+   * `POST /load-batch`, as the web app's Cube client does.
+   */
+  transport?: 'loads' | 'batch';
 };
 
 export type LoadOptions = {
@@ -116,9 +121,13 @@ export async function runLoad(scenario: LoadScenario, options: LoadOptions): Pro
     for (let turn = index; performance.now() < deadline; turn++) {
       const plan = plans[turn % plans.length] ?? [];
       const tabStarted = performance.now();
-      const answers = await Promise.allSettled(
-        plan.map((query) => cube.load(query, scenario.cache)),
-      );
+      const answers =
+        scenario.transport === 'batch'
+          ? await cube.loadBatch(plan, scenario.cache).then(
+              (all) => all.map((value) => ({ status: 'fulfilled' as const, value })),
+              (reason: unknown) => plan.map(() => ({ status: 'rejected' as const, reason })),
+            )
+          : await Promise.allSettled(plan.map((query) => cube.load(query, scenario.cache)));
       let complete = true;
       for (const answer of answers) {
         if (answer.status === 'fulfilled') {
@@ -185,7 +194,7 @@ function describeError(error: unknown): string {
 export function describeLoad(r: LoadReport): string {
   const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 2 : 0) : '–');
   return (
-    `${r.clients} clients ${r.cache === 'warm' ? 'warm' : 'uncached'}, think ${r.thinkMs} ms: ${r.throughput.toFixed(0)} q/s, ` +
+    `${r.clients} clients ${r.cache === 'warm' ? 'warm' : 'uncached'}${r.transport === 'batch' ? ' (one /load-batch per tab state)' : ''}, think ${r.thinkMs} ms: ${r.throughput.toFixed(0)} q/s, ` +
     `p50 ${ms(r.p50)} / p95 ${ms(r.p95)} / p99 ${ms(r.p99)} / max ${ms(r.max)} ms, ` +
     `whole tab p50 ${ms(r.tabP50)} / p95 ${ms(r.tabP95)} ms, ` +
     `${r.errors} errors, ${r.polls} re-polls, Cube RSS peak ${r.rssPeakMb?.toFixed(0) ?? '–'} MB, ` +

@@ -113,11 +113,22 @@ export function renderMarkdown(report: BenchReport): string {
   out.push('', '### Whole tab (all its queries at once, as the browser sends them)', '');
   out.push(
     table(
-      ['tab', 'queries', 'a: raw SQL', 'b: Cube uncached', 'c: Cube warm', 'n', 'a/b', 'b/c'],
+      [
+        'tab',
+        'queries',
+        'a: raw SQL',
+        'b: Cube uncached',
+        'c: Cube warm',
+        'c: warm, one /load-batch',
+        'n',
+        'a/b',
+        'b/c',
+      ],
       report.tabs.map((t) => [
         `${t.timeframe} (WoW ${t.weeks}w)`,
         String(t.queries.length),
         ...timingCells(t.timings),
+        t.batch ? spread(t.batch) : t.batchError ? 'failed' : '–',
         samples(t.timings),
         fmtRatio(t.ratioAB),
         fmtRatio(t.ratioBC),
@@ -264,7 +275,7 @@ export function renderMarkdown(report: BenchReport): string {
         ],
         report.load.map((l) => [
           String(l.clients),
-          l.cache === 'warm' ? 'warm' : 'uncached',
+          `${l.cache === 'warm' ? 'warm' : 'uncached'}${l.transport === 'batch' ? ', one /load-batch per tab state' : ''}`,
           l.throughput.toFixed(0),
           `${fmtMs(l.p50)} ms`,
           `${fmtMs(l.p95)} ms`,

@@ -19,6 +19,7 @@ import {
 import { type BenchOptions, runBenchmark } from './benchmark';
 import { readE2eTimings } from './browser';
 import { installInterruptHandlers } from './interrupt';
+import type { LoadScenario } from './load';
 import { renderMarkdown, updateBenchmarksMd, writeResults } from './report';
 import { evaluateTargets } from './targets';
 import type { BenchReport, Scale } from './types';
@@ -123,9 +124,18 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
   const loadClients = String(values['load-clients']).split(',').map(Number);
   if (loadClients.some((n) => !Number.isInteger(n) || n < 1))
     fail('--load-clients must be positive integers');
-  const scenarios = (['warm', 'no-cache'] as const).flatMap((cache) =>
-    loadClients.map((clients) => ({ clients, cache, thinkMs })),
-  );
+  const scenarios: LoadScenario[] = [
+    ...(['warm', 'no-cache'] as const).flatMap((cache) =>
+      loadClients.map((clients) => ({ clients, cache, thinkMs })),
+    ),
+    // Warm again, each tab state as one /load-batch: how the web app's Cube client sends it.
+    ...loadClients.map((clients) => ({
+      clients,
+      cache: 'warm' as const,
+      thinkMs,
+      transport: 'batch' as const,
+    })),
+  ];
   return {
     scale,
     seed,

@@ -74,7 +74,18 @@ export type GroupTimings = {
   warmSumMs: number | null;
 };
 
-export type TabReport = GroupTimings & { timeframe: string; weeks: number };
+/**
+ * `batch`: the same warm queries sent as one `POST /load-batch`, the way the web app's Cube client
+ * sends a tab state (absent in runs made before it existed, null when it failed: see `batchError`);
+ * `batchMismatch`: its answers differed from the single `/load`s'.
+ */
+export type TabReport = GroupTimings & {
+  timeframe: string;
+  weeks: number;
+  batch?: Summary | null;
+  batchError?: string | null;
+  batchMismatch?: string | null;
+};
 
 /** A Phase 2 section at one of its timeframes: every query it sends, at once. */
 export type SectionReport = GroupTimings & { section: string; timeframe: string };

@@ -4,7 +4,13 @@
  * normalises or runs it, endpoints Cube leaves without a scope check get one, API responses carry
  * security headers and no `X-Powered-By`, and body-parser errors answer JSON 4xx, not HTML.
  */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import {
+  LOAD_BATCH_METHOD,
+  type LoadBatchEntry,
+  loadBatchRequestSchema,
+} from '../../web/lib/cube/batch';
 import {
   ApiGateway,
   CubejsServer,
@@ -12,22 +18,32 @@ import {
   GatewayUserError as UserError,
 } from '../engine/cube-modules';
 import { LIMITS } from '../limits';
+import { type BatchAnswer, batchResponseBytes } from './load-batch';
 import { checkQuery, type HiddenMembers, QueryRefusedError } from './query-guard';
 import { RESULT_CACHE_HEADER, ResultFastPath, resultCacheSettingsFrom } from './result-fast-path';
-import { cacheVerifiedTokens } from './token-cache';
+import { VerifiedTokens } from './token-cache';
 
 type Gateway = InstanceType<typeof ApiGateway>;
 // Express ships no types here (Cube's own are `any`); these are the parts the guards touch.
-type HttpRequest = { context?: RequestContext };
+type HttpRequest = {
+  context?: RequestContext;
+  body?: unknown;
+  query: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+};
 type HttpResponse = Parameters<Gateway['resToResultFn']>[0] & {
   headersSent: boolean;
+  statusCode: number;
   set(headers: Record<string, string>): unknown;
+  setHeader(name: string, value: string | number): unknown;
+  end(body?: Buffer): unknown;
   status(code: number): { json(body: unknown): unknown };
 };
 type Next = (error?: unknown) => void;
 type ExpressApp = {
   disable(setting: string): unknown;
   use(...handlers: unknown[]): unknown;
+  get(path: string, ...handlers: unknown[]): unknown;
   post(path: string, ...handlers: unknown[]): unknown;
 };
 type CancelQueryArgs = Parameters<Gateway['cancelQuery']>[0];
@@ -61,6 +77,26 @@ const clientGone = (res: LoadHttpResponse | undefined) => res?.closed === true &
 
 const isResultWrapper = (message: unknown): message is ResultWrapperLike =>
   typeof message === 'object' && message !== null && 'isWrapper' in message;
+
+/** Per gateway, made on first use: Cube builds its checkAuth before subclass fields exist. */
+const verifiedTokensOf = (() => {
+  const byGateway = new WeakMap<object, VerifiedTokens>();
+  return (gateway: object): VerifiedTokens => {
+    let tokens = byGateway.get(gateway);
+    if (!tokens) {
+      tokens = new VerifiedTokens();
+      byGateway.set(gateway, tokens);
+    }
+    return tokens;
+  };
+})();
+
+const NO_ANSWER = Buffer.from('{"error":"Internal Server Error"}');
+
+const requestIdOf = (req: HttpRequest): string => {
+  const header = req.headers['x-request-id'];
+  return typeof header === 'string' && header !== '' ? header : randomUUID();
+};
 
 /** Final JSON bytes in the shape every `res` of the gateway takes a result in. */
 function bytesResult(bytes: Buffer): ResultWrapperLike {
@@ -139,7 +175,9 @@ export class HardenedApiGateway extends ApiGateway {
   protected override createDefaultCheckAuth(...args: CheckAuthArgs) {
     const [, internalOptions] = args;
     const checkAuth = super.createDefaultCheckAuth(...args);
-    return internalOptions?.isPlaygroundCheckAuth ? checkAuth : cacheVerifiedTokens(checkAuth);
+    return internalOptions?.isPlaygroundCheckAuth
+      ? checkAuth
+      : verifiedTokensOf(this).wrap(checkAuth);
   }
 
   override async contextByReq(...args: ContextByReqArgs) {
@@ -201,6 +239,107 @@ export class HardenedApiGateway extends ApiGateway {
     }
   }
 
+  /**
+   * Answers a `GET /load` from the result fast path before any of Cube's middlewares, when the
+   * token was verified before (token-cache.ts) and the answer is kept; true when it answered.
+   * Everything the full path would check first still holds: the token is unexpired, the data
+   * scope is checked now, and only requests the full path itself would serve from the fast path
+   * get here (same key, same compiler, same listing generation). Otherwise Cube's route runs.
+   * Skipped for hits: Cube's `contextRejectionMiddleware` (its no-op default: cube/options.ts sets
+   * none) and its per-request log events, which the project's logger drops anyway.
+   */
+  private async serveKeptAnswer(req: HttpRequest, res: HttpResponse): Promise<boolean> {
+    const fastPath = this.resultFastPath;
+    const raw = req.query.query;
+    if (!fastPath || this.devMode || typeof raw !== 'string') return false;
+    const token = this.extractAuthorizationHeaderWithSchema(req as never);
+    const verified = token ? verifiedTokensOf(this).peek(token) : undefined;
+    if (!verified) return false;
+    const key = fastPath.keyOfRaw(raw, req.query.queryType, req.query.cache, verified.claims);
+    if (key === null) return false;
+    const securityContext = { ...verified.claims };
+    await this.assertApiScope('data', securityContext);
+    const context = await this.contextByReq(req as never, securityContext, requestIdOf(req));
+    const compiler: object = await this.getCompilerApi(context);
+    const found = await fastPath.lookup(key, compiler);
+    const bytes = found.bytes ?? (await fastPath.joinInFlight(key, compiler, found.generation));
+    if (!bytes || res.headersSent) return false;
+    res.setHeader(RESULT_CACHE_HEADER, 'hit');
+    if (found.etag) {
+      res.setHeader('ETag', found.etag);
+      if (req.headers['if-none-match'] === found.etag) {
+        res.statusCode = 304;
+        res.end();
+        return true;
+      }
+    }
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', bytes.length);
+    res.end(bytes);
+    return true;
+  }
+
+  /**
+   * `POST /load-batch` (web/lib/cube/batch.ts): each query runs through `load` exactly as its own
+   * `/load` would (guards, limits, scope, fast path, Cube's path), all at once; each answer is
+   * its own status and body, so one refused query does not fail the others.
+   */
+  private async loadBatch(req: HttpRequest, res: HttpResponse): Promise<void> {
+    const parsed = loadBatchRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: `Invalid /load-batch body: ${z.prettifyError(parsed.error)}` });
+      return;
+    }
+    const context = req.context;
+    if (!context) throw new Error('/load-batch: no request context');
+    const answers = await Promise.all(
+      parsed.data.queries.map((entry, i) => this.loadBatchEntry(entry, context, i)),
+    );
+    const bytes = batchResponseBytes(answers);
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', bytes.length);
+    res.end(bytes);
+  }
+
+  private async loadBatchEntry(
+    entry: LoadBatchEntry,
+    context: RequestContext,
+    index: number,
+  ): Promise<BatchAnswer> {
+    // Replaced by the answer `load` gives (it answers every request, errors included).
+    const answer: BatchAnswer = { status: 500, body: NO_ANSWER };
+    const entryContext = { ...context, requestId: `${context.requestId}-batch-${index}` };
+    // The entry's own view of "its HTTP response": where the fast path reports hit or miss.
+    const http: LoadHttpResponse = {
+      headersSent: false,
+      setHeader: (name, value) => {
+        if (name === RESULT_CACHE_HEADER && (value === 'hit' || value === 'miss'))
+          answer.cache = value;
+      },
+    };
+    Object.defineProperty(entryContext, HTTP_RESPONSE, { value: http, enumerable: false });
+    const res = async (message: unknown, extra?: { status?: number }) => {
+      answer.status = extra?.status ?? 200;
+      answer.body = isResultWrapper(message)
+        ? Buffer.from(await message.getFinalResult())
+        : Buffer.from(JSON.stringify(message));
+    };
+    try {
+      await this.load({
+        query: entry.query,
+        queryType: entry.queryType,
+        cacheMode: entry.cache,
+        context: entryContext,
+        res: res as ResultFn,
+      } as LoadRequest);
+    } catch {
+      return { status: 500, body: NO_ANSWER };
+    }
+    return answer;
+  }
+
   override initApp(app: ExpressApp): void {
     app.disable('x-powered-by');
     app.use(
@@ -208,6 +347,29 @@ export class HardenedApiGateway extends ApiGateway {
       (_req: HttpRequest, res: HttpResponse, next: Next) => {
         res.set(API_SECURITY_HEADERS);
         next();
+      },
+    );
+    // Ahead of Cube's own route and its middlewares (auth, context, request logs): a repeat of
+    // a kept answer by a caller whose token was verified before is written straight back.
+    app.get(`${this.basePath}/v1/load`, (req: HttpRequest, res: HttpResponse, next: Next) => {
+      this.serveKeptAnswer(req, res).then(
+        (served) => {
+          if (!served) next();
+        },
+        () => next(),
+      );
+    });
+    app.post(
+      `${this.basePath}/v1/${LOAD_BATCH_METHOD}`,
+      this.checkAuth,
+      this.requestContextMiddleware,
+      this.contextRejectionMiddleware,
+      this.logNetworkUsage,
+      this.requestLoggerMiddleware,
+      (req: HttpRequest, res: HttpResponse) => {
+        this.loadBatch(req, res).catch((e: unknown) => {
+          this.handleError({ e, context: req.context, res: this.resToResultFn(res) });
+        });
       },
     );
     // Cube registers this route without any scope check; it only converts GraphQL to JSON, but

@@ -23,7 +23,11 @@
  *   Scopes (and so the token lifetime rules) are checked on every request before a lookup.
  * - The model's compiler is part of the entry: a recompiled model misses.
  * Memory is bounded by an LRU over the bytes held (`CUBE_RESULT_CACHE_MB`).
+ *
+ * A repeated `GET /load` is looked up by its raw query text and the caller's claims first
+ * (`keyOfRaw`): the canonical key is computed once per distinct spelling, not on every request.
  */
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { currentRollupGeneration, rollupListing } from '../engine/rollup-listing';
@@ -53,6 +57,13 @@ export function resultCacheSettingsFrom(env: NodeJS.ProcessEnv = process.env): R
 
 /** Claims that only bound a token's life: the tokens of one caller differ only in them. */
 const TIME_CLAIMS = new Set(['iat', 'exp', 'nbf', 'jti']);
+
+/** The claims without those that only bound the token's life. */
+function lastingClaims(securityContext: unknown): unknown {
+  return securityContext !== null && typeof securityContext === 'object'
+    ? Object.fromEntries(Object.entries(securityContext).filter(([k]) => !TIME_CLAIMS.has(k)))
+    : (securityContext ?? null);
+}
 
 /** JSON with object keys sorted, so the same query spelled in another key order is the same key. */
 function canonicalJson(value: unknown): string {
@@ -86,7 +97,8 @@ function answerIsDeterministic(query: QueryShape): boolean {
 }
 
 export type LoadRequestView = { query: unknown; queryType?: unknown; cacheMode?: unknown };
-type Entry = { bytes: Buffer; generation: number; compiler: object };
+/** `etag`: a strong validator of `bytes`, made once instead of Express hashing every response. */
+type Entry = { bytes: Buffer; etag: string; generation: number; compiler: object };
 /** The listing generation a full-path answer started under. */
 export type Ticket = { generation: number };
 
@@ -101,8 +113,16 @@ export class ResultFastPath {
    * the full path until the first answer lands, and again whenever entries expire.
    */
   readonly #inFlight = new Map<string, InFlight>();
+  /** Raw `GET /load` spelling (with the caller's claims) → its key ('' = not kept). */
+  readonly #aliases: LRUCache<string, string>;
+  /** Canonical claims text per verified token's claims object (token-cache.ts keeps it alive). */
+  readonly #claimsText = new WeakMap<object, string>();
 
   constructor(readonly settings: ResultCacheSettings) {
+    this.#aliases = new LRUCache<string, string>({
+      maxSize: Math.max(1, Math.floor(settings.maxBytes / 4)),
+      sizeCalculation: (value, key) => (key.length + value.length) * 2 || 1,
+    });
     this.#entries = new LRUCache<string, Entry>({
       maxSize: settings.maxBytes,
       // One answer may take at most an eighth of the budget.
@@ -131,11 +151,35 @@ export class ResultFastPath {
     const queries = Array.isArray(query) ? query : [query];
     if (queries.length === 0 || !queries.every((q) => answerIsDeterministic(q as QueryShape)))
       return null;
-    const claims =
-      securityContext !== null && typeof securityContext === 'object'
-        ? Object.fromEntries(Object.entries(securityContext).filter(([k]) => !TIME_CLAIMS.has(k)))
-        : (securityContext ?? null);
-    return canonicalJson([query, request.queryType ?? null, claims]);
+    return canonicalJson([query, request.queryType ?? null, lastingClaims(securityContext)]);
+  }
+
+  /**
+   * `keyOf` for a `GET /load` of the raw query text `query` by a caller with these (verified,
+   * unchanging) claims, remembered per spelling so a repeat costs one map lookup.
+   */
+  keyOfRaw(
+    query: string,
+    queryType: unknown,
+    cacheMode: unknown,
+    claims: Readonly<Record<string, unknown>>,
+  ): string | null {
+    if (
+      (queryType !== undefined && typeof queryType !== 'string') ||
+      (cacheMode !== undefined && typeof cacheMode !== 'string')
+    )
+      return null;
+    let claimsText = this.#claimsText.get(claims);
+    if (claimsText === undefined) {
+      claimsText = canonicalJson(lastingClaims(claims));
+      this.#claimsText.set(claims, claimsText);
+    }
+    const alias = `${claimsText}\u0000${queryType ?? ''}\u0000${cacheMode ?? ''}\u0000${query}`;
+    const known = this.#aliases.get(alias);
+    if (known !== undefined) return known === '' ? null : known;
+    const key = this.keyOf({ query, queryType, cacheMode }, claims);
+    this.#aliases.set(alias, key ?? '');
+    return key;
   }
 
   /**
@@ -145,7 +189,7 @@ export class ResultFastPath {
   async lookup(
     key: string,
     compiler: object,
-  ): Promise<{ bytes: Buffer | undefined; generation: number | null }> {
+  ): Promise<{ bytes: Buffer | undefined; etag?: string; generation: number | null }> {
     const generation =
       this.#entries.has(key) || this.#inFlight.has(key) ? await currentRollupGeneration() : null;
     const entry = this.#entries.get(key);
@@ -156,7 +200,7 @@ export class ResultFastPath {
       entry.compiler === compiler
     ) {
       this.stats.hits++;
-      return { bytes: entry.bytes, generation };
+      return { bytes: entry.bytes, etag: entry.etag, generation };
     }
     this.stats.misses++;
     return { bytes: undefined, generation };
@@ -208,7 +252,8 @@ export class ResultFastPath {
     // The listing may have expired meanwhile: lookups renew it before serving this.
     if (ticket.generation !== rollupListing().generation || roots.length === 0) return false;
     if (!roots.every(fromRollups)) return false;
-    this.#entries.set(key, { bytes, generation: ticket.generation, compiler });
+    const etag = `"${createHash('sha1').update(bytes).digest('base64url')}"`;
+    this.#entries.set(key, { bytes, etag, generation: ticket.generation, compiler });
     this.stats.stored++;
     return true;
   }

@@ -16,25 +16,40 @@ type CheckAuth = (req: { securityContext?: unknown }, auth?: string) => Promise<
 const MAX_TOKENS = 10_000;
 const expiring = z.object({ exp: z.number() }).loose();
 
-export function cacheVerifiedTokens<F extends CheckAuth>(checkAuth: F): F {
-  const claimsByToken = new LRUCache<string, { claims: Record<string, unknown>; exp: number }>({
-    max: MAX_TOKENS,
-  });
-  const cached = async (req: { securityContext?: unknown }, auth?: string) => {
-    if (!auth) return checkAuth(req, auth);
-    const entry = claimsByToken.get(auth);
+/** A token's verified claims; the object is the same for every request with that token. */
+export type VerifiedToken = { readonly claims: Readonly<Record<string, unknown>>; exp: number };
+
+export class VerifiedTokens {
+  readonly #byToken = new LRUCache<string, VerifiedToken>({ max: MAX_TOKENS });
+
+  /** The claims of a token verified before and not yet expired, or undefined. */
+  peek(token: string): VerifiedToken | undefined {
+    const entry = this.#byToken.get(token);
     // jsonwebtoken's own test: expired once the current second reaches `exp`.
-    if (entry && Math.floor(Date.now() / 1000) < entry.exp) {
-      // A copy per request: Cube and queryRewrite hooks may add to the context they are given.
-      req.securityContext = { ...entry.claims };
-      return { securityContext: req.securityContext };
-    }
-    const result = await checkAuth(req, auth);
-    const claims = expiring.safeParse(req.securityContext);
-    if (claims.success) {
-      claimsByToken.set(auth, { claims: { ...claims.data }, exp: claims.data.exp });
-    }
-    return result;
-  };
-  return cached as F;
+    return entry && Math.floor(Date.now() / 1000) < entry.exp ? entry : undefined;
+  }
+
+  /** `checkAuth` answering from here for tokens it accepted before. */
+  wrap<F extends CheckAuth>(checkAuth: F): F {
+    const cached = async (req: { securityContext?: unknown }, auth?: string) => {
+      if (!auth) return checkAuth(req, auth);
+      const entry = this.peek(auth);
+      if (entry) {
+        // A copy per request: Cube and queryRewrite hooks may add to the context they are given.
+        req.securityContext = { ...entry.claims };
+        return { securityContext: req.securityContext };
+      }
+      const result = await checkAuth(req, auth);
+      const claims = expiring.safeParse(req.securityContext);
+      if (claims.success) {
+        this.#byToken.set(auth, { claims: { ...claims.data }, exp: claims.data.exp });
+      }
+      return result;
+    };
+    return cached as F;
+  }
+}
+
+export function cacheVerifiedTokens<F extends CheckAuth>(checkAuth: F): F {
+  return new VerifiedTokens().wrap(checkAuth);
 }

@@ -124,9 +124,14 @@ describe('the benchmark at small scale', () => {
     }
   });
 
-  test('the whole tab was timed for a, b and c', () => {
+  test('the whole tab was timed for a, b and c, and warm as one /load-batch with equal answers', () => {
     for (const tab of report.tabs) {
       expect([tab.timings.a.n, tab.timings.b.n, tab.timings.c.n]).toEqual([1, 1, 1]);
+      expect({ error: tab.batchError, mismatch: tab.batchMismatch, n: tab.batch?.n }).toEqual({
+        error: null,
+        mismatch: null,
+        n: 1,
+      });
     }
   });
 

@@ -1,9 +1,15 @@
 /**
  * Every Cube `/load` answer the browser receives, read off the wire (`response` events of a
- * browser context), and which query of `web/lib/analytics/registry.ts` each one is.
+ * browser context), and which query of `web/lib/analytics/registry.ts` each one is. Queries the
+ * client sent together in one `/load-batch` (web/lib/cube/batch-transport.ts) count one by one.
  */
 import type { BrowserContext, Response } from 'playwright-core';
 import { type TabQuery, tabQueries } from '../../web/lib/analytics/registry';
+import {
+  LOAD_BATCH_METHOD,
+  loadBatchRequestSchema,
+  loadBatchResponseSchema,
+} from '../../web/lib/cube/batch';
 import type { CubeQuery } from '../support/cube';
 
 export type CubeLoad = {
@@ -56,11 +62,45 @@ type LoadBody = {
   usedPreAggregations?: Record<string, unknown>;
 };
 
+function loadOf(query: Record<string, unknown>, status: number, body: LoadBody): CubeLoad | null {
+  // "Continue wait": Cube is still working; the client asks again and that answer counts.
+  if (body.error === 'Continue wait') return null;
+  const results = body.results ?? [body];
+  return {
+    query,
+    status,
+    queryType: body.queryType ?? null,
+    preAggregations: results.map((r) => Object.keys(r.usedPreAggregations ?? {})),
+    error: body.error ?? null,
+  };
+}
+
+/** Each entry of a `/load-batch` answer, as if its query had been a `/load` of its own. */
+async function recordBatch(response: Response, loads: CubeLoad[]): Promise<void> {
+  const sent = loadBatchRequestSchema.safeParse(response.request().postDataJSON());
+  const answer = loadBatchResponseSchema.safeParse(await response.json().catch(() => null));
+  if (!sent.success) return;
+  sent.data.queries.forEach((entry, i) => {
+    const query = (
+      typeof entry.query === 'string' ? JSON.parse(entry.query) : entry.query
+    ) as Record<string, unknown>;
+    const result = answer.success ? answer.data.results[i] : undefined;
+    const load = result
+      ? loadOf(query, result.status, (result.body ?? {}) as LoadBody)
+      : loadOf(query, response.status(), { error: 'no answer in the /load-batch response' });
+    if (load) loads.push(load);
+  });
+}
+
 /** Starts recording the `/load` answers of a context; `settle()` waits for pending bodies. */
 export function recordCubeLoads(context: BrowserContext) {
   const loads: CubeLoad[] = [];
   const pending: Promise<void>[] = [];
   context.on('response', (response) => {
+    if (new URL(response.url()).pathname.endsWith(`/cubejs-api/v1/${LOAD_BATCH_METHOD}`)) {
+      pending.push(recordBatch(response, loads));
+      return;
+    }
     if (!new URL(response.url()).pathname.endsWith('/cubejs-api/v1/load')) return;
     const method = response.request().method();
     if (method !== 'GET' && method !== 'POST') return;
@@ -69,16 +109,8 @@ export function recordCubeLoads(context: BrowserContext) {
         const query = sentQuery(response);
         if (query === null) return;
         const body = (await response.json().catch(() => ({ error: 'no JSON body' }))) as LoadBody;
-        // "Continue wait": Cube is still working; the client asks again and that answer counts.
-        if (body.error === 'Continue wait') return;
-        const results = body.results ?? [body];
-        loads.push({
-          query,
-          status: response.status(),
-          queryType: body.queryType ?? null,
-          preAggregations: results.map((r) => Object.keys(r.usedPreAggregations ?? {})),
-          error: body.error ?? null,
-        });
+        const load = loadOf(query, response.status(), body);
+        if (load) loads.push(load);
       })(),
     );
   });

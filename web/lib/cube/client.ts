@@ -2,8 +2,10 @@
  * The browser's Cube client: `@cubejs-client/core` with a short-lived token from the web
  * app's `/api/cube-token` route. The token is fetched lazily, shared by concurrent requests,
  * refreshed shortly before it expires and once more (with one retry) when Cube answers 401/403.
+ * Queries issued together go to Cube as one `/load-batch` request (batch-transport.ts).
  */
 import cube, { type CubeApi, type ITransport, RequestError } from '@cubejs-client/core';
+import { BatchingTransport } from './batch-transport';
 import type { TypedQuery } from './query';
 import { type LoadResponse, toMultiResponse } from './response';
 import { CUBE_TOKEN_ENDPOINT, type CubeTokenResponse, cubeTokenResponseSchema } from './token';
@@ -42,6 +44,8 @@ export interface CubeLoaderOptions {
   now?: () => number;
   /** Replaces HTTP (tests feed recorded `/load` responses through this). */
   transport?: (apiUrl: string) => ITransport<unknown>;
+  /** Send queries issued together as one `/load-batch` (default true; ignored with `transport`). */
+  batch?: boolean;
 }
 
 interface ActiveToken {
@@ -84,7 +88,9 @@ export function createCubeLoader(options: CubeLoaderOptions): CubeLoader {
 
   function clientFor(apiUrl: string): CubeApi {
     if (api?.apiUrl !== apiUrl) {
-      const transport = options.transport?.(apiUrl);
+      const transport =
+        options.transport?.(apiUrl) ??
+        (options.batch === false ? undefined : new BatchingTransport({ apiUrl }));
       api = {
         apiUrl,
         client: cube(async () => (await currentToken(false)).token, {
