@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { RESULT_CACHE_HEADER } from '../cube/hardening/result-fast-path';
-import { loadBatchResponseSchema } from '../web/lib/cube/batch';
+import { loadBatchResponseSchema } from '../cube/load-batch-wire';
 import { type LoadResponse, toMultiResponse } from '../web/lib/cube/response';
 
 export type CacheMode = 'warm' | 'no-cache';

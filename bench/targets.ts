@@ -206,9 +206,9 @@ export function browserBreakdown(t: TimeToData): string {
   }
   parts.push(
     t.cubeLoads > 0
-      ? `${t.cubeLoads} Cube /load requests from the browser` +
+      ? `${t.cubeLoads} Cube requests (/load, /load-batch) from the browser` +
           (t.tokenEndMs !== null ? ` after a token fetch (${fmtMs(t.tokenEndMs)} ms)` : '')
-      : 'no Cube /load from the browser',
+      : 'no Cube request from the browser',
   );
   parts.push(
     `DOMContentLoaded ${fmtMs(t.dclMs)} ms, hydrated ${fmtMs(t.hydratedMs)} ms, load ${fmtMs(t.loadMs)} ms`,

@@ -4,7 +4,7 @@
  * pattern) or carry a thousand queries, and with two concurrent source queries that stalls
  * everyone. The tab's own queries stay far below every bound.
  */
-import { LOAD_BATCH_MAX_QUERIES } from '../web/lib/cube/batch';
+import { LOAD_BATCH_MAX_QUERIES } from './load-batch-wire';
 
 export const LIMITS = {
   /** JSON request bodies (POST /load, /sql, …); larger bodies get 413. Cube accepts ≥ 100 kb. */
@@ -13,7 +13,7 @@ export const LIMITS = {
   maxQueriesPerRequest: 12,
   /**
    * Entries of one `POST /load-batch`, each then bound like its own `/load`. Defined with the
-   * wire format (web/lib/cube/batch.ts) because the web app's client splits batches by it.
+   * wire format (cube/load-batch-wire.ts) because the web app's client splits batches by it.
    */
   maxQueriesPerBatch: LOAD_BATCH_MAX_QUERIES,
   /** Measures, dimensions, time dimensions and segments of one query, together. */

@@ -148,7 +148,9 @@ export async function readTimeToData(page: Page, timeoutMs = 120_000): Promise<T
         loadMs: navigation.loadEventEnd,
         hydratedMs: probe.hydratedMs,
         tokenEndMs: token.length ? Math.min(...token.map((r) => r.responseEnd)) : null,
-        cubeLoads: resources.filter((r) => new URL(r.name).pathname.endsWith('/load')).length,
+        // A lone query is a `/load`, a tab state one `/load-batch` (web/lib/cube/batch-transport.ts).
+        cubeLoads: resources.filter((r) => /\/load(-batch)?$/.test(new URL(r.name).pathname))
+          .length,
         widgets: probe.widgets,
         charts: probe.charts,
       };
@@ -186,7 +188,7 @@ export function describeTimeToData(t: TimeToData): string {
   return (
     `data ${ms(t.dataMs)} ms (frames ready ${ms(t.framesReadyMs)}, Phase 1 ${ms(t.phase1Ms)}); ` +
     `HTML ${ms(t.ttfbMs)}–${ms(t.htmlEndMs)}, FCP ${ms(t.fcpMs)}, DCL ${ms(t.dclMs)}, hydrated ${ms(t.hydratedMs)}, load ${ms(t.loadMs)} ms; ` +
-    `${t.widgets} widgets, ${t.charts} charts, ${t.cubeLoads} Cube /load` +
+    `${t.widgets} widgets, ${t.charts} charts, ${t.cubeLoads} Cube requests` +
     (t.tokenEndMs === null ? ', no token fetch' : `, token at ${ms(t.tokenEndMs)} ms`)
   );
 }

@@ -7,17 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  LOAD_BATCH_METHOD,
-  type LoadBatchEntry,
-  loadBatchRequestSchema,
-} from '../../web/lib/cube/batch';
-import {
   ApiGateway,
   CubejsServer,
   CubejsServerCore,
   GatewayUserError as UserError,
 } from '../engine/cube-modules';
 import { LIMITS } from '../limits';
+import { LOAD_BATCH_METHOD, type LoadBatchEntry, loadBatchRequestSchema } from '../load-batch-wire';
 import { type BatchAnswer, batchResponseBytes } from './load-batch';
 import { checkQuery, type HiddenMembers, QueryRefusedError } from './query-guard';
 import { RESULT_CACHE_HEADER, ResultFastPath, resultCacheSettingsFrom } from './result-fast-path';
@@ -281,7 +277,7 @@ export class HardenedApiGateway extends ApiGateway {
   }
 
   /**
-   * `POST /load-batch` (web/lib/cube/batch.ts): each query runs through `load` exactly as its own
+   * `POST /load-batch` (cube/load-batch-wire.ts): each query runs through `load` exactly as its own
    * `/load` would (guards, limits, scope, fast path, Cube's path), all at once; each answer is
    * its own status and body, so one refused query does not fail the others.
    */

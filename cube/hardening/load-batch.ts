@@ -1,5 +1,5 @@
 /**
- * The response of `POST /load-batch` (wire format: web/lib/cube/batch.ts) assembled from each
+ * The response of `POST /load-batch` (wire format: cube/load-batch-wire.ts) assembled from each
  * entry's JSON bytes as produced (kept answers are written as they are, never re-serialised).
  */
 

@@ -107,7 +107,7 @@ export async function waitForDashboard(
         | undefined;
       const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
       const token = resources.filter((r) => r.name.includes('/api/cube-token'));
-      const loads = resources.filter((r) => new URL(r.name).pathname.endsWith('/load'));
+      const loads = resources.filter((r) => /\/load(-batch)?$/.test(new URL(r.name).pathname));
       const round = (ms: number) => Math.round(ms);
       return {
         atMs: performance.now(),

@@ -4,12 +4,12 @@
  * client sent together in one `/load-batch` (web/lib/cube/batch-transport.ts) count one by one.
  */
 import type { BrowserContext, Response } from 'playwright-core';
-import { type TabQuery, tabQueries } from '../../web/lib/analytics/registry';
 import {
   LOAD_BATCH_METHOD,
   loadBatchRequestSchema,
   loadBatchResponseSchema,
-} from '../../web/lib/cube/batch';
+} from '../../cube/load-batch-wire';
+import { type TabQuery, tabQueries } from '../../web/lib/analytics/registry';
 import type { CubeQuery } from '../support/cube';
 
 export type CubeLoad = {

@@ -15,7 +15,7 @@ import {
   LOAD_BATCH_MAX_QUERIES,
   LOAD_BATCH_METHOD,
   loadBatchResponseSchema,
-} from '../../web/lib/cube/batch';
+} from '../../cube/load-batch-wire';
 import { BatchingTransport } from '../../web/lib/cube/batch-transport';
 import { createCubeLoader } from '../../web/lib/cube/client';
 import type { LoadResponse } from '../../web/lib/cube/response';

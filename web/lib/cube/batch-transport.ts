@@ -22,7 +22,7 @@ import {
   type LoadBatchEntry,
   loadBatchEntrySchema,
   loadBatchResponseSchema,
-} from './batch';
+} from '../../../cube/load-batch-wire';
 
 type ErrorResponse = { error: string };
 type Pending = {
