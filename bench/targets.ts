@@ -68,14 +68,17 @@ function refreshNote(refresh: NonNullable<BenchReport['refresh']>): string {
   if (top.length === 0) return 'the partitions holding the new hour take long to rebuild';
   const partitioned = (rollup: string) =>
     refresh.tables.some((t) => new RegExp(`\\.${rollup}\\d{8}_`).test(t));
+  const whole = top.some((r) => !partitioned(r.rollup));
   return `held back by ${top
     .map(
       (r) =>
         `${r.rollup} ${r.seconds.toFixed(1)} s${partitioned(r.rollup) ? ' (its current month)' : ' (unpartitioned: rebuilt whole)'}`,
     )
-    .join(
-      ', ',
-    )} of Postgres time; every rebuild of an unpartitioned rollup re-reads all of its source rows`;
+    .join(', ')} of Postgres time; ${
+    whole
+      ? 'every rebuild of an unpartitioned rollup re-reads all of its source rows'
+      : 'a partition is a month, so the hour that changed rebuilds the month so far (finer partitions would cut it, at the price of more rollup tables on every request)'
+  }`;
 }
 
 /** How fast the tab could be at best through Cube: its warm (cache-hit) time against raw SQL. */
