@@ -1,7 +1,7 @@
 /**
  * A transport for `@cubejs-client/core` that sends the `/load`s issued together (in one task:
  * a tab state's six widgets mounting, the server's prefetch) as one `POST /load-batch`
- * (wire format: ./batch.ts), and everything else through Cube's own HttpTransport.
+ * (wire format: cube/load-batch-wire.ts), and everything else through Cube's own HttpTransport.
  *
  * Why: measured warm (BENCHMARKS.md, "One request per tab state"), six concurrent `/load`s cost
  * six round trips and six passes through Cube's middleware; one batch costs one.
