@@ -25,13 +25,12 @@ import { TIMEFRAMES } from '../web/lib/timeframe';
 import { tabQueries, tabStates } from './cases';
 import { startBenchCube } from './cube';
 import { type CacheMode, CubeHttp } from './cube-http';
-import { ensureBenchDatabase } from './database';
+import { openReusedBenchDatabase } from './database';
 import { installInterruptHandlers, stopOnInterrupt } from './interrupt';
 import { processCpuMs } from './load';
 import { quantile } from './stats';
 import type { Scale } from './types';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
     scale: { type: 'string', default: 'small' },
@@ -55,20 +54,7 @@ if (values.profile) {
 }
 
 installInterruptHandlers();
-const db = await ensureBenchDatabase({
-  scale,
-  seed: 42,
-  dataDir: path.resolve(
-    ROOT,
-    process.env.BENCH_PG_DIR ??
-      path.join('.data', scale === 'large' ? 'bench-pg' : `bench-pg-${scale}`),
-  ),
-  port: envPort('BENCH_PG_PORT', 25440),
-  portEnvVar: 'BENCH_PG_PORT',
-  fresh: false,
-  durable: true,
-  log: () => undefined,
-});
+const db = await openReusedBenchDatabase(scale);
 const unregisterDb = stopOnInterrupt(() => db.stop());
 const started = performance.now();
 const cube = await startBenchCube(db.config, envPort('BENCH_CUBE_PORT', 4020));

@@ -8,6 +8,7 @@
  * The cluster also preloads `pg_stat_statements` (one restart on first use), which the bench
  * uses to prove that uncached Cube loads read the rollup tables.
  */
+import path from 'node:path';
 import type pg from 'pg';
 import { createPool, type PgConfig, withClient } from '../db/connection';
 import { startEmbeddedPostgres } from '../db/embedded';
@@ -309,4 +310,30 @@ export async function ensureBenchDatabase(options: EnsureOptions): Promise<Bench
     await server.stop().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The bench database the side tools (load, CPU per query, warm floor) reuse as `npm run bench`
+ * left it: `BENCH_PG_DIR` (default `.data/bench-pg`, `.data/bench-pg-<scale>` below large) on
+ * `BENCH_PG_PORT`, seed 42, generated only when missing.
+ */
+export function openReusedBenchDatabase(
+  scale: Scale,
+  log: (line: string) => void = () => undefined,
+): Promise<BenchDatabase> {
+  const root = path.resolve(import.meta.dirname, '..');
+  return ensureBenchDatabase({
+    scale,
+    seed: 42,
+    dataDir: path.resolve(
+      root,
+      process.env.BENCH_PG_DIR ??
+        path.join('.data', scale === 'large' ? 'bench-pg' : `bench-pg-${scale}`),
+    ),
+    port: Number(process.env.BENCH_PG_PORT ?? 25440),
+    portEnvVar: 'BENCH_PG_PORT',
+    fresh: false,
+    durable: true,
+    log,
+  });
 }

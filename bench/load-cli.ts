@@ -6,17 +6,14 @@
  * missing), with Cube as the bench starts it and every rollup built first. `npm run bench` runs
  * the same scenarios after its timings; this is for looking at load without the rest.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildAllRollups } from '../cube/rollups';
 import { tabStates } from './cases';
 import { startBenchCube } from './cube';
-import { ensureBenchDatabase } from './database';
+import { openReusedBenchDatabase } from './database';
 import { installInterruptHandlers, stopOnInterrupt } from './interrupt';
 import { describeLoad, type LoadScenario, runLoad } from './load';
 import type { Scale } from './types';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
 
 const { values } = parseArgs({
   options: {
@@ -43,20 +40,7 @@ const transports = String(values.transport)
 const envPort = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 installInterruptHandlers();
-const db = await ensureBenchDatabase({
-  scale,
-  seed: 42,
-  dataDir: path.resolve(
-    ROOT,
-    process.env.BENCH_PG_DIR ??
-      path.join('.data', scale === 'large' ? 'bench-pg' : `bench-pg-${scale}`),
-  ),
-  port: envPort('BENCH_PG_PORT', 25440),
-  portEnvVar: 'BENCH_PG_PORT',
-  fresh: false,
-  durable: true,
-  log: (line) => console.log(line),
-});
+const db = await openReusedBenchDatabase(scale, (line) => console.log(line));
 const unregisterDb = stopOnInterrupt(() => db.stop());
 try {
   const cube = await startBenchCube(db.config, envPort('BENCH_CUBE_PORT', 4020));

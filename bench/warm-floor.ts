@@ -18,13 +18,12 @@ import { buildAllRollups, rollupTableCount } from '../cube/rollups';
 import { tabQueries, tabStates } from './cases';
 import { startBenchCube } from './cube';
 import { CubeHttp } from './cube-http';
-import { ensureBenchDatabase } from './database';
+import { openReusedBenchDatabase } from './database';
 import { installInterruptHandlers, stopOnInterrupt } from './interrupt';
 import { processCpuMs } from './load';
 import { quantile } from './stats';
 import type { Scale } from './types';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
     scale: { type: 'string', default: 'small' },
@@ -54,20 +53,7 @@ if (values.profile) {
 }
 
 installInterruptHandlers();
-const db = await ensureBenchDatabase({
-  scale,
-  seed: 42,
-  dataDir: path.resolve(
-    ROOT,
-    process.env.BENCH_PG_DIR ??
-      path.join('.data', scale === 'large' ? 'bench-pg' : `bench-pg-${scale}`),
-  ),
-  port: envPort('BENCH_PG_PORT', 25440),
-  portEnvVar: 'BENCH_PG_PORT',
-  fresh: false,
-  durable: true,
-  log: () => undefined,
-});
+const db = await openReusedBenchDatabase(scale);
 const unregisterDb = stopOnInterrupt(() => db.stop());
 const cube = await startBenchCube(db.config, envPort('BENCH_CUBE_PORT', 4020));
 const unregisterCube = stopOnInterrupt(() => cube.process.stop());
