@@ -17,13 +17,12 @@
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { buildAllRollups, rollupTableCount } from '../cube/rollups';
 import { TIMEFRAMES } from '../web/lib/timeframe';
 import { tabQueries, tabStates } from './cases';
-import { startBenchCube } from './cube';
+import { benchCubePort, profileCubeInto, startBenchCube } from './cube';
 import { type CacheMode, CubeHttp } from './cube-http';
 import { openReusedBenchDatabase } from './database';
 import { installInterruptHandlers, stopOnInterrupt } from './interrupt';
@@ -45,19 +44,14 @@ const { values } = parseArgs({
 const scale = values.scale as Scale;
 const rounds = Number(values.rounds);
 const cache = values.cache as CacheMode;
-const envPort = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
-if (values.profile) {
-  // Read by the Cube child only (spawnCube passes this process's environment on).
-  process.env.NODE_OPTIONS =
-    `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.resolve(values.profile)}`.trim();
-}
+if (values.profile) profileCubeInto(values.profile);
 
 installInterruptHandlers();
 const db = await openReusedBenchDatabase(scale);
 const unregisterDb = stopOnInterrupt(() => db.stop());
 const started = performance.now();
-const cube = await startBenchCube(db.config, envPort('BENCH_CUBE_PORT', 4020));
+const cube = await startBenchCube(db.config, benchCubePort());
 const startMs = performance.now() - started;
 const unregisterCube = stopOnInterrupt(() => cube.process.stop());
 const pool = new pg.Pool({ ...db.config, max: 1 });

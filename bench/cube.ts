@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { signCubeToken } from '../cube/auth';
 import { probeNativeModule } from '../cube/engine/native-module';
 import { type CubeProcess, spawnCube } from '../cube/process';
@@ -23,6 +24,18 @@ export type BenchCube = {
 
 const TOKEN_TTL_SECONDS = 60 * 60;
 const BENCH_STATEMENT_TIMEOUT_SECONDS = 900;
+
+/** Cube's port for the bench tools: `BENCH_CUBE_PORT`, 4020 by default. */
+export const benchCubePort = () => Number(process.env.BENCH_CUBE_PORT ?? 4020);
+
+/**
+ * Makes the Cube child write a V8 CPU profile into `dir` when it exits (spawnCube passes this
+ * process's environment on, so only children started afterwards are profiled).
+ */
+export function profileCubeInto(dir: string): void {
+  process.env.NODE_OPTIONS =
+    `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.resolve(dir)}`.trim();
+}
 
 export async function startBenchCube(
   db: PgConfig,

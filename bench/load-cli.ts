@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { buildAllRollups } from '../cube/rollups';
 import { tabStates } from './cases';
-import { startBenchCube } from './cube';
+import { benchCubePort, startBenchCube } from './cube';
 import { openReusedBenchDatabase } from './database';
 import { installInterruptHandlers, stopOnInterrupt } from './interrupt';
 import { describeLoad, type LoadScenario, runLoad } from './load';
@@ -37,13 +37,12 @@ const seconds = Number(values.seconds);
 const transports = String(values.transport)
   .split(',')
   .map((t): 'batch' | 'loads' => (t === 'batch' ? 'batch' : 'loads'));
-const envPort = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 installInterruptHandlers();
 const db = await openReusedBenchDatabase(scale, (line) => console.log(line));
 const unregisterDb = stopOnInterrupt(() => db.stop());
 try {
-  const cube = await startBenchCube(db.config, envPort('BENCH_CUBE_PORT', 4020));
+  const cube = await startBenchCube(db.config, benchCubePort());
   const unregisterCube = stopOnInterrupt(() => cube.process.stop());
   try {
     console.log(`Cube: ${cube.engine.summary}`);

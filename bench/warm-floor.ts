@@ -12,11 +12,10 @@
  */
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildAllRollups, rollupTableCount } from '../cube/rollups';
 import { tabQueries, tabStates } from './cases';
-import { startBenchCube } from './cube';
+import { benchCubePort, profileCubeInto, startBenchCube } from './cube';
 import { CubeHttp } from './cube-http';
 import { openReusedBenchDatabase } from './database';
 import { installInterruptHandlers, stopOnInterrupt } from './interrupt';
@@ -35,7 +34,6 @@ const { values } = parseArgs({
 });
 const scale = values.scale as Scale;
 const rounds = Number(values.rounds);
-const envPort = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const summarize = (samples: readonly number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);
   return { median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
@@ -46,16 +44,12 @@ const load = () =>
     .map((n) => n.toFixed(1))
     .join(' ');
 
-if (values.profile) {
-  // Read by the Cube child only (spawnCube passes this process's environment on).
-  process.env.NODE_OPTIONS =
-    `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.resolve(values.profile)}`.trim();
-}
+if (values.profile) profileCubeInto(values.profile);
 
 installInterruptHandlers();
 const db = await openReusedBenchDatabase(scale);
 const unregisterDb = stopOnInterrupt(() => db.stop());
-const cube = await startBenchCube(db.config, envPort('BENCH_CUBE_PORT', 4020));
+const cube = await startBenchCube(db.config, benchCubePort());
 const unregisterCube = stopOnInterrupt(() => cube.process.stop());
 // Like a browser: six keep-alive connections to one origin.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 6 });
