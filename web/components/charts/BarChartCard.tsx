@@ -1,6 +1,6 @@
 'use client';
 
-import { lazy, type ReactNode, Suspense } from 'react';
+import { lazy, type ReactNode } from 'react';
 import { Num } from '../metrics/Num';
 import styles from './BarChartCard.module.css';
 import { ChartBox, FirstPaintBars } from './FirstPaint';
@@ -62,18 +62,16 @@ export function BarChartCard(props: {
         />
       }
     >
-      <Suspense fallback={null}>
-        <BarsChart
-          data={props.data}
-          label={props.label}
-          format={props.format}
-          height={height}
-          gap={BAR_GAP}
-          fill={fill}
-          opacity={opacity}
-          onSelect={props.onSelect}
-        />
-      </Suspense>
+      <BarsChart
+        data={props.data}
+        label={props.label}
+        format={props.format}
+        height={height}
+        gap={BAR_GAP}
+        fill={fill}
+        opacity={opacity}
+        onSelect={props.onSelect}
+      />
     </ChartBox>
   );
 }

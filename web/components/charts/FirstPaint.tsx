@@ -1,7 +1,7 @@
 'use client';
 
 import { area, curveMonotoneX, line } from 'd3-shape';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, Suspense, useState } from 'react';
 import { usePrefersReducedMotion } from '../hooks/usePrefersReducedMotion';
 import { useHydrated } from '../hooks/useViewerDisplay';
 import styles from './FirstPaint.module.css';
@@ -36,7 +36,8 @@ export function ChartBox(props: {
       data-chart=""
       data-testid={props.testId}
     >
-      {props.children}
+      {/* The Recharts part is loaded lazily; until it has drawn, the first-paint drawing shows. */}
+      <Suspense fallback={null}>{props.children}</Suspense>
       <div className={styles.firstPaint} aria-hidden="true">
         {props.firstPaint}
       </div>
@@ -53,6 +54,22 @@ export function useEntranceAnimation(): boolean {
   const hydrated = useHydrated();
   const [mountedAfterHydration] = useState(hydrated);
   return mountedAfterHydration && !reducedMotion;
+}
+
+/** The drawing's SVG: WIDTH units wide, stretched to the box. */
+function DrawingSvg(props: { height: number; children: ReactNode }) {
+  return (
+    <svg
+      width="100%"
+      height={props.height}
+      viewBox={`0 0 ${WIDTH} ${props.height}`}
+      preserveAspectRatio="none"
+      aria-hidden="true"
+      className={styles.svg}
+    >
+      {props.children}
+    </svg>
+  );
 }
 
 /** y of `value` in a box `height` tall with `top` px of headroom, 0 at the bottom. */
@@ -73,14 +90,7 @@ export function FirstPaintLines(props: {
   const top = props.top ?? 4;
   const max = Math.max(0, ...props.series.flatMap((s) => s.values));
   const svg = (
-    <svg
-      width="100%"
-      height={props.height}
-      viewBox={`0 0 ${WIDTH} ${props.height}`}
-      preserveAspectRatio="none"
-      aria-hidden="true"
-      className={styles.svg}
-    >
+    <DrawingSvg height={props.height}>
       {props.series.map((s) => {
         const points = s.values.map((v, i) => [scaleX(i, s.values.length), v] as const);
         const y = (p: readonly [number, number]) => scaleY(p[1], max, props.height, top);
@@ -110,7 +120,7 @@ export function FirstPaintLines(props: {
           </g>
         );
       })}
-    </svg>
+    </DrawingSvg>
   );
   return props.axes ? <div className={styles.plot}>{svg}</div> : svg;
 }
@@ -139,14 +149,7 @@ export function FirstPaintBars(props: {
           </div>
         ))}
       </div>
-      <svg
-        width="100%"
-        height={props.height}
-        viewBox={`0 0 ${WIDTH} ${props.height}`}
-        preserveAspectRatio="none"
-        aria-hidden="true"
-        className={styles.svg}
-      >
+      <DrawingSvg height={props.height}>
         {props.rows.map((r, i) => (
           <rect
             key={r.key}
@@ -158,7 +161,7 @@ export function FirstPaintBars(props: {
             fillOpacity={r.opacity}
           />
         ))}
-      </svg>
+      </DrawingSvg>
     </div>
   );
 }

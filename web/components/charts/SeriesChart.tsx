@@ -1,6 +1,6 @@
 'use client';
 
-import { lazy, Suspense } from 'react';
+import { lazy } from 'react';
 import { formatBucketLabel } from '../../lib/format';
 import type { Granularity } from '../../lib/timeframe';
 import { ChartBox, FirstPaintLines } from './FirstPaint';
@@ -53,15 +53,13 @@ export function SeriesChart(props: {
           />
         }
       >
-        <Suspense fallback={null}>
-          <LinesChart
-            series={props.series}
-            rows={rows}
-            granularity={props.granularity}
-            format={props.format}
-            height={HEIGHT}
-          />
-        </Suspense>
+        <LinesChart
+          series={props.series}
+          rows={rows}
+          granularity={props.granularity}
+          format={props.format}
+          height={HEIGHT}
+        />
       </ChartBox>
       <figcaption className="sr-only">
         {summary}

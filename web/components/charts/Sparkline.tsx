@@ -1,6 +1,6 @@
 'use client';
 
-import { lazy, Suspense } from 'react';
+import { lazy } from 'react';
 import { formatAxisLabel, formatBucketLabel, formatCount } from '../../lib/format';
 import type { Granularity } from '../../lib/timeframe';
 import { ChartBox, FirstPaintLines } from './FirstPaint';
@@ -69,16 +69,14 @@ export function Sparkline(props: SparklineProps) {
           />
         }
       >
-        <Suspense fallback={null}>
-          <SparklineChart
-            data={props.data}
-            label={props.label}
-            granularity={props.granularity}
-            color={color}
-            height={height}
-            format={format}
-          />
-        </Suspense>
+        <SparklineChart
+          data={props.data}
+          label={props.label}
+          granularity={props.granularity}
+          color={color}
+          height={height}
+          format={format}
+        />
       </ChartBox>
       {first && last ? (
         <div className={styles.axis} aria-hidden="true">
