@@ -5,6 +5,8 @@
  * security headers and no `X-Powered-By`, and body-parser errors answer JSON 4xx, not HTML.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import {
   ApiGateway,
@@ -14,6 +16,7 @@ import {
 } from '../engine/cube-modules';
 import { LIMITS } from '../limits';
 import { LOAD_BATCH_METHOD, type LoadBatchEntry, loadBatchRequestSchema } from '../load-batch-wire';
+import { frontDoor, type LoadParams } from './front-door';
 import { type BatchAnswer, batchResponseBytes } from './load-batch';
 import { checkQuery, type HiddenMembers, QueryRefusedError } from './query-guard';
 import { RESULT_CACHE_HEADER, ResultFastPath, resultCacheSettingsFrom } from './result-fast-path';
@@ -89,7 +92,7 @@ const verifiedTokensOf = (() => {
 
 const NO_ANSWER = Buffer.from('{"error":"Internal Server Error"}');
 
-const requestIdOf = (req: HttpRequest): string => {
+const requestIdOf = (req: { headers: HttpRequest['headers'] }): string => {
   const header = req.headers['x-request-id'];
   return typeof header === 'string' && header !== '' ? header : randomUUID();
 };
@@ -167,6 +170,11 @@ export class HardenedApiGateway extends ApiGateway {
     return settings.ttlMs > 0 ? new ResultFastPath(settings) : null;
   })();
 
+  /** The path of Cube's `GET /load` route. */
+  get loadPath(): string {
+    return `${this.basePath}/v1/load`;
+  }
+
   /** Verified claims are kept per token until it expires (see token-cache.ts). */
   protected override createDefaultCheckAuth(...args: CheckAuthArgs) {
     const [, internalOptions] = args;
@@ -236,22 +244,27 @@ export class HardenedApiGateway extends ApiGateway {
   }
 
   /**
-   * Answers a `GET /load` from the result fast path before any of Cube's middlewares, when the
-   * token was verified before (token-cache.ts) and the answer is kept; true when it answered.
+   * Answers a `GET /load` from the result fast path before Express runs (front-door.ts), when
+   * the token was verified before (token-cache.ts) and the answer is kept; true when it answered.
    * Everything the full path would check first still holds: the token is unexpired, the data
    * scope is checked now, and only requests the full path itself would serve from the fast path
-   * get here (same key, same compiler, same listing generation). Otherwise Cube's route runs.
-   * Skipped for hits: Cube's `contextRejectionMiddleware` (its no-op default: cube/options.ts sets
-   * none) and its per-request log events, which the project's logger drops anyway.
+   * get here (same key, same compiler, same listing generation). Otherwise Express and Cube's
+   * route run. `headers` writes what Express's app-level middlewares would have (CORS, security
+   * headers). Skipped for hits: Cube's `contextRejectionMiddleware` (its no-op default:
+   * cube/options.ts sets none) and its per-request log events, which the project's logger drops.
    */
-  private async serveKeptAnswer(req: HttpRequest, res: HttpResponse): Promise<boolean> {
+  async serveKeptAnswer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    params: LoadParams,
+    headers: (req: IncomingMessage, res: ServerResponse) => void,
+  ): Promise<boolean> {
     const fastPath = this.resultFastPath;
-    const raw = req.query.query;
-    if (!fastPath || this.devMode || typeof raw !== 'string') return false;
+    if (!fastPath || this.devMode) return false;
     const token = this.extractAuthorizationHeaderWithSchema(req as never);
     const verified = token ? verifiedTokensOf(this).peek(token) : undefined;
     if (!verified) return false;
-    const key = fastPath.keyOfRaw(raw, req.query.queryType, req.query.cache, verified.claims);
+    const key = fastPath.keyOfRaw(params.query, params.queryType, params.cache, verified.claims);
     if (key === null) return false;
     const securityContext = { ...verified.claims };
     await this.assertApiScope('data', securityContext);
@@ -260,6 +273,8 @@ export class HardenedApiGateway extends ApiGateway {
     const found = await fastPath.lookup(key, compiler);
     const bytes = found.bytes ?? (await fastPath.joinInFlight(key, compiler, found.generation));
     if (!bytes || res.headersSent) return false;
+    headers(req, res);
+    for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) res.setHeader(name, value);
     res.setHeader(RESULT_CACHE_HEADER, 'hit');
     if (found.etag) {
       res.setHeader('ETag', found.etag);
@@ -345,16 +360,6 @@ export class HardenedApiGateway extends ApiGateway {
         next();
       },
     );
-    // Ahead of Cube's own route and its middlewares (auth, context, request logs): a repeat of
-    // a kept answer by a caller whose token was verified before is written straight back.
-    app.get(`${this.basePath}/v1/load`, (req: HttpRequest, res: HttpResponse, next: Next) => {
-      this.serveKeptAnswer(req, res).then(
-        (served) => {
-          if (!served) next();
-        },
-        () => next(),
-      );
-    });
     app.post(
       `${this.basePath}/v1/${LOAD_BATCH_METHOD}`,
       this.checkAuth,
@@ -449,7 +454,17 @@ export class HardenedCore extends CubejsServerCore {
   protected override createApiGatewayInstance(...args: GatewayCtorArgs): Gateway {
     return new HardenedApiGateway(...args);
   }
+
+  hardenedGateway(): HardenedApiGateway {
+    return this.apiGateway() as HardenedApiGateway;
+  }
 }
+
+/** The `cors` middleware Cube's server puts first on its app (the same package and version). */
+type CorsMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+const corsOfCube = createRequire(createRequire(import.meta.url).resolve('@cubejs-backend/server'))(
+  'cors',
+) as (options: unknown) => CorsMiddleware;
 
 /** The stock Cube server with the hardened gateway. */
 export class HardenedCubeServer extends CubejsServer {
@@ -457,5 +472,33 @@ export class HardenedCubeServer extends CubejsServer {
     ...args: CoreCtorArgs
   ): InstanceType<typeof CubejsServerCore> {
     return new HardenedCore(...args);
+  }
+
+  /**
+   * Puts the front door (front-door.ts) ahead of the Express app Cube's server listens with.
+   * Not with a graceful shutdown configured (its middleware refuses requests while stopping),
+   * nor with an origin callback (`cors` may then answer later than the response is written).
+   */
+  override async listen(...args: Parameters<InstanceType<typeof CubejsServer>['listen']>) {
+    const started = await super.listen(...args);
+    const corsOptions = this.config.http.cors;
+    if (this.config.gracefulShutdown || typeof corsOptions?.origin === 'function') return started;
+    const { server } = started;
+    const app = started.app as unknown as RequestListener;
+    const listeners = server.listeners('request') as RequestListener[];
+    if (!listeners.includes(app)) return started;
+    const gateway = (this.core as unknown as HardenedCore).hardenedGateway();
+    const cors = corsOfCube(corsOptions);
+    // With fixed options `cors` sets its headers and calls back at once.
+    const headers = (req: IncomingMessage, res: ServerResponse) => cors(req, res, () => undefined);
+    const front = frontDoor(
+      gateway.loadPath,
+      (req, res, params) => gateway.serveKeptAnswer(req, res, params, headers),
+      app,
+    );
+    // In place of the app, the others (the graceful stop's request count) kept in their order.
+    server.removeAllListeners('request');
+    for (const listener of listeners) server.on('request', listener === app ? front : listener);
+    return started;
   }
 }

@@ -4,12 +4,14 @@
  * answered as its own `/load` would be), and the web app's batching transport over both, against
  * the real Cube and Postgres. Answers are checked against single `/load`s and SQL over the source.
  */
+import { createRequire } from 'node:module';
 import cube, { type Query } from '@cubejs-client/core';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { tabQueries, tabStates } from '../../bench/cases';
 import { signCubeToken } from '../../cube/auth';
+import { loadParamsOf } from '../../cube/hardening/front-door';
 import { RESULT_CACHE_HEADER } from '../../cube/hardening/result-fast-path';
 import {
   LOAD_BATCH_MAX_QUERIES,
@@ -143,6 +145,71 @@ describe('GET /load: a kept answer ahead of Cube’s middlewares', () => {
       { headers: { Authorization: admin, 'If-None-Match': second.etag ?? '' } },
     );
     expect(revalidated.status).toBe(304);
+  });
+
+  test('a hit answered before Express carries the headers Express’s middlewares give', async () => {
+    const webOrigin = `http://localhost:${process.env.WEB_PORT ?? 3000}`;
+    const url = (extra: string) =>
+      `${apiUrl}/load?${new URLSearchParams({ query: JSON.stringify(weekQuery(804)), queryType: 'multi' })}${extra}`;
+    await getLoad(weekQuery(804));
+    for (const origin of [webOrigin, 'https://elsewhere.example']) {
+      const headers = { Authorization: admin, Origin: origin };
+      const front = await fetch(url(''), { headers });
+      // A nested key makes the front door decline: Express, its middlewares and Cube's route run.
+      const express = await fetch(url('&unused[x]=1'), { headers });
+      const texts = [await front.text(), await express.text()];
+      expect(texts[0]).toBe(texts[1]);
+      // Express's own ETag is weak (W/); the front door's is the kept strong one.
+      expect(front.headers.get('etag')).toMatch(/^"/);
+      expect(express.headers.get('etag')).toMatch(/^W\//);
+      const comparable = (h: Headers) =>
+        [...h.entries()].filter(
+          ([name]) => !['date', 'etag', 'connection', 'keep-alive'].includes(name),
+        );
+      expect(comparable(front.headers)).toEqual(comparable(express.headers));
+      expect(front.headers.get(RESULT_CACHE_HEADER)).toBe('hit');
+      expect(front.headers.get('x-frame-options')).toBe('DENY');
+    }
+  });
+
+  test('the front door reads the query string exactly as Express’s parser (qs) does', () => {
+    const expressRequire = createRequire(createRequire(import.meta.url).resolve('express'));
+    const qs = expressRequire('qs') as {
+      parse(text: string, options: { allowPrototypes: boolean }): Record<string, unknown>;
+    };
+    const query = JSON.stringify(weekQuery(1));
+    const plain = new URLSearchParams({ query, queryType: 'multi' }).toString();
+    const cases = [
+      plain,
+      `${plain}&cache=stale-if-slow&other=1`,
+      `query=${encodeURIComponent(query).replace(/%20/g, '+')}`,
+      `%71uery=${encodeURIComponent(query)}`,
+      'query=%7B%22a%22%3A+1%7D',
+      `${plain}&query=${encodeURIComponent(query)}`,
+      `${plain}&query[]=x`,
+      `${plain}&query%5Bx%5D=1`,
+      `queryType[]=multi&query=${encodeURIComponent(query)}`,
+      'query=%E0%A4%A',
+      'query=%ZZ',
+      'query=%C0%AF',
+      'queryType=multi',
+      '',
+      `${'a=1&'.repeat(1000)}query=1`,
+    ];
+    for (const text of cases) {
+      const parsed = qs.parse(text, { allowPrototypes: true });
+      const got = loadParamsOf(text);
+      if (got === undefined) {
+        // Declined: Express serves it (always allowed; only a plain-string reading may be served).
+        continue;
+      }
+      expect({ query: parsed.query, queryType: parsed.queryType, cache: parsed.cache }).toEqual(
+        got,
+      );
+    }
+    expect(loadParamsOf(plain)).toEqual({ query, queryType: 'multi', cache: undefined });
+    expect(loadParamsOf(`${plain}&query[]=x`)).toBeUndefined();
+    expect(loadParamsOf('query=%ZZ')).toBeUndefined();
   });
 
   test('scopes are checked on every request: a verified non-admin token never gets the answer', async () => {

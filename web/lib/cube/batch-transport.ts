@@ -44,13 +44,18 @@ const jsonResponse = (status: number, body: unknown) =>
     headers: { 'Content-Type': 'application/json' },
   });
 
-/** What the stock transport hands the client when fetch itself fails. */
-const failure = (error: unknown, signal?: AbortSignal): ErrorResponse => {
-  if (!(error instanceof Error) || error.name !== 'AbortError') return { error: 'network Error' };
+/** What the stock transport hands the client when its query's signal aborted the fetch. */
+const abortedAnswer = (signal?: AbortSignal): ErrorResponse => {
   const reason: unknown = signal?.reason;
   const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
   return { error: timedOut ? 'timeout' : 'aborted' };
 };
+
+/** What the stock transport hands the client when fetch itself fails. */
+const failure = (error: unknown, signal?: AbortSignal): ErrorResponse =>
+  error instanceof Error && error.name === 'AbortError'
+    ? abortedAnswer(signal)
+    : { error: 'network Error' };
 
 export class BatchingTransport implements ITransport<Response | ErrorResponse> {
   authorization = '';
@@ -133,6 +138,28 @@ export class BatchingTransport implements ITransport<Response | ErrorResponse> {
       await single.subscribe(async (response) => only.resolve(response));
       return;
     }
+    // An entry aborted while its batch is out answers at once, as its own fetch would; the
+    // batch request itself is aborted once nobody waits for any of its answers.
+    const request = new AbortController();
+    let waiting = group.length;
+    const stopListening = group.map((p) => {
+      const onAbort = () => {
+        p.resolve(abortedAnswer(p.signal));
+        waiting--;
+        if (waiting === 0) request.abort(p.signal?.reason);
+      };
+      p.signal?.addEventListener('abort', onAbort, { once: true });
+      return () => p.signal?.removeEventListener('abort', onAbort);
+    });
+    try {
+      await this.#answer(group, request.signal);
+    } finally {
+      for (const stop of stopListening) stop();
+    }
+  }
+
+  /** Sends `group` as one `/load-batch` and resolves each entry (a settled one stays as it is). */
+  async #answer(group: Pending[], signal: AbortSignal): Promise<void> {
     let response: Response;
     try {
       response = await this.#fetch(`${this.#apiUrl}/${LOAD_BATCH_METHOD}`, {
@@ -142,6 +169,7 @@ export class BatchingTransport implements ITransport<Response | ErrorResponse> {
           'Content-Type': 'application/json',
         },
         body: JSON.stringify({ queries: group.map((p) => p.entry) }),
+        signal,
       });
     } catch (error) {
       for (const p of group) p.resolve(failure(error, p.signal));
