@@ -40,7 +40,7 @@ import { stopOnInterrupt } from './interrupt';
 import { describeLoad, type LoadReport, type LoadScenario, runLoad } from './load';
 import { type Budget, CONTENDERS, interleave, planFor, summaries, timed } from './measure';
 import { fmtDuration, progress } from './progress';
-import { refreshPlan } from './refresh-plan';
+import { refreshPlan, refreshRequests } from './refresh-plan';
 import {
   buildTimesBetween,
   rollupBuildStatements,
@@ -304,12 +304,22 @@ async function incrementalRefresh(
   const statsBefore = db.statStatements ? await rollupBuildStatements(pool) : new Map();
   let build: { seconds: number; tables: string[] };
   try {
-    build = await buildPartitions(
-      cube.apiUrl,
-      cube.token,
-      [toCubeTimestamp(from), toCubeTimestamp(from + HOUR_MS - 1)],
-      plan.hourly,
+    // One request per update window, sent at once as the scheduler's cycle would run them.
+    const started = performance.now();
+    const builds = await Promise.all(
+      refreshRequests(plan, from + HOUR_MS).map((r) =>
+        buildPartitions(
+          cube.apiUrl,
+          cube.token,
+          [toCubeTimestamp(r.from), toCubeTimestamp(r.to)],
+          r.preAggregations,
+        ),
+      ),
     );
+    build = {
+      seconds: (performance.now() - started) / 1000,
+      tables: builds.flatMap((b) => b.tables).sort(),
+    };
   } catch (error) {
     return {
       ...base,

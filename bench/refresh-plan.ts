@@ -1,7 +1,10 @@
 /**
  * What Cube's refresh scheduler rebuilds in the hour after new rows land, read from the model's
- * refresh keys: a partitioned rollup rebuilds the partitions holding the new rows (its
- * incremental key changes every cycle inside the update window); an unpartitioned rollup whose
+ * refresh keys: a partitioned rollup rebuilds every partition still inside its update window
+ * (Cube's incremental key is `CASE WHEN NOW() < <partition end> + <update_window> THEN <every>
+ * END`, so it changes every cycle until the window has passed the partition's end): the
+ * partition holding the new rows, and the previous one while the window still reaches back into
+ * it (a month's first day, a week's Monday for weekly partitions). An unpartitioned rollup whose
  * key changes at least hourly (`every: 10 minute`, `1 hour`) is rebuilt whole; one with a longer
  * period (`every: 1 day`) is rebuilt whole once per period, not in a typical hour. The bench asks
  * Cube's jobs API for exactly the first two, so its "incremental refresh" is what one hour costs.
@@ -15,9 +18,13 @@ import { MODEL_DIR } from '../cube/options';
 const rollupSchema = z
   .object({
     name: z.string(),
-    partition_granularity: z.string().optional(),
+    partition_granularity: z.enum(['hour', 'day', 'week', 'month', 'quarter', 'year']).optional(),
     refresh_key: z
-      .object({ every: z.string().optional(), incremental: z.boolean().optional() })
+      .object({
+        every: z.string().optional(),
+        incremental: z.boolean().optional(),
+        update_window: z.string().optional(),
+      })
       .loose()
       .optional(),
   })
@@ -33,6 +40,8 @@ const fileSchema = z.object({
 export type RefreshPlan = {
   /** Rebuilt in every hour with new rows (`cube.rollup` ids): partitioned, or keyed ≤ 1 hour. */
   hourly: string[];
+  /** The partitioned ones among `hourly`: their update window (s; Cube's default 0). */
+  updateWindowSeconds: Record<string, number>;
   /** Rebuilt whole once per their refresh period (> 1 hour), with that period. */
   slower: { id: string; every: string }[];
 };
@@ -45,12 +54,46 @@ const UNIT_SECONDS: Record<string, number> = {
   week: 604_800,
 };
 
+function durationSeconds(what: string, duration: string): number {
+  const match = /^(\d+)\s*(second|minute|hour|day|week)s?$/.exec(duration.trim());
+  if (!match) throw new Error(`refresh_key.${what} not understood: ${duration}`);
+  return Number(match[1]) * (UNIT_SECONDS[match[2] ?? ''] ?? Number.NaN);
+}
+
 /** Seconds of an `every` such as `10 minute` or `1 day` (Cube's default, when absent: 1 hour). */
 export function everySeconds(every: string | undefined): number {
-  if (every === undefined) return 3600;
-  const match = /^(\d+)\s*(second|minute|hour|day|week)s?$/.exec(every.trim());
-  if (!match) throw new Error(`refresh_key.every not understood: ${every}`);
-  return Number(match[1]) * (UNIT_SECONDS[match[2] ?? ''] ?? Number.NaN);
+  return every === undefined ? 3600 : durationSeconds('every', every);
+}
+
+/**
+ * The jobs-API requests that rebuild what one scheduler cycle would once the data reaches `now`
+ * (epoch ms): per update window, the range it reaches back to (at least the last hour, which
+ * holds the new rows). A partition is rebuilt when it meets its request's range; unpartitioned
+ * rollups ride along with the first request and are rebuilt whole.
+ */
+export function refreshRequests(
+  plan: RefreshPlan,
+  now: number,
+): { from: number; to: number; preAggregations: string[] }[] {
+  const byWindow = new Map<number, string[]>();
+  const whole: string[] = [];
+  for (const id of plan.hourly) {
+    const window = plan.updateWindowSeconds[id];
+    if (window === undefined) whole.push(id);
+    else byWindow.set(window, [...(byWindow.get(window) ?? []), id]);
+  }
+  const requests = [...byWindow]
+    .sort(([a], [b]) => a - b)
+    .map(([window, ids]) => ({
+      from: now - Math.max(window * 1000, 3_600_000),
+      to: now - 1,
+      preAggregations: ids,
+    }));
+  const first = requests[0];
+  if (first) first.preAggregations.push(...whole);
+  else if (whole.length > 0)
+    requests.push({ from: now - 3_600_000, to: now - 1, preAggregations: whole });
+  return requests;
 }
 
 async function yamlFiles(dir: string): Promise<string[]> {
@@ -62,7 +105,7 @@ async function yamlFiles(dir: string): Promise<string[]> {
 }
 
 export async function refreshPlan(modelDir = MODEL_DIR): Promise<RefreshPlan> {
-  const plan: RefreshPlan = { hourly: [], slower: [] };
+  const plan: RefreshPlan = { hourly: [], updateWindowSeconds: {}, slower: [] };
   for (const file of await yamlFiles(path.join(modelDir, 'cubes'))) {
     const { cubes = [] } = fileSchema.parse(parse(await fs.readFile(file, 'utf8')));
     for (const cube of cubes) {
@@ -73,6 +116,11 @@ export async function refreshPlan(modelDir = MODEL_DIR): Promise<RefreshPlan> {
         if (partitioned && rollup.refresh_key?.incremental !== true) {
           // Every partition would be rebuilt whenever the key changes: not what this plan models.
           throw new Error(`${id}: a partitioned rollup without an incremental refresh key`);
+        }
+        if (partitioned) {
+          const window = rollup.refresh_key?.update_window;
+          plan.updateWindowSeconds[id] =
+            window === undefined ? 0 : durationSeconds('update_window', window);
         }
         if (partitioned || everySeconds(every) <= 3600) {
           plan.hourly.push(id);

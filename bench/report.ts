@@ -310,8 +310,9 @@ export function renderMarkdown(report: BenchReport): string {
   if (report.refresh && !report.refresh.skipped && !report.refresh.error) {
     const names = report.refresh.tables.map((t) => {
       const table = t.replace(/^[^.]*\./, '');
-      const partition = /(\d{4})(\d{2})\d{2}_[a-z0-9]+_[a-z0-9]+_[a-z0-9]+$/.exec(table);
-      return `${rollupOfTable(table)}${partition ? ` ${partition[1]}-${partition[2]}` : ' (whole)'}`;
+      // A partition is named by its first day: a month's or, for weekly ones, a Monday's.
+      const partition = /(\d{4})(\d{2})(\d{2})_[a-z0-9]+_[a-z0-9]+_[a-z0-9]+$/.exec(table);
+      return `${rollupOfTable(table)}${partition ? ` from ${partition[1]}-${partition[2]}-${partition[3]}` : ' (whole)'}`;
     });
     out.push('', `Rebuilt by the incremental refresh: ${names.join(', ') || 'nothing'}.`);
     const slower = report.refresh.slowerRollups ?? [];

@@ -72,12 +72,12 @@ function refreshNote(refresh: NonNullable<BenchReport['refresh']>): string {
   return `held back by ${top
     .map(
       (r) =>
-        `${r.rollup} ${r.seconds.toFixed(1)} s${partitioned(r.rollup) ? ' (its current month)' : ' (unpartitioned: rebuilt whole)'}`,
+        `${r.rollup} ${r.seconds.toFixed(1)} s${partitioned(r.rollup) ? ' (its current partition)' : ' (unpartitioned: rebuilt whole)'}`,
     )
     .join(', ')} of Postgres time; ${
     whole
       ? 'every rebuild of an unpartitioned rollup re-reads all of its source rows'
-      : 'a partition is a month, so the hour that changed rebuilds the month so far (finer partitions would cut it, at the price of more rollup tables on every request)'
+      : 'the hour that changed rebuilds its partition so far (a month, or a week where the model says so; finer partitions would cut it, at the price of more rollup tables on every request)'
   }`;
 }
 

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { everySeconds, refreshPlan } from '../../bench/refresh-plan';
+import { everySeconds, refreshPlan, refreshRequests } from '../../bench/refresh-plan';
 
 let dir: string | null = null;
 afterEach(async () => {
@@ -40,6 +40,12 @@ cubes:
       - name: parts
         partition_granularity: month
         refresh_key: { every: 10 minute, incremental: true, update_window: 1 day }
+      - name: weeks
+        partition_granularity: week
+        refresh_key: { every: 10 minute, incremental: true, update_window: 2 day }
+      - name: no_window
+        partition_granularity: day
+        refresh_key: { every: 10 minute, incremental: true }
       - name: small
         refresh_key: { every: 10 minute }
       - name: default_key
@@ -47,8 +53,47 @@ cubes:
         refresh_key: { every: 1 day }
 `),
     );
-    expect(plan.hourly).toEqual(['c.parts', 'c.small', 'c.default_key']);
+    expect(plan.hourly).toEqual(['c.parts', 'c.weeks', 'c.no_window', 'c.small', 'c.default_key']);
+    expect(plan.updateWindowSeconds).toEqual({
+      'c.parts': 86_400,
+      'c.weeks': 172_800,
+      'c.no_window': 0,
+    });
     expect(plan.slower).toEqual([{ id: 'c.lifetime', every: '1 day' }]);
+  });
+
+  test('an unknown partition granularity is refused', async () => {
+    const dirPath = await model(`
+cubes:
+  - name: c
+    sql_table: t
+    pre_aggregations:
+      - name: parts
+        partition_granularity: fortnight
+        refresh_key: { every: 10 minute, incremental: true }
+`);
+    await expect(refreshPlan(dirPath)).rejects.toThrow(/fortnight|partition_granularity/);
+  });
+
+  test('each update window reaches back from now; the new hour at least; whole ones ride along', () => {
+    const now = Date.UTC(2026, 10, 30, 18, 0);
+    const hour = 3_600_000;
+    const requests = refreshRequests(
+      {
+        hourly: ['c.parts', 'c.weeks', 'c.no_window', 'c.small'],
+        updateWindowSeconds: { 'c.parts': 86_400, 'c.weeks': 172_800, 'c.no_window': 0 },
+        slower: [],
+      },
+      now,
+    );
+    expect(requests).toEqual([
+      { from: now - hour, to: now - 1, preAggregations: ['c.no_window', 'c.small'] },
+      { from: now - 24 * hour, to: now - 1, preAggregations: ['c.parts'] },
+      { from: now - 48 * hour, to: now - 1, preAggregations: ['c.weeks'] },
+    ]);
+    expect(
+      refreshRequests({ hourly: ['c.small'], updateWindowSeconds: {}, slower: [] }, now),
+    ).toEqual([{ from: now - hour, to: now - 1, preAggregations: ['c.small'] }]);
   });
 
   test('a partitioned rollup without an incremental key is refused, not misreported', async () => {
@@ -74,5 +119,8 @@ cubes:
     ]);
     expect(plan.hourly).toContain('scene_outcomes.hourly');
     expect(plan.hourly).toContain('uploaded_assets.hourly');
+    // Every partitioned rollup keeps late rows for at least a day (no window of 0 by omission).
+    for (const [id, seconds] of Object.entries(plan.updateWindowSeconds))
+      expect(seconds, id).toBeGreaterThanOrEqual(86_400);
   });
 });
