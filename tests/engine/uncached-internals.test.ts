@@ -96,6 +96,7 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
   const queryModule = require('@cubejs-backend/api-gateway/dist/src/query') as QueryModule;
   const stockNormalize = queryModule.normalizeQuery;
   const stockExtract = PreAggregationPartitionRangeLoader.extractDate;
+  const stockSeries = PreAggregationPartitionRangeLoader.timeSeries;
   type Boundaries = (g: string, range: string[], options?: object) => string[][];
   const shared = require('@cubejs-backend/shared') as { timeSeriesBoundaries: Boundaries };
   const stockBoundaries = shared.timeSeriesBoundaries;
@@ -108,6 +109,16 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
     );
     expect(loader.match(/PreAggregationPartitionRangeLoader\.extractDate\(/g)).toHaveLength(2);
     expect(loader).toContain('(0, shared_1.timeSeriesBoundaries)(');
+    // Each partition's range: through the class (a memo can replace it), uncached on the API path.
+    expect(loader).toContain(
+      "this.compilerCacheFn(['timeSeries', this.preAggregation.partitionGranularity, JSON.stringify(dateRange), ",
+    );
+    expect(loader).toContain(
+      '() => PreAggregationPartitionRangeLoader.timeSeries(this.preAggregation.partitionGranularity, dateRange, this.preAggregation.timestampPrecision)',
+    );
+    expect(loader).toContain(
+      'this.compilerCacheFn = options.compilerCacheFn || ((subKey, cacheFn) => cacheFn());',
+    );
     // The memo reproduces what normalizeQueryCacheMode does to its input.
     const query = source('@cubejs-backend/api-gateway/dist/src/query.js');
     expect(query).toMatch(
@@ -158,7 +169,7 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
     );
     // Seen by Cube's callers through the package index.
     expect(shared.timeSeriesBoundaries).not.toBe(stockBoundaries);
-    const range = ['2025-10-03T00:00:00.000', '2026-11-30T14:59:59.999'];
+    const range: [string, string] = ['2025-10-03T00:00:00.000', '2026-11-30T14:59:59.999'];
     const options = { timestampPrecision: 3 };
     const expected = stockBoundaries('month', range, options);
     const kept = shared.timeSeriesBoundaries('month', range, options);
@@ -168,6 +179,17 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
       ['2025-10-01T00:00:00.000', '2025-10-31T23:59:59.999'],
       ['2026-11-01T00:00:00.000', '2026-11-30T23:59:59.999'],
     ]);
+    expect(PreAggregationPartitionRangeLoader.timeSeries).not.toBe(stockSeries);
+    const partitions = stockSeries('month', range, 3);
+    expect(partitions).toHaveLength(14);
+    const keptPartitions = PreAggregationPartitionRangeLoader.timeSeries('month', range, 3);
+    expect(keptPartitions).toEqual(partitions);
+    keptPartitions[0]?.splice(0);
+    keptPartitions.pop();
+    expect(PreAggregationPartitionRangeLoader.timeSeries('month', range, 3)).toEqual(partitions);
+    expect(PreAggregationPartitionRangeLoader.timeSeries('week', range, 3)).toEqual(
+      stockSeries('week', range, 3),
+    );
   });
 
   test('relative dates and evaluated expressions are never kept', () => {
