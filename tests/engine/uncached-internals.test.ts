@@ -9,7 +9,11 @@ import { afterAll, describe, expect, inject, test } from 'vitest';
 import { PreAggregationPartitionRangeLoader } from '../../cube/engine/cube-modules';
 import { hasOnlyAbsoluteDates, installDateParseMemo } from '../../cube/engine/date-parse-memo';
 import { SessionPreparedPostgresDriver } from '../../cube/engine/postgres-driver';
-import { isSourceMapSupportHook, restoreNativeStackTraces } from '../../cube/engine/stack-traces';
+import {
+  cubePromiseTimeout,
+  isSourceMapSupportHook,
+  restoreNativeStackTraces,
+} from '../../cube/engine/stack-traces';
 
 const require = createRequire(import.meta.url);
 const source = (file: string) => fs.readFileSync(require.resolve(file), 'utf8');
@@ -87,6 +91,26 @@ describe("Cube's source-map stack rewriting switched off", () => {
     restoreNativeStackTraces();
     expect(Error.prepareStackTrace).toBeUndefined();
     expect(new Error('here').stack).toMatch(/^Error: here\n\s+at /);
+  });
+
+  test('the continue-wait timeout builds its error only when it expires, same class and race', async () => {
+    const orchestratorApi = source('@cubejs-backend/server-core/dist/src/core/OrchestratorApi.js');
+    expect(orchestratorApi).toContain('promise_timeout_1.default.timeout(fetchQueryPromise, ');
+    expect(orchestratorApi).toContain('err instanceof promise_timeout_1.default.TimeoutError');
+    const module = cubePromiseTimeout();
+    // The stock module captures and formats a stack per call (what the change removes).
+    const stock = source('promise-timeout');
+    expect(stock).toContain('var error = new TimeoutError()');
+    expect(stock).toContain('this.stack = Error().stack');
+    restoreNativeStackTraces();
+    expect(module.timeout.toString()).not.toContain('var error = new TimeoutError()');
+    await expect(module.timeout(Promise.resolve(7), 1000)).resolves.toBe(7);
+    const failure = new Error('query failed');
+    await expect(module.timeout(Promise.reject(failure), 1000)).rejects.toBe(failure);
+    const never = new Promise<never>(() => undefined);
+    const expired = await module.timeout(never, 5).catch((error: unknown) => error);
+    expect(expired).toBeInstanceOf(module.TimeoutError);
+    expect(expired).toMatchObject({ message: 'Timeout', name: 'TimeoutError' });
   });
 });
 
