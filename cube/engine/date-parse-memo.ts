@@ -1,5 +1,5 @@
 /**
- * Two pure date computations Cube repeats on every request, kept per input. A CPU profile of the
+ * Pure date computations Cube repeats on every request, kept per input. A CPU profile of the
  * tab's uncached queries at `large` (BENCHMARKS.md, "The uncached path") put moment.js parsing at
  * ~12 % of Cube's busy time, in two places that only depend on their arguments:
  *
