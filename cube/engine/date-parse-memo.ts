@@ -1,5 +1,5 @@
 /**
- * Two pure date computations Cube repeats on every request, kept per input. A CPU profile of the
+ * Pure date computations Cube repeats on every request, kept per input. A CPU profile of the
  * tab's uncached queries at `large` (BENCHMARKS.md, "The uncached path") put moment.js parsing at
  * ~12 % of Cube's busy time, in two places that only depend on their arguments:
  *
@@ -11,7 +11,9 @@
  * - `PreAggregationPartitionRangeLoader.extractDate`: the partition range loader parses the
  *   answers of the rollup's build-range queries (cached by Cube) with moment-timezone, twice per
  *   partitioned rollup per request; then `timeSeriesBoundaries` (shared) builds moment ranges to
- *   find the first and last partition of that build range, the same ones on every request.
+ *   find the first and last partition of that build range, and `timeSeries` every partition's
+ *   range in it (~7 % of Cube's busy time on the 30d tab, BENCHMARKS.md "Where an uncached
+ *   query's serial wall time waits"), the same ones on every request.
  *
  * Callers get a copy of a kept normalised query (the gateway and `queryRewrite` may change it) and
  * the input query is updated exactly as Cube's function updates it (`cacheMode` set, `cache`
@@ -28,6 +30,11 @@ type NormalizeQuery = (query: Query, persistent?: boolean, cacheMode?: string) =
 /** Cube's query module (CommonJS: its exported functions are looked up at every call). */
 type QueryModule = { normalizeQuery: NormalizeQuery };
 type ExtractDate = (data: unknown, timezone: string, timestampFormat?: string) => string;
+type LoaderTimeSeries = (
+  granularity: unknown,
+  dateRange: unknown,
+  timestampPrecision?: unknown,
+) => string[][];
 type Boundaries = (granularity: string, dateRange: unknown, options?: unknown) => string[][];
 /** Cube's time module (CommonJS; the package index re-exports it through getters). */
 type TimeModule = { timeSeriesBoundaries: Boundaries };
@@ -100,6 +107,7 @@ function plainKey(value: unknown): string | null {
 const normalized = new LRUCache<string, Query>({ max: 2000 });
 const extracted = new LRUCache<string, string>({ max: 2000 });
 const boundaries = new LRUCache<string, string[][]>({ max: 2000 });
+const series = new LRUCache<string, string[][]>({ max: 2000 });
 let installed = false;
 
 export function installDateParseMemo(RangeLoader: typeof RangeLoaderClass): void {
@@ -137,6 +145,27 @@ export function installDateParseMemo(RangeLoader: typeof RangeLoaderClass): void
       if (typeof date === 'string') extracted.set(key, date);
     }
     return date;
+  };
+
+  // Cube keeps this per build range only where its caller passes a `compilerCacheFn` (the refresh
+  // scheduler); an API request recomputes every partition's range with moment each time.
+  const rangeLoader = RangeLoader as unknown as { timeSeries: LoaderTimeSeries };
+  const timeSeries = rangeLoader.timeSeries;
+  rangeLoader.timeSeries = function keptTimeSeries(granularity, dateRange, timestampPrecision) {
+    const key =
+      typeof granularity === 'string'
+        ? plainKey([granularity, dateRange ?? null, timestampPrecision ?? null])
+        : null;
+    if (key === null) return timeSeries.call(this, granularity, dateRange, timestampPrecision);
+    let kept = series.get(key);
+    if (!kept) {
+      kept = timeSeries.call(this, granularity, dateRange, timestampPrecision);
+      series.set(
+        key,
+        kept.map((range) => [...range]),
+      );
+    }
+    return kept.map((range) => [...range]);
   };
 
   const timeModule = require('@cubejs-backend/shared/dist/src/time') as TimeModule;

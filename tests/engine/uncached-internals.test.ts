@@ -9,7 +9,11 @@ import { afterAll, describe, expect, inject, test } from 'vitest';
 import { PreAggregationPartitionRangeLoader } from '../../cube/engine/cube-modules';
 import { hasOnlyAbsoluteDates, installDateParseMemo } from '../../cube/engine/date-parse-memo';
 import { SessionPreparedPostgresDriver } from '../../cube/engine/postgres-driver';
-import { isSourceMapSupportHook, restoreNativeStackTraces } from '../../cube/engine/stack-traces';
+import {
+  cubePromiseTimeout,
+  isSourceMapSupportHook,
+  restoreNativeStackTraces,
+} from '../../cube/engine/stack-traces';
 
 const require = createRequire(import.meta.url);
 const source = (file: string) => fs.readFileSync(require.resolve(file), 'utf8');
@@ -88,6 +92,26 @@ describe("Cube's source-map stack rewriting switched off", () => {
     expect(Error.prepareStackTrace).toBeUndefined();
     expect(new Error('here').stack).toMatch(/^Error: here\n\s+at /);
   });
+
+  test('the continue-wait timeout builds its error only when it expires, same class and race', async () => {
+    const orchestratorApi = source('@cubejs-backend/server-core/dist/src/core/OrchestratorApi.js');
+    expect(orchestratorApi).toContain('promise_timeout_1.default.timeout(fetchQueryPromise, ');
+    expect(orchestratorApi).toContain('err instanceof promise_timeout_1.default.TimeoutError');
+    const module = cubePromiseTimeout();
+    // The stock module captures and formats a stack per call (what the change removes).
+    const stock = source('promise-timeout');
+    expect(stock).toContain('var error = new TimeoutError()');
+    expect(stock).toContain('this.stack = Error().stack');
+    restoreNativeStackTraces();
+    expect(module.timeout.toString()).not.toContain('var error = new TimeoutError()');
+    await expect(module.timeout(Promise.resolve(7), 1000)).resolves.toBe(7);
+    const failure = new Error('query failed');
+    await expect(module.timeout(Promise.reject(failure), 1000)).rejects.toBe(failure);
+    const never = new Promise<never>(() => undefined);
+    const expired = await module.timeout(never, 5).catch((error: unknown) => error);
+    expect(expired).toBeInstanceOf(module.TimeoutError);
+    expect(expired).toMatchObject({ message: 'Timeout', name: 'TimeoutError' });
+  });
 });
 
 describe('date parsing kept per input (normalizeQuery, partition range dates)', () => {
@@ -96,6 +120,7 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
   const queryModule = require('@cubejs-backend/api-gateway/dist/src/query') as QueryModule;
   const stockNormalize = queryModule.normalizeQuery;
   const stockExtract = PreAggregationPartitionRangeLoader.extractDate;
+  const stockSeries = PreAggregationPartitionRangeLoader.timeSeries;
   type Boundaries = (g: string, range: string[], options?: object) => string[][];
   const shared = require('@cubejs-backend/shared') as { timeSeriesBoundaries: Boundaries };
   const stockBoundaries = shared.timeSeriesBoundaries;
@@ -108,6 +133,16 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
     );
     expect(loader.match(/PreAggregationPartitionRangeLoader\.extractDate\(/g)).toHaveLength(2);
     expect(loader).toContain('(0, shared_1.timeSeriesBoundaries)(');
+    // Each partition's range: through the class (a memo can replace it), uncached on the API path.
+    expect(loader).toContain(
+      "this.compilerCacheFn(['timeSeries', this.preAggregation.partitionGranularity, JSON.stringify(dateRange), ",
+    );
+    expect(loader).toContain(
+      '() => PreAggregationPartitionRangeLoader.timeSeries(this.preAggregation.partitionGranularity, dateRange, this.preAggregation.timestampPrecision)',
+    );
+    expect(loader).toContain(
+      'this.compilerCacheFn = options.compilerCacheFn || ((subKey, cacheFn) => cacheFn());',
+    );
     // The memo reproduces what normalizeQueryCacheMode does to its input.
     const query = source('@cubejs-backend/api-gateway/dist/src/query.js');
     expect(query).toMatch(
@@ -158,7 +193,7 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
     );
     // Seen by Cube's callers through the package index.
     expect(shared.timeSeriesBoundaries).not.toBe(stockBoundaries);
-    const range = ['2025-10-03T00:00:00.000', '2026-11-30T14:59:59.999'];
+    const range: [string, string] = ['2025-10-03T00:00:00.000', '2026-11-30T14:59:59.999'];
     const options = { timestampPrecision: 3 };
     const expected = stockBoundaries('month', range, options);
     const kept = shared.timeSeriesBoundaries('month', range, options);
@@ -168,6 +203,17 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
       ['2025-10-01T00:00:00.000', '2025-10-31T23:59:59.999'],
       ['2026-11-01T00:00:00.000', '2026-11-30T23:59:59.999'],
     ]);
+    expect(PreAggregationPartitionRangeLoader.timeSeries).not.toBe(stockSeries);
+    const partitions = stockSeries('month', range, 3);
+    expect(partitions).toHaveLength(14);
+    const keptPartitions = PreAggregationPartitionRangeLoader.timeSeries('month', range, 3);
+    expect(keptPartitions).toEqual(partitions);
+    keptPartitions[0]?.splice(0);
+    keptPartitions.pop();
+    expect(PreAggregationPartitionRangeLoader.timeSeries('month', range, 3)).toEqual(partitions);
+    expect(PreAggregationPartitionRangeLoader.timeSeries('week', range, 3)).toEqual(
+      stockSeries('week', range, 3),
+    );
   });
 
   test('relative dates and evaluated expressions are never kept', () => {
