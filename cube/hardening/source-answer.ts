@@ -166,8 +166,13 @@ export async function sourceAnswerChecks(
   executed: ExecutedQuery[],
 ): Promise<SourceAnswerCheck[] | undefined> {
   if (executed.length === 0) return undefined;
-  const checks = await Promise.all(executed.map(sourceAnswerCheck));
-  return checks.every((check) => check !== undefined) ? checks : undefined;
+  try {
+    const checks = await Promise.all(executed.map(sourceAnswerCheck));
+    return checks.every((check) => check !== undefined) ? checks : undefined;
+  } catch {
+    // Cube's internals not as expected (e.g. after an upgrade): keep nothing.
+    return undefined;
+  }
 }
 
 /** Whether Cube's query cache would serve the kept answer's entry to a request right now. */
@@ -176,9 +181,8 @@ export async function cubeWouldServe(
   requestId: string | undefined,
 ): Promise<boolean> {
   const { queryCache } = check;
-  let refreshKeys: unknown[];
   try {
-    refreshKeys = await Promise.all(
+    const refreshKeys = await Promise.all(
       queryCache.loadRefreshKeys(check.cacheKeyQueries, check.expireSecs, {
         skipRefreshKeyWaitForRenew: true,
         priority: check.priority,
@@ -187,21 +191,22 @@ export async function cubeWouldServe(
         external: check.external,
       }),
     );
+    const renewalKey = queryCache.queryCacheKey([
+      check.cacheKeyQueries,
+      refreshKeys,
+      check.queryHash,
+    ]);
+    const entry = await queryCache.cacheDriver.get(check.entryKey);
+    if (!entry || entry.result !== check.rows) return false;
+    const action = queryCacheStatics.decideCacheAction(
+      entry,
+      Date.now() - entry.time,
+      { renewalThreshold: check.renewalThreshold, waitForRenew: true, requestId },
+      renewalKey,
+    );
+    return action === CacheAction.ServeCached;
   } catch {
+    // A refresh key query failed (Cube's own path then refetches), or Cube's internals changed.
     return false;
   }
-  const renewalKey = queryCache.queryCacheKey([
-    check.cacheKeyQueries,
-    refreshKeys,
-    check.queryHash,
-  ]);
-  const entry = await queryCache.cacheDriver.get(check.entryKey);
-  if (!entry || entry.result !== check.rows) return false;
-  const action = queryCacheStatics.decideCacheAction(
-    entry,
-    Date.now() - entry.time,
-    { renewalThreshold: check.renewalThreshold, waitForRenew: true, requestId },
-    renewalKey,
-  );
-  return action === CacheAction.ServeCached;
 }

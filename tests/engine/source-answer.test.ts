@@ -5,6 +5,8 @@
  * the fast path shows the new count (checked against SQL over credit_transactions) no later than
  * Cube's own path does, and never the old one after Cube's path has shown the new one.
  */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { signCubeToken } from '../../cube/auth';
@@ -56,12 +58,15 @@ async function load(query: unknown, token = admin): Promise<Answer> {
   }
 }
 
-const lastRow = (
-  await pool.query<{ at: Date }>('select max(created_at) as at from credit_transactions')
+const span = (
+  await pool.query<{ first: Date; last: Date }>(
+    'select min(created_at) as first, max(created_at) as last from credit_transactions',
+  )
 ).rows[0];
-if (!lastRow) throw new Error('the test database has no credit transactions');
-// The widget's own windows, as on the data's last day.
-const windows = wowWindows(1, lastRow.at);
+if (!span?.first) throw new Error('the test database has no credit transactions');
+// The widget's own windows, as on a day halfway through the data: away from the last 30 days the
+// other test files' tab queries read, so the purchase this file adds changes none of their answers.
+const windows = wowWindows(1, (span.first.getTime() + span.last.getTime()) / 2);
 const query = wowQuery('paying_users', windows);
 
 async function oraclePayingUsers([from, to]: readonly [string, string]): Promise<number> {
@@ -125,4 +130,26 @@ describe('source answers on the fast path', () => {
     expect(settled.current).toBe(after);
     expect(settled.previous).toBe(await oraclePayingUsers(windows.previous));
   }, 90_000);
+});
+
+describe('the parts of Cube source-answer.ts replicates', () => {
+  test('QueryCache 1.7.43 still decides a request’s answer the way the check asks it', () => {
+    const require = createRequire(import.meta.url);
+    const source = fs.readFileSync(
+      require.resolve('@cubejs-backend/query-orchestrator/dist/src/orchestrator/QueryCache.js'),
+      'utf8',
+    );
+    // The foreground branch: `renewQuery` with stale refresh keys allowed…
+    expect(source).toMatch(
+      /if \(!this\.options\.backgroundRenew && queryBody\.cacheMode !== 'stale-while-revalidate'\) \{\s+const result = await this\.renewQuery\(query, values, cacheKeyQueries, expireSecs, cacheKey, renewalThreshold, \{[^}]*skipRefreshKeyWaitForRenew: true,/,
+    );
+    // …whose entry must carry the renewal key of those refresh key values, and be young enough.
+    expect(source).toMatch(
+      /renewalKey: cacheKeyQueryResults && \[\s+cacheKeyQueries,\s+cacheKeyQueryResults,\s+this\.queryCacheKey\(\[query, values\]\),\s+\],/,
+    );
+    expect(source).toContain('renewalThreshold: renewalThreshold || 6 * 60 * 60,');
+    expect(source).toContain(
+      'switch (QueryCache.decideCacheAction(entry, renewedAgo, options, ctx.renewalKey))',
+    );
+  });
 });
