@@ -66,6 +66,7 @@ const sides = cubes.map(({ name, cube }) => {
     client: new CubeHttp({ apiUrl: cube.apiUrl, token: cube.token, agent }),
     pings: [] as number[],
     hits: [] as number[],
+    payingHits: [] as number[],
     concurrent: [] as number[],
     batch: [] as number[],
     cpuPerHit: '?',
@@ -88,8 +89,12 @@ const inTurn = (round: number) => (round % 2 ? sides : [...sides].reverse());
 try {
   const state = tabStates(db.dataNow).find((s) => s.timeframe === '30d');
   if (!state) throw new Error('No 30d tab state');
-  const queries = tabQueries(state).map((q) => q.query);
+  const tab = tabQueries(state);
+  const queries = tab.map((q) => q.query);
   const [first] = queries;
+  // The tab's one query Cube answers from the source tables (distinct users, no rollup).
+  const paying = tab.find((q) => q.widget === 'wow.paying_users')?.query;
+  if (!paying) throw new Error('No wow.paying_users query in the tab');
   for (const side of sides) {
     for (let i = 0; i < 3; i++) await Promise.all(queries.map((q) => side.client.load(q, 'warm')));
   }
@@ -98,6 +103,7 @@ try {
     for (const side of inTurn(i)) {
       side.pings.push(await ping(side));
       side.hits.push((await side.client.load(first, 'warm')).ms);
+      side.payingHits.push((await side.client.load(paying, 'warm')).ms);
     }
   }
   for (const side of sides) {
@@ -126,6 +132,7 @@ try {
       [
         `${side.name}: /readyz ${summary(side.pings)}`,
         `  one query, kept answer: ${summary(side.hits)}; Cube CPU per hit ${side.cpuPerHit} ms`,
+        `  wow.paying_users (source tables), warm: ${summary(side.payingHits)}`,
         `  30d tab, 6 concurrent /loads: ${summary(side.concurrent)}`,
         `  30d tab, one /load-batch: ${summary(side.batch)}`,
       ].join('\n'),

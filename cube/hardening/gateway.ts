@@ -20,6 +20,7 @@ import { frontDoor, type LoadParams } from './front-door';
 import { type BatchAnswer, batchResponseBytes } from './load-batch';
 import { checkQuery, type HiddenMembers, QueryRefusedError } from './query-guard';
 import { RESULT_CACHE_HEADER, ResultFastPath, resultCacheSettingsFrom } from './result-fast-path';
+import { type ExecutedQuery, sourceAnswerChecks } from './source-answer';
 import { VerifiedTokens } from './token-cache';
 
 type Gateway = InstanceType<typeof ApiGateway>;
@@ -69,6 +70,47 @@ const HTTP_RESPONSE = Symbol('httpResponse');
 
 function httpResponseOf(context: unknown): LoadHttpResponse | undefined {
   return (context as { [HTTP_RESPONSE]?: LoadHttpResponse } | undefined)?.[HTTP_RESPONSE];
+}
+
+/** Where a load's context collects the orchestrator queries it ran (for source answers). */
+const EXECUTED = Symbol('executedQueries');
+
+function executedOf(context: unknown): ExecutedQuery[] | undefined {
+  return (context as { [EXECUTED]?: ExecutedQuery[] } | undefined)?.[EXECUTED];
+}
+
+type AdapterApi = {
+  executeQuery(query: unknown): Promise<unknown>;
+  getQueryOrchestrator(): { getQueryCache(): unknown };
+};
+type ExecuteResponse = {
+  data?: unknown;
+  lastRefreshTime?: unknown;
+  slowQuery?: unknown;
+  usedPreAggregations?: unknown;
+};
+
+/** The adapter API with its `executeQuery` reporting each query and its response to `into`. */
+function recordingAdapter(api: AdapterApi, into: ExecutedQuery[]): AdapterApi {
+  return Object.create(api, {
+    executeQuery: {
+      value: async (query: unknown) => {
+        const response = await api.executeQuery(query);
+        if (typeof response === 'object' && response !== null && !Array.isArray(response)) {
+          const r = response as ExecuteResponse;
+          into.push({
+            queryBody: query as ExecutedQuery['queryBody'],
+            rows: r.data,
+            lastRefreshTime: r.lastRefreshTime,
+            slowQuery: r.slowQuery,
+            usedPreAggregations: r.usedPreAggregations,
+            queryCache: api.getQueryOrchestrator().getQueryCache(),
+          });
+        }
+        return response;
+      },
+    },
+  }) as AdapterApi;
 }
 
 /** The client closed its connection: nobody will read this answer. */
@@ -184,6 +226,13 @@ export class HardenedApiGateway extends ApiGateway {
       : verifiedTokensOf(this).wrap(checkAuth);
   }
 
+  /** For a load collecting its queries (see `load`), an adapter API that records them. */
+  protected override async getAdapterApi(context: RequestContext): Promise<unknown> {
+    const api = (await super.getAdapterApi(context)) as AdapterApi;
+    const executed = executedOf(context);
+    return executed ? recordingAdapter(api, executed) : api;
+  }
+
   override async contextByReq(...args: ContextByReqArgs) {
     const context = await super.contextByReq(...args);
     // Express links each request to its response; the SQL API passes a bare object (no response).
@@ -214,7 +263,7 @@ export class HardenedApiGateway extends ApiGateway {
       return super.load(request);
     }
     const compiler: object = await this.getCompilerApi(context);
-    const { bytes: hit, generation } = await fastPath.lookup(key, compiler);
+    const { bytes: hit, generation } = await fastPath.lookup(key, compiler, context.requestId);
     if (hit) {
       http?.setHeader(RESULT_CACHE_HEADER, 'hit');
       await request.res(bytesResult(hit) as never);
@@ -229,15 +278,22 @@ export class HardenedApiGateway extends ApiGateway {
     http?.setHeader(RESULT_CACHE_HEADER, 'miss');
     const ticket = fastPath.begin(key, compiler);
     let kept: Buffer | undefined;
+    // The load's own context (Cube reads it, never its identity), collecting what it executes.
+    const executed: ExecutedQuery[] = [];
+    const loadContext = { ...context };
+    Object.defineProperty(loadContext, HTTP_RESPONSE, { value: http, enumerable: false });
+    Object.defineProperty(loadContext, EXECUTED, { value: executed, enumerable: false });
     const res: ResultFn = async (message, extra) => {
       if (extra?.status || !isResultWrapper(message)) return request.res(message, extra);
       if (clientGone(http)) return;
       const bytes = Buffer.from(await message.getFinalResult());
-      if (fastPath.store(key, ticket, compiler, bytes, message.getRootResultObject())) kept = bytes;
+      const sources = await sourceAnswerChecks(executed);
+      if (fastPath.store(key, ticket, compiler, bytes, message.getRootResultObject(), sources))
+        kept = bytes;
       return request.res(bytesResult(bytes) as never, extra);
     };
     try {
-      await super.load({ ...request, res });
+      await super.load({ ...request, context: loadContext, res });
     } finally {
       ticket.settle(kept);
     }
@@ -270,7 +326,7 @@ export class HardenedApiGateway extends ApiGateway {
     await this.assertApiScope('data', securityContext);
     const context = await this.contextByReq(req as never, securityContext, requestIdOf(req));
     const compiler: object = await this.getCompilerApi(context);
-    const found = await fastPath.lookup(key, compiler);
+    const found = await fastPath.lookup(key, compiler, context.requestId);
     const bytes = found.bytes ?? (await fastPath.joinInFlight(key, compiler, found.generation));
     if (!bytes || res.headersSent) return false;
     headers(req, res);

@@ -8,11 +8,13 @@
  * loop served ~120 warm queries/s and 50 admins saturated it.
  *
  * When an entry is the answer Cube's own path would give right now:
- * - Only answers derived entirely from rollups are kept. Such an answer changes only when the
+ * - Answers derived entirely from rollups are kept. Such an answer changes only when the
  *   rollup tables Cube reads change, and Cube learns of those only by refetching its table
  *   listing (after each build, or when the cached listing expires): a refetched listing that
  *   differs moves the listing generation (cube/engine/rollup-listing.ts), which retires every
  *   entry, and while the listing has expired without being refetched no entry is served.
+ * - A single answer Cube served from the source tables out of its query cache is kept too, and
+ *   served only while Cube's query cache would serve that same entry (source-answer.ts).
  * - Entries also expire after `CUBE_RESULT_CACHE_SECONDS` (10 s by default: Cube's own
  *   refresh-key check window for a cube without a refresh key, shorter than any of the model's).
  * - Relative date ranges ("last 7 days") resolve against the clock, `renewQuery` and any cache
@@ -31,6 +33,7 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { currentRollupGeneration, rollupListing } from '../engine/rollup-listing';
+import { cubeWouldServe, type SourceAnswerCheck } from './source-answer';
 
 export const DEFAULT_RESULT_CACHE_SECONDS = 10;
 /** Response header of a `/load` the fast path considered: `hit` or `miss` (absent: bypassed). */
@@ -98,7 +101,14 @@ function answerIsDeterministic(query: QueryShape): boolean {
 
 export type LoadRequestView = { query: unknown; queryType?: unknown; cacheMode?: unknown };
 /** `etag`: a strong validator of `bytes`, made once instead of Express hashing every response. */
-type Entry = { bytes: Buffer; etag: string; generation: number; compiler: object };
+type Entry = {
+  bytes: Buffer;
+  etag: string;
+  generation: number;
+  compiler: object;
+  /** Answers from the source tables (one per result): served only while Cube would serve them. */
+  sources?: SourceAnswerCheck[];
+};
 /** The listing generation a full-path answer started under. */
 export type Ticket = { generation: number };
 
@@ -189,6 +199,7 @@ export class ResultFastPath {
   async lookup(
     key: string,
     compiler: object,
+    requestId?: string,
   ): Promise<{ bytes: Buffer | undefined; etag?: string; generation: number | null }> {
     const generation =
       this.#entries.has(key) || this.#inFlight.has(key) ? await currentRollupGeneration() : null;
@@ -197,7 +208,8 @@ export class ResultFastPath {
       entry &&
       generation !== null &&
       entry.generation === generation &&
-      entry.compiler === compiler
+      entry.compiler === compiler &&
+      (!entry.sources || (await allServed(entry.sources, requestId)))
     ) {
       this.stats.hits++;
       return { bytes: entry.bytes, etag: entry.etag, generation };
@@ -245,18 +257,41 @@ export class ResultFastPath {
   }
 
   /**
-   * Keeps a full-path answer when every result in it came from rollups and the listing it was
-   * computed from is still the current one; returns whether it was kept.
+   * Keeps a full-path answer when every result in it came from rollups, or when every result is
+   * one Cube served from its query cache entry for a source query (`sources`, one per result), and
+   * the listing it was computed from is still the current one; returns whether it was kept.
    */
-  store(key: string, ticket: Ticket, compiler: object, bytes: Buffer, roots: unknown[]): boolean {
+  store(
+    key: string,
+    ticket: Ticket,
+    compiler: object,
+    bytes: Buffer,
+    roots: unknown[],
+    sources?: SourceAnswerCheck[],
+  ): boolean {
     // The listing may have expired meanwhile: lookups renew it before serving this.
     if (ticket.generation !== rollupListing().generation || roots.length === 0) return false;
-    if (!roots.every(fromRollups)) return false;
+    const fromSource =
+      sources !== undefined &&
+      sources.length === roots.length &&
+      roots.every((root) => !fromRollups(root));
+    if (!fromSource && !roots.every(fromRollups)) return false;
     const etag = `"${createHash('sha1').update(bytes).digest('base64url')}"`;
-    this.#entries.set(key, { bytes, etag, generation: ticket.generation, compiler });
+    this.#entries.set(key, {
+      bytes,
+      etag,
+      generation: ticket.generation,
+      compiler,
+      ...(fromSource ? { sources } : {}),
+    });
     this.stats.stored++;
     return true;
   }
+}
+
+async function allServed(sources: SourceAnswerCheck[], requestId?: string): Promise<boolean> {
+  const served = await Promise.all(sources.map((check) => cubeWouldServe(check, requestId)));
+  return served.every(Boolean);
 }
 
 const rootSchema = z.object({ usedPreAggregations: z.record(z.string(), z.unknown()) }).loose();

@@ -1,0 +1,155 @@
+/**
+ * Kept answers of queries Cube answers from the source tables (cube/hardening/source-answer.ts),
+ * on the test stack: the week-over-week paying users query (distinct users, never a rollup) is
+ * served from memory on a repeat, and once a new purchase lands and Cube's own refresh key moves,
+ * the fast path shows the new count (checked against SQL over credit_transactions) no later than
+ * Cube's own path does, and never the old one after Cube's path has shown the new one.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import pg from 'pg';
+import { afterAll, describe, expect, inject, test } from 'vitest';
+import { signCubeToken } from '../../cube/auth';
+import { RESULT_CACHE_HEADER } from '../../cube/hardening/result-fast-path';
+import { wowQuery } from '../../web/lib/analytics/queries';
+import { wowWindows } from '../../web/lib/timeframe';
+
+const { apiUrl, apiSecret } = inject('cube');
+const pool = new pg.Pool({ ...inject('pg'), max: 1 });
+const USER_PREFIX = 'source-answer-test-';
+afterAll(async () => {
+  await pool.query('delete from credit_transactions where user_id like $1', [`${USER_PREFIX}%`]);
+  await pool.end();
+});
+
+const admin = signCubeToken(apiSecret, { sub: 'source-admin', role: 'admin' });
+let bypassCount = 0;
+/** A caller with no kept answers: its request takes Cube's own path (same SQL, same cache). */
+const bypassToken = () =>
+  signCubeToken(apiSecret, { sub: `source-bypass-${++bypassCount}`, role: 'admin' });
+
+type Answer = { cache: string | null; text: string; current: number; previous: number };
+const PAYING = 'credits.paying_users';
+
+async function load(query: unknown, token = admin): Promise<Answer> {
+  for (;;) {
+    const response = await fetch(`${apiUrl}/load`, {
+      method: 'POST',
+      headers: { Authorization: token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ query, queryType: 'multi' }),
+    });
+    const text = await response.text();
+    const body = JSON.parse(text) as {
+      error?: string;
+      results?: Array<{ data: Array<Record<string, unknown>>; usedPreAggregations?: object }>;
+    };
+    if (body.error === 'Continue wait') continue;
+    expect(response.status, text).toBe(200);
+    const results = body.results ?? [];
+    expect(results).toHaveLength(2);
+    for (const r of results) expect(Object.keys(r.usedPreAggregations ?? {})).toHaveLength(0);
+    const value = (i: number) => Number(results[i]?.data[0]?.[PAYING] ?? 0);
+    return {
+      cache: response.headers.get(RESULT_CACHE_HEADER),
+      text,
+      current: value(0),
+      previous: value(1),
+    };
+  }
+}
+
+const span = (
+  await pool.query<{ first: Date; last: Date }>(
+    'select min(created_at) as first, max(created_at) as last from credit_transactions',
+  )
+).rows[0];
+if (!span?.first) throw new Error('the test database has no credit transactions');
+// The widget's own windows, as on a day halfway through the data: away from the last 30 days the
+// other test files' tab queries read, so the purchase this file adds changes none of their answers.
+const windows = wowWindows(1, (span.first.getTime() + span.last.getTime()) / 2);
+const query = wowQuery('paying_users', windows);
+
+async function oraclePayingUsers([from, to]: readonly [string, string]): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    `select count(distinct user_id)::int as n from credit_transactions
+      where type = 'purchase' and created_at >= ($1::timestamp at time zone 'UTC')
+        and created_at <= ($2::timestamp at time zone 'UTC')`,
+    [from, to],
+  );
+  return rows[0]?.n ?? -1;
+}
+
+describe('source answers on the fast path', () => {
+  test('a repeat of the paying users query is a hit with the same bytes, equal to SQL', async () => {
+    const first = await load(query);
+    const second = await load(query);
+    expect(second.cache).toBe('hit');
+    expect(second.text).toBe(first.text);
+    expect(second.current).toBe(await oraclePayingUsers(windows.current));
+    expect(second.previous).toBe(await oraclePayingUsers(windows.previous));
+  });
+
+  test('after a new purchase the fast path shows the new count no later than Cube’s path', async () => {
+    // Settled: the kept answer is the one Cube's path gives now.
+    await load(query);
+    const before = await oraclePayingUsers(windows.current);
+    await pool.query(
+      `insert into credit_transactions (user_id, type, amount, price_cents, created_at)
+       values ($1, 'purchase', 10, 500, ($2::timestamp - interval '12 hours') at time zone 'UTC')`,
+      [`${USER_PREFIX}${Date.now()}`, windows.current[1]],
+    );
+    const after = await oraclePayingUsers(windows.current);
+    expect(after).toBe(before + 1);
+
+    // Each round a new caller's first request runs Cube's own path (and keeps its answer); then
+    // the previous round's caller asks again, with an answer kept a moment ago.
+    let cubeShowedNew = false;
+    let hitsAfterChange = 0;
+    let previous: string | undefined;
+    const deadline = Date.now() + 60_000;
+    while (!(cubeShowedNew && hitsAfterChange > 0) && Date.now() < deadline) {
+      const token = bypassToken();
+      const cube = await load(query, token);
+      expect(cube.cache).toBe('miss');
+      expect([before, after]).toContain(cube.current);
+      if (cube.current === after) cubeShowedNew = true;
+      if (previous) {
+        const fast = await load(query, previous);
+        expect([before, after]).toContain(fast.current);
+        // Once Cube's own path has shown the new count, a kept old answer is not served.
+        if (cube.current === after) expect(fast.current).toBe(after);
+        if (fast.cache === 'hit' && fast.current === after) hitsAfterChange++;
+      }
+      previous = token;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(cubeShowedNew).toBe(true);
+    // The new answer is kept and served from memory once Cube serves it from its cache.
+    expect(hitsAfterChange).toBeGreaterThan(0);
+    const settled = await load(query);
+    expect(settled.current).toBe(after);
+    expect(settled.previous).toBe(await oraclePayingUsers(windows.previous));
+  }, 90_000);
+});
+
+describe('the parts of Cube source-answer.ts replicates', () => {
+  test('QueryCache 1.7.43 still decides a request’s answer the way the check asks it', () => {
+    const require = createRequire(import.meta.url);
+    const source = fs.readFileSync(
+      require.resolve('@cubejs-backend/query-orchestrator/dist/src/orchestrator/QueryCache.js'),
+      'utf8',
+    );
+    // The foreground branch: `renewQuery` with stale refresh keys allowed…
+    expect(source).toMatch(
+      /if \(!this\.options\.backgroundRenew && queryBody\.cacheMode !== 'stale-while-revalidate'\) \{\s+const result = await this\.renewQuery\(query, values, cacheKeyQueries, expireSecs, cacheKey, renewalThreshold, \{[^}]*skipRefreshKeyWaitForRenew: true,/,
+    );
+    // …whose entry must carry the renewal key of those refresh key values, and be young enough.
+    expect(source).toMatch(
+      /renewalKey: cacheKeyQueryResults && \[\s+cacheKeyQueries,\s+cacheKeyQueryResults,\s+this\.queryCacheKey\(\[query, values\]\),\s+\],/,
+    );
+    expect(source).toContain('renewalThreshold: renewalThreshold || 6 * 60 * 60,');
+    expect(source).toContain(
+      'switch (QueryCache.decideCacheAction(entry, renewedAgo, options, ctx.renewalKey))',
+    );
+  });
+});
