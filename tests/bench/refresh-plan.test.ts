@@ -62,17 +62,30 @@ cubes:
     expect(plan.slower).toEqual([{ id: 'c.lifetime', every: '1 day' }]);
   });
 
-  test('an unknown partition granularity is refused', async () => {
+  test.each([
+    {
+      what: 'an unknown partition granularity',
+      granularity: 'fortnight',
+      refreshKey: '{ every: 10 minute, incremental: true }',
+      refused: /fortnight|partition_granularity/,
+    },
+    {
+      what: 'a partitioned rollup without an incremental key (not misreported)',
+      granularity: 'month',
+      refreshKey: '{ every: 10 minute }',
+      refused: /c\.parts/,
+    },
+  ])('$what is refused', async ({ granularity, refreshKey, refused }) => {
     const dirPath = await model(`
 cubes:
   - name: c
     sql_table: t
     pre_aggregations:
       - name: parts
-        partition_granularity: fortnight
-        refresh_key: { every: 10 minute, incremental: true }
+        partition_granularity: ${granularity}
+        refresh_key: ${refreshKey}
 `);
-    await expect(refreshPlan(dirPath)).rejects.toThrow(/fortnight|partition_granularity/);
+    await expect(refreshPlan(dirPath)).rejects.toThrow(refused);
   });
 
   test('each update window reaches back from now; the new hour at least; whole ones ride along', () => {
@@ -94,19 +107,6 @@ cubes:
     expect(
       refreshRequests({ hourly: ['c.small'], updateWindowSeconds: {}, slower: [] }, now),
     ).toEqual([{ from: now - hour, to: now - 1, preAggregations: ['c.small'] }]);
-  });
-
-  test('a partitioned rollup without an incremental key is refused, not misreported', async () => {
-    const dirPath = await model(`
-cubes:
-  - name: c
-    sql_table: t
-    pre_aggregations:
-      - name: parts
-        partition_granularity: month
-        refresh_key: { every: 10 minute }
-`);
-    await expect(refreshPlan(dirPath)).rejects.toThrow(/c\.parts/);
   });
 
   test('the model: every lifetime and reuse rollup is daily, everything else hourly', async () => {
