@@ -81,8 +81,15 @@ async function oraclePayingUsers([from, to]: readonly [string, string]): Promise
 
 describe('source answers on the fast path', () => {
   test('a repeat of the paying users query is a hit with the same bytes, equal to SQL', async () => {
-    const first = await load(query);
-    const second = await load(query);
+    // A repeat rightly misses when Cube's own refresh key moves between the two requests (the
+    // cube's default key changes every 10 s, and a loaded machine can stretch the gap): a few
+    // tries make that coincidence negligible, while a fast path that keeps nothing still fails.
+    let first = await load(query);
+    let second = await load(query);
+    for (let tries = 1; second.cache !== 'hit' && tries < 5; tries++) {
+      first = await load(query);
+      second = await load(query);
+    }
     expect(second.cache).toBe('hit');
     expect(second.text).toBe(first.text);
     expect(second.current).toBe(await oraclePayingUsers(windows.current));

@@ -83,7 +83,9 @@ describe('UTC day boundary', () => {
   });
 
   test('an hour-aligned 24h window comes from the hourly rollup and equals SQL', async () => {
-    const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
+    // Not ending at a UTC midnight: a window that is also day-aligned rightly reads the daily one.
+    const last = Math.floor(now / HOUR_MS) * HOUR_MS;
+    const hour = (last + HOUR_MS) % DAY_MS === 0 ? last - HOUR_MS : last;
     const range = [
       toCubeTimestamp(hour - 23 * HOUR_MS),
       toCubeTimestamp(hour + HOUR_MS - 1),
