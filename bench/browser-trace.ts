@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
 import { z } from 'zod';
-import { launchChromium } from '../lib/chromium';
+import { launchChromium, signInAsDemoAdmin } from '../lib/chromium';
 
 const PATH = '/admin/analytics';
 const CATEGORIES = [
@@ -129,10 +129,7 @@ async function main() {
   const browser = await launchChromium();
   try {
     const signIn = await browser.newContext();
-    const page0 = await signIn.newPage();
-    await page0.goto(`${base}/sign-in?next=${encodeURIComponent('/admin/settings')}`);
-    await page0.click('[data-testid=demo-sign-in-admin]');
-    await page0.waitForURL((url) => url.pathname === '/admin/settings');
+    await signInAsDemoAdmin(await signIn.newPage(), base);
     const storageState = await signIn.storageState();
     const context = await browser.newContext({
       storageState,

@@ -15,7 +15,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../lib/chromium';
+import { launchChromium, signInAsDemoAdmin } from '../lib/chromium';
 import {
   E2E_TIMINGS_FILE,
   E2eTimingsSchema,
@@ -83,9 +83,7 @@ export async function measureBrowser(
       viewport: { width: 1280, height: 900 },
     });
     const page = await context.newPage();
-    await page.goto(`${base}/sign-in?next=${encodeURIComponent('/admin/settings')}`);
-    await page.click('[data-testid=demo-sign-in-admin]');
-    await page.waitForURL((url) => url.pathname === '/admin/settings');
+    await signInAsDemoAdmin(page, base);
 
     await installTimeToData(context);
     await page.goto(`${base}${PATH}`, { waitUntil: 'commit' });

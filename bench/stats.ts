@@ -7,6 +7,8 @@ export type Summary = {
   p25: number;
   median: number;
   p75: number;
+  /** The tail the side tools (warm-floor, warm-paired) report next to the median. */
+  p95: number;
   max: number;
 };
 
@@ -29,6 +31,7 @@ export function summarize(samples: readonly number[]): Summary {
     p25: quantile(sorted, 0.25),
     median: quantile(sorted, 0.5),
     p75: quantile(sorted, 0.75),
+    p95: quantile(sorted, 0.95),
     max: sorted[sorted.length - 1] ?? Number.NaN,
   };
 }

@@ -20,7 +20,7 @@ import { CubeHttp } from './cube-http';
 import { openReusedBenchDatabase } from './database';
 import { installInterruptHandlers, stopOnInterrupt } from './interrupt';
 import { processCpuMs } from './load';
-import { quantile } from './stats';
+import { summarize } from './stats';
 import type { Scale } from './types';
 
 const { values } = parseArgs({
@@ -34,10 +34,6 @@ const { values } = parseArgs({
 });
 const scale = values.scale as Scale;
 const rounds = Number(values.rounds);
-const summarize = (samples: readonly number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
-};
 const load = () =>
   os
     .loadavg()

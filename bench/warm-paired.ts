@@ -22,7 +22,7 @@ import { CubeHttp } from './cube-http';
 import { openReusedBenchDatabase } from './database';
 import { installInterruptHandlers, stopOnInterrupt } from './interrupt';
 import { processCpuMs } from './load';
-import { quantile } from './stats';
+import { summarize } from './stats';
 import type { Scale } from './types';
 
 const { values } = parseArgs({
@@ -40,9 +40,9 @@ const other = (await import(
 )) as typeof import('./cube');
 
 const summary = (samples: readonly number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => quantile(sorted, q).toFixed(2);
-  return `${at(0.5)} ms (p25–p75 ${at(0.25)}–${at(0.75)}, p95 ${at(0.95)})`;
+  const s = summarize(samples);
+  const at = (ms: number) => ms.toFixed(2);
+  return `${at(s.median)} ms (p25–p75 ${at(s.p25)}–${at(s.p75)}, p95 ${at(s.p95)})`;
 };
 
 installInterruptHandlers();

@@ -2,7 +2,7 @@
  * Debian's Chromium driven by playwright-core, as the e2e tests and the bench's browser timings
  * both launch it.
  */
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -23,4 +23,11 @@ export function launchChromium(): Promise<Browser> {
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost',
     ],
   });
+}
+
+/** Signs `page` in with the demo host's one-click admin login (`DEMO_LOGIN=1`) at `base`. */
+export async function signInAsDemoAdmin(page: Page, base: string): Promise<void> {
+  await page.goto(`${base}/sign-in?next=${encodeURIComponent('/admin/settings')}`);
+  await page.click('[data-testid=demo-sign-in-admin]');
+  await page.waitForURL((url) => url.pathname === '/admin/settings');
 }
