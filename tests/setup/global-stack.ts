@@ -91,9 +91,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await sqlApiPort(),
     );
     stopCube = () => cubeProcess.stop();
+    // A token per request and a long deadline: on a loaded machine the first build can outlive
+    // a 10-minute token (~550 partitions since the weekly hourly rollups).
     await buildAllRollups(
       cube.apiUrl,
-      signCubeToken(cube.apiSecret, { sub: 'setup', role: 'admin' }),
+      () => signCubeToken(cube.apiSecret, { sub: 'setup', role: 'admin' }),
+      { timeoutMs: 30 * 60_000 },
     );
     project.provide('cube', cube);
     project.provide('pg', postgres.config);
