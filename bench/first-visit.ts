@@ -10,7 +10,9 @@
  * - "new web server": the web server restarted, Cube's answers still cached;
  * - "new tab state": a view never asked before (Cube uncached), same web server.
  * `--rebuild` first drops and rebuilds every rollup as the bench does (~3 min at large), so the
- * first visit follows a full build exactly as in `npm run bench`.
+ * first visit follows a full build exactly as in `npm run bench`. `--as-bench N` runs the bench's
+ * own browser timing (bench/browser.ts) N times instead; `--web-profile DIR` writes V8 CPU
+ * profiles of the first web server.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -20,8 +22,9 @@ import { PRE_AGGREGATIONS_SCHEMA } from '../cube/options';
 import { buildAllRollups } from '../cube/rollups';
 import { createPool } from '../db/connection';
 import { launchChromium, signInAsDemoAdmin } from '../lib/chromium';
-import { installTimeToData, readTimeToData } from '../lib/time-to-data';
+import { describeTimeToData, installTimeToData, readTimeToData } from '../lib/time-to-data';
 import { spawnWeb } from '../scripts/lib/web-process';
+import { measureBrowser } from './browser';
 import { startBenchCube } from './cube';
 import { openReusedBenchDatabase } from './database';
 import type { Scale } from './types';
@@ -35,6 +38,8 @@ const { values } = parseArgs({
     visits: { type: 'string', default: '3' },
     // Writes V8 CPU profiles of the first web server (sign-in, then the cold visit) into this folder.
     'web-profile': { type: 'string' },
+    // Runs the bench's own browser timing (bench/browser.ts) instead, this many times.
+    'as-bench': { type: 'string' },
   },
 });
 const scale = values.scale as Scale;
@@ -103,6 +108,25 @@ async function main() {
     CUBE_PUBLIC_API_URL: cube.apiUrl,
     DEMO_LOGIN: '1',
   };
+  if (values['as-bench'] !== undefined) {
+    try {
+      await fetch(`${cube.apiUrl}/meta`, { headers: { Authorization: cube.token() } });
+      for (let i = 0; i < Number(values['as-bench']); i++) {
+        const r = await measureBrowser(cube, { port: webPort, scale, log });
+        if (r.error || !r.first || !r.warmMedian || !r.serverFirst) log(`FAILED: ${r.error}`);
+        else {
+          log(`server's first request: ${describeTimeToData(r.serverFirst)}`);
+          log(`first visit: ${describeTimeToData(r.first)}`);
+          log(`warm median: ${describeTimeToData(r.warmMedian)}`);
+        }
+      }
+    } finally {
+      await cube.process.stop().catch(() => undefined);
+      await pool.end().catch(() => undefined);
+      await db.stop();
+    }
+    return;
+  }
   const profile = values['web-profile'];
   let web = await spawnWeb({
     port: webPort,
