@@ -471,6 +471,8 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       const { first, warmMedian } = browser;
       if (browser.error || !first || !warmMedian) log(`  FAILED: ${browser.error}`);
       else {
+        if (browser.serverFirst)
+          log(`  web server's first request: ${describeTimeToData(browser.serverFirst)}`);
         log(`  first visit: ${describeTimeToData(first)}`);
         log(`  warm (median of ${browser.warm.n}): ${describeTimeToData(warmMedian)}`);
       }

@@ -238,7 +238,10 @@ function browserTargets(report: Omit<BenchReport, 'targets'>): TargetReport[] {
       visit: (r: BrowserReport) => r.first,
       pick: (r: BrowserReport) => r.first?.dataMs ?? Number.NaN,
       detail: (r: BrowserReport) =>
-        `${r.widgets} widgets, ${r.charts} charts; Phase 1 row ${fmtMs(r.first?.phase1Ms ?? Number.NaN)} ms`,
+        `${r.widgets} widgets, ${r.charts} charts; Phase 1 row ${fmtMs(r.first?.phase1Ms ?? Number.NaN)} ms` +
+        (r.serverFirst
+          ? `; the web server's own first request (another admin, another tab state) ${fmtMs(r.serverFirst.dataMs)} ms, its HTML ending at ${fmtMs(r.serverFirst.htmlEndMs)} ms`
+          : ''),
     },
   ];
   return rows.map((row) => {

@@ -190,8 +190,16 @@ export type BrowserReport = {
   /** Widget frames and charts on the page when it showed data. */
   widgets: number;
   charts: number;
-  /** First visit after sign-in: a fresh browser, Cube's result cache empty for these queries. */
+  /**
+   * First visit after sign-in: a fresh browser, Cube's result cache empty for these queries, on a
+   * web server that has served the tab before (to `serverFirst`).
+   */
   first: TimeToData | null;
+  /**
+   * The fresh web server's first request for the tab (another admin, a tab state sharing no
+   * query with `first`); absent in runs before 2026-12-01, when `first` was that request.
+   */
+  serverFirst?: TimeToData | null;
   /** Reloads of the same page (browser and Cube caches warm): time to data, Phase 1 row alone. */
   warm: Summary;
   warmPhase1: Summary;
