@@ -1,12 +1,17 @@
 /**
  * The uncached path's shortcuts lean on Cube internals (cube/engine/postgres-driver.ts,
- * cube/engine/sql-cache-first.ts, cube/engine/date-parse-memo.ts). These checks fail when a Cube upgrade changes what they rely
+ * cube/engine/sql-cache-first.ts, cube/engine/date-parse-memo.ts, cube/engine/cache-lookup-cost.ts). These checks fail when a Cube upgrade changes what they rely
  * on, and run the driver against the test stack's real Postgres.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, inject, test } from 'vitest';
-import { PreAggregationPartitionRangeLoader } from '../../cube/engine/cube-modules';
+import {
+  installCheapCacheLookups,
+  orchestratorUtils,
+  spanId,
+} from '../../cube/engine/cache-lookup-cost';
+import { PreAggregationPartitionRangeLoader, QueryCache } from '../../cube/engine/cube-modules';
 import { hasOnlyAbsoluteDates, installDateParseMemo } from '../../cube/engine/date-parse-memo';
 import { SessionPreparedPostgresDriver } from '../../cube/engine/postgres-driver';
 import {
@@ -241,5 +246,127 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
     };
     const stock = stockNormalize(relative()) as { timeDimensions: Array<{ dateRange: string[] }> };
     expect(now.timeDimensions[0]?.dateRange).toEqual(stock.timeDimensions[0]?.dateRange);
+  });
+});
+
+describe('cache lookups: span ids from the UUID pool, keys hashed in one shot', () => {
+  const squash = (code: string) => code.replace(/\s+/g, ' ').trim();
+  type Context = Record<string, unknown> & {
+    log: (message: string, extra?: Record<string, unknown>) => void;
+  };
+  type Internals = {
+    cacheOperationContext(cacheKey: unknown, expiration: number, options: object): Context;
+  };
+  const proto = QueryCache.prototype as unknown as Internals;
+  const stockContext = proto.cacheOperationContext;
+  const utils = orchestratorUtils();
+  const stockHash = utils.getCacheHash;
+
+  test("Cube's code is still what the replacements reproduce, called through a replaceable lookup", () => {
+    const queryCache = source(
+      '@cubejs-backend/query-orchestrator/dist/src/orchestrator/QueryCache.js',
+    );
+    const method =
+      /\n {4}cacheOperationContext\(cacheKey, expiration, options\) \{[\s\S]*?\n {4}\}\n/.exec(
+        queryCache,
+      )?.[0];
+    expect(squash(method ?? '')).toBe(
+      squash(`cacheOperationContext(cacheKey, expiration, options) {
+        const spanId = crypto_1.default.randomBytes(16).toString('hex');
+        const logContext = {
+            cacheKey,
+            requestId: options.requestId,
+            spanId,
+            primaryQuery: options.primaryQuery,
+            renewCycle: options.renewCycle,
+        };
+        const redisKey = this.queryCacheKey(cacheKey);
+        return {
+            cacheKey,
+            redisKey,
+            // Refresh key entries renew against their own key, so hashing it a second time is wasted work
+            renewalKey: options.renewalKey && (options.renewalKey === cacheKey ? redisKey : this.queryCacheKey(options.renewalKey)),
+            expiration,
+            spanId,
+            options,
+            log: (message, extra) => this.logger(message, extra ? { ...logContext, ...extra } : logContext),
+        };
+    }`),
+    );
+    expect(queryCache).toContain(
+      "return this.getKey('SQL_QUERY_RESULT', (0, utils_1.getCacheHash)(cacheKey));",
+    );
+    const utilsSource = source('@cubejs-backend/query-orchestrator/dist/src/orchestrator/utils.js');
+    expect(squash(/function getCacheHash\([\s\S]*?\n\}\n/.exec(utilsSource)?.[0] ?? '')).toBe(
+      squash(`function getCacheHash(queryKey, processUid) {
+    processUid = processUid || (0, shared_1.getProcessUid)();
+    if (typeof queryKey === 'string' && queryKey.length < 256) {
+        return queryKey;
+    }
+    if (typeof queryKey === 'object' && 'persistent' in queryKey && queryKey.persistent) {
+        return \`\${crypto_1.default
+            .createHash('md5')
+            .update(JSON.stringify(queryKey))
+            .digest('hex')}@\${processUid}\`;
+    }
+    else {
+        return crypto_1.default
+            .createHash('md5')
+            .update(JSON.stringify(queryKey))
+            .digest('hex');
+    }
+}`),
+    );
+    const queue = source(
+      '@cubejs-backend/query-orchestrator/dist/src/orchestrator/BaseQueueDriver.js',
+    );
+    expect(queue).toContain('return (0, utils_1.getCacheHash)(queryKey, this.processUid);');
+  });
+
+  test('the same hashes and contexts as Cube’s, a fresh 32-hex-digit span id each time', () => {
+    installCheapCacheLookups(QueryCache);
+    expect(utils.getCacheHash).not.toBe(stockHash);
+    expect(proto.cacheOperationContext).not.toBe(stockContext);
+    const sql = `SELECT * FROM t WHERE created_at >= $1 ${'AND x = 1 '.repeat(40)}`;
+    for (const key of [
+      'short key',
+      `long key ${'x'.repeat(300)}`,
+      [sql, ['2026-11-01T00:00:00.000'], { external: false, renewalThreshold: 10 }],
+      { query: sql, values: [1], persistent: true },
+      { query: sql, values: [1], persistent: false },
+    ]) {
+      expect(utils.getCacheHash(key)).toBe(stockHash(key));
+      expect(utils.getCacheHash(key, 'process-a')).toBe(stockHash(key, 'process-a'));
+    }
+
+    const logged: Array<[string, Record<string, unknown>]> = [];
+    const cache = {
+      logger: (message: string, params: Record<string, unknown>) => logged.push([message, params]),
+      queryCacheKey: (key: unknown) => `SQL_QUERY_RESULT_${utils.getCacheHash(key)}`,
+    };
+    const cacheKey = [sql, []];
+    for (const options of [
+      { requestId: 'r-1', primaryQuery: true, renewalKey: cacheKey },
+      { requestId: 'r-2', renewalKey: ['SELECT 1', []], renewCycle: true },
+      { requestId: 'r-3' },
+    ]) {
+      const ours = proto.cacheOperationContext.call(cache, cacheKey, 600, options);
+      const stock = stockContext.call(cache, cacheKey, 600, options);
+      const { spanId: ourSpan, log: ourLog, ...ourRest } = ours;
+      const { spanId: stockSpan, log: stockLog, ...stockRest } = stock;
+      expect(ourRest).toEqual(stockRest);
+      expect(ourSpan).toMatch(/^[0-9a-f]{32}$/);
+      expect(stockSpan).toMatch(/^[0-9a-f]{32}$/);
+      logged.length = 0;
+      ourLog('Missing cache for');
+      ourLog('Found cache entry', { renewedAgo: 5 });
+      stockLog('Missing cache for');
+      stockLog('Found cache entry', { renewedAgo: 5 });
+      const [a, b, c, d] = logged;
+      expect(a).toEqual([c?.[0], { ...c?.[1], spanId: ourSpan }]);
+      expect(b).toEqual([d?.[0], { ...d?.[1], spanId: ourSpan }]);
+    }
+    const ids = new Set(Array.from({ length: 1000 }, spanId));
+    expect(ids.size).toBe(1000);
   });
 });
