@@ -12,7 +12,11 @@ import {
   spanId,
 } from '../../cube/engine/cache-lookup-cost';
 import { PreAggregationPartitionRangeLoader, QueryCache } from '../../cube/engine/cube-modules';
-import { hasOnlyAbsoluteDates, installDateParseMemo } from '../../cube/engine/date-parse-memo';
+import {
+  copyQueryData,
+  hasOnlyAbsoluteDates,
+  installDateParseMemo,
+} from '../../cube/engine/date-parse-memo';
 import { SessionPreparedPostgresDriver } from '../../cube/engine/postgres-driver';
 import {
   cubePromiseTimeout,
@@ -188,7 +192,25 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
       expect(second).toEqual(expected);
       expect(second).not.toBe(first);
       for (const input of inputs) expect(input).toEqual(stockInput);
+      // Deep copies with the same own members (`undefined` ones included) as Cube's answer.
+      expect(Object.keys(second).sort()).toEqual(Object.keys(expected).sort());
+      for (const answer of [first, second]) {
+        (answer.timeDimensions as Array<{ dateRange?: string[] }>)[0]?.dateRange?.splice(0);
+        (answer.filters as unknown[] | undefined)?.splice(0);
+      }
+      expect(queryModule.normalizeQuery(make(), false, cacheMode)).toEqual(expected);
     }
+    const odd = { at: new Date(0), list: [1, { a: undefined }], nested: { b: [null, 'x'] } };
+    const copied = copyQueryData(odd);
+    expect(copied).toEqual(odd);
+    expect(copied.at).toBeInstanceOf(Date);
+    expect(copied.at).not.toBe(odd.at);
+    expect(copied.list[1]).not.toBe(odd.list[1]);
+    expect('a' in (copied.list[1] as object)).toBe(true);
+    const withProto = JSON.parse('{"__proto__": {"x": 1}, "y": [2]}') as Record<string, unknown>;
+    const protoCopy = copyQueryData(withProto);
+    expect(Object.getPrototypeOf(protoCopy)).toBe(Object.prototype);
+    expect(Object.keys(protoCopy)).toEqual(['__proto__', 'y']);
     const rows = [{ value: '2026-11-30T14:59:59.999Z' }];
     expect(PreAggregationPartitionRangeLoader.extractDate(rows, 'UTC')).toBe(
       stockExtract(rows, 'UTC'),
