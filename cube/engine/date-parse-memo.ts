@@ -14,6 +14,9 @@
  *   find the first and last partition of that build range, and `timeSeries` every partition's
  *   range in it (~7 % of Cube's busy time on the 30d tab, BENCHMARKS.md "Where an uncached
  *   query's serial wall time waits"), the same ones on every request.
+ * - `localTimestampToUtc` (shared), which the loader calls for both ends of every partition's
+ *   range on every request (~1.5 % of busy time, BENCHMARKS.md "Cache lookups and copies"): a
+ *   string in, a string out, for a (time zone, format, timestamp).
  *
  * Callers get a copy of a kept normalised query (the gateway and `queryRewrite` may change it) and
  * the input query is updated exactly as Cube's function updates it (`cacheMode` set, `cache`
@@ -37,7 +40,8 @@ type LoaderTimeSeries = (
 ) => string[][];
 type Boundaries = (granularity: string, dateRange: unknown, options?: unknown) => string[][];
 /** Cube's time module (CommonJS; the package index re-exports it through getters). */
-type TimeModule = { timeSeriesBoundaries: Boundaries };
+type LocalToUtc = (timezone: string, timestampFormat: string, timestamp: string) => string | null;
+type TimeModule = { timeSeriesBoundaries: Boundaries; localTimestampToUtc: LocalToUtc };
 
 /** Cube's own test for an absolute date value (api-gateway query.js, `AbsoluteDateTimeRegex`). */
 const ABSOLUTE_DATE =
@@ -128,6 +132,8 @@ const normalized = new LRUCache<string, Query>({ max: 2000 });
 const extracted = new LRUCache<string, string>({ max: 2000 });
 const boundaries = new LRUCache<string, string[][]>({ max: 2000 });
 const series = new LRUCache<string, string[][]>({ max: 2000 });
+/** Partition ends seen in UTC; a tab touches a few hundred (hourly partitions of a week). */
+const utcTimestamps = new LRUCache<string, string>({ max: 20000 });
 let installed = false;
 
 export function installDateParseMemo(RangeLoader: typeof RangeLoaderClass): void {
@@ -202,5 +208,25 @@ export function installDateParseMemo(RangeLoader: typeof RangeLoaderClass): void
       );
     }
     return kept.map((range) => [...range]);
+  };
+
+  const localTimestampToUtc = timeModule.localTimestampToUtc;
+  timeModule.localTimestampToUtc = function keptUtc(timezone, timestampFormat, timestamp) {
+    if (
+      typeof timezone !== 'string' ||
+      typeof timestampFormat !== 'string' ||
+      typeof timestamp !== 'string'
+    ) {
+      return localTimestampToUtc(timezone, timestampFormat, timestamp);
+    }
+    const key = JSON.stringify([timezone, timestampFormat, timestamp]);
+    let utc = utcTimestamps.get(key);
+    if (utc === undefined) {
+      const answer = localTimestampToUtc(timezone, timestampFormat, timestamp);
+      if (typeof answer !== 'string') return answer;
+      utc = answer;
+      utcTimestamps.set(key, utc);
+    }
+    return utc;
   };
 }

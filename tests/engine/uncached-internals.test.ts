@@ -131,8 +131,13 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
   const stockExtract = PreAggregationPartitionRangeLoader.extractDate;
   const stockSeries = PreAggregationPartitionRangeLoader.timeSeries;
   type Boundaries = (g: string, range: string[], options?: object) => string[][];
-  const shared = require('@cubejs-backend/shared') as { timeSeriesBoundaries: Boundaries };
+  type LocalToUtc = (zone: string, format: string, timestamp: string | null) => string | null;
+  const shared = require('@cubejs-backend/shared') as {
+    timeSeriesBoundaries: Boundaries;
+    localTimestampToUtc: LocalToUtc;
+  };
   const stockBoundaries = shared.timeSeriesBoundaries;
+  const stockLocalToUtc = shared.localTimestampToUtc;
 
   test('Cube still calls both through a lookup the memo can replace', () => {
     const gateway = source('@cubejs-backend/api-gateway/dist/src/gateway.js');
@@ -142,6 +147,9 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
     );
     expect(loader.match(/PreAggregationPartitionRangeLoader\.extractDate\(/g)).toHaveLength(2);
     expect(loader).toContain('(0, shared_1.timeSeriesBoundaries)(');
+    expect(loader).toContain(
+      'return (0, shared_1.localTimestampToUtc)(preAggregationDescription.timezone, preAggregationDescription.timestampFormat, timestamp);',
+    );
     // Each partition's range: through the class (a memo can replace it), uncached on the API path.
     expect(loader).toContain(
       "this.compilerCacheFn(['timeSeries', this.preAggregation.partitionGranularity, JSON.stringify(dateRange), ",
@@ -241,6 +249,30 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
     expect(PreAggregationPartitionRangeLoader.timeSeries('week', range, 3)).toEqual(
       stockSeries('week', range, 3),
     );
+    expect(shared.localTimestampToUtc).not.toBe(stockLocalToUtc);
+    for (const zone of ['UTC', 'Europe/Berlin', 'America/New_York']) {
+      for (const format of [
+        'YYYY-MM-DDTHH:mm:ss.SSS',
+        'YYYY-MM-DD[T]HH:mm:ss.SSS[Z]',
+        'YYYY-MM-DDTHH:mm:ss.SSSSSSZ',
+      ]) {
+        for (const timestamp of [
+          '2026-03-29T02:30:00.000',
+          '2026-10-25T02:59:59.999',
+          '2026-11-30T23:59:59.999999',
+          '2026-11-30',
+          null,
+        ]) {
+          const expected = stockLocalToUtc(zone, format, timestamp);
+          expect(shared.localTimestampToUtc(zone, format, timestamp)).toBe(expected);
+          expect(shared.localTimestampToUtc(zone, format, timestamp)).toBe(expected);
+        }
+      }
+    }
+    const unknownZone = () =>
+      shared.localTimestampToUtc('Mars/Base', 'YYYY-MM-DDTHH:mm:ss.SSS', '2026-11-30T00:00:00.000');
+    expect(unknownZone).toThrow('Unknown timezone: Mars/Base');
+    expect(unknownZone).toThrow('Unknown timezone: Mars/Base');
   });
 
   test('relative dates and evaluated expressions are never kept', () => {
