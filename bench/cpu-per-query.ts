@@ -12,17 +12,23 @@
  * flight, as in the bench's whole tab) and Postgres' own time per statement, so a query's wall time
  * splits into Postgres and the rest.
  *
+ * `--against <checkout>` also starts the Cube of another checkout of this repository (its own
+ * `bench/cube.ts`, e.g. main as "before") on `BENCH_AGAINST_CUBE_PORT` (default 4021), on the same
+ * database, and alternates the rounds between the two (ABBA), so both are measured under the same
+ * machine load: on a shared machine two runs minutes apart differ by ±30 % on their own.
+ *
  * `CUBE_FROM_SOURCE=1` runs Cube under tsx instead of compiled (cube/process.ts), to compare.
  * Needs the bench database generated (`npm run bench -- --scale small` once).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { buildAllRollups, rollupTableCount } from '../cube/rollups';
 import { TIMEFRAMES } from '../web/lib/timeframe';
 import { tabQueries, tabStates } from './cases';
-import { benchCubePort, profileCubeInto, startBenchCube } from './cube';
+import { type BenchCube, benchCubePort, profileCubeInto, startBenchCube } from './cube';
 import { type CacheMode, CubeHttp } from './cube-http';
 import { openReusedBenchDatabase } from './database';
 import { installInterruptHandlers, stopOnInterrupt } from './interrupt';
@@ -38,6 +44,7 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     timeframes: { type: 'string' },
     build: { type: 'string' },
+    against: { type: 'string' },
   },
   strict: true,
 });
@@ -54,6 +61,15 @@ const started = performance.now();
 const cube = await startBenchCube(db.config, benchCubePort());
 const startMs = performance.now() - started;
 const unregisterCube = stopOnInterrupt(() => cube.process.stop());
+// The other checkout's own launcher, so its Cube runs its own engine code (bundled in its tree).
+const other: BenchCube | undefined = values.against
+  ? await (
+      (await import(path.resolve(values.against, 'bench', 'cube.ts'))) as {
+        startBenchCube: typeof startBenchCube;
+      }
+    ).startBenchCube(db.config, Number(process.env.BENCH_AGAINST_CUBE_PORT ?? 4021))
+  : undefined;
+const unregisterOther = stopOnInterrupt(async () => other?.process.stop());
 const pool = new pg.Pool({ ...db.config, max: 1 });
 try {
   if ((await rollupTableCount(db.config)) === 0) {
@@ -65,34 +81,52 @@ try {
       preAggregations: values.build.split(','),
     });
   }
-  const http = new CubeHttp({ apiUrl: cube.apiUrl, token: cube.token });
   const timeframes = values.timeframes
     ? TIMEFRAMES.filter((tf) => values.timeframes?.split(',').includes(tf))
     : TIMEFRAMES;
   const states = tabStates(db.dataNow, timeframes);
   const wall = new Map<string, number[]>();
-  const tab = async () => {
-    for (const state of states) {
-      await Promise.all(
-        tabQueries(state).map(async (q) => {
-          const { ms } = await http.load(q.query, cache);
-          wall.set(q.id, [...(wall.get(q.id) ?? []), ms]);
-        }),
-      );
-    }
+  const tabOf = (target: BenchCube, record: boolean) => {
+    const http = new CubeHttp({ apiUrl: target.apiUrl, token: target.token });
+    return async () => {
+      for (const state of states) {
+        await Promise.all(
+          tabQueries(state).map(async (q) => {
+            const { ms } = await http.load(q.query, cache);
+            if (record) wall.set(q.id, [...(wall.get(q.id) ?? []), ms]);
+          }),
+        );
+      }
+    };
   };
+  const tab = tabOf(cube, true);
+  const otherTab = other ? tabOf(other, false) : undefined;
   const pid = cube.process.process.pid;
+  const otherPid = other?.process.process.pid;
   const command = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '?');
   const cpuAfterStart = await processCpuMs(pid);
-  for (let i = 0; i < 3; i++) await tab();
+  for (let i = 0; i < 3; i++) {
+    await tab();
+    await otherTab?.();
+  }
   wall.clear();
   const queries = rounds * states.reduce((n, state) => n + tabQueries(state).length, 0);
   await pool.query('SELECT pg_stat_statements_reset()');
   const before = await processCpuMs(pid);
-  const wallStarted = performance.now();
-  for (let i = 0; i < rounds; i++) await tab();
-  const wallMs = performance.now() - wallStarted;
+  const otherBefore = await processCpuMs(otherPid);
+  let wallMs = 0;
+  for (let i = 0; i < rounds; i++) {
+    // ABBA: neither side always runs first after the other.
+    if (otherTab && i % 2 === 1) await otherTab();
+    const started = performance.now();
+    await tab();
+    wallMs += performance.now() - started;
+    if (otherTab && i % 2 === 0) await otherTab();
+  }
   const after = await processCpuMs(pid);
+  const otherAfter = await processCpuMs(otherPid);
+  const perQuery = (from: number | null, to: number | null) =>
+    from !== null && to !== null ? ((to - from) / queries).toFixed(2) : '?';
   const { rows } = await pool.query<{ calls: string; query: string; mean_ms: number }>(
     `SELECT calls, query, mean_exec_time AS mean_ms FROM pg_stat_statements
       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -104,7 +138,12 @@ try {
       `Cube: ${command.replaceAll('\0', ' ').trim()} (${cube.engine.name}), cache ${cache}`,
       `start to /readyz: ${startMs.toFixed(0)} ms; CPU used starting: ${cpuAfterStart?.toFixed(0)} ms`,
       `${queries} queries in ${rounds} rounds of ${states.length} tab states (all queries of a state at once)`,
-      `Cube CPU per query: ${before !== null && after !== null ? ((after - before) / queries).toFixed(2) : '?'} ms`,
+      `Cube CPU per query: ${perQuery(before, after)} ms`,
+      ...(values.against
+        ? [
+            `Cube CPU per query of ${values.against} (rounds alternated with the above): ${perQuery(otherBefore, otherAfter)} ms`,
+          ]
+        : []),
       `wall per tab state: ${(wallMs / rounds / states.length).toFixed(1)} ms`,
       `Postgres statements per query: ${(statements / queries).toFixed(2)}`,
       ...rows
@@ -128,6 +167,8 @@ try {
   await pool.end();
   await cube.process.stop();
   unregisterCube();
+  await other?.process.stop();
+  unregisterOther();
   await db.stop();
   unregisterDb();
 }

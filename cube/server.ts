@@ -5,10 +5,12 @@
 import { type PgConfig, withClient } from '../db/connection';
 import { installLoadAdmission } from './admission';
 import type { SqlLogins } from './auth';
+import { installCheapCacheLookups } from './engine/cache-lookup-cost';
 import {
   ApiGateway,
   PreAggregationLoadCache,
   PreAggregationPartitionRangeLoader,
+  QueryCache,
 } from './engine/cube-modules';
 import { installDateParseMemo } from './engine/date-parse-memo';
 import { installEnvCache } from './engine/env-cache';
@@ -89,6 +91,7 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
   installRollupListingWatch(PreAggregationLoadCache);
   installLoadAdmission(ApiGateway);
   installDateParseMemo(PreAggregationPartitionRangeLoader);
+  installCheapCacheLookups(QueryCache);
 
   const playground = {
     apiSecret: input.apiSecret,

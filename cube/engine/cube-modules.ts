@@ -25,5 +25,5 @@ export const {
   PreAggregations,
   UserError: CompilerUserError,
 } = require('@cubejs-backend/schema-compiler') as typeof SchemaCompilerModule;
-export const { PreAggregationLoadCache, PreAggregationPartitionRangeLoader } =
+export const { PreAggregationLoadCache, PreAggregationPartitionRangeLoader, QueryCache } =
   require('@cubejs-backend/query-orchestrator') as typeof QueryOrchestratorModule;

@@ -1,13 +1,22 @@
 /**
  * The uncached path's shortcuts lean on Cube internals (cube/engine/postgres-driver.ts,
- * cube/engine/sql-cache-first.ts, cube/engine/date-parse-memo.ts). These checks fail when a Cube upgrade changes what they rely
+ * cube/engine/sql-cache-first.ts, cube/engine/date-parse-memo.ts, cube/engine/cache-lookup-cost.ts). These checks fail when a Cube upgrade changes what they rely
  * on, and run the driver against the test stack's real Postgres.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, inject, test } from 'vitest';
-import { PreAggregationPartitionRangeLoader } from '../../cube/engine/cube-modules';
-import { hasOnlyAbsoluteDates, installDateParseMemo } from '../../cube/engine/date-parse-memo';
+import {
+  installCheapCacheLookups,
+  orchestratorUtils,
+  spanId,
+} from '../../cube/engine/cache-lookup-cost';
+import { PreAggregationPartitionRangeLoader, QueryCache } from '../../cube/engine/cube-modules';
+import {
+  copyQueryData,
+  hasOnlyAbsoluteDates,
+  installDateParseMemo,
+} from '../../cube/engine/date-parse-memo';
 import { SessionPreparedPostgresDriver } from '../../cube/engine/postgres-driver';
 import {
   cubePromiseTimeout,
@@ -122,8 +131,13 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
   const stockExtract = PreAggregationPartitionRangeLoader.extractDate;
   const stockSeries = PreAggregationPartitionRangeLoader.timeSeries;
   type Boundaries = (g: string, range: string[], options?: object) => string[][];
-  const shared = require('@cubejs-backend/shared') as { timeSeriesBoundaries: Boundaries };
+  type LocalToUtc = (zone: string, format: string, timestamp: string | null) => string | null;
+  const shared = require('@cubejs-backend/shared') as {
+    timeSeriesBoundaries: Boundaries;
+    localTimestampToUtc: LocalToUtc;
+  };
   const stockBoundaries = shared.timeSeriesBoundaries;
+  const stockLocalToUtc = shared.localTimestampToUtc;
 
   test('Cube still calls both through a lookup the memo can replace', () => {
     const gateway = source('@cubejs-backend/api-gateway/dist/src/gateway.js');
@@ -133,6 +147,9 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
     );
     expect(loader.match(/PreAggregationPartitionRangeLoader\.extractDate\(/g)).toHaveLength(2);
     expect(loader).toContain('(0, shared_1.timeSeriesBoundaries)(');
+    expect(loader).toContain(
+      'return (0, shared_1.localTimestampToUtc)(preAggregationDescription.timezone, preAggregationDescription.timestampFormat, timestamp);',
+    );
     // Each partition's range: through the class (a memo can replace it), uncached on the API path.
     expect(loader).toContain(
       "this.compilerCacheFn(['timeSeries', this.preAggregation.partitionGranularity, JSON.stringify(dateRange), ",
@@ -183,7 +200,25 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
       expect(second).toEqual(expected);
       expect(second).not.toBe(first);
       for (const input of inputs) expect(input).toEqual(stockInput);
+      // Deep copies with the same own members (`undefined` ones included) as Cube's answer.
+      expect(Object.keys(second).sort()).toEqual(Object.keys(expected).sort());
+      for (const answer of [first, second]) {
+        (answer.timeDimensions as Array<{ dateRange?: string[] }>)[0]?.dateRange?.splice(0);
+        (answer.filters as unknown[] | undefined)?.splice(0);
+      }
+      expect(queryModule.normalizeQuery(make(), false, cacheMode)).toEqual(expected);
     }
+    const odd = { at: new Date(0), list: [1, { a: undefined }], nested: { b: [null, 'x'] } };
+    const copied = copyQueryData(odd);
+    expect(copied).toEqual(odd);
+    expect(copied.at).toBeInstanceOf(Date);
+    expect(copied.at).not.toBe(odd.at);
+    expect(copied.list[1]).not.toBe(odd.list[1]);
+    expect('a' in (copied.list[1] as object)).toBe(true);
+    const withProto = JSON.parse('{"__proto__": {"x": 1}, "y": [2]}') as Record<string, unknown>;
+    const protoCopy = copyQueryData(withProto);
+    expect(Object.getPrototypeOf(protoCopy)).toBe(Object.prototype);
+    expect(Object.keys(protoCopy)).toEqual(['__proto__', 'y']);
     const rows = [{ value: '2026-11-30T14:59:59.999Z' }];
     expect(PreAggregationPartitionRangeLoader.extractDate(rows, 'UTC')).toBe(
       stockExtract(rows, 'UTC'),
@@ -214,6 +249,30 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
     expect(PreAggregationPartitionRangeLoader.timeSeries('week', range, 3)).toEqual(
       stockSeries('week', range, 3),
     );
+    expect(shared.localTimestampToUtc).not.toBe(stockLocalToUtc);
+    for (const zone of ['UTC', 'Europe/Berlin', 'America/New_York']) {
+      for (const format of [
+        'YYYY-MM-DDTHH:mm:ss.SSS',
+        'YYYY-MM-DD[T]HH:mm:ss.SSS[Z]',
+        'YYYY-MM-DDTHH:mm:ss.SSSSSSZ',
+      ]) {
+        for (const timestamp of [
+          '2026-03-29T02:30:00.000',
+          '2026-10-25T02:59:59.999',
+          '2026-11-30T23:59:59.999999',
+          '2026-11-30',
+          null,
+        ]) {
+          const expected = stockLocalToUtc(zone, format, timestamp);
+          expect(shared.localTimestampToUtc(zone, format, timestamp)).toBe(expected);
+          expect(shared.localTimestampToUtc(zone, format, timestamp)).toBe(expected);
+        }
+      }
+    }
+    const unknownZone = () =>
+      shared.localTimestampToUtc('Mars/Base', 'YYYY-MM-DDTHH:mm:ss.SSS', '2026-11-30T00:00:00.000');
+    expect(unknownZone).toThrow('Unknown timezone: Mars/Base');
+    expect(unknownZone).toThrow('Unknown timezone: Mars/Base');
   });
 
   test('relative dates and evaluated expressions are never kept', () => {
@@ -241,5 +300,127 @@ describe('date parsing kept per input (normalizeQuery, partition range dates)', 
     };
     const stock = stockNormalize(relative()) as { timeDimensions: Array<{ dateRange: string[] }> };
     expect(now.timeDimensions[0]?.dateRange).toEqual(stock.timeDimensions[0]?.dateRange);
+  });
+});
+
+describe('cache lookups: span ids from the UUID pool, keys hashed in one shot', () => {
+  const squash = (code: string) => code.replace(/\s+/g, ' ').trim();
+  type Context = Record<string, unknown> & {
+    log: (message: string, extra?: Record<string, unknown>) => void;
+  };
+  type Internals = {
+    cacheOperationContext(cacheKey: unknown, expiration: number, options: object): Context;
+  };
+  const proto = QueryCache.prototype as unknown as Internals;
+  const stockContext = proto.cacheOperationContext;
+  const utils = orchestratorUtils();
+  const stockHash = utils.getCacheHash;
+
+  test("Cube's code is still what the replacements reproduce, called through a replaceable lookup", () => {
+    const queryCache = source(
+      '@cubejs-backend/query-orchestrator/dist/src/orchestrator/QueryCache.js',
+    );
+    const method =
+      /\n {4}cacheOperationContext\(cacheKey, expiration, options\) \{[\s\S]*?\n {4}\}\n/.exec(
+        queryCache,
+      )?.[0];
+    expect(squash(method ?? '')).toBe(
+      squash(`cacheOperationContext(cacheKey, expiration, options) {
+        const spanId = crypto_1.default.randomBytes(16).toString('hex');
+        const logContext = {
+            cacheKey,
+            requestId: options.requestId,
+            spanId,
+            primaryQuery: options.primaryQuery,
+            renewCycle: options.renewCycle,
+        };
+        const redisKey = this.queryCacheKey(cacheKey);
+        return {
+            cacheKey,
+            redisKey,
+            // Refresh key entries renew against their own key, so hashing it a second time is wasted work
+            renewalKey: options.renewalKey && (options.renewalKey === cacheKey ? redisKey : this.queryCacheKey(options.renewalKey)),
+            expiration,
+            spanId,
+            options,
+            log: (message, extra) => this.logger(message, extra ? { ...logContext, ...extra } : logContext),
+        };
+    }`),
+    );
+    expect(queryCache).toContain(
+      "return this.getKey('SQL_QUERY_RESULT', (0, utils_1.getCacheHash)(cacheKey));",
+    );
+    const utilsSource = source('@cubejs-backend/query-orchestrator/dist/src/orchestrator/utils.js');
+    expect(squash(/function getCacheHash\([\s\S]*?\n\}\n/.exec(utilsSource)?.[0] ?? '')).toBe(
+      squash(`function getCacheHash(queryKey, processUid) {
+    processUid = processUid || (0, shared_1.getProcessUid)();
+    if (typeof queryKey === 'string' && queryKey.length < 256) {
+        return queryKey;
+    }
+    if (typeof queryKey === 'object' && 'persistent' in queryKey && queryKey.persistent) {
+        return \`\${crypto_1.default
+            .createHash('md5')
+            .update(JSON.stringify(queryKey))
+            .digest('hex')}@\${processUid}\`;
+    }
+    else {
+        return crypto_1.default
+            .createHash('md5')
+            .update(JSON.stringify(queryKey))
+            .digest('hex');
+    }
+}`),
+    );
+    const queue = source(
+      '@cubejs-backend/query-orchestrator/dist/src/orchestrator/BaseQueueDriver.js',
+    );
+    expect(queue).toContain('return (0, utils_1.getCacheHash)(queryKey, this.processUid);');
+  });
+
+  test('the same hashes and contexts as Cube’s, a fresh 32-hex-digit span id each time', () => {
+    installCheapCacheLookups(QueryCache);
+    expect(utils.getCacheHash).not.toBe(stockHash);
+    expect(proto.cacheOperationContext).not.toBe(stockContext);
+    const sql = `SELECT * FROM t WHERE created_at >= $1 ${'AND x = 1 '.repeat(40)}`;
+    for (const key of [
+      'short key',
+      `long key ${'x'.repeat(300)}`,
+      [sql, ['2026-11-01T00:00:00.000'], { external: false, renewalThreshold: 10 }],
+      { query: sql, values: [1], persistent: true },
+      { query: sql, values: [1], persistent: false },
+    ]) {
+      expect(utils.getCacheHash(key)).toBe(stockHash(key));
+      expect(utils.getCacheHash(key, 'process-a')).toBe(stockHash(key, 'process-a'));
+    }
+
+    const logged: Array<[string, Record<string, unknown>]> = [];
+    const cache = {
+      logger: (message: string, params: Record<string, unknown>) => logged.push([message, params]),
+      queryCacheKey: (key: unknown) => `SQL_QUERY_RESULT_${utils.getCacheHash(key)}`,
+    };
+    const cacheKey = [sql, []];
+    for (const options of [
+      { requestId: 'r-1', primaryQuery: true, renewalKey: cacheKey },
+      { requestId: 'r-2', renewalKey: ['SELECT 1', []], renewCycle: true },
+      { requestId: 'r-3' },
+    ]) {
+      const ours = proto.cacheOperationContext.call(cache, cacheKey, 600, options);
+      const stock = stockContext.call(cache, cacheKey, 600, options);
+      const { spanId: ourSpan, log: ourLog, ...ourRest } = ours;
+      const { spanId: stockSpan, log: stockLog, ...stockRest } = stock;
+      expect(ourRest).toEqual(stockRest);
+      expect(ourSpan).toMatch(/^[0-9a-f]{32}$/);
+      expect(stockSpan).toMatch(/^[0-9a-f]{32}$/);
+      logged.length = 0;
+      ourLog('Missing cache for');
+      ourLog('Found cache entry', { renewedAgo: 5 });
+      stockLog('Missing cache for');
+      stockLog('Found cache entry', { renewedAgo: 5 });
+      const [a, b, c, d] = logged;
+      expect(a).toEqual([c?.[0], { ...c?.[1], spanId: ourSpan }]);
+      expect(b).toEqual([d?.[0], { ...d?.[1], spanId: ourSpan }]);
+    }
+    const ids = new Set(Array.from({ length: 1000 }, spanId));
+    expect(ids.size).toBe(1000);
   });
 });
