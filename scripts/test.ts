@@ -27,11 +27,16 @@ const GROUPS: ReadonlyArray<{ name: string; projects: string[] }> = [
 
 type Finished = { name: string; code: number; seconds: number; report: string | null };
 
+// Each vitest runs in its own process group and gets a signal from here only, once: vitest exits
+// on the first SIGINT/SIGTERM through its exit hooks (which stop the stacks' processes), while a
+// second one, as a terminal's Ctrl-C to the whole group would add, kills it before those hooks.
 const children: ChildProcess[] = [];
+let signalled = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  // A process manager signals only this process: pass it on so each vitest runs its teardown.
   process.on(signal, () => {
-    for (const child of children) child.kill(signal);
+    if (signalled) return;
+    signalled = true;
+    for (const child of children) if (child.exitCode === null) child.kill(signal);
   });
 }
 
@@ -41,6 +46,7 @@ function run(name: string, args: string[], report: string | null): Promise<Finis
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: process.env,
+    detached: true,
   });
   children.push(child);
   const prefixed = (out: NodeJS.WriteStream) => {
