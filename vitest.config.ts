@@ -29,6 +29,9 @@ export default defineConfig({
           name: 'web',
           include: ['tests/web/**/*.test.{ts,tsx}', 'web/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
+          // No timing is asserted here; vitest's default 5 s per test is too short for a render
+          // test when the e2e group (web build, Chromium) runs beside it on two cores.
+          testTimeout: 30_000,
         },
       },
       {
