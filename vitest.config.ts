@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 // One config, several projects: the fast pure suites, the ones that need Postgres and Cube,
-// the web components (jsdom) and the browser end-to-end run.
+// the web components (jsdom) and the browser end-to-end run. `npm test` runs the e2e project in
+// its own vitest process beside one for the others (scripts/test.ts): vitest queues projects whose
+// files run one at a time behind each other, so in one process only one file ran at a time.
 export default defineConfig({
   test: {
     projects: [
@@ -27,6 +29,9 @@ export default defineConfig({
           name: 'web',
           include: ['tests/web/**/*.test.{ts,tsx}', 'web/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
+          // No timing is asserted here; vitest's default 5 s per test is too short for a render
+          // test when the e2e group (web build, Chromium) runs beside it on two cores.
+          testTimeout: 30_000,
         },
       },
       {

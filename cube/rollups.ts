@@ -37,19 +37,31 @@ export type RollupBuildOptions = {
 /** A fixed token, or a function for builds that may outlive one. */
 type TokenSource = string | (() => string);
 
-async function jobsRequest(apiUrl: string, token: TokenSource, body: unknown): Promise<unknown> {
-  const response = await fetch(`${apiUrl}/pre-aggregations/jobs`, {
-    method: 'POST',
-    headers: {
-      Authorization: typeof token === 'string' ? token : token(),
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify(body),
-  });
-  const json: unknown = await response.json();
-  if (!response.ok)
-    throw new Error(`pre-aggregation jobs: ${response.status} ${JSON.stringify(json)}`);
-  return json;
+const continueWaitSchema = z.object({ error: z.literal('Continue wait') });
+
+async function jobsRequest(
+  apiUrl: string,
+  token: TokenSource,
+  body: unknown,
+  deadline: number,
+): Promise<unknown> {
+  // Cube answers 200 `{ "error": "Continue wait" }` when its answer takes longer than its wait
+  // (a busy machine): ask again, as its clients poll `/load`.
+  while (Date.now() < deadline) {
+    const response = await fetch(`${apiUrl}/pre-aggregations/jobs`, {
+      method: 'POST',
+      headers: {
+        Authorization: typeof token === 'string' ? token : token(),
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+    const json: unknown = await response.json();
+    if (!response.ok)
+      throw new Error(`pre-aggregation jobs: ${response.status} ${JSON.stringify(json)}`);
+    if (!continueWaitSchema.safeParse(json).success) return json;
+  }
+  throw new Error('pre-aggregation jobs: Cube kept answering "Continue wait" until the deadline');
 }
 
 export async function buildAllRollups(
@@ -58,21 +70,26 @@ export async function buildAllRollups(
   { timeoutMs = 600_000, timezones = ['UTC'], dateRange, preAggregations }: RollupBuildOptions = {},
 ): Promise<RollupBuild> {
   const started = performance.now();
-  const tokens = z.array(z.string()).parse(
-    await jobsRequest(apiUrl, token, {
-      action: 'post',
-      selector: {
-        contexts: [{ securityContext: {} }],
-        timezones,
-        ...(dateRange ? { dateRange } : {}),
-        ...(preAggregations ? { preAggregations } : {}),
-      },
-    }),
-  );
   const deadline = Date.now() + timeoutMs;
+  const tokens = z.array(z.string()).parse(
+    await jobsRequest(
+      apiUrl,
+      token,
+      {
+        action: 'post',
+        selector: {
+          contexts: [{ securityContext: {} }],
+          timezones,
+          ...(dateRange ? { dateRange } : {}),
+          ...(preAggregations ? { preAggregations } : {}),
+        },
+      },
+      deadline,
+    ),
+  );
   while (Date.now() < deadline) {
     const statuses = jobStatusSchema.parse(
-      await jobsRequest(apiUrl, token, { action: 'get', resType: 'object', tokens }),
+      await jobsRequest(apiUrl, token, { action: 'get', resType: 'object', tokens }, deadline),
     );
     const values = Object.values(statuses);
     const failed = values.filter((job) => job.status.startsWith('failure'));
