@@ -92,7 +92,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     );
     stopCube = () => cubeProcess.stop();
     // A token per request and a long deadline: on a loaded machine the first build can outlive
-    // a 10-minute token (~550 partitions since the weekly hourly rollups).
+    // a 10-minute token (~460 partitions at `small` since the weekly hourly rollups).
     await buildAllRollups(
       cube.apiUrl,
       () => signCubeToken(cube.apiSecret, { sub: 'setup', role: 'admin' }),
