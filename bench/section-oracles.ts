@@ -274,19 +274,37 @@ const assets: SectionOracles['assets'] = {
       w,
     ),
   // New assets: first uploaded in the window; reused: used by more than one project to date.
+  // 24h asks per hour (web/lib/analytics/sections/assets.ts): the same counts by the hour of the
+  // upload and of the asset's first upload.
   reuse: (w) =>
-    one(
-      `WITH uploads AS (${UPLOADS}),
-            per_asset AS (SELECT url, min(created_at) AS first_at, count(DISTINCT project_id) AS projects
-                            FROM uploads GROUP BY url)
-       SELECT (SELECT count(*) FROM uploads WHERE ${inWindow('created_at')}) AS "assets.uploads",
-              count(*) AS "assets.new_assets",
-              count(*) FILTER (WHERE projects > 1) AS "assets.reused_assets",
-              1.0 * count(*) FILTER (WHERE projects > 1) / NULLIF(count(*), 0) AS "assets.reuse_rate"
-         FROM per_asset
-        WHERE ${inWindow('first_at')}`,
-      w,
-    ),
+    w.timeframe === '24h'
+      ? one(
+          `WITH uploads AS (${UPLOADS}),
+                per_asset AS (SELECT url, min(created_at) AS first_at, count(DISTINCT project_id) AS projects
+                                FROM uploads GROUP BY url),
+                hours AS (SELECT ${bucket('created_at', 'hour')} AS hour, count(*) AS uploads, 0 AS assets, 0 AS reused
+                            FROM uploads WHERE ${inWindow('created_at')} GROUP BY 1
+                          UNION ALL
+                          SELECT ${bucket('first_at', 'hour')}, 0, count(*), count(*) FILTER (WHERE projects > 1)
+                            FROM per_asset WHERE ${inWindow('first_at')} GROUP BY 1)
+           SELECT hour AS "assets.created_at.hour", sum(uploads) AS "assets.uploads",
+                  sum(assets) AS "assets.new_assets", sum(reused) AS "assets.reused_assets",
+                  1.0 * sum(reused) / NULLIF(sum(assets), 0) AS "assets.reuse_rate"
+             FROM hours GROUP BY hour ORDER BY hour`,
+          w,
+        )
+      : one(
+          `WITH uploads AS (${UPLOADS}),
+                per_asset AS (SELECT url, min(created_at) AS first_at, count(DISTINCT project_id) AS projects
+                                FROM uploads GROUP BY url)
+           SELECT (SELECT count(*) FROM uploads WHERE ${inWindow('created_at')}) AS "assets.uploads",
+                  count(*) AS "assets.new_assets",
+                  count(*) FILTER (WHERE projects > 1) AS "assets.reused_assets",
+                  1.0 * count(*) FILTER (WHERE projects > 1) / NULLIF(count(*), 0) AS "assets.reuse_rate"
+             FROM per_asset
+            WHERE ${inWindow('first_at')}`,
+          w,
+        ),
   sizes: (w) =>
     one(
       `SELECT CASE WHEN size_bytes < 100000 THEN '< 100 KB'

@@ -4,6 +4,8 @@
  * rates whose denominator is zero (null, never NaN or an error).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { assetsSection } from '../../web/lib/analytics/sections/assets';
+import { toMultiResponse } from '../../web/lib/cube/response';
 import {
   DAY_MS,
   HOUR_MS,
@@ -80,6 +82,32 @@ describe('UTC day boundary', () => {
     });
     const w = sqlWindow(range);
     expect(num(answer.rows[0], 'prompts.prompts')).toBe(await promptsInWindow(w.from, w.to));
+  });
+
+  test('the 24h reuse card on a whole UTC day (23:xx) reads the hourly rollup and equals SQL', async () => {
+    // From 23:00 to midnight the 24h window is the UTC day; a day-aligned totals query would go to
+    // uploaded_assets.reuse_daily, rebuilt once a day, and show the day as of 00:00.
+    const day = startOfUtcDay(now) - DAY_MS;
+    const window = timeframeWindow('24h', day + 23 * HOUR_MS + 30 * 60_000);
+    expect(window.dateRange).toEqual([toCubeTimestamp(day), toCubeTimestamp(day + DAY_MS - 1)]);
+    const reuse = assetsSection.widgets.reuse;
+    const [request] = reuse.queries(window);
+    if (!request) throw new Error('the reuse card sends no query');
+    const answer = await cube.load(request.query);
+    expect(answer.usedPreAggregations).toEqual([
+      expect.stringMatching(/\.uploaded_assets_hourly$/),
+    ]);
+    const card = reuse.parse(
+      [toMultiResponse({ queryType: 'regularQuery', results: answer.results })],
+      window,
+    );
+    const family = VIEW_ORACLES.find((f) => f.name === 'assets');
+    if (!family) throw new Error('no assets oracle');
+    const expected = await family.expected(oracle, sqlWindow(window.dateRange));
+    expect(card.uploads).toBe(expected['assets.uploads']);
+    expect(card.newAssets).toBe(expected['assets.new_assets']);
+    expect(card.reused).toBe(expected['assets.reused_assets']);
+    expect(card.reuseRate).toBeCloseTo(Number(expected['assets.reuse_rate']), 12);
   });
 
   test('an hour-aligned 24h window comes from the hourly rollup and equals SQL', async () => {

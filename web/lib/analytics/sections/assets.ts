@@ -81,23 +81,43 @@ export const assetsSection = defineSection({
         {
           query: cubeQuery({
             measures: [A.uploads, A.newAssets, A.reused, A.reuseRate],
-            timeDimensions: [{ dimension: A.createdAt, dateRange: w.dateRange }],
+            // 24h per hour: a 24h window is a whole UTC day from 23:00 to midnight, and a
+            // day-aligned totals query goes to `uploaded_assets.reuse_daily`, rebuilt once a
+            // day (reuse is a lifetime fact), so it would show the day as of 00:00. Hours only
+            // the incremental `hourly` rollup can answer; the hours add up (below).
+            timeDimensions: [
+              {
+                dimension: A.createdAt,
+                dateRange: w.dateRange,
+                ...(w.timeframe === '24h' ? { granularity: 'hour' as const } : {}),
+              },
+            ],
             timezone: 'UTC',
           }),
         },
       ],
-      parse: (responses) =>
-        totalsRow(
-          {
-            uploads: [A.uploads, count],
-            newAssets: [A.newAssets, count],
-            reused: [A.reused, count],
-            reuseRate: [A.reuseRate, nullableNumber],
-          },
-          responses,
-          0,
-          'reuse rate',
-        ),
+      parse: (responses, w) => {
+        const spec = {
+          uploads: [A.uploads, count],
+          newAssets: [A.newAssets, count],
+          reused: [A.reused, count],
+          reuseRate: [A.reuseRate, nullableNumber],
+        } as const;
+        if (w.timeframe !== '24h') return totalsRow(spec, responses, 0, 'reuse rate');
+        const hours = parseRows(spec, result(responses, 0), 'reuse rate');
+        const sum = (key: 'uploads' | 'newAssets' | 'reused') =>
+          hours.reduce((total, hour) => total + hour[key], 0);
+        const newAssets = sum('newAssets');
+        const reused = sum('reused');
+        // The model's reuse_rate (reused ÷ new assets) over the day's hours: both are counted at
+        // an asset's first upload, so they add up across hours.
+        return {
+          uploads: sum('uploads'),
+          newAssets,
+          reused,
+          reuseRate: newAssets > 0 ? reused / newAssets : null,
+        };
+      },
     }),
     sizes: widget({
       title: 'Upload sizes',
