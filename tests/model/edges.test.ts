@@ -98,7 +98,13 @@ describe('UTC day boundary', () => {
       expect.stringMatching(/\.uploaded_assets_hourly$/),
     ]);
     const card = reuse.parse(
-      [toMultiResponse({ queryType: 'regularQuery', results: answer.results })],
+      [
+        toMultiResponse({
+          queryType: 'regularQuery',
+          pivotQuery: request.query,
+          results: answer.results,
+        }),
+      ],
       window,
     );
     const family = VIEW_ORACLES.find((f) => f.name === 'assets');
