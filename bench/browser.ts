@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, signInAsDemoAdmin } from '../lib/chromium';
 import {
   E2E_TIMINGS_FILE,
@@ -36,6 +36,25 @@ const PATH = '/admin/analytics';
  * first visit still finds Cube's result cache empty for every query it sends.
  */
 export const SERVER_WARMUP_PATH = `${PATH}?tf=all&wow=4&section=llm`;
+
+/**
+ * A browser context as the bench measures in (no animations, en-US, 1280×900), signed in as the
+ * demo admin, recording time to data for each navigation.
+ */
+export async function signedInAdmin(
+  browser: Browser,
+  base: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    reducedMotion: 'reduce',
+    locale: 'en-US',
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  await signInAsDemoAdmin(page, base);
+  await installTimeToData(context);
+  return { context, page };
+}
 
 /** Builds the web app when its `.next` is older than its sources (the e2e setup's rule). */
 export async function ensureWebBuild(log: (line: string) => void): Promise<void> {
@@ -88,26 +107,11 @@ export async function measureBrowser(
     // a fresh `next start` serves pays once per process for instantiating the route's modules and
     // for code V8 has not optimised yet (bench/first-visit.ts separates it). Another admin's
     // visit of a disjoint tab state takes that cost, reported on its own.
-    const other = await browser.newContext({
-      reducedMotion: 'reduce',
-      locale: 'en-US',
-      viewport: { width: 1280, height: 900 },
-    });
-    const otherPage = await other.newPage();
-    await signInAsDemoAdmin(otherPage, base);
-    await installTimeToData(other);
+    const { context: other, page: otherPage } = await signedInAdmin(browser, base);
     await otherPage.goto(`${base}${SERVER_WARMUP_PATH}`, { waitUntil: 'commit' });
     const serverFirst = await readTimeToData(otherPage);
     await other.close();
-    const context = await browser.newContext({
-      reducedMotion: 'reduce',
-      locale: 'en-US',
-      viewport: { width: 1280, height: 900 },
-    });
-    const page = await context.newPage();
-    await signInAsDemoAdmin(page, base);
-
-    await installTimeToData(context);
+    const { context, page } = await signedInAdmin(browser, base);
     await page.goto(`${base}${PATH}`, { waitUntil: 'commit' });
     const first = await readTimeToData(page);
     const warm: TimeToData[] = [];

@@ -21,10 +21,10 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { PRE_AGGREGATIONS_SCHEMA } from '../cube/options';
 import { buildAllRollups } from '../cube/rollups';
 import { createPool } from '../db/connection';
-import { launchChromium, signInAsDemoAdmin } from '../lib/chromium';
-import { describeTimeToData, installTimeToData, readTimeToData } from '../lib/time-to-data';
+import { launchChromium } from '../lib/chromium';
+import { describeTimeToData, readTimeToData } from '../lib/time-to-data';
 import { spawnWeb } from '../scripts/lib/web-process';
-import { measureBrowser } from './browser';
+import { measureBrowser, signedInAdmin } from './browser';
 import { startBenchCube } from './cube';
 import { openReusedBenchDatabase } from './database';
 import type { Scale } from './types';
@@ -144,13 +144,7 @@ async function main() {
       log(`  ${built.partitions} partitions in ${built.seconds.toFixed(1)} s`);
     }
     browser = await launchChromium();
-    const context = await browser.newContext({
-      reducedMotion: 'reduce',
-      locale: 'en-US',
-      viewport: { width: 1280, height: 900 },
-    });
-    await signInAsDemoAdmin(await context.newPage(), base);
-    await installTimeToData(context);
+    const { context } = await signedInAdmin(browser, base);
     // The bench's Cube has compiled the model for its build before the first visit.
     const meta = performance.now();
     await fetch(`${cube.apiUrl}/meta`, { headers: { Authorization: cube.token() } });
