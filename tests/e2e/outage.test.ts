@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { ANSWER_TIMEOUT_MS } from '../../web/components/hooks/queries/cubeQueryState';
 import { DEFAULT_TIMEFRAME } from '../../web/lib/timeframe';
@@ -63,6 +63,47 @@ function signalAll(pids: number[], signal: NodeJS.Signals): void {
 }
 
 const WARNING = '[data-testid=widget-warning]';
+/** While Postgres is paused the recovery refetch runs this often (AnalyticsProviders). */
+const RECOVERY_INTERVAL_MS = 10_000;
+
+interface FrameState {
+  id: string | null;
+  state: string | null;
+  busy: boolean;
+  stale: boolean;
+  warning: string | null;
+}
+
+/** Every widget on the tab (Phase 1 and the open section), as the page shows it now. */
+function everyWidget(page: Page): Promise<FrameState[]> {
+  return page.evaluate((warning) => {
+    return [...document.querySelectorAll('section[data-testid^="widget-"][data-state]')].map(
+      (el) => ({
+        id: el.getAttribute('data-testid'),
+        state: el.getAttribute('data-state'),
+        busy: el.getAttribute('aria-busy') === 'true',
+        stale: el.querySelector('[data-stale]') !== null,
+        warning: el.querySelector(warning)?.textContent ?? null,
+      }),
+    );
+  }, WARNING);
+}
+
+/** Every widget shows current data: answered, nothing in flight, nothing stale, no warning. */
+async function waitUntilEveryWidgetSettles(page: Page, timeoutMs: number): Promise<FrameState[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const widgets = await everyWidget(page);
+    const unsettled = widgets.filter(
+      (w) => !(w.state === 'ready' || w.state === 'empty') || w.busy || w.stale || w.warning,
+    );
+    if (widgets.length > PHASE1_WIDGETS.length && unsettled.length === 0) return widgets;
+    if (Date.now() > deadline) {
+      throw new Error(`Widgets not settled after ${timeoutMs} ms: ${JSON.stringify(unsettled)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 test('paused Postgres: message, previous data and Retry within the bound; recovery without reload', async () => {
   // A past clock of its own, so the queries after the switch below are new to Cube's cache.
@@ -73,9 +114,10 @@ test('paused Postgres: message, previous data and Retry within the bound; recove
   await signIn(page, e2e.webUrl, 'admin');
   await page.goto(`${e2e.webUrl}/admin/analytics`);
   // The server rendered its own hour's data; this page's clock is days earlier, so its widgets
-  // load their own windows once hydrated: wait for those before pausing Postgres.
+  // load their own windows once hydrated: wait for those (the section's too) before pausing.
   await waitForHydration(page);
   await waitForDashboard(page, DEFAULT_TIMEFRAME);
+  const widgetIds = (await waitUntilEveryWidgetSettles(page, 60_000)).map((w) => w.id);
   const leaderboard = await readLeaderboard(page);
   expect(leaderboard.length).toBeGreaterThan(0);
 
@@ -87,50 +129,43 @@ test('paused Postgres: message, previous data and Retry within the bound; recove
     await page.clock.setFixedTime(seeded - 3 * DAY_MS);
     const asked = Date.now();
     await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
-    const everyWidgetWarns = () =>
-      page.evaluate(
-        ({ widgets, warning }) =>
-          widgets.map((id) => {
-            const el = document.querySelector(`[data-testid="${id}"]`);
-            return {
-              id,
-              state: el?.getAttribute('data-state'),
-              busy: el?.getAttribute('aria-busy'),
-              warning: el?.querySelector(warning)?.textContent ?? null,
-              error: el?.querySelector('[data-testid=widget-error-message]')?.textContent ?? null,
-            };
-          }),
-        { widgets: PHASE1_WIDGETS, warning: WARNING },
-      );
-    let widgets = await everyWidgetWarns();
+    let widgets = await everyWidget(page);
     while (
       widgets.some((w) => w.warning === null) &&
       Date.now() - asked < ANSWER_TIMEOUT_MS + 10_000
     ) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      widgets = await everyWidgetWarns();
+      widgets = await everyWidget(page);
     }
     expect(widgets.filter((w) => w.warning === null)).toEqual([]);
+    expect(widgets.map((w) => w.id)).toEqual(widgetIds);
     const waitedMs = Date.now() - asked;
     console.log(`[e2e] outage message in every widget after ${waitedMs} ms`);
-    for (const id of PHASE1_WIDGETS) {
+    for (const id of widgetIds) {
       const warning = page.locator(`[data-testid="${id}"] ${WARNING}`);
       expect(await warning.textContent(), id).toMatch(/data source isn’t answering/);
       expect(await warning.locator('button', { hasText: 'Retry' }).isVisible(), id).toBe(true);
     }
     // The previous data stays visible (dimmed) next to the message.
     expect(await readLeaderboard(page)).toEqual(leaderboard);
+
+    // The message stays while the widgets ask again (each retry is a new bounded wait).
+    const watchUntil = Date.now() + RECOVERY_INTERVAL_MS + 2_000;
+    let retried = false;
+    while (Date.now() < watchUntil) {
+      widgets = await everyWidget(page);
+      expect(widgets.filter((w) => w.warning === null)).toEqual([]);
+      retried ||= widgets.some((w) => w.busy);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(retried).toBe(true);
   } finally {
     signalAll(postgresPids(), 'SIGCONT');
     signalAll(paused, 'SIGCONT');
   }
 
-  // Back by itself: no click, no reload.
-  await page.waitForFunction((warning) => document.querySelector(warning) === null, WARNING, {
-    polling: 250,
-    timeout: 90_000,
-  });
-  await waitForDashboard(page, DEFAULT_TIMEFRAME, { timeoutMs: 90_000 });
-  expect(await page.locator('[data-stale]').count()).toBe(0);
+  // Back by itself, every widget: no click, no reload.
+  await waitUntilEveryWidgetSettles(page, 90_000);
+  await waitForDashboard(page, DEFAULT_TIMEFRAME);
   await context.close();
 });

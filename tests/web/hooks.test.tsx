@@ -295,4 +295,42 @@ describe('stale responses', () => {
       vi.useRealTimers();
     }
   });
+
+  test('while a failed load is asked again, the error and the previous data stay until it answers', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const retried = deferred<Reply>();
+      let asked30d = 0;
+      const { result, rerender } = renderHookWithCube(useTopTemplates, {
+        initialProps: { timeframe: '7d', limit: 10 } as TopTemplatesInput,
+        reply: (query) => {
+          const range = query.timeDimensions?.[0]?.dateRange as string[] | undefined;
+          if (range?.[0] === '2026-11-14T00:00:00.000') return ok('top-templates-7d');
+          asked30d += 1;
+          return asked30d === 1 ? new Promise<Reply>(() => {}) : retried.promise;
+        },
+        now: NOW,
+      });
+      await waitFor(() => expect(result.current.status).toBe('success'));
+      rerender({ timeframe: '30d', limit: 10 });
+      await vi.advanceTimersByTimeAsync(ANSWER_TIMEOUT_MS + 500);
+      await waitFor(() => expect(result.current.status).toBe('error'));
+      expect(result.current.isFetching).toBe(false);
+
+      result.current.refetch();
+      await waitFor(() => expect(result.current.isFetching).toBe(true));
+      expect(asked30d).toBe(2);
+      expect(result.current.status).toBe('error');
+      expect(result.current.error).toBeInstanceOf(SourceNotAnsweringError);
+      expect(result.current.data).toHaveLength(10);
+
+      retried.resolve(ok('top-templates-24h-empty'));
+      await waitFor(() => expect(result.current.status).toBe('success'));
+      expect(result.current.error).toBeNull();
+      expect(result.current.data).toStrictEqual([]);
+      expect(result.current.isPlaceholderData).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

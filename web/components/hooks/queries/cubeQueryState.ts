@@ -80,11 +80,15 @@ export const CUBE_QUERY_OPTIONS = {
 /**
  * `previous` is the last answer the hook got for any parameters: when a load fails before the new
  * parameters ever answered, it stays visible (dimmed, as placeholder data) next to the error.
+ * `retryingAfter` is the error of these parameters' last load while it is being asked again: TanStack
+ * Query resets a query without data to "pending" when it refetches, which would hide the message
+ * (and show a plain "loading") for every retry of an outage.
  */
 export function toCubeQueryState<T>(
   query: UseQueryResult<CubeAnswer<T>, Error>,
   inputError: HookInputError | null,
   previous?: CubeAnswer<T>,
+  retryingAfter: Error | null = null,
 ): CubeQueryState<T> {
   if (inputError) {
     return {
@@ -99,21 +103,21 @@ export function toCubeQueryState<T>(
       refetch: () => {},
     };
   }
-  const keptAfterError =
-    query.status === 'error' && query.data === undefined ? previous : undefined;
-  if (keptAfterError) {
+  const refetch = () => {
+    void query.refetch();
+  };
+  const failure = query.status === 'error' ? query.error : retryingAfter;
+  if (failure !== null && (query.data === undefined || query.isPlaceholderData)) {
     return {
       status: 'error',
-      data: keptAfterError.value,
-      error: query.error,
-      lastRefreshTime: keptAfterError.lastRefreshTime,
-      fromPreAggregations: keptAfterError.fromPreAggregations,
+      data: previous?.value,
+      error: failure,
+      lastRefreshTime: previous?.lastRefreshTime ?? null,
+      fromPreAggregations: previous?.fromPreAggregations ?? false,
       isFetching: query.isFetching,
-      isPlaceholderData: true,
-      queries: keptAfterError.queries ?? [],
-      refetch: () => {
-        void query.refetch();
-      },
+      isPlaceholderData: previous !== undefined,
+      queries: previous?.queries ?? [],
+      refetch,
     };
   }
   return {
@@ -125,8 +129,6 @@ export function toCubeQueryState<T>(
     isFetching: query.isFetching,
     isPlaceholderData: query.isPlaceholderData,
     queries: query.data?.queries ?? [],
-    refetch: () => {
-      void query.refetch();
-    },
+    refetch,
   };
 }

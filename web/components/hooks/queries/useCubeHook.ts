@@ -1,6 +1,6 @@
 'use client';
 
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { hashKey, keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useRef } from 'react';
 import type { z } from 'zod';
 import {
@@ -35,8 +35,9 @@ export function useCubeHook<S extends z.ZodType, P, T>(
   const parsed = def.schema.safeParse(input);
   const params = parsed.success ? def.params(parsed.data, hour) : null;
 
+  const queryKey = params === null ? (['cube', def.name, null] as const) : queryKeyOf(def, params);
   const query = useQuery({
-    queryKey: params === null ? (['cube', def.name, null] as const) : queryKeyOf(def, params),
+    queryKey,
     queryFn: ({ signal }) => {
       if (params === null) throw new Error('unreachable: disabled without valid input');
       return withAnswerTimeout(signal, (bounded) => loadAnswer(def, params, loader, bounded));
@@ -48,10 +49,22 @@ export function useCubeHook<S extends z.ZodType, P, T>(
 
   const lastAnswer = useRef<CubeAnswer<T> | undefined>(undefined);
   if (query.data !== undefined && !query.isPlaceholderData) lastAnswer.current = query.data;
+  // The last failure of these parameters, kept while they are asked again (toCubeQueryState).
+  const failed = useRef<{ key: string; error: Error } | undefined>(undefined);
+  const key = hashKey(queryKey);
+  if (query.status === 'error') failed.current = { key, error: query.error };
+  else if (query.status === 'success' && !query.isPlaceholderData) failed.current = undefined;
+  // Asked again without data of its own: "pending", or "success" with the previous parameters'
+  // data as placeholder.
+  const retryingAfter =
+    query.isFetching && (query.isPending || query.isPlaceholderData) && failed.current?.key === key
+      ? failed.current.error
+      : null;
 
   return toCubeQueryState(
     query,
     parsed.success ? null : new HookInputError(def.name, parsed.error),
     lastAnswer.current,
+    retryingAfter,
   );
 }
