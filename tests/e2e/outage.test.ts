@@ -67,7 +67,7 @@ const WARNING = '[data-testid=widget-warning]';
 const RECOVERY_INTERVAL_MS = 10_000;
 
 interface FrameState {
-  id: string | null;
+  id: string;
   state: string | null;
   busy: boolean;
   stale: boolean;
@@ -79,7 +79,7 @@ function everyWidget(page: Page): Promise<FrameState[]> {
   return page.evaluate((warning) => {
     return [...document.querySelectorAll('section[data-testid^="widget-"][data-state]')].map(
       (el) => ({
-        id: el.getAttribute('data-testid'),
+        id: el.getAttribute('data-testid') ?? '',
         state: el.getAttribute('data-state'),
         busy: el.getAttribute('aria-busy') === 'true',
         stale: el.querySelector('[data-stale]') !== null,
