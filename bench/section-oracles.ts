@@ -262,6 +262,11 @@ const UPLOADS = `SELECT id, project_id, created_at, memory_value->>'url' AS url,
                         (memory_value->>'size_bytes')::bigint AS size_bytes
                    FROM project_memory WHERE memory_type = 'uploaded_asset'`;
 
+/** Every upload, and per asset (url) its first upload and how many projects have used it. */
+const REUSE_CTES = `WITH uploads AS (${UPLOADS}),
+     per_asset AS (SELECT url, min(created_at) AS first_at, count(DISTINCT project_id) AS projects
+                     FROM uploads GROUP BY url)`;
+
 const assets: SectionOracles['assets'] = {
   types: (w) =>
     one(
@@ -279,9 +284,7 @@ const assets: SectionOracles['assets'] = {
   reuse: (w) =>
     w.timeframe === '24h'
       ? one(
-          `WITH uploads AS (${UPLOADS}),
-                per_asset AS (SELECT url, min(created_at) AS first_at, count(DISTINCT project_id) AS projects
-                                FROM uploads GROUP BY url),
+          `${REUSE_CTES},
                 hours AS (SELECT ${bucket('created_at', 'hour')} AS hour, count(*) AS uploads, 0 AS assets, 0 AS reused
                             FROM uploads WHERE ${inWindow('created_at')} GROUP BY 1
                           UNION ALL
@@ -294,9 +297,7 @@ const assets: SectionOracles['assets'] = {
           w,
         )
       : one(
-          `WITH uploads AS (${UPLOADS}),
-                per_asset AS (SELECT url, min(created_at) AS first_at, count(DISTINCT project_id) AS projects
-                                FROM uploads GROUP BY url)
+          `${REUSE_CTES}
            SELECT (SELECT count(*) FROM uploads WHERE ${inWindow('created_at')}) AS "assets.uploads",
                   count(*) AS "assets.new_assets",
                   count(*) FILTER (WHERE projects > 1) AS "assets.reused_assets",

@@ -331,7 +331,10 @@ function tabWarmTarget(report: Omit<BenchReport, 'targets'>): TargetReport | nul
   const detail = [
     ...(batched === undefined
       ? []
-      : [`${queries.length} concurrent /loads ${fmtMs(concurrent)} ms`]),
+      : [
+          `median of ${tab.batch?.n} sends`,
+          `${queries.length} concurrent /loads ${fmtMs(concurrent)} ms`,
+        ]),
     `sum of its queries' warm medians ${fmtMs(tab.warmSumMs)} ms`,
     ...(others ? [`other tabs ${others}`] : []),
   ].join('; ');
