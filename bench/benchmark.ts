@@ -224,10 +224,11 @@ async function benchTogether(
 }
 
 /**
- * A warm `/load-batch` costs a few ms, so its median is taken over at least this many sends: over
- * a group's 7 rounds one busy moment of the machine moved it from ~2 to ~6 ms (2026-12-01 03:40).
+ * A warm `/load-batch` costs a few ms, so its median is taken over at least this many sends
+ * (whatever `--rounds` says): over a group's 7 rounds one busy moment of the machine moved it
+ * from ~2 to ~6 ms (2026-12-01 03:40).
  */
-const BATCH_MIN_SENDS = 31;
+export const BATCH_MIN_SENDS = 31;
 
 /**
  * The group's queries as one `POST /load-batch`, warm, as the web app's Cube client sends a tab

@@ -11,7 +11,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type BenchOptions, runBenchmark } from '../../bench/benchmark';
+import { BATCH_MIN_SENDS, type BenchOptions, runBenchmark } from '../../bench/benchmark';
 import { renderMarkdown } from '../../bench/report';
 import type { BenchReport } from '../../bench/types';
 import { EmbeddedPostgresInUseError } from '../../db/embedded';
@@ -130,7 +130,7 @@ describe('the benchmark at small scale', () => {
       expect({ error: tab.batchError, mismatch: tab.batchMismatch, n: tab.batch?.n }).toEqual({
         error: null,
         mismatch: null,
-        n: 1,
+        n: BATCH_MIN_SENDS,
       });
     }
   });
