@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
 import { z } from 'zod';
-import { launchChromium, signInAsDemoAdmin } from '../lib/chromium';
+import { CONTEXT_DEFAULTS, launchChromium, signInAsDemoAdmin } from '../lib/chromium';
 
 const PATH = '/admin/analytics';
 const CATEGORIES = [
@@ -132,9 +132,8 @@ async function main() {
     await signInAsDemoAdmin(await signIn.newPage(), base);
     const storageState = await signIn.storageState();
     const context = await browser.newContext({
+      ...CONTEXT_DEFAULTS,
       storageState,
-      viewport: { width: 1280, height: 900 },
-      reducedMotion: 'reduce',
       javaScriptEnabled: !values['no-js'],
     });
     const page = await context.newPage();

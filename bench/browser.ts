@@ -15,7 +15,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, signInAsDemoAdmin } from '../lib/chromium';
+import { CONTEXT_DEFAULTS, launchChromium, signInAsDemoAdmin } from '../lib/chromium';
 import {
   E2E_TIMINGS_FILE,
   E2eTimingsSchema,
@@ -45,11 +45,7 @@ export async function signedInAdmin(
   browser: Browser,
   base: string,
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    reducedMotion: 'reduce',
-    locale: 'en-US',
-    viewport: { width: 1280, height: 900 },
-  });
+  const context = await browser.newContext(CONTEXT_DEFAULTS);
   const page = await context.newPage();
   await signInAsDemoAdmin(page, base);
   await installTimeToData(context);

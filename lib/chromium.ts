@@ -2,7 +2,7 @@
  * Debian's Chromium driven by playwright-core, as the e2e tests and the bench's browser timings
  * both launch it.
  */
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -24,6 +24,13 @@ export function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/** The context every measured visit uses, e2e and bench alike: no animations, en-US, 1280×900. */
+export const CONTEXT_DEFAULTS: BrowserContextOptions = {
+  reducedMotion: 'reduce',
+  locale: 'en-US',
+  viewport: { width: 1280, height: 900 },
+};
 
 /** Signs `page` in with the demo host's one-click admin login (`DEMO_LOGIN=1`) at `base`. */
 export async function signInAsDemoAdmin(page: Page, base: string): Promise<void> {

@@ -44,7 +44,6 @@ export const spanId = (): string => crypto.randomUUID().replaceAll('-', '');
 export function oneShotCacheHash(): GetCacheHash {
   const { getProcessUid } = require('@cubejs-backend/shared') as SharedModule;
   return (queryKey, processUid) => {
-    const uid = processUid || getProcessUid();
     if (typeof queryKey === 'string' && queryKey.length < 256) return queryKey;
     const digest = crypto.hash('md5', JSON.stringify(queryKey), 'hex');
     const persistent =
@@ -52,7 +51,8 @@ export function oneShotCacheHash(): GetCacheHash {
       queryKey !== null &&
       'persistent' in queryKey &&
       queryKey.persistent;
-    return persistent ? `${digest}@${uid}` : digest;
+    // Cube reads the process uid first on every call; only a persistent key uses it.
+    return persistent ? `${digest}@${processUid || getProcessUid()}` : digest;
   };
 }
 

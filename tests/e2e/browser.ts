@@ -2,11 +2,11 @@
  * Driving the Admin → Analytics tab in Debian's Chromium (playwright-core): launch, sign in,
  * wait for the dashboard to settle, and read what the widgets show from their data attributes.
  */
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { launchChromium } from '../../lib/chromium';
+import { CONTEXT_DEFAULTS, launchChromium } from '../../lib/chromium';
 
-export { launchChromium };
+export { CONTEXT_DEFAULTS, launchChromium };
 
 import type { TrendMetric, WowMetric } from '../../web/lib/analytics/schemas';
 import type { Timeframe, WowWeeks } from '../../web/lib/timeframe';
@@ -19,12 +19,6 @@ export const PHASE1_WIDGETS: readonly string[] = [
   'widget-top-templates',
   ...WOW_METRICS.map((m) => `widget-wow-${m}`),
 ];
-
-export const CONTEXT_DEFAULTS: BrowserContextOptions = {
-  reducedMotion: 'reduce',
-  locale: 'en-US',
-  viewport: { width: 1280, height: 900 },
-};
 
 /** One click on the sign-in page; lands on `next` (a page that does not query Cube by default). */
 export async function signIn(

@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { ANSWER_TIMEOUT_MS } from '../../web/components/hooks/queries/cubeQueryState';
+import {
+  ANSWER_TIMEOUT_MS,
+  RECOVERY_INTERVAL_MS,
+} from '../../web/components/hooks/queries/cubeQueryState';
 import { DEFAULT_TIMEFRAME } from '../../web/lib/timeframe';
 import {
   CONTEXT_DEFAULTS,
@@ -63,8 +66,6 @@ function signalAll(pids: number[], signal: NodeJS.Signals): void {
 }
 
 const WARNING = '[data-testid=widget-warning]';
-/** While Postgres is paused the recovery refetch runs this often (AnalyticsProviders). */
-const RECOVERY_INTERVAL_MS = 10_000;
 
 interface FrameState {
   id: string;

@@ -12,10 +12,7 @@ import {
   fetchCubeToken,
 } from '../../lib/cube/client';
 import { ClockContext, CubeLoaderContext } from '../hooks/cubeContext';
-import { SourceNotAnsweringError } from '../hooks/queries/cubeQueryState';
-
-/** While a widget's query is failing it is asked again this often, so it recovers by itself. */
-const RECOVERY_INTERVAL_MS = 10_000;
+import { RECOVERY_INTERVAL_MS, SourceNotAnsweringError } from '../hooks/queries/cubeQueryState';
 
 export function createAnalyticsQueryClient(): QueryClient {
   return new QueryClient({

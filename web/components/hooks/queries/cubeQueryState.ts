@@ -34,6 +34,9 @@ export class HookInputError extends Error {
 /** How long a widget waits for Cube's answer before it says the data source isn't answering. */
 export const ANSWER_TIMEOUT_MS = 10_000;
 
+/** While a widget's query is failing it is asked again this often, so it recovers by itself. */
+export const RECOVERY_INTERVAL_MS = 10_000;
+
 /** The wait for an answer ran out (Postgres down or stalled; Cube keeps answering "Continue wait"). */
 export class SourceNotAnsweringError extends Error {
   constructor(readonly waitedMs: number) {

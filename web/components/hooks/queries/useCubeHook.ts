@@ -51,13 +51,15 @@ export function useCubeHook<S extends z.ZodType, P, T>(
   if (query.data !== undefined && !query.isPlaceholderData) lastAnswer.current = query.data;
   // The last failure of these parameters, kept while they are asked again (toCubeQueryState).
   const failed = useRef<{ key: string; error: Error } | undefined>(undefined);
-  const key = hashKey(queryKey);
-  if (query.status === 'error') failed.current = { key, error: query.error };
+  if (query.status === 'error') failed.current = { key: hashKey(queryKey), error: query.error };
   else if (query.status === 'success' && !query.isPlaceholderData) failed.current = undefined;
   // Asked again without data of its own: "pending", or "success" with the previous parameters'
   // data as placeholder.
   const retryingAfter =
-    query.isFetching && (query.isPending || query.isPlaceholderData) && failed.current?.key === key
+    failed.current !== undefined &&
+    query.isFetching &&
+    (query.isPending || query.isPlaceholderData) &&
+    failed.current.key === hashKey(queryKey)
       ? failed.current.error
       : null;
 
