@@ -1,6 +1,6 @@
 /**
  * The raw-SQL side of the benchmark: for each query the tab sends, the SQL an analyst would
- * write over the source tables (`shared/source-schema.md`) to get the same numbers, using the
+ * write over the source tables to get the same numbers, using the
  * schema's indexes (`created_at` on every event table, `(event_type, created_at)` on
  * paywall_events, `(template_id)` on template_usage). Columns are named after the Cube members
  * so `answers.ts` can compare the two answers row by row; `result` numbers the date ranges of a
@@ -64,7 +64,7 @@ export type TrendSource = {
   where: string | null;
 };
 
-/** What each sparkline counts (source-schema.md / admin-analytics-plan.md). */
+/** What each sparkline counts: the product's event behind each trend. */
 export const TREND_SOURCES = {
   exports: { table: 'exports', where: null },
   prompts: { table: 'messages', where: "role = 'user'" },

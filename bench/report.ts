@@ -1,6 +1,7 @@
 /**
  * The run's report: markdown tables (printed, and pasted into BENCHMARKS.md between its
- * `bench:latest` markers) and the JSON file under bench/results/.
+ * `bench:latest` markers, without the per-query table, which would double the file's length)
+ * and, under bench/results/, the JSON file and the full markdown beside it.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -81,7 +82,8 @@ function timingLine(report: BenchReport): string {
 
 const samples = (t: Record<Contender, Summary>) => `${t.a.n}/${t.b.n}/${t.c.n}`;
 
-export function renderMarkdown(report: BenchReport): string {
+/** `perQuery: false` leaves out the table of every query (BENCHMARKS.md links to it instead). */
+export function renderMarkdown(report: BenchReport, { perQuery = true } = {}): string {
   const d = report.dataset;
   const out: string[] = [];
   out.push(
@@ -157,34 +159,36 @@ export function renderMarkdown(report: BenchReport): string {
     );
   }
 
-  out.push('', '### Every query the tab sends', '');
-  out.push(
-    table(
-      [
-        'query',
-        'rollup used',
-        'rows',
-        'a: raw SQL',
-        'b: Cube uncached',
-        'c: Cube warm',
-        'n',
-        'a/b',
-        'b/c',
-        'check',
-      ],
-      report.queries.map((q) => [
-        q.id,
-        q.rollups.map(shortRollup).join(', ') ||
-          (q.deliberatelyRaw ? 'none (deliberately raw)' : '**none**'),
-        String(q.rows),
-        ...timingCells(q.timings),
-        samples(q.timings),
-        fmtRatio(q.ratioAB),
-        fmtRatio(q.ratioBC),
-        status(q),
-      ]),
-    ),
-  );
+  if (perQuery) {
+    out.push('', '### Every query the tab sends', '');
+    out.push(
+      table(
+        [
+          'query',
+          'rollup used',
+          'rows',
+          'a: raw SQL',
+          'b: Cube uncached',
+          'c: Cube warm',
+          'n',
+          'a/b',
+          'b/c',
+          'check',
+        ],
+        report.queries.map((q) => [
+          q.id,
+          q.rollups.map(shortRollup).join(', ') ||
+            (q.deliberatelyRaw ? 'none (deliberately raw)' : '**none**'),
+          String(q.rows),
+          ...timingCells(q.timings),
+          samples(q.timings),
+          fmtRatio(q.ratioAB),
+          fmtRatio(q.ratioBC),
+          status(q),
+        ]),
+      ),
+    );
+  }
 
   out.push('', '### Slowest three queries through Cube (uncached)', '');
   for (const q of slowestQueries(report)) {
@@ -364,12 +368,18 @@ export async function updateBenchmarksMd(
   resultsFile: string,
   file = BENCHMARKS_MD,
 ) {
+  const fullReport = resultsFile.replace(/\.json$/, '.md');
+  await fs.writeFile(fullReport, `${renderMarkdown(report)}\n`);
+  const link = (target: string) => {
+    const relative = path.relative(path.dirname(file), target);
+    return `[\`${relative}\`](${relative})`;
+  };
   const body = [
     START,
     '',
-    renderMarkdown(report),
+    renderMarkdown(report, { perQuery: false }),
     '',
-    `Raw figures: [\`${path.relative(path.dirname(file), resultsFile)}\`](${path.relative(path.dirname(file), resultsFile)}).`,
+    `Every query's row: ${link(fullReport)}. Raw figures: ${link(resultsFile)}.`,
     '',
     END,
   ].join('\n');

@@ -1,7 +1,7 @@
 /**
  * The raw-SQL side of the Phase 2 sections: for every query a section widget sends
  * (`web/lib/analytics/sections/*.ts`), the SQL an analyst would write on the source tables
- * (`shared/source-schema.md`) for the same numbers, with columns named after the Cube members
+ * for the same numbers, with columns named after the Cube members
  * so `answers.ts` compares them row by row. Written from the schema's definitions (as
  * tests/model/view-oracles.ts, which checks the model's views the same way), not from the
  * model's SQL: counts and sums of an empty window are 0, rates and averages of one are NULL.

@@ -8,10 +8,10 @@ import type { LoadReport } from './load';
 import { quantile, ratio } from './stats';
 import type { BenchReport, BrowserReport, QueryReport, TabReport, TargetReport } from './types';
 
-/** The tab state the headline targets are judged on (DESIGN.md: "the whole tab, 30d"). */
+/** The tab state the headline targets are judged on (the whole tab at 30d, the default view). */
 export const HEADLINE_TIMEFRAME = '30d';
 export const SEED_ROWS_PER_SECOND_TARGET = 200_000;
-/** Issue 9: the incremental refresh after one appended hour, at most this share of a full build. */
+/** The incremental refresh after one appended hour, at most this share of a full build. */
 export const REFRESH_SHARE_TARGET = 0.1;
 
 export function fmtMs(ms: number | null | undefined): string {
@@ -116,7 +116,7 @@ function uncachedTabNote(
   );
 }
 
-/** Issue 15's load targets (per query, warm): at 50 admins, and at 200 admins. */
+/** The load targets (per query, warm): at 50 admins, and at 200 admins. */
 export const LOAD_TARGETS = [
   { clients: 50, p99Ms: 200, memoryMb: null },
   { clients: 200, p99Ms: 1_000, memoryMb: 1_024 },
@@ -169,7 +169,7 @@ function loadTargets(report: Omit<BenchReport, 'targets'>): TargetReport[] {
   });
 }
 
-/** Issue 9's targets. */
+/** The browser targets. */
 export const BROWSER_WARM_TARGET_MS = 120;
 export const BROWSER_FIRST_TARGET_MS = 300;
 export const CACHE_HIT_TARGET_MS = 1.5;
@@ -427,7 +427,7 @@ function viewersTarget(report: Omit<BenchReport, 'targets'>): TargetReport {
   };
 }
 
-/** Issue 9's table, row by row, then issue 15's load targets and the standing checks. */
+/** The speed targets row by row, then the load targets and the standing checks. */
 export function evaluateTargets(report: Omit<BenchReport, 'targets'>): TargetReport[] {
   const targets: TargetReport[] = [
     ...browserTargets(report),

@@ -185,7 +185,7 @@ describe('the benchmark at small scale', () => {
     expect(unverified).toEqual([]);
   });
 
-  test("the targets table has every row of issue 9's table and issue 15's load targets, each missed one explained", () => {
+  test('the targets table has every speed and load target row, each missed one explained', () => {
     expect(report.targets.map((t) => t.name.replace(/ \(.*$/, ''))).toEqual([
       'Browser, warm visit: navigation → every widget showing data',
       'Browser, first visit after sign-in',

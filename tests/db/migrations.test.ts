@@ -16,7 +16,7 @@ afterAll(async () => {
   for (const name of created) await dropDatabase(pg, name);
 });
 
-// The contract (source-schema.md): every table, column, type and nullability.
+// The contract with the host product: every table, column, type and nullability.
 const T = 'timestamp with time zone';
 const CONTRACT: Record<string, Record<string, [type: string, nullable: boolean]>> = {
   users: { id: ['text', false], email: ['text', false], created_at: [T, false] },

@@ -2,7 +2,7 @@
  * What each Phase 2 section must show at a timeframe, from hand-written SQL on the source tables
  * (not through Cube): per widget, whether it is empty and every number it shows, keyed by the
  * `data-metric` its <Num> carries. Totals come from the view oracles of tests/model (written from
- * source-schema.md); breakdowns, rankings and buckets are written out here. Windows come from
+ * the source schema's definitions); breakdowns, rankings and buckets are written out here. Windows come from
  * web/lib/timeframe.ts, the one definition everywhere.
  */
 
@@ -325,7 +325,7 @@ const assets: Builder = async (db, w) => {
        FROM (${uploads}) u GROUP BY 1`,
     [w.from, w.to],
   );
-  // Size classes as source-schema.md's asset sizes are read by people: < 100 KB, 100 KB – 1 MB, …
+  // Size classes as asset sizes are read by people: < 100 KB, 100 KB – 1 MB, …
   const sizes = await db.sql(
     `SELECT CASE WHEN size < 100000 THEN '< 100 KB'
                  WHEN size < 1000000 THEN '100 KB – 1 MB'

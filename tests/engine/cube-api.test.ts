@@ -20,7 +20,7 @@ async function get(path: string, token: string | null, query?: unknown) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** The last 30 UTC days, as explicit day boundaries (DESIGN.md's `30d`). */
+/** The last 30 UTC days, as explicit day boundaries (the tab's `30d`). */
 const today = new Date().toISOString().slice(0, 10);
 const daysAgo = (n: number) =>
   new Date(Date.parse(`${today}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);

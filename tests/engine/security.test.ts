@@ -1,5 +1,5 @@
 /**
- * The adversarial probes of issue 15 against the test stack's Cube: token lifetimes, private
+ * Adversarial probes against the test stack's Cube: token lifetimes, private
  * members anywhere in a query, scope gaps, request bounds, client errors and response headers.
  * Every refused query must also cost no SQL: Postgres' own per-table scan counters
  * (`pg_stat_user_tables`) must not move while the probes run.

@@ -1,5 +1,5 @@
 /**
- * Every measure of every view, at every timeframe of DESIGN.md (explicit UTC date ranges), equals
+ * Every measure of every view, at every timeframe the tab offers (explicit UTC date ranges), equals
  * an independent SQL answer on the seeded database: counts exactly, rates and averages to 1e-9
  * relative. Plus breakdowns (format, provider, trigger, category…) and week-over-week through
  * compareDateRange.

@@ -1,6 +1,6 @@
 /**
  * The public surface is a contract with analysts, SQL-API users and the web app: the views and
- * members of issue 3 exist in `/meta` with these types, cubes stay private, and what people read
+ * members listed here exist in `/meta` with these types, cubes stay private, and what people read
  * carries a title, a description and the right format.
  */
 import { beforeAll, describe, expect, test } from 'vitest';

@@ -1,7 +1,7 @@
 /**
  * The hand-written SQL answer for every measure of every view, on a time window: plain SQL on the
- * source tables plus arithmetic in TypeScript, written from source-schema.md's definitions and not
- * from the model's SQL. Each entry is one query family (a view, or one root of `engagement`).
+ * source tables plus arithmetic in TypeScript, written from the source schema's definitions and not
+ * from the model's SQL, so a model mistake cannot hide in both. Each entry is one query family (a view, or one root of `engagement`).
  */
 import type { SqlWindow } from '../support/compare';
 import { percentileCont, ratio } from '../support/compare';

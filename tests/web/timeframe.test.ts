@@ -16,7 +16,7 @@ import {
 const NOW = Date.parse('2026-11-20T14:35:12.345Z'); // a Friday
 const iso = (ms: number) => new Date(ms).toISOString();
 
-describe('timeframe windows (DESIGN.md)', () => {
+describe('timeframe windows', () => {
   test.each<[Timeframe, string, string, string, number | null]>([
     ['24h', '2026-11-19T15:00:00.000', '2026-11-20T14:59:59.999', 'hour', 24],
     ['7d', '2026-11-14T00:00:00.000', '2026-11-20T23:59:59.999', 'day', 7],

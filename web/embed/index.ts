@@ -1,6 +1,6 @@
 /**
  * The Analytics tab as an embed: the public surface a host admin imports. Server-only parts
- * (the plan's routes as functions, the token route, the server component) are in ./server and
+ * (the tab's data endpoints as functions, the token route, the server component) are in ./server and
  * ./AdminAnalytics; everything here is safe in the browser.
  */
 

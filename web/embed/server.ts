@@ -1,5 +1,5 @@
 /**
- * The embed's server side: the plan's routes as typed functions (getTopTemplates, getTrends,
+ * The embed's server side: the tab's data endpoints as typed functions (getTopTemplates, getTrends,
  * getWoW and the six Phase 2 ones), the browser's token route, and the prefetch that puts the
  * current view's data into the first paint. Import it only from server code (route handlers,
  * server components, server actions, a tRPC router): it calls the host's token provider.

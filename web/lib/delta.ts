@@ -1,5 +1,5 @@
 /**
- * Week-over-week delta maths (DESIGN.md): absolute = current − previous; relative =
+ * Week-over-week delta maths: absolute = current − previous; relative =
  * (current − previous) / previous, null when previous is 0. For a rate expressed in percent,
  * the absolute delta is in percentage points. Pure.
  */

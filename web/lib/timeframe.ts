@@ -1,5 +1,5 @@
 /**
- * Timeframes and week-over-week windows, exactly as DESIGN.md defines them.
+ * Timeframes and week-over-week windows: the one definition the hooks, oracles and bench share.
  * Pure functions of `now` (a UTC instant); everything is computed in UTC and
  * sent to Cube as explicit date ranges ('YYYY-MM-DDTHH:mm:ss.SSS', `timezone: 'UTC'`).
  */

@@ -232,7 +232,7 @@ export function sectionWidgetDefinition<W extends Record<string, SectionWidget>>
   };
 }
 
-/** The six Phase 2 endpoints of the plan, by route name: hook name and section. */
+/** The six Phase 2 endpoints, by route name: hook name and section. */
 export const SECTION_ROUTES = {
   getReleaseAnalytics: sectionWidgetDefinition('useReleaseAnalytics', releasesSection),
   getExportFunnel: sectionWidgetDefinition('useExportFunnel', exportsSection),

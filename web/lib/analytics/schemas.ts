@@ -1,5 +1,5 @@
 /**
- * Inputs and outputs of the Phase 1 analytics hooks (one per endpoint of the plan).
+ * Inputs and outputs of the Phase 1 analytics hooks (one per data endpoint).
  * Types are inferred from these schemas; hook inputs are validated before any request.
  */
 import { z } from 'zod';

@@ -1,7 +1,7 @@
 'use client';
 
 /**
- * One hook per Phase 2 endpoint of the plan. Each takes `{ timeframe, widget }` (both checked
+ * One hook per Phase 2 endpoint (section). Each takes `{ timeframe, widget }` (both checked
  * against the section's definition in web/lib/analytics/sections/) and returns that widget's data.
  * The server functions of the same names without `use` (web/embed/server.ts) share the definitions.
  */

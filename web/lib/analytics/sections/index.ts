@@ -1,4 +1,4 @@
-/** The six Phase 2 sections, in the plan's order (the order of the tab's section tabs). */
+/** The six Phase 2 sections, in the order of the tab's section tabs. */
 import { z } from 'zod';
 import { type WindowTimeframe, windowTimeframeSchema } from '../../timeframe';
 import { assetsSection } from './assets';
