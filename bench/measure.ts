@@ -10,12 +10,6 @@ import { type Summary, summarize } from './stats';
 export const CONTENDERS = ['a', 'b', 'c'] as const;
 export type Contender = (typeof CONTENDERS)[number];
 
-export const CONTENDER_LABELS: Record<Contender, string> = {
-  a: 'raw SQL on the source tables',
-  b: 'Cube /load, result cache bypassed (rollup read)',
-  c: 'Cube /load, warm (result cache hit)',
-};
-
 /** Runs one contender once and returns its wall time in ms. */
 export type Runner = () => Promise<number>;
 

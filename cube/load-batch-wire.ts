@@ -36,7 +36,6 @@ export const loadBatchRequestSchema = z
   .strict();
 
 export type LoadBatchEntry = z.infer<typeof loadBatchEntrySchema>;
-export type LoadBatchRequest = z.infer<typeof loadBatchRequestSchema>;
 
 /**
  * One answer: the HTTP status and body the same query alone would have got from `/load`
@@ -50,6 +49,3 @@ export const loadBatchResultSchema = z.object({
 });
 
 export const loadBatchResponseSchema = z.object({ results: z.array(loadBatchResultSchema) });
-
-export type LoadBatchResult = z.infer<typeof loadBatchResultSchema>;
-export type LoadBatchResponse = z.infer<typeof loadBatchResponseSchema>;

@@ -176,7 +176,6 @@ export const NormalizedQuerySchema = z.object({
   order: z.array(OrderSchema).nullish(),
   queryType: QueryTypeSchema.nullish(),
 });
-export type NormalizedQueryInput = z.input<typeof NormalizedQuerySchema>;
 type ParsedQuery = z.output<typeof NormalizedQuerySchema>;
 
 /** `ConfigItem`: of an annotation entry the transform only reads the member `type`. */

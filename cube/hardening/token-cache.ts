@@ -22,11 +22,14 @@ export type VerifiedToken = { readonly claims: Readonly<Record<string, unknown>>
 export class VerifiedTokens {
   readonly #byToken = new LRUCache<string, VerifiedToken>({ max: MAX_TOKENS });
 
+  /** `now` in milliseconds; a parameter so a test can move past `exp` without waiting for it. */
+  constructor(private readonly now: () => number = Date.now) {}
+
   /** The claims of a token verified before and not yet expired, or undefined. */
   peek(token: string): VerifiedToken | undefined {
     const entry = this.#byToken.get(token);
     // jsonwebtoken's own test: expired once the current second reaches `exp`.
-    return entry && Math.floor(Date.now() / 1000) < entry.exp ? entry : undefined;
+    return entry && Math.floor(this.now() / 1000) < entry.exp ? entry : undefined;
   }
 
   /** `checkAuth` answering from here for tokens it accepted before. */
@@ -48,8 +51,4 @@ export class VerifiedTokens {
     };
     return cached as F;
   }
-}
-
-export function cacheVerifiedTokens<F extends CheckAuth>(checkAuth: F): F {
-  return new VerifiedTokens().wrap(checkAuth);
 }

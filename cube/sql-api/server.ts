@@ -316,5 +316,3 @@ export async function startSqlApi(options: SqlApiOptions): Promise<RunningSqlApi
     },
   };
 }
-
-export type { ViewTable };

@@ -9,7 +9,7 @@ import { TABLES, type TableName } from './tables';
 // The demo-data loader: generate (deterministic) → COPY into bare tables → rebuild keys,
 // indexes and foreign keys → ANALYZE.
 
-export { SCALE_NAMES, type ScaleName } from './scales';
+export type { ScaleName } from './scales';
 
 export type SeedPhase = 'load' | 'index';
 

@@ -70,7 +70,6 @@ const memberSchema = z
     format: z.unknown().optional(),
   })
   .loose();
-export type MetaMember = z.infer<typeof memberSchema>;
 
 const metaSchema = z.object({
   cubes: z.array(

@@ -3,14 +3,11 @@
  * A member renamed or removed in the model disappears from these unions, so every query
  * and row schema that still names it fails `tsc`.
  */
-import { cubeMembers } from './members.generated';
-
-export { cubeMembers };
+import type { cubeMembers } from './members.generated';
 
 type Members = typeof cubeMembers;
 
 export type MemberName = keyof Members;
-export type ViewName = Members[MemberName]['view'];
 
 export type MeasureName = {
   [K in MemberName]: Members[K]['kind'] extends 'measure' ? K : never;
@@ -31,12 +28,3 @@ export type TimeDimensionName = {
       : never
     : never;
 }[MemberName];
-
-/** Members of one view, e.g. `MemberOf<'credits'>`. */
-export type MemberOf<V extends ViewName> = {
-  [K in MemberName]: Members[K]['view'] extends V ? K : never;
-}[MemberName];
-
-export function isMemberName(value: string): value is MemberName {
-  return Object.hasOwn(cubeMembers, value);
-}

@@ -39,7 +39,6 @@ export const assetsSection = defineSection({
   defaultTimeframe: '7d',
   widgets: {
     types: widget({
-      title: 'Uploads by type',
       output: z.array(
         z.object({
           type: z.string(),
@@ -70,7 +69,6 @@ export const assetsSection = defineSection({
         ).filter((r) => r.uploads > 0),
     }),
     reuse: widget({
-      title: 'Reuse rate',
       output: z.object({
         uploads: z.number().nonnegative(),
         newAssets: z.number().nonnegative(),
@@ -120,7 +118,6 @@ export const assetsSection = defineSection({
       },
     }),
     sizes: widget({
-      title: 'Upload sizes',
       output: z.array(z.object({ bucket: z.string(), uploads: z.number().nonnegative() })),
       queries: (w) => [
         {

@@ -15,7 +15,6 @@ export interface WidgetQuery {
 }
 
 export interface SectionWidget<O extends z.ZodType = z.ZodType> {
-  readonly title: string;
   readonly output: O;
   /** The queries the widget sends for a window (sent in parallel). */
   readonly queries: (window: TimeframeWindow) => readonly WidgetQuery[];
@@ -29,7 +28,7 @@ export interface Section<
 > {
   readonly id: Id;
   readonly label: string;
-  /** The plan's question this section answers (the section's description). */
+  /** The question this section answers (the section's description). */
   readonly question: string;
   readonly timeframes: readonly [WindowTimeframe, ...WindowTimeframe[]];
   readonly defaultTimeframe: WindowTimeframe;

@@ -36,7 +36,6 @@ export const engagementSection = defineSection({
   defaultTimeframe: '7d',
   widgets: {
     prompts: widget({
-      title: 'Prompts per active user',
       output: z.object({
         prompts: z.number().nonnegative(),
         activeUsers: z.number().nonnegative(),
@@ -64,7 +63,6 @@ export const engagementSection = defineSection({
         ),
     }),
     iterations: widget({
-      title: 'Iterations to success',
       output: z.object({
         average: z.number().nullable(),
         scenes: z.number().nonnegative().describe('scenes whose first success is in the window'),
@@ -87,7 +85,6 @@ export const engagementSection = defineSection({
         ),
     }),
     editMix: widget({
-      title: 'Edit complexity',
       output: z.object({
         edits: z.number().nonnegative(),
         kinds: z.array(
@@ -132,7 +129,6 @@ export const engagementSection = defineSection({
       },
     }),
     firstScene: widget({
-      title: 'Time to first scene',
       output: z.object({
         averageMinutes: z.number().nullable(),
         projects: z.number().nonnegative(),

@@ -33,7 +33,6 @@ export const exportsSection = defineSection({
   defaultTimeframe: '7d',
   widgets: {
     totals: widget({
-      title: 'Export totals',
       output: z.object({
         exports: z.number().nonnegative(),
         completed: z.number().nonnegative(),
@@ -67,7 +66,6 @@ export const exportsSection = defineSection({
         ),
     }),
     formats: widget({
-      title: 'Exports by format',
       output: z.array(
         z.object({
           format: z.string(),
@@ -100,7 +98,6 @@ export const exportsSection = defineSection({
       },
     }),
     errors: widget({
-      title: 'Top export errors',
       output: z.object({
         failures: z.number().nonnegative().describe('every failed export event in the window'),
         top: z.array(

@@ -35,7 +35,6 @@ export const llmSection = defineSection({
   defaultTimeframe: '7d',
   widgets: {
     summary: widget({
-      title: 'Calls and reliability',
       output: z.object({
         calls: z.number().nonnegative(),
         totalTokens: z.number().nonnegative(),
@@ -65,7 +64,6 @@ export const llmSection = defineSection({
         ),
     }),
     models: widget({
-      title: 'Tokens by provider and model',
       output: z.array(
         z.object({
           provider: z.string(),
@@ -106,7 +104,6 @@ export const llmSection = defineSection({
         ).filter((r) => r.calls > 0),
     }),
     latency: widget({
-      title: 'Response time by provider',
       output: z.array(
         z.object({
           provider: z.string(),
@@ -134,7 +131,6 @@ export const llmSection = defineSection({
         ).filter((r) => r.avgMs !== null || r.p95Ms !== null),
     }),
     tools: widget({
-      title: 'Top tools',
       output: z.array(
         z.object({
           tool: z.string(),
@@ -172,7 +168,6 @@ export const llmSection = defineSection({
         ).filter((r) => r.calls > 0),
     }),
     hotspots: widget({
-      title: 'Error hotspots',
       output: z.array(
         z.object({
           tool: z.string().describe('“(no tool)” for calls outside a tool'),

@@ -40,7 +40,6 @@ export const monetizationSection = defineSection({
   defaultTimeframe: '7d',
   widgets: {
     funnel: widget({
-      title: 'Paywall funnel',
       output: z.array(
         z.object({
           step: z.enum(FUNNEL_STEPS),
@@ -83,7 +82,6 @@ export const monetizationSection = defineSection({
       },
     }),
     credits: widget({
-      title: 'Credits used vs purchased',
       output: z.object({
         purchased: z.array(bucketPoint),
         used: z.array(bucketPoint),

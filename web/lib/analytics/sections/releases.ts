@@ -45,7 +45,6 @@ export const releasesSection = defineSection({
   defaultTimeframe: '30d',
   widgets: {
     list: widget({
-      title: 'Views per release',
       output: z.array(releaseSchema).describe('newest first'),
       queries: (w) => [
         {
@@ -83,7 +82,6 @@ export const releasesSection = defineSection({
         ),
     }),
     coverage: widget({
-      title: 'Media coverage',
       output: z.object({
         published: z.number().nonnegative(),
         video: z.number().nullable().describe('share 0–1 of published releases with a video'),
@@ -113,7 +111,6 @@ export const releasesSection = defineSection({
         ),
     }),
     cadence: widget({
-      title: 'Publish cadence',
       output: z.object({
         medianDays: z.number().nullable().describe('median days between published releases'),
       }),
