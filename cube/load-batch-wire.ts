@@ -5,7 +5,7 @@
  *
  * Why: a tab state is six queries with different granularities, which Cube's own array `/load`
  * (data blending) refuses; as six requests they cost six HTTP round trips and six passes through
- * Cube's middleware (BENCHMARKS.md, "One request per tab state").
+ * Cube's middleware (bench/results/history.md, "One request per tab state").
  *
  * Shared by the Cube server (request check), the web app's batching transport and the bench, so
  * there is one definition of both sides.

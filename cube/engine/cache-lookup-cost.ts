@@ -5,8 +5,8 @@
  *
  * - draws a span id for its log lines from `crypto.randomBytes(16)`: a synchronous call into
  *   OpenSSL's generator per lookup, ~4 % of Cube's busy time on the uncached tab at `large`
- *   (BENCHMARKS.md). A span id only ties log lines together; `randomUUID` hands out ids from a
- *   pool Node refills in batches, as 32 hex digits like Cube's;
+ *   (bench/results/history.md). A span id only ties log lines together; `randomUUID` hands out ids
+ *   from a pool Node refills in batches, as 32 hex digits like Cube's;
  * - hashes its key with `createHash('md5').update(json).digest('hex')` (and the queue hashes it
  *   again): three calls across the native boundary and a hash object per key, ~3.7 % of busy
  *   time. `crypto.hash` is Node's one-shot form of the same digest: the same keys, cheaper.

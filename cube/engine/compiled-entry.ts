@@ -1,7 +1,8 @@
 /**
  * Cube's launcher (`cube/launch.ts`) as one compiled JavaScript file, so the Cube process runs
  * plain `node` instead of loading TypeScript through tsx's hooks and source maps on every start
- * and keeping them on its hot path (measured in BENCHMARKS.md, "Where a request's CPU goes").
+ * and keeping them on its hot path (measured in bench/results/history.md, "Where a request's CPU
+ * goes").
  *
  * The project's own modules are bundled; packages stay `node_modules` imports, resolved from the
  * project root as before. It is rebuilt on every spawn (esbuild, well under a second), so it can

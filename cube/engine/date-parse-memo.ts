@@ -1,7 +1,7 @@
 /**
  * Pure date computations Cube repeats on every request, kept per input. A CPU profile of the
- * tab's uncached queries at `large` (BENCHMARKS.md, "The uncached path") put moment.js parsing at
- * ~12 % of Cube's busy time, in two places that only depend on their arguments:
+ * tab's uncached queries at `large` (bench/results/history.md, "The uncached path") put moment.js
+ * parsing at ~12 % of Cube's busy time, in two places that only depend on their arguments:
  *
  * - `normalizeQuery` (api-gateway), run twice per query (before and after `queryRewrite`): joi
  *   validation of the query and moment parsing of every absolute date range. Its result depends on
@@ -12,11 +12,11 @@
  *   answers of the rollup's build-range queries (cached by Cube) with moment-timezone, twice per
  *   partitioned rollup per request; then `timeSeriesBoundaries` (shared) builds moment ranges to
  *   find the first and last partition of that build range, and `timeSeries` every partition's
- *   range in it (~7 % of Cube's busy time on the 30d tab, BENCHMARKS.md "Where an uncached
- *   query's serial wall time waits"), the same ones on every request.
+ *   range in it (~7 % of Cube's busy time on the 30d tab, bench/results/history.md "Where an
+ *   uncached query's serial wall time waits"), the same ones on every request.
  * - `localTimestampToUtc` (shared), which the loader calls for both ends of every partition's
- *   range on every request (~1.5 % of busy time, BENCHMARKS.md "Cache lookups and copies"): a
- *   string in, a string out, for a (time zone, format, timestamp).
+ *   range on every request (~1.5 % of busy time, bench/results/history.md "Cache lookups and
+ *   copies"): a string in, a string out, for a (time zone, format, timestamp).
  *
  * Callers get a copy of a kept normalised query (the gateway and `queryRewrite` may change it) and
  * the input query is updated exactly as Cube's function updates it (`cacheMode` set, `cache`
@@ -110,8 +110,8 @@ function plainKey(value: unknown): string | null {
 /**
  * A deep copy of a kept normalised query: JSON-shaped data (plain objects, arrays, primitives,
  * `undefined` members kept), so a direct walk; ~15× cheaper than `structuredClone`'s serializer on
- * a tab query, which made it ~2 % of Cube's busy time (BENCHMARKS.md). Anything else (a class
- * instance, an own `__proto__` key) goes through `structuredClone` as before.
+ * a tab query, which made it ~2 % of Cube's busy time (bench/results/history.md). Anything else (a
+ * class instance, an own `__proto__` key) goes through `structuredClone` as before.
  */
 export function copyQueryData<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;

@@ -2,9 +2,9 @@
  * Cube reads its settings through `getEnv` from `@cubejs-backend/shared`, which re-reads and
  * re-validates `process.env` (env-var) on every call, and Cube calls it many times per request
  * (query limits, timeouts, dev mode, API scopes…): ~8 % of the CPU of a warm request in a profile
- * of the Cube process under load (BENCHMARKS.md). The process's environment is settled before
- * Cube starts listening (cube/server.ts sets what it needs first), so answers are kept per key
- * and options from then on. Errors (a malformed variable) are not kept: they recur as before.
+ * of the Cube process under load (bench/results/history.md). The process's environment is settled
+ * before Cube starts listening (cube/server.ts sets what it needs first), so answers are kept per
+ * key and options from then on. Errors (a malformed variable) are not kept: they recur as before.
  * This assumes one Cube per process, as `cube/launch.ts` runs it (a second in-process Cube with
  * another environment would see the first one's settings).
  */

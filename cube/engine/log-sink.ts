@@ -1,10 +1,11 @@
 /**
  * Cube's log sink, redacting only what it prints. Cube (production mode) wraps the sink in
  * `withLogRedaction`, which walks and copies every event's parameters — several events per
- * request, ~5 % of an uncached request's CPU in a profile of the tab's queries (BENCHMARKS.md) —
- * although this project's sink drops all but errors (and everything at `trace`). Turning Cube's
- * wrapper off (`CUBEJS_LOG_REDACTION=false`, set by cube/server.ts) and redacting here with
- * Cube's own `redactLogParams`, only for the events printed, writes the same redacted lines.
+ * request, ~5 % of an uncached request's CPU in a profile of the tab's queries
+ * (bench/results/history.md) — although this project's sink drops all but errors (and everything at
+ * `trace`). Turning Cube's wrapper off (`CUBEJS_LOG_REDACTION=false`, set by cube/server.ts) and
+ * redacting here with Cube's own `redactLogParams`, only for the events printed, writes the same
+ * redacted lines.
  */
 import { createRequire } from 'node:module';
 import type * as SharedModule from '@cubejs-backend/shared';

@@ -1090,7 +1090,7 @@ export function getPivotQuery(
   }
   // Only top-level members are replaced below and `withQueryType` builds a new object, so the
   // nested values can be shared with `first` (the result is serialised right away); a deep clone
-  // here was ~1 % of Cube's busy time on the uncached tab (BENCHMARKS.md).
+  // here was ~1 % of Cube's busy time on the uncached tab (bench/results/history.md).
   const pivot: OutNormalizedQuery = { ...first };
   if (queryType === 'blendingQuery') {
     // Merged and de-duplicated over all queries (a HashSet in the Rust: first-seen order here).

@@ -3,9 +3,9 @@
  * builds a full query object first and only then looks the SQL up: for a query it already
  * planned, each request still constructs a `BaseQuery` (member resolution, join hints, date
  * parsing) and throws it away, ~4-5 % of an uncached request's CPU in a profile of the tab's
- * queries (BENCHMARKS.md). Looking the SQL up first, under Cube's own key in Cube's own cache,
- * answers exactly what Cube would answer, without that object; a miss falls through to Cube's
- * code unchanged. The key holds the whole normalised query and the security context, and the
+ * queries (bench/results/history.md). Looking the SQL up first, under Cube's own key in Cube's own
+ * cache, answers exactly what Cube would answer, without that object; a miss falls through to
+ * Cube's code unchanged. The key holds the whole normalised query and the security context, and the
  * cache belongs to the compiled model (a recompiled model has a new, empty one), so a kept entry
  * is never shared across users' contexts or model versions.
  */

@@ -3,14 +3,14 @@
  *
  * - Cube's server core loads its dev-server templates, which `require('source-map-support/register')`:
  *   from then on every stack trace in the process is rewritten through the source maps of Cube's
- *   packages, ~5 % of an uncached request's CPU in a profile of the tab's queries (BENCHMARKS.md).
- *   Traces of Cube's compiled JavaScript are as useful in this project's logs; V8's own formatting
- *   is restored.
+ *   packages, ~5 % of an uncached request's CPU in a profile of the tab's queries
+ *   (bench/results/history.md). Traces of Cube's compiled JavaScript are as useful in this
+ *   project's logs; V8's own formatting is restored.
  * - `promise-timeout`, which the orchestrator API wraps around every query for its continue-wait
  *   timeout, builds its `TimeoutError` up front and reads `Error().stack` in the constructor, so
  *   each query captures and formats a stack that is thrown away when the query answers in time
- *   (~3 % of Cube's busy time on the 30d tab, BENCHMARKS.md). Here the error is built when the
- *   timer fires: the same class, message and race; only its stack now points at the timer.
+ *   (~3 % of Cube's busy time on the 30d tab, bench/results/history.md). Here the error is built
+ *   when the timer fires: the same class, message and race; only its stack now points at the timer.
  */
 import { createRequire } from 'node:module';
 

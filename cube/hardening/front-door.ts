@@ -2,9 +2,9 @@
  * The HTTP server's own request listener, in front of Cube's Express app: a `GET /load` whose
  * answer the result fast path keeps, asked by a caller whose token was verified before, is
  * answered here without Express running at all (its router, query parser, CORS, body parser and
- * Cube's middlewares cost more than the lookup: BENCHMARKS.md, "Kept answers ahead of Cube's
- * middlewares"). Everything else, and every request this cannot answer, goes to Express as if
- * this listener were not there.
+ * Cube's middlewares cost more than the lookup: bench/results/history.md, "Kept answers ahead of
+ * Cube's middlewares"). Everything else, and every request this cannot answer, goes to Express as
+ * if this listener were not there.
  *
  * The request must read exactly as Express would hand it to Cube's route: its query string is
  * decoded like `qs` (Express's default parser) decodes it, and anything `qs` would read

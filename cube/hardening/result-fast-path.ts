@@ -2,8 +2,8 @@
  * The result fast path: a repeated `/load` answered from memory, as the JSON bytes Cube's own
  * path produced for the same request, without re-normalising, re-planning or re-serialising it.
  *
- * Why: a CPU profile of warm requests (BENCHMARKS.md, "Load and the per-request floor") showed
- * Cube spending ~8 ms of CPU on every result-cache hit (query normalisation with moment, the
+ * Why: a CPU profile of warm requests (bench/results/history.md, "Load and the per-request floor")
+ * showed Cube spending ~8 ms of CPU on every result-cache hit (query normalisation with moment, the
  * planner, the orchestrator's cache lookups, the result transform, log redaction), so one event
  * loop served ~120 warm queries/s and 50 admins saturated it.
  *

@@ -3,8 +3,8 @@
  * a tab state's six widgets mounting, the server's prefetch) as one `POST /load-batch`
  * (wire format: cube/load-batch-wire.ts), and everything else through Cube's own HttpTransport.
  *
- * Why: measured warm (BENCHMARKS.md, "One request per tab state"), six concurrent `/load`s cost
- * six round trips and six passes through Cube's middleware; one batch costs one.
+ * Why: measured warm (bench/results/history.md, "One request per tab state"), six concurrent
+ * `/load`s cost six round trips and six passes through Cube's middleware; one batch costs one.
  *
  * Each query still gets the response its own `/load` would have got (status and body), so the
  * client's handling is unchanged: `Continue wait` re-polls (only that query, batched again with
