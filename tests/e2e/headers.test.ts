@@ -1,5 +1,5 @@
 /**
- * The web app's security headers (issue 15, defect 8): a Content-Security-Policy that names
+ * The web app's security headers: a Content-Security-Policy that names
  * Cube's origin and forbids framing, X-Frame-Options, Referrer-Policy and nosniff; and in
  * Chromium the sign-in page refuses to render inside another origin's frame while the
  * Analytics tab works under the policy without a single violation.
@@ -40,15 +40,21 @@ test('another origin cannot frame the sign-in page', async () => {
   // The framing page lives on its own origin (another port; Chromium here resolves only localhost).
   const framer = http.createServer((_req, res) => {
     res.setHeader('Content-Type', 'text/html');
-    res.end(`<iframe id="target" src="${e2e.webUrl}/sign-in"></iframe>`);
+    // The iframe's load event fires once the browser is done with the frame, refused or not.
+    res.end(
+      `<iframe id="target" src="${e2e.webUrl}/sign-in" onload="window.frameDone = true"></iframe>`,
+    );
   });
   await new Promise<void>((resolve) => framer.listen(0, 'localhost', resolve));
   try {
     const { port } = framer.address() as AddressInfo;
     const context = await browser.newContext(CONTEXT_DEFAULTS);
     const page = await context.newPage();
+    const framedResponse = page.waitForResponse((r) => r.url() === `${e2e.webUrl}/sign-in`);
     await page.goto(`http://localhost:${port}/`);
-    await page.waitForTimeout(1_500);
+    // The sign-in page was served (with its headers) and the browser has finished the frame.
+    expect((await framedResponse).status()).toBe(200);
+    await page.waitForFunction(() => (window as { frameDone?: boolean }).frameDone === true);
     const frame = page.frames().find((f) => f.url().includes('/sign-in'));
     const rendered = frame
       ? await frame
@@ -57,6 +63,9 @@ test('another origin cannot frame the sign-in page', async () => {
           .catch(() => 0)
       : 0;
     expect(rendered).toBe(0);
+    // The control: opened directly, the same page does show what the frame must not.
+    await page.goto(`${e2e.webUrl}/sign-in`);
+    await page.locator('[data-testid=demo-sign-in-admin]').waitFor();
     await context.close();
   } finally {
     await new Promise((resolve) => framer.close(resolve));

@@ -3,7 +3,7 @@
  * and stale responses never overwriting newer ones.
  */
 import { waitFor } from '@testing-library/react';
-import { describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import {
   ANSWER_TIMEOUT_MS,
   HookInputError,
@@ -27,7 +27,15 @@ import { renderHookWithCube } from './helpers/render';
 
 const NOW = fixtureNow('trend-exports-7d');
 
+
 describe('input validation (rejected before any request)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   test.each<[string, unknown]>([
     ['unknown timeframe', { timeframe: '90d', limit: 10 }],
     ['limit 0', { timeframe: '7d', limit: 0 }],
@@ -42,7 +50,8 @@ describe('input validation (rejected before any request)', () => {
     expect(result.current.status).toBe('error');
     expect(result.current.error).toBeInstanceOf(HookInputError);
     expect(result.current.error?.message).toMatch(/^useTopTemplates: invalid input/);
-    await new Promise((r) => setTimeout(r, 20));
+    // Every timer the render scheduled has run, with the promises in between: no request went out.
+    await vi.runOnlyPendingTimersAsync();
     expect(cube.calls).toHaveLength(0);
   });
 
@@ -58,7 +67,8 @@ describe('input validation (rejected before any request)', () => {
       now: NOW,
     });
     expect(result.current.error).toBeInstanceOf(HookInputError);
-    await new Promise((r) => setTimeout(r, 20));
+    // Every timer the render scheduled has run, with the promises in between: no request went out.
+    await vi.runOnlyPendingTimersAsync();
     expect(cube.calls).toHaveLength(0);
   });
 
@@ -73,7 +83,8 @@ describe('input validation (rejected before any request)', () => {
       now: NOW,
     });
     expect(result.current.error).toBeInstanceOf(HookInputError);
-    await new Promise((r) => setTimeout(r, 20));
+    // Every timer the render scheduled has run, with the promises in between: no request went out.
+    await vi.runOnlyPendingTimersAsync();
     expect(cube.calls).toHaveLength(0);
   });
 });
@@ -214,7 +225,7 @@ describe('stale responses', () => {
   test('an older response resolving after a newer one never wins', async () => {
     const sevenDays = deferred<Reply>();
     const thirtyDays = deferred<Reply>();
-    const { result, cube, rerender } = renderHookWithCube(useTopTemplates, {
+    const { result, cube, rerender, queryClient } = renderHookWithCube(useTopTemplates, {
       initialProps: { timeframe: '7d', limit: 10 } as TopTemplatesInput,
       reply: (query) => {
         const range = query.timeDimensions?.[0]?.dateRange as string[] | undefined;
@@ -240,7 +251,9 @@ describe('stale responses', () => {
 
     // … then the older (7d) one: it must not replace what is shown.
     sevenDays.resolve(ok('top-templates-7d'));
-    await new Promise((r) => setTimeout(r, 50));
+    // The client has read the older answer and no query is still running.
+    await waitFor(() => expect(cube.answered).toHaveLength(2));
+    await waitFor(() => expect(queryClient.isFetching()).toBe(0));
     expect(result.current.data).toHaveLength(2);
     expect(result.current.data?.[0]?.usageCount).toBe(9999);
     expect(result.current.isPlaceholderData).toBe(false);

@@ -69,6 +69,8 @@ export interface FakeCube {
   readonly calls: SentQuery[];
   /** Authorization header of every request, in order. */
   readonly authorizations: (string | undefined)[];
+  /** Every request whose answer the client has been handed and has finished reading, in order. */
+  readonly answered: SentQuery[];
 }
 
 export function ok(fixture: string): Reply {
@@ -92,6 +94,7 @@ export function fakeCube(
 ): FakeCube {
   const calls: SentQuery[] = [];
   const authorizations: (string | undefined)[] = [];
+  const answered: SentQuery[] = [];
   const transport: ITransport<unknown> = {
     authorization: undefined,
     request(method: string, params: Record<string, unknown>) {
@@ -108,14 +111,18 @@ export function fakeCube(
             status: reply.status,
             headers: { 'Content-Type': 'application/json' },
           });
-          return callback(response, async () => {
-            throw new Error('fake Cube: resubscribe is not supported');
-          });
+          try {
+            return await callback(response, async () => {
+              throw new Error('fake Cube: resubscribe is not supported');
+            });
+          } finally {
+            answered.push(query);
+          }
         },
       };
     },
   };
-  return { transport, calls, authorizations };
+  return { transport, calls, authorizations, answered };
 }
 
 /** Answers by the first measure of the query: `{ 'exports_overview.exports': ok('…') }`. */
