@@ -27,7 +27,6 @@ import { renderHookWithCube } from './helpers/render';
 
 const NOW = fixtureNow('trend-exports-7d');
 
-
 describe('input validation (rejected before any request)', () => {
   beforeEach(() => {
     vi.useFakeTimers();
