@@ -18,7 +18,7 @@ import { cubeApiSecret, demoLoginEnabled, sessionSecret } from '../../web/lib/en
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
-/** The variables README documents for compose (values are placeholders of valid shape). */
+/** The variables docs/scaling-out.md documents for compose (values are placeholders of valid shape). */
 const DOCUMENTED = {
   POSTGRES_PASSWORD: 'postgres-password',
   CUBEJS_API_SECRET: 'a-cube-api-secret-of-32-characters',
