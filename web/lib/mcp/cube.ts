@@ -52,34 +52,53 @@ export function serverCubeApiUrl(env: Env = process.env): string {
 const visible = (m: { public?: boolean; isVisible?: boolean }) =>
   m.public !== false && m.isVisible !== false;
 
+/**
+ * `/meta` is the same for every admin and changes only with the model: kept a few seconds so a
+ * conversation's describe, query, query, … pays for it once, not on every call.
+ */
+const META_TTL_MS = 30_000;
+const metaCache = new Map<string, { atMs: number; views: Promise<MetaView[]> }>();
+
 export function mcpCube(sub: string, env: Env = process.env): McpCube {
   const apiUrl = serverCubeApiUrl(env);
   const mint = () =>
     mintCubeToken({ sub: `mcp:${sub}`, secret: cubeApiSecret(env), apiUrl, nowMs: Date.now() });
+  const fetchViews = async (): Promise<MetaView[]> => {
+    const res = await fetch(`${apiUrl}/meta`, {
+      headers: { Authorization: mint().token },
+      cache: 'no-store',
+    });
+    const body: unknown = await res.json().catch(() => null);
+    if (!res.ok) {
+      const error = z.object({ error: z.string() }).safeParse(body);
+      throw new CubeRequestError(
+        error.success ? error.data.error : `Cube answered HTTP ${res.status}`,
+        res.status,
+      );
+    }
+    return metaSchema
+      .parse(body)
+      .cubes.filter((c) => c.type === 'view' && visible(c))
+      .map((v) => ({
+        ...v,
+        measures: v.measures.filter(visible),
+        dimensions: v.dimensions.filter(visible),
+        segments: v.segments.filter(visible),
+      }));
+  };
   return {
     loader: createCubeLoader({ fetchToken: async () => mint(), batch: false }),
-    async views() {
-      const res = await fetch(`${apiUrl}/meta`, {
-        headers: { Authorization: mint().token },
-        cache: 'no-store',
+    views() {
+      const cached = metaCache.get(apiUrl);
+      if (cached && Date.now() - cached.atMs < META_TTL_MS) return cached.views;
+      const views = fetchViews();
+      const entry = { atMs: Date.now(), views };
+      metaCache.set(apiUrl, entry);
+      // A failed fetch is not kept: the next call asks Cube again.
+      views.catch(() => {
+        if (metaCache.get(apiUrl) === entry) metaCache.delete(apiUrl);
       });
-      const body: unknown = await res.json().catch(() => null);
-      if (!res.ok) {
-        const error = z.object({ error: z.string() }).safeParse(body);
-        throw new CubeRequestError(
-          error.success ? error.data.error : `Cube answered HTTP ${res.status}`,
-          res.status,
-        );
-      }
-      return metaSchema
-        .parse(body)
-        .cubes.filter((c) => c.type === 'view' && visible(c))
-        .map((v) => ({
-          ...v,
-          measures: v.measures.filter(visible),
-          dimensions: v.dimensions.filter(visible),
-          segments: v.segments.filter(visible),
-        }));
+      return views;
     },
   };
 }

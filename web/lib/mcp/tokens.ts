@@ -36,7 +36,8 @@ const fileSchema = z.object({ version: z.literal(1), tokens: z.array(recordSchem
 const TOKEN_PATTERN = /^mcp_([a-f0-9]{16})_([A-Za-z0-9_-]{43})$/;
 
 export function mcpTokenFile(env: Env = process.env): string {
-  return path.resolve(env.MCP_TOKEN_FILE || '.data/mcp-tokens.json');
+  // Resolved at run time against the server's working directory, never traced by the bundler.
+  return path.resolve(/*turbopackIgnore: true*/ env.MCP_TOKEN_FILE || '.data/mcp-tokens.json');
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
