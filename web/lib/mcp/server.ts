@@ -400,7 +400,10 @@ export function createMcpServer(cube: McpCube, rows: RowCounts): McpServer {
       inputSchema: {
         metric: z.enum(WOW_METRICS),
         weeks: z
-          .union(WOW_WEEKS.map((w) => z.literal(w)))
+          .union(
+            WOW_WEEKS.map((w) => z.literal(w)),
+            { error: `weeks must be one of ${WOW_WEEKS.join(', ')}` },
+          )
           .default(1)
           .describe('N: 1, 2 or 4 weeks'),
       },
