@@ -1,6 +1,6 @@
 /**
  * `npm run --silent mcp`: the MCP server over stdio, for assistants that launch a local command.
- * It relays to the running stack's Streamable HTTP endpoint (MCP_URL, default
+ * It relays tools and prompts to the running stack's Streamable HTTP endpoint (MCP_URL, default
  * http://localhost:3000/api/mcp) with the bearer token in MCP_TOKEN, so the token check, the
  * revocation, Cube's scope and the audit log stay in one place, and no Cube secret is needed here.
  * stdout carries the protocol only; messages go to stderr.
@@ -9,7 +9,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListToolsRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
 const envSchema = z.object({
@@ -43,12 +48,16 @@ async function main(): Promise<void> {
   const server = new Server(
     { name: remote?.name ?? 'admin-analytics', version: remote?.version ?? '0.0.0' },
     {
-      capabilities: { tools: {} },
+      capabilities: { tools: {}, prompts: {} },
       ...(upstream.getInstructions() ? { instructions: upstream.getInstructions() } : {}),
     },
   );
   server.setRequestHandler(ListToolsRequestSchema, (request) => upstream.listTools(request.params));
   server.setRequestHandler(CallToolRequestSchema, (request) => upstream.callTool(request.params));
+  server.setRequestHandler(ListPromptsRequestSchema, (request) =>
+    upstream.listPrompts(request.params),
+  );
+  server.setRequestHandler(GetPromptRequestSchema, (request) => upstream.getPrompt(request.params));
   const stdio = new StdioServerTransport();
   stdio.onclose = () => {
     void upstream.close();

@@ -20,7 +20,7 @@ import { SECTION_IDS, SECTIONS, type SectionId } from '../../web/lib/analytics/s
 import { cubeMembers } from '../../web/lib/cube/members';
 import { auditEntrySchema } from '../../web/lib/mcp/audit';
 import { MCP_MAX_ROWS } from '../../web/lib/mcp/query';
-import { MCP_TOOL_NAMES } from '../../web/lib/mcp/server';
+import { MCP_TOOL_NAMES, WEEKLY_SUMMARY_PROMPT } from '../../web/lib/mcp/server';
 import { createMcpToken, revokeMcpToken } from '../../web/lib/mcp/tokens';
 import {
   startOfUtcHour,
@@ -196,6 +196,21 @@ describe('MCP tools over Streamable HTTP and stdio', () => {
         expect(tool.annotations?.readOnlyHint).toBe(true);
       }
     }
+  });
+
+  test('both transports offer the weekly summary prompt, which names only real tools', async () => {
+    for (const client of [admin, stdio]) {
+      const { prompts } = await client.listPrompts();
+      expect(prompts.map((p) => p.name)).toEqual(['weekly_admin_summary']);
+      const prompt = await client.getPrompt({ name: 'weekly_admin_summary' });
+      const text = prompt.messages
+        .map((m) => (m.content.type === 'text' ? m.content.text : ''))
+        .join('');
+      expect(text).toBe(WEEKLY_SUMMARY_PROMPT);
+    }
+    const named = [...WEEKLY_SUMMARY_PROMPT.matchAll(/Call (\w+)/g)].map((m) => m[1]);
+    const more = [...WEEKLY_SUMMARY_PROMPT.matchAll(/and (\w+) \(/g)].map((m) => m[1]);
+    for (const tool of [...named, ...more]) expect(MCP_TOOL_NAMES).toContain(tool);
   });
 
   test('list_views and describe_view: the public views and their members, as the model has them', async () => {

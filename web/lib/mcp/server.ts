@@ -469,5 +469,30 @@ export function createMcpServer(cube: McpCube, rows: RowCounts): McpServer {
     );
   }
 
+  server.registerPrompt(
+    'weekly_admin_summary',
+    {
+      title: 'Weekly admin summary',
+      description: 'A short weekly report for admins from the tab’s own numbers.',
+    },
+    () => ({
+      messages: [
+        {
+          role: 'user',
+          content: { type: 'text', text: WEEKLY_SUMMARY_PROMPT },
+        },
+      ],
+    }),
+  );
+
   return server;
 }
+
+export const WEEKLY_SUMMARY_PROMPT = [
+  'Write this week’s admin analytics summary (UTC) in at most 12 bullet points.',
+  '1. Call week_over_week for export_success and for paying_users (weeks 1): report current, previous and the change.',
+  '2. Call trends with timeframe 7d: report each series’ total and its busiest day.',
+  '3. Call top_templates with timeframe 7d: name the top three templates and their uses.',
+  '4. Call export_funnel (7d) and llm_usage (7d, widget tools): name the most common export error and the tool with the most errors.',
+  'Quote numbers exactly as the tools return them, say "data as of" once, and end with one sentence on what changed most.',
+].join('\n');
