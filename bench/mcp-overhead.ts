@@ -6,7 +6,8 @@
  *
  *   npx tsx bench/mcp-overhead.ts [--n 300] [--warmup 20]
  *
- * Per case: the median and p95 of each side and the median of the per-pair differences. The MCP
+ * Per case: the median and p95 of each side and the median of the per-pair differences; then the
+ * floor of each hop (the web app's /api/health, Cube's /readyz) for scale. The MCP
  * side is the SDK's client over Streamable HTTP (one JSON-RPC POST to /api/mcp: bearer check,
  * a fresh MCP server, input checks, the web app's own request to Cube).
  */
@@ -106,4 +107,27 @@ for (const c of CASES) {
     `${c.name}: MCP ${fmt(sa.median)} ms (p95 ${fmt(sa.p95)}), /load ${fmt(sb.median)} ms (p95 ${fmt(sb.p95)}), overhead median ${fmt(diff.median)} ms (n ${N})`,
   );
 }
+// A tool that asks Cube nothing (views come from the /meta kept for 30 s): the MCP path alone.
+const listViews: number[] = [];
+for (let i = 0; i < N; i++) {
+  listViews.push(await timed(() => client.callTool({ name: 'list_views', arguments: {} })));
+}
+console.log(`list_views (no Cube request): MCP ${fmt(summarize(listViews).median)} ms (n ${N})`);
+
+// The floor of each hop on this machine right now: the web app's and Cube's cheapest answers.
+const floor = async (url: string) => {
+  const samples: number[] = [];
+  for (let i = 0; i < N; i++) {
+    samples.push(
+      await timed(async () => {
+        const res = await fetch(url);
+        await res.arrayBuffer();
+      }),
+    );
+  }
+  return summarize(samples).median;
+};
+console.log(
+  `floors: web app GET /api/health ${fmt(await floor(`${webUrl}/api/health`))} ms, Cube GET /readyz ${fmt(await floor(`http://localhost:${cubeEnv.port}/readyz`))} ms (medians, n ${N})`,
+);
 await client.close();
