@@ -223,6 +223,9 @@ try {
     '',
     `Ready in ${elapsed()}.`,
     webUrl ? `  Admin → Analytics:  ${webUrl}/admin/analytics  (${signInHint(webEnv)})` : null,
+    webUrl
+      ? `  AI assistants:     ${webUrl}/api/mcp  (MCP; token and config: ${webUrl}/admin/mcp)`
+      : null,
     `  Cube REST API:      ${cubeUrl}  (admin JWT: npm run token)`,
     `  Cube Playground:    http://localhost:${cubeSettings.port}/  (admins: open it from Admin → Analytics)`,
     ...cube.describe,

@@ -6,6 +6,8 @@
  * without teardown still kills them on exit.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { signCubeToken } from '../../cube/auth';
 import { PRE_AGGREGATIONS_SCHEMA } from '../../cube/options';
@@ -29,6 +31,9 @@ export type E2eStack = {
   pgDataDir: string;
   /** The seed's "now" (ISO): the newest demo rows are just before it. */
   seededAt: string;
+  /** The web app's MCP token store and audit log (tests/e2e/mcp.test.ts). */
+  mcpTokenFile: string;
+  mcpAuditLog: string;
   /** Seconds each setup step took (printed once, quoted by the timing file). */
   setupSeconds: Record<string, number>;
 };
@@ -40,6 +45,8 @@ declare module 'vitest' {
 }
 
 const PG_DATA_DIR = '.data/test-e2e-pg';
+const MCP_TOKEN_FILE = path.resolve('.data/test-e2e-mcp-tokens.json');
+const MCP_AUDIT_LOG = path.resolve('.data/test-e2e-mcp-audit.jsonl');
 
 const port = (name: string, fallback: number) => embeddedPortFromEnv(process.env, name, fallback);
 
@@ -84,7 +91,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     CUBEJS_API_SECRET: cubeApiSecret,
     CUBE_PUBLIC_API_URL: cubePublicUrl,
     DEMO_LOGIN: '1',
+    MCP_TOKEN_FILE,
+    MCP_AUDIT_LOG,
   };
+  await mkdir(path.dirname(MCP_TOKEN_FILE), { recursive: true });
+  await rm(MCP_TOKEN_FILE, { force: true });
+  await rm(MCP_AUDIT_LOG, { force: true });
 
   // `next build` (the slow part of a first run) overlaps the database and Cube steps.
   const webBuild = webBuildIsFresh()
@@ -151,6 +163,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       pg: pg.config,
       pgDataDir: PG_DATA_DIR,
       seededAt: seededAt.toISOString(),
+      mcpTokenFile: MCP_TOKEN_FILE,
+      mcpAuditLog: MCP_AUDIT_LOG,
       setupSeconds: seconds,
     });
   } catch (error) {

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Brand } from '../../components/brand/Brand';
 import { requireSession } from '../../lib/auth/server';
@@ -14,6 +15,11 @@ export default async function AdminLayout(props: { children: ReactNode }) {
         <div className={styles.inner}>
           <Brand href="/admin/analytics" />
           <AdminNav />
+          {session.role === 'admin' ? (
+            <Link href="/admin/mcp" className={styles.mcpLink} data-testid="link-mcp">
+              Connect an AI assistant
+            </Link>
+          ) : null}
           <div className={styles.user} data-testid="current-user" data-role={session.role}>
             <span className={styles.avatar} aria-hidden="true">
               {session.name.charAt(0).toUpperCase()}

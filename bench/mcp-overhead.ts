@@ -1,0 +1,133 @@
+/**
+ * What an MCP tool call costs over the same Cube query on REST `/load`, warm, interleaved (MCP,
+ * REST, MCP, REST, …) so both see the same machine load. Point it at a running stack (`npm
+ * start`): it reads the settings `npm start` does (CUBE_PORT, CUBEJS_API_SECRET or the generated
+ * secret, WEB_PORT) and writes itself an MCP token into the web app's store (MCP_TOKEN_FILE).
+ *
+ *   npx tsx bench/mcp-overhead.ts [--n 300] [--warmup 20]
+ *
+ * Per case: the median and p95 of each side and the median of the per-pair differences; then the
+ * floor of each hop (the web app's /api/health, Cube's /readyz) for scale. The MCP
+ * side is the SDK's client over Streamable HTTP (one JSON-RPC POST to /api/mcp: bearer check,
+ * a fresh MCP server, input checks, the web app's own request to Cube).
+ */
+import { parseArgs } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { signCubeToken } from '../cube/auth';
+import { readCubeEnv } from '../cube/env';
+import { topTemplatesWindowQuery } from '../web/lib/analytics/queries';
+import { createMcpToken, mcpTokenFile } from '../web/lib/mcp/tokens';
+import { timeframeWindow } from '../web/lib/timeframe';
+import { CubeHttp } from './cube-http';
+import { summarize } from './stats';
+
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string', default: '300' },
+    warmup: { type: 'string', default: '20' },
+  },
+});
+const N = Number(values.n);
+const WARMUP = Number(values.warmup);
+const cubeEnv = readCubeEnv();
+const webUrl = `http://localhost:${process.env.WEB_PORT ?? '3000'}`;
+const cubeUrl = `http://localhost:${cubeEnv.port}/cubejs-api/v1`;
+
+const range = timeframeWindow('30d', Date.now()).dateRange;
+/** Each case: the MCP tool call and the Cube query it sends (a ready-made tool: the tab's). */
+const CASES = [
+  {
+    name: 'query: exports by format (30d)',
+    tool: 'query',
+    args: {
+      measures: ['exports_overview.exports'],
+      dimensions: ['exports_overview.format'],
+      timeDimension: { dimension: 'exports_overview.created_at', dateRange: [...range] },
+    },
+    rest: {
+      measures: ['exports_overview.exports'],
+      dimensions: ['exports_overview.format'],
+      timeDimensions: [{ dimension: 'exports_overview.created_at', dateRange: [...range] }],
+      limit: 201,
+      timezone: 'UTC',
+    },
+  },
+  {
+    name: 'top_templates (7d)',
+    tool: 'top_templates',
+    args: { timeframe: '7d' },
+    rest: topTemplatesWindowQuery(timeframeWindow('7d', Date.now()).dateRange, 10),
+  },
+];
+
+const { token } = await createMcpToken({
+  file: mcpTokenFile(),
+  sub: process.env.ADMIN_EMAIL || 'admin@example.com',
+  label: 'bench',
+  days: 1,
+  nowMs: Date.now(),
+});
+const client = new Client({ name: 'bench', version: '1.0.0' });
+await client.connect(
+  new StreamableHTTPClientTransport(new URL(`${webUrl}/api/mcp`), {
+    requestInit: { headers: { Authorization: `Bearer ${token}` } },
+  }),
+);
+const cubeToken = signCubeToken(cubeEnv.apiSecret, { sub: 'bench-mcp', role: 'admin' }, 3600);
+const cube = new CubeHttp({ apiUrl: cubeUrl, token: () => cubeToken });
+
+const timed = async (run: () => Promise<unknown>) => {
+  const t0 = performance.now();
+  await run();
+  return performance.now() - t0;
+};
+const fmt = (ms: number) => ms.toFixed(2);
+
+for (const c of CASES) {
+  const mcp = () =>
+    client.callTool({ name: c.tool, arguments: c.args }).then((r) => {
+      if (r.isError) throw new Error(`${c.tool}: ${JSON.stringify(r.content)}`);
+    });
+  const load = () => cube.load(c.rest, 'warm');
+  for (let i = 0; i < WARMUP; i++) {
+    await mcp();
+    await load();
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < N; i++) {
+    a.push(await timed(mcp));
+    b.push(await timed(load));
+  }
+  const sa = summarize(a);
+  const sb = summarize(b);
+  const diff = summarize(a.map((x, i) => x - (b[i] ?? 0)));
+  console.log(
+    `${c.name}: MCP ${fmt(sa.median)} ms (p95 ${fmt(sa.p95)}), /load ${fmt(sb.median)} ms (p95 ${fmt(sb.p95)}), overhead median ${fmt(diff.median)} ms (n ${N})`,
+  );
+}
+// A tool that asks Cube nothing (views come from the /meta kept for 30 s): the MCP path alone.
+const listViews: number[] = [];
+for (let i = 0; i < N; i++) {
+  listViews.push(await timed(() => client.callTool({ name: 'list_views', arguments: {} })));
+}
+console.log(`list_views (no Cube request): MCP ${fmt(summarize(listViews).median)} ms (n ${N})`);
+
+// The floor of each hop on this machine right now: the web app's and Cube's cheapest answers.
+const floor = async (url: string) => {
+  const samples: number[] = [];
+  for (let i = 0; i < N; i++) {
+    samples.push(
+      await timed(async () => {
+        const res = await fetch(url);
+        await res.arrayBuffer();
+      }),
+    );
+  }
+  return summarize(samples).median;
+};
+console.log(
+  `floors: web app GET /api/health ${fmt(await floor(`${webUrl}/api/health`))} ms, Cube GET /readyz ${fmt(await floor(`http://localhost:${cubeEnv.port}/readyz`))} ms (medians, n ${N})`,
+);
+await client.close();

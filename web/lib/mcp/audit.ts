@@ -1,0 +1,107 @@
+/**
+ * Every MCP message that calls a tool is logged when it is answered: who (the token's owner and
+ * id), which tool with which arguments, when, how long, how many rows, and whether it failed.
+ * Observed on the transport, so calls the SDK refuses before a tool runs are logged too. One JSON
+ * line per call on stdout, and appended to MCP_AUDIT_LOG when it is set.
+ */
+import { appendFile } from 'node:fs/promises';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { z } from 'zod';
+import type { Env } from '../env';
+import type { RowCounts } from './server';
+import type { McpCaller } from './tokens';
+
+export const auditEntrySchema = z.object({
+  at: z.iso.datetime(),
+  sub: z.string(),
+  tokenId: z.string(),
+  tool: z.string(),
+  arguments: z.unknown(),
+  ms: z.number(),
+  rows: z.number().int().nonnegative(),
+  ok: z.boolean(),
+  error: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+const callSchema = z.object({
+  id: z.union([z.string(), z.number()]),
+  method: z.literal('tools/call'),
+  params: z.object({ name: z.string(), arguments: z.unknown().optional() }).loose(),
+});
+const answerSchema = z
+  .object({
+    id: z.union([z.string(), z.number()]),
+    result: z
+      .object({
+        isError: z.boolean().optional(),
+        content: z.array(z.object({ type: z.string(), text: z.string().optional() }).loose()),
+      })
+      .loose()
+      .optional(),
+    error: z.object({ message: z.string() }).loose().optional(),
+  })
+  .loose();
+
+async function write(entry: AuditEntry, env: Env): Promise<void> {
+  const line = JSON.stringify(entry);
+  console.log(`[mcp-audit] ${line}`);
+  if (env.MCP_AUDIT_LOG) {
+    await appendFile(env.MCP_AUDIT_LOG, `${line}\n`).catch((error: unknown) =>
+      console.error('[mcp-audit] cannot append to MCP_AUDIT_LOG:', error),
+    );
+  }
+}
+
+/** Wraps a connected transport so that each tools/call and its answer become one audit line. */
+export function auditTransport(
+  transport: Transport,
+  caller: McpCaller,
+  rows: RowCounts,
+  env: Env = process.env,
+): Promise<void>[] {
+  const pending = new Map<string | number, { tool: string; args: unknown; started: number }>();
+  const writes: Promise<void>[] = [];
+  const receive = transport.onmessage;
+  transport.onmessage = (message, extra) => {
+    const call = callSchema.safeParse(message);
+    if (call.success) {
+      pending.set(call.data.id, {
+        tool: call.data.params.name,
+        args: call.data.params.arguments ?? {},
+        started: performance.now(),
+      });
+    }
+    receive?.(message, extra);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (message, options) => {
+    const answer = answerSchema.safeParse(message);
+    const call = answer.success ? pending.get(answer.data.id) : undefined;
+    if (answer.success && call) {
+      pending.delete(answer.data.id);
+      const failed = answer.data.error !== undefined || answer.data.result?.isError === true;
+      const errorText =
+        answer.data.error?.message ?? answer.data.result?.content.find((c) => c.text)?.text;
+      writes.push(
+        write(
+          {
+            at: new Date().toISOString(),
+            sub: caller.sub,
+            tokenId: caller.tokenId,
+            tool: call.tool,
+            arguments: call.args,
+            ms: Number((performance.now() - call.started).toFixed(2)),
+            rows: failed ? 0 : (rows.get(answer.data.id) ?? 0),
+            ok: !failed,
+            ...(failed && errorText ? { error: errorText.slice(0, 500) } : {}),
+          },
+          env,
+        ),
+      );
+      rows.delete(answer.data.id);
+    }
+    return send(message, options);
+  };
+  return writes;
+}
