@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { signCubeToken } from '../../cube/auth';
 import { TREND_METRICS, WOW_METRICS } from '../../web/lib/analytics/schemas';
 import { SECTION_IDS, SECTIONS, type SectionId } from '../../web/lib/analytics/sections';
-import { cubeMembers } from '../../web/lib/cube/members';
+import { cubeMembers } from '../../web/lib/cube/members.generated';
 import { auditEntrySchema } from '../../web/lib/mcp/audit';
 import { MCP_MAX_ROWS } from '../../web/lib/mcp/query';
 import { MCP_TOOL_NAMES, WEEKLY_SUMMARY_PROMPT } from '../../web/lib/mcp/server';

@@ -428,9 +428,7 @@ export function createMcpServer(cube: McpCube, rows: RowCounts): McpServer {
     const definition: QueryDefinition<SectionSchema, SectionParams, unknown> =
       SECTION_ROUTES[spec.route];
     const widgets = Object.keys(section.widgets) as [string, ...string[]];
-    const titles = Object.entries(section.widgets as Record<string, { title: string }>)
-      .map(([key, w]) => `${key} (${w.title})`)
-      .join(', ');
+    const titles = widgets.join(', ');
     tool(
       spec.name,
       {
