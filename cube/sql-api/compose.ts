@@ -247,9 +247,11 @@ export function compose(
       scans.push(scan);
       const payload = paramCount + scans.length;
       const columns = scan.columns.map((c) => `${ident(c.name)} ${PG_TYPE_SQL[c.pgType]}`).join(', ');
-      const replacement = columns
-        ? `SELECT * FROM jsonb_to_recordset($${payload}::jsonb) AS ${ident(ref.alias)}(${columns})`
-        : `SELECT * FROM (SELECT FROM jsonb_array_elements($${payload}::jsonb)) AS ${ident(ref.alias)}`;
+      // A subquery under the table's alias: the deparser leaves a function's alias unquoted.
+      const rows = columns
+        ? `SELECT * FROM jsonb_to_recordset($${payload}::jsonb) AS cube_rows(${columns})`
+        : `SELECT FROM jsonb_array_elements($${payload}::jsonb)`;
+      const replacement = `SELECT * FROM (${rows}) AS ${ident(ref.alias)}`;
       const parsed = parseSync(replacement) as { stmts: Array<{ stmt: Node }> };
       const from = list(unwrap(parsed.stmts[0]?.stmt)[1].fromClause)[0] as Node;
       ref.replace(from);
