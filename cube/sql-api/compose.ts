@@ -775,7 +775,6 @@ export function foldableTimeBounds(statement: Node, views: Map<string, ViewTable
       for (const side of candidates) {
         if (!isNode(side) || !isConstantExpression(side)) continue;
         const [sideTag, sideBody] = unwrap(side);
-        if (sideTag === 'ParamRef') continue;
         if (
           sideTag === 'A_Const' &&
           isNode(sideBody.sval) &&
