@@ -380,6 +380,21 @@ from credit_transactions group by 1`,
     compare: 'unordered',
   },
   {
+    id: 'tableau-extract-year',
+    tool: 'Tableau',
+    what: 'Worksheet: SUM(Exports) by YEAR(Created at)',
+    source:
+      'Tableau PostgreSQL dialect ("yr:" alias, EXTRACT(YEAR FROM …)), as in cubesql\'s Tableau fixtures',
+    client: 'pg',
+    sql: () => `SELECT EXTRACT(YEAR FROM "exports_overview"."created_at") AS "yr:created_at:ok",
+  SUM("exports_overview"."exports") AS "sum:exports:ok"
+FROM "public"."exports_overview" "exports_overview"
+GROUP BY 1`,
+    oracle: () =>
+      `select extract(year from created_at) as "yr:created_at:ok", count(*) as "sum:exports:ok" from exports group by 1`,
+    compare: 'unordered',
+  },
+  {
     id: 'tableau-countd',
     tool: 'Tableau',
     what: 'Worksheet: COUNTD(Model)',
@@ -489,10 +504,10 @@ group by 1 order by 1`,
     what: 'Data tab of a table (first page of 200 rows)',
     source: 'DBeaver "View data" (SELECT * with the result-set page size as LIMIT)',
     client: 'pg',
-    sql: () => `SELECT * FROM public.exports_overview LIMIT 200`,
+    sql: () => `SELECT * FROM public.export_errors LIMIT 200`,
     oracle: () =>
-      `select format, quality, status, date_trunc('milliseconds', created_at)::timestamp as created_at, 1 as exports from exports`,
-    compare: { subset: 200, columns: ['format', 'quality', 'status', 'created_at', 'exports'] },
+      `select error_message, event, date_trunc('milliseconds', created_at)::timestamp as created_at, 1 as events from export_analytics`,
+    compare: { subset: 200, columns: ['error_message', 'event', 'created_at', 'events'] },
   },
   {
     id: 'dbeaver-row-count',
@@ -534,10 +549,10 @@ group by 1 order by 1`,
     what: 'A first look at a table',
     source: 'psql (simple query protocol)',
     client: 'psql',
-    sql: () => `SELECT * FROM credits LIMIT 200`,
+    sql: () => `SELECT * FROM paywall_funnel LIMIT 200`,
     oracle: () =>
-      `select type, package_id, date_trunc('milliseconds', created_at)::timestamp as created_at from credit_transactions`,
-    compare: { subset: 200, columns: ['type', 'package_id', 'created_at'] },
+      `select trigger, package_id, event_type, date_trunc('milliseconds', created_at)::timestamp as created_at from paywall_events`,
+    compare: { subset: 200, columns: ['trigger', 'package_id', 'event_type', 'created_at'] },
   },
   {
     id: 'psql-grouped-round',
@@ -603,7 +618,7 @@ WHERE public.exports_overview.status = 'completed' GROUP BY public.exports_overv
     tool: 'SQLAlchemy',
     what: 'session.query(Llm.provider, func.avg(Llm.avg_response_ms)).filter(Llm.created_at >= datetime).group_by(Llm.provider)',
     source:
-      'SQLAlchemy 1.4 ORM (anonymous labels avg_1; psycopg2 renders the datetime as a timestamp literal)',
+      'SQLAlchemy 1.4 ORM, Query.statement (anonymous label avg_1; psycopg2 renders the datetime as a timestamp literal)',
     client: 'sqlalchemy',
     python: `Base = declarative_base()
 class Llm(Base):
@@ -612,14 +627,10 @@ class Llm(Base):
     avg_response_ms = Column(Numeric)
     created_at = Column(DateTime)
 stmt = Session().query(Llm.provider, func.avg(Llm.avg_response_ms)).filter(Llm.created_at >= MONTH_START).group_by(Llm.provider).order_by(Llm.provider).statement`,
-    sql: (
-      c,
-    ) => `SELECT llm_usage.provider AS llm_usage_provider, avg(llm_usage.avg_response_ms) AS avg_1
+    sql: (c) => `SELECT llm_usage.provider, avg(llm_usage.avg_response_ms) AS avg_1
 FROM llm_usage
 WHERE llm_usage.created_at >= '${c.monthStart}T00:00:00'::timestamp GROUP BY llm_usage.provider ORDER BY llm_usage.provider`,
-    oracle: (
-      c,
-    ) => `select provider as llm_usage_provider, 1.0 * sum(response_time_ms) / nullif(count(*), 0) as avg_1
+    oracle: (c) => `select provider, 1.0 * sum(response_time_ms) / nullif(count(*), 0) as avg_1
 from api_usage_metrics where created_at >= '${c.monthStart}T00:00:00Z' group by 1 order by 1`,
     compare: 'ordered',
   },
