@@ -271,3 +271,31 @@ describe('replayed tool SQL against oracles on the source tables', () => {
     );
   }
 });
+
+describe('statements that reach past Cube are refused, and the session stays usable', () => {
+  const refused = [
+    'SELECT * FROM public.exports LIMIT 1',
+    'SELECT count(*) FROM (SELECT * FROM exports) AS t',
+    'SELECT e.format FROM exports_overview e JOIN public.exports x ON true LIMIT 1',
+    "SELECT pg_read_file('/etc/passwd')",
+    "COPY (SELECT 1) TO PROGRAM 'id'",
+    "SELECT lo_import('/etc/passwd')",
+    "SELECT * FROM dblink('host=127.0.0.1 dbname=postgres', 'select 1') AS t(a int)",
+    'SELECT rolname, rolpassword FROM pg_catalog.pg_authid',
+  ];
+  test.each(refused)('%s', async (text) => {
+    const client = new pg.Client({ host: '127.0.0.1', port, user, password, database: 'cube' });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const error = await client.query(text).then(
+        () => undefined,
+        (e: { code?: string }) => e,
+      );
+      expect(error?.code, 'a Postgres error with an SQLSTATE').toMatch(/^[0-9A-Z]{5}$/);
+      expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  });
+});
