@@ -69,11 +69,28 @@ export class NativeFreeApiGateway extends HardenedApiGateway {
     context: Parameters<InstanceType<typeof ApiGateway>['meta']>[0]['context'],
   ): Promise<
     Array<{
-      config: { name: string; measures: Array<{ name: string; aggType?: string; type?: string }> };
+      config: {
+        name: string;
+        measures: Array<{ name: string; aggType?: string; type?: string; multiStage?: boolean }>;
+      };
     }>
   > {
     const compilerApi = await this.getCompilerApi(context);
-    return compilerApi.metaConfig(context, { requestId: context.requestId });
+    const cubes: Array<{
+      config: { name: string; measures: Array<{ name: string; multiStage?: boolean }> };
+    }> = await compilerApi.metaConfig(context, { requestId: context.requestId });
+    // `/meta` does not say which measures are multi_stage; the SQL API must know (it leaves them
+    // out of `SELECT *`: the JS planner cannot mix them with others).
+    const { cubeEvaluator } = await compilerApi.getCompilers({ requestId: context.requestId });
+    for (const cube of cubes) {
+      for (const measure of cube.config.measures) {
+        const definition = cubeEvaluator.isMeasure(measure.name)
+          ? (cubeEvaluator.measureByPath(measure.name) as { multiStage?: boolean })
+          : undefined;
+        if (definition?.multiStage) measure.multiStage = true;
+      }
+    }
+    return cubes;
   }
 
   protected override createSQLServerInstance(): SQLServer {

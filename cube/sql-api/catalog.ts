@@ -158,7 +158,12 @@ export class Catalog {
   }
 
   /** Runs one SELECT through a bounded cursor; values are the client's text parameters. */
-  async select(sql: string, values: ParamValue[], signal?: AbortSignal): Promise<CatalogResult> {
+  async select(
+    sql: string,
+    values: ParamValue[],
+    signal?: AbortSignal,
+    { maxRows = CATALOG_MAX_ROWS, timezone }: { maxRows?: number; timezone?: string } = {},
+  ): Promise<CatalogResult> {
     const client = await this.pool.connect();
     let broken = false;
     // A cancel request from the SQL client becomes Postgres's own cancel of this backend.
@@ -170,28 +175,30 @@ export class Catalog {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       let fetched: pg.QueryArrayResult;
+      // The session's time zone, for this transaction only (the connection is pooled).
+      const zone = timezone ? `SET LOCAL TimeZone TO ${client.escapeLiteral(timezone)}; ` : '';
       if (values.length === 0) {
         // One round trip: BEGIN, DECLARE, FETCH and COMMIT in one simple query.
         const results = (await client.query({
-          text: `BEGIN; ${DECLARE}${sql}; FETCH ${CATALOG_MAX_ROWS + 1} FROM ${CURSOR}; COMMIT`,
+          text: `BEGIN; ${zone}${DECLARE}${sql}; FETCH ${maxRows + 1} FROM ${CURSOR}; COMMIT`,
           rowMode: 'array',
           types: rawText,
         })) as unknown as pg.QueryArrayResult[];
-        fetched = results[2] as pg.QueryArrayResult;
+        fetched = results[zone ? 3 : 2] as pg.QueryArrayResult;
       } else {
-        await client.query('BEGIN');
+        await client.query(`BEGIN; ${zone}`);
         await client.query({ text: `${DECLARE}${sql}`, values });
         fetched = await client.query({
-          text: `FETCH ${CATALOG_MAX_ROWS + 1} FROM ${CURSOR}`,
+          text: `FETCH ${maxRows + 1} FROM ${CURSOR}`,
           rowMode: 'array',
           types: rawText,
         });
         await client.query('COMMIT');
       }
-      if (fetched.rows.length > CATALOG_MAX_ROWS) {
+      if (fetched.rows.length > maxRows) {
         throw new SqlApiError(
           SQLSTATE.programLimitExceeded,
-          `catalog query returned more than ${CATALOG_MAX_ROWS} rows`,
+          `the result has more than ${maxRows} rows, the SQL API's maximum: add LIMIT (and OFFSET to page)`,
         );
       }
       return {
@@ -210,7 +217,11 @@ export class Catalog {
       await client.query('ROLLBACK').catch(() => {
         broken = true;
       });
-      throw asSqlApiError(error, values.length === 0 ? `BEGIN; ${DECLARE}`.length : DECLARE.length);
+      const zone = timezone ? `SET LOCAL TimeZone TO ${client.escapeLiteral(timezone)}; ` : '';
+      throw asSqlApiError(
+        error,
+        values.length === 0 ? `BEGIN; ${zone}${DECLARE}`.length : DECLARE.length,
+      );
     } finally {
       signal?.removeEventListener('abort', onAbort);
       client.release(broken);
@@ -219,6 +230,8 @@ export class Catalog {
 
   /** The result columns of a SELECT, without running it to completion (Describe before Bind). */
   async describe(sql: string, parameterCount: number): Promise<Field[]> {
+    // Parameters as NULL: the shape does not depend on them, and a composed statement's Cube
+    // results (jsonb parameters) then have no rows.
     const result = await this.select(
       `SELECT * FROM (${sql}) AS described LIMIT 0`,
       new Array(parameterCount).fill(null),

@@ -1,5 +1,6 @@
 /**
- * The SQL API's tables: every public view of Cube's `/meta` is a table in `public`, its columns the
+ * The SQL API's tables: every public cube and view of Cube's `/meta` (as stock Cube lists them) is
+ * a table in `public`, its columns the
  * view's measures, dimensions and segments, typed the way Cube's SQL API types them.
  */
 import { z } from 'zod';
@@ -42,6 +43,8 @@ export type ViewColumn = {
   cubeType: string;
   aliasMember?: string;
   description?: string;
+  /** A multi_stage measure: Cube's JS planner answers it only on its own. */
+  multiStage?: boolean;
 };
 
 export type ViewTable = { name: string; description?: string; columns: ViewColumn[] };
@@ -62,7 +65,19 @@ function dimensionType(type: string): PgTypeName {
 const shortName = (member: string): string => member.slice(member.indexOf('.') + 1);
 
 /** A compiled member's aggregation and the member it aliases (views' members alias cube members). */
-export type CompiledMeasure = { aggType?: string; aliasMember?: string };
+export type CompiledMeasure = { aggType?: string; aliasMember?: string; multiStage?: boolean };
+
+/** Whether a member is, or aliases, a multi_stage measure. */
+function isMultiStage(member: { aliasMember?: string }, compiled: Map<string, CompiledMeasure>): boolean {
+  let alias = member.aliasMember;
+  for (let depth = 0; alias && depth < 8; depth++) {
+    const target = compiled.get(alias);
+    if (!target) return false;
+    if (target.multiStage) return true;
+    alias = target.aliasMember;
+  }
+  return false;
+}
 
 /** Follows a view measure's aliases down to the cube measure that has a real aggregation type. */
 function aggregationOf(
@@ -81,7 +96,7 @@ function aggregationOf(
 
 export function viewTables(meta: Meta, compiled: Map<string, CompiledMeasure>): ViewTable[] {
   return meta.cubes
-    .filter((cube) => cube.type === 'view' && cube.public !== false)
+    .filter((cube) => cube.public !== false)
     .map((view) => ({
       name: view.name,
       description: view.description,
@@ -109,6 +124,7 @@ export function viewTables(meta: Meta, compiled: Map<string, CompiledMeasure>): 
               cubeType: agg,
               aliasMember: m.aliasMember,
               description: m.description,
+              ...(isMultiStage(m, compiled) && { multiStage: true }),
             };
           }),
         ...view.segments

@@ -54,7 +54,7 @@ function translate(sql: string, params: string[] = []) {
   const [statement] = parseStatements(sql);
   if (!statement) throw new Error('no statement');
   const plan = planStatement(statement, views);
-  if (plan.kind !== 'cube') throw new Error(`not a Cube query: ${plan.kind}`);
+  if (plan.kind !== 'cube' || !plan.view) throw new Error(`not a plain Cube query: ${plan.kind}`);
   return translateSelect(plan.select, plan.view, params, 'UTC');
 }
 
