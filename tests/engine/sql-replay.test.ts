@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { sameNumber } from '../support/compare';
-import { REPLAY_EXPECTED_FAILURES } from './sql-api-expected-failures';
+import { expectedToFail, REPLAY_EXPECTED_FAILURES } from './sql-api-expected-failures';
 import {
   REPLAY_STATEMENTS,
   type ReplayContext,
@@ -261,7 +261,7 @@ describe('replayed tool SQL against oracles on the source tables', () => {
   });
 
   for (const statement of REPLAY_STATEMENTS) {
-    const run = REPLAY_EXPECTED_FAILURES.has(statement.id) ? test.fails : test;
+    const run = expectedToFail(REPLAY_EXPECTED_FAILURES, statement.id) ? test.fails : test;
     run(
       `${statement.tool} via ${statement.client}: ${statement.what} [${statement.id}]`,
       async () => {

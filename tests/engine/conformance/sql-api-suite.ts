@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
 import { sameNumber } from '../../support/compare';
-import { DRIVER_SQL_EXPECTED_FAILURES } from '../sql-api-expected-failures';
+import { DRIVER_SQL_EXPECTED_FAILURES, expectedToFail } from '../sql-api-expected-failures';
 import { DRIVER_SQL_CASES } from './sql-api-cases';
 import stock from './stock-snapshots.json';
 
@@ -85,7 +85,7 @@ export function describeDriverSqlCases(connection: () => pg.ClientConfig): void 
         test.skip(`${testCase.name} (${testCase.skip})`, () => undefined);
         continue;
       }
-      const run = DRIVER_SQL_EXPECTED_FAILURES.has(testCase.name) ? test.fails : test;
+      const run = expectedToFail(DRIVER_SQL_EXPECTED_FAILURES, testCase.name) ? test.fails : test;
       run(testCase.name, async () => {
         const client = new pg.Client({ ...connection(), types });
         client.on('error', () => undefined);
