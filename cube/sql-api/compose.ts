@@ -95,6 +95,7 @@ const nests = (fine: string, coarse: string): boolean => {
 const PG_TYPE_SQL: Record<PgTypeName, string> = {
   int8: 'bigint',
   numeric: 'numeric',
+  float8: 'double precision',
   timestamp: 'timestamp',
   text: 'text',
   bool: 'boolean',

@@ -51,13 +51,14 @@ export type ViewTable = { name: string; description?: string; columns: ViewColum
 
 const COUNT_AGGS = new Set(['count', 'countDistinct', 'countDistinctApprox']);
 
+/** As stock Cube's SQL API types them: counts are bigint, every other number double precision. */
 function measureType(aggType: string): PgTypeName {
-  return COUNT_AGGS.has(aggType) ? 'int8' : 'numeric';
+  return COUNT_AGGS.has(aggType) ? 'int8' : 'float8';
 }
 
 function dimensionType(type: string): PgTypeName {
   if (type === 'time') return 'timestamp';
-  if (type === 'number') return 'numeric';
+  if (type === 'number') return 'float8';
   if (type === 'boolean') return 'bool';
   return 'text';
 }
