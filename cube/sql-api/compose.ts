@@ -376,7 +376,8 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
   const where = new FilterBuilder(scope, params, 'WHERE');
   const pushed: CubeQuery['filters'] = [];
   const kept: unknown[] = [];
-  for (const conjunct of conjuncts(block.whereClause)) {
+  for (const written of conjuncts(block.whereClause)) {
+    const conjunct = truncEqualityAsRange(written, ref);
     try {
       pushed.push(...where.topLevel(conjunct));
     } catch (error) {
@@ -385,12 +386,12 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
           error instanceof SqlApiError &&
           (error.code === SQLSTATE.undefinedColumn || error.code === SQLSTATE.undefinedTable)
         ) {
-          kept.push(conjunct);
+          kept.push(written);
           continue;
         }
         throw error;
       }
-      kept.push(conjunct);
+      kept.push(written);
     }
   }
   const allPushed = kept.length === 0;
@@ -766,13 +767,12 @@ export function foldableTimeBounds(statement: Node, views: Map<string, ViewTable
         body.kind === 'AEXPR_BETWEEN'
           ? [body.lexpr, ...list(unwrap(body.rexpr)[1].items ?? body.rexpr)]
           : [body.lexpr, body.rexpr];
+      if (body.kind === 'AEXPR_IN')
+        sides.splice(1, 1, ...list(unwrap(body.rexpr)[1].items ?? body.rexpr));
       const [columnSide, ...others] = sides;
-      const [colTag, colBody] = unwrap(columnSide);
-      const candidates =
-        colTag === 'ColumnRef' ? others : body.kind === 'AEXPR_OP' ? [columnSide] : [];
-      const refSide = colTag === 'ColumnRef' ? colBody : unwrap(body.rexpr)[1];
-      const found = resolveRef(list(refSide.fields), ref, true);
-      if (!found || !('column' in found) || found.column.cubeType !== 'time') continue;
+      const onLeft = timeOperand(columnSide, ref) !== undefined;
+      const candidates = onLeft ? others : body.kind === 'AEXPR_OP' ? [columnSide] : [];
+      if (!onLeft && !timeOperand(body.rexpr, ref)) continue;
       for (const side of candidates) {
         if (!isNode(side) || !isConstantExpression(side)) continue;
         const [sideTag, sideBody] = unwrap(side);
@@ -787,6 +787,119 @@ export function foldableTimeBounds(statement: Node, views: Map<string, ViewTable
     }
   }
   return out;
+}
+
+/** A time column of the block's Cube table, bare or under `date_trunc('<granularity>', …)`. */
+function timeOperand(
+  node: unknown,
+  ref: CubeRef,
+): { column: ViewColumn; granularity?: string } | undefined {
+  const [tag, body] = unwrap(node);
+  if (tag === 'FuncCall' && funcName(body) === 'date_trunc') {
+    const args = list(body.args);
+    const granularity = constString(args[0])?.toLowerCase();
+    const inner = args.length === 2 ? timeOperand(args[1], ref) : undefined;
+    return inner && !inner.granularity && granularity && GRANULARITY_ORDER.includes(granularity)
+      ? { column: inner.column, granularity }
+      : undefined;
+  }
+  if (tag !== 'ColumnRef') return undefined;
+  const found = resolveRef(list(body.fields), ref, true);
+  return found && 'column' in found && found.column.cubeType === 'time'
+    ? { column: found.column }
+    : undefined;
+}
+
+/** The start of the next bucket after `start` (a bucket start), as Cube's timestamp text. */
+function nextBucket(start: Date, granularity: string): Date {
+  const d = new Date(start);
+  const add: Record<string, () => void> = {
+    second: () => d.setUTCSeconds(d.getUTCSeconds() + 1),
+    minute: () => d.setUTCMinutes(d.getUTCMinutes() + 1),
+    hour: () => d.setUTCHours(d.getUTCHours() + 1),
+    day: () => d.setUTCDate(d.getUTCDate() + 1),
+    week: () => d.setUTCDate(d.getUTCDate() + 7),
+    month: () => d.setUTCMonth(d.getUTCMonth() + 1),
+    quarter: () => d.setUTCMonth(d.getUTCMonth() + 3),
+    year: () => d.setUTCFullYear(d.getUTCFullYear() + 1),
+  };
+  add[granularity]?.();
+  return d;
+}
+
+/** Whether `d` starts a bucket of the granularity (what date_trunc returns). */
+function isBucketStart(d: Date, granularity: string): boolean {
+  const parts = [
+    d.getUTCMonth(),
+    d.getUTCDate() - 1,
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds(),
+    d.getUTCMilliseconds(),
+  ];
+  const zeroFrom = {
+    second: 5,
+    minute: 4,
+    hour: 3,
+    day: 2,
+    week: 2,
+    month: 1,
+    quarter: 1,
+    year: 0,
+  }[granularity];
+  if (zeroFrom === undefined || parts.slice(zeroFrom).some((p) => p !== 0)) return false;
+  if (granularity === 'week') return d.getUTCDay() === 1;
+  if (granularity === 'quarter') return d.getUTCMonth() % 3 === 0;
+  return true;
+}
+
+const between = (column: Node, from: string, to: string) => ({
+  BoolExpr: {
+    boolop: 'AND_EXPR',
+    args: [
+      {
+        A_Expr: {
+          kind: 'AEXPR_OP',
+          name: [stringNode('>=')],
+          lexpr: column,
+          rexpr: { A_Const: { sval: { sval: from } } },
+        },
+      },
+      {
+        A_Expr: {
+          kind: 'AEXPR_OP',
+          name: [stringNode('<')],
+          lexpr: column,
+          rexpr: { A_Const: { sval: { sval: to } } },
+        },
+      },
+    ],
+  },
+});
+
+/**
+ * `date_trunc('year', t) = '2020-01-01'` (or `IN` one value) as `t >= '2020-01-01' AND t <
+ * '2021-01-01'`: a range Cube can take as a date range (rolling windows need one).
+ */
+function truncEqualityAsRange(conjunct: unknown, ref: CubeRef): unknown {
+  const [tag, body] = unwrap(conjunct);
+  if (tag !== 'A_Expr') return conjunct;
+  const op = list(body.name).map(str)[0];
+  const values =
+    body.kind === 'AEXPR_IN' ? list(unwrap(body.rexpr)[1].items ?? body.rexpr) : [body.rexpr];
+  if (op !== '=' || values.length !== 1 || (body.kind !== 'AEXPR_OP' && body.kind !== 'AEXPR_IN'))
+    return conjunct;
+  const operand = timeOperand(body.lexpr, ref);
+  const literal = constString(values[0]);
+  if (!operand?.granularity || literal === undefined || !PLAIN_TIMESTAMP.test(literal))
+    return conjunct;
+  const start = new Date(
+    `${literal.trim().replace(' ', 'T')}${literal.length === 10 ? 'T00:00:00' : ''}Z`,
+  );
+  if (Number.isNaN(start.getTime()) || !isBucketStart(start, operand.granularity)) return conjunct;
+  const column = list(unwrap(body.lexpr)[1].args)[1] as Node;
+  const text = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
+  return between(column, text(start), text(nextBucket(start, operand.granularity)));
 }
 
 const PLAIN_TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?$/;
