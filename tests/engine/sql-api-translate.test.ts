@@ -25,7 +25,7 @@ const view: ViewTable = {
       name: 'amount',
       member: 'orders.amount',
       kind: 'dimension',
-      pgType: 'float8',
+      pgType: 'numeric',
       cubeType: 'number',
     },
     {
@@ -40,7 +40,7 @@ const view: ViewTable = {
       name: 'revenue',
       member: 'orders.revenue',
       kind: 'measure',
-      pgType: 'float8',
+      pgType: 'numeric',
       cubeType: 'sum',
     },
     { name: 'paid', member: 'orders.paid', kind: 'segment', pgType: 'bool', cubeType: 'segment' },
@@ -94,7 +94,7 @@ describe('translation', () => {
       ['status', 'text', 'orders.status'],
       ['m', 'timestamp', 'orders.created_at.month'],
       ['count', 'int8', 'orders.count'],
-      ['sum', 'float8', 'orders.revenue'],
+      ['sum', 'numeric', 'orders.revenue'],
     ]);
   });
 

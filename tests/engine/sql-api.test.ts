@@ -122,7 +122,7 @@ describe('psql', () => {
           ? 'timestamp without time zone'
           : member.type === 'string'
             ? 'text'
-            : /^(bigint|double precision)$/;
+            : /^(bigint|numeric)$/;
       if (typeof expectedType === 'string') expect(row?.[1]).toBe(expectedType);
       else expect(row?.[1]).toMatch(expectedType);
       expect(row?.at(-1)).toBe(member.description ?? '');
