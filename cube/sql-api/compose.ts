@@ -244,7 +244,7 @@ export function compose(
       items === 1 && refs.length === 1 && unwrap(list(block.fromClause)[0])[0] === 'RangeVar';
     for (const ref of refs) {
       const scan = single
-        ? cubeBlock(block, ref, params, timezone)
+        ? cubeBlock(block, ref, params, timezone, block === unwrap(tree)[1])
         : joinedScan(block, ref, refs.length === 1 && items === 1);
       scans.push(scan);
       const payload = paramCount + scans.length;
@@ -369,7 +369,13 @@ function andOf(nodes: unknown[]): unknown {
 }
 
 /** One block over one Cube table: a grouped or an ungrouped Cube query, pushed down as far as safe. */
-function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: string): CubeScan {
+function cubeBlock(
+  block: Node,
+  ref: CubeRef,
+  params: ParamValue[],
+  timezone: string,
+  outermost: boolean,
+): CubeScan {
   const scope = new Scope(ref.table, ref.alias);
 
   // WHERE: conjuncts Cube can take are pushed down (and leave the statement); the rest stay.
@@ -437,13 +443,28 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
     block.windowClause,
     block.distinctClause,
   ];
+  // A nested block's unnamed column keeps the name as written (Postgres folds unquoted names), so
+  // the enclosing query finds `rowid` for `rowId`; the outermost one shows the model's name.
+  if (!outermost) {
+    for (const item of list(block.targetList)) {
+      const [, target] = unwrap(item);
+      const [valTag, valBody] = unwrap(target.val);
+      const fields = valTag === 'ColumnRef' ? list(valBody.fields) : [];
+      const last = fields[fields.length - 1];
+      if (target.name === undefined && last && unwrap(last)[0] === 'String')
+        target.name = str(last);
+    }
+  }
   const visitor = (tag: string, body: Node): boolean => {
     if (tag === 'FuncCall') {
       const name = funcName(body);
       const args = list(body.args);
-      if (name === 'date_trunc' && args.length === 2) {
-        const [argTag, argBody] = unwrap(args[1]);
-        const granularity = constString(args[0])?.toLowerCase();
+      const bucketed = name === 'date_trunc' || name === 'extract' || name === 'date_part';
+      if (bucketed && args.length === 2) {
+        // date_trunc('month', t), also over CAST(t AS date) (Tableau); EXTRACT(YEAR FROM t).
+        const [argTag, argBody] = unwrap(dateCastOf(args[1]) ?? args[1]);
+        const unit = constString(args[0])?.toLowerCase();
+        const granularity = name === 'date_trunc' ? unit : unit === 'year' ? 'year' : undefined;
         if (argTag === 'ColumnRef' && granularity && GRANULARITY_ORDER.includes(granularity)) {
           const found = resolveRef(list(argBody.fields), ref, true);
           if (found && 'column' in found && found.column.cubeType === 'time') {
@@ -700,6 +721,16 @@ function applyBounds(
   return where.applyDateRanges(filters, timeDimensions);
 }
 
+/** `CAST(x AS date|timestamp)`: x, which day-or-coarser buckets group alike. */
+function dateCastOf(node: unknown): unknown {
+  const [tag, body] = unwrap(node);
+  if (tag !== 'TypeCast') return undefined;
+  const names = list(isNode(body.typeName) ? body.typeName.names : []).map(str);
+  return ['date', 'timestamp', 'timestamptz'].includes(names[names.length - 1] ?? '')
+    ? body.arg
+    : undefined;
+}
+
 /** A string literal's text (`'day'`), else undefined. */
 function constString(node: unknown): string | undefined {
   const [tag, body] = unwrap(node);
@@ -727,10 +758,20 @@ function plainKey(expr: unknown, ref: CubeRef, uses: Map<string, Use>): string |
     const use = uses.get(found.column.name);
     return use && (use.raw || use.granularity === undefined) ? found.column.name : undefined;
   }
-  if (tag === 'FuncCall' && funcName(body) === 'date_trunc') {
+  // CAST(date_trunc('month', t) AS timestamp|date) groups as the truncation does (day or coarser).
+  const castInner = dateCastOf(expr);
+  if (castInner !== undefined) {
+    const key = plainKey(castInner, ref, uses);
+    const use = key === undefined ? undefined : uses.get(key);
+    const coarse = use?.granularity && GRANULARITY_ORDER.indexOf(use.granularity) >= 3;
+    return coarse ? key : undefined;
+  }
+  const fn = tag === 'FuncCall' ? funcName(body) : '';
+  if (fn === 'date_trunc' || fn === 'extract' || fn === 'date_part') {
     const args = list(body.args);
-    const granularity = constString(args[0])?.toLowerCase();
-    const [argTag, argBody] = unwrap(args[1]);
+    const unit = constString(args[0])?.toLowerCase();
+    const granularity = fn === 'date_trunc' ? unit : unit === 'year' ? 'year' : undefined;
+    const [argTag, argBody] = unwrap(dateCastOf(args[1]) ?? args[1]);
     if (argTag !== 'ColumnRef') return undefined;
     const found = resolveRef(list(argBody.fields), ref, true);
     if (!found || !('column' in found)) return undefined;
