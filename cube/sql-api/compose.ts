@@ -783,6 +783,7 @@ function plainKey(expr: unknown, ref: CubeRef, uses: Map<string, Use>): string |
 
 /** Measures whose finer rows add up to the coarser answer, and how. */
 function additive(column: ViewColumn): string | undefined {
+  if (column.rollsUpAs) return column.rollsUpAs;
   if (column.cubeType === 'sum' || column.cubeType === 'count') return 'sum';
   if (column.cubeType === 'min') return 'min';
   if (column.cubeType === 'max') return 'max';

@@ -45,6 +45,8 @@ export type ViewColumn = {
   description?: string;
   /** A multi_stage measure: Cube's JS planner answers it only on its own. */
   multiStage?: boolean;
+  /** A `number` measure that adds up over finer rows like this aggregate. */
+  rollsUpAs?: 'sum' | 'min' | 'max';
 };
 
 export type ViewTable = { name: string; description?: string; columns: ViewColumn[] };
@@ -70,7 +72,28 @@ function dimensionType(type: string): PgTypeName {
 const shortName = (member: string): string => member.slice(member.indexOf('.') + 1);
 
 /** A compiled member's aggregation and the member it aliases (views' members alias cube members). */
-export type CompiledMeasure = { aggType?: string; aliasMember?: string; multiStage?: boolean };
+export type CompiledMeasure = {
+  aggType?: string;
+  aliasMember?: string;
+  multiStage?: boolean;
+  /** How a `number` measure that wraps one additive measure adds up over finer rows. */
+  rollsUpAs?: 'sum' | 'min' | 'max';
+};
+
+/** How a member (or the measure it aliases) adds up over finer rows, when it does. */
+function rollupOf(
+  member: { name: string; aliasMember?: string },
+  compiled: Map<string, CompiledMeasure>,
+): 'sum' | 'min' | 'max' | undefined {
+  let current: string | undefined = member.name;
+  for (let depth = 0; current && depth < 8; depth++) {
+    const target = compiled.get(current);
+    if (!target) return undefined;
+    if (target.rollsUpAs) return target.rollsUpAs;
+    current = target.aliasMember;
+  }
+  return undefined;
+}
 
 /** Whether a member is, or aliases, a multi_stage measure. */
 function isMultiStage(
@@ -134,6 +157,7 @@ export function viewTables(meta: Meta, compiled: Map<string, CompiledMeasure>): 
               aliasMember: m.aliasMember,
               description: m.description,
               ...(isMultiStage(m, compiled) && { multiStage: true }),
+              ...(rollupOf(m, compiled) && { rollsUpAs: rollupOf(m, compiled) }),
             };
           }),
         ...view.segments
