@@ -30,6 +30,12 @@ export const LIMITS = {
   maxJsonDepth: 16,
   /** `limit` of one query; also Cube's own CUBEJS_DB_QUERY_LIMIT. */
   maxLimit: 50_000,
+  /**
+   * Rows of one Cube query the SQL API evaluates a statement over (a subquery, `SELECT *`, a
+   * join): more is refused with 54000 rather than held in memory. Also the most rows one SQL API
+   * answer returns without LIMIT.
+   */
+  sqlApiMaxCubeRows: 50_000,
   /** `offset` of one query. */
   maxOffset: 100_000,
   /**

@@ -75,6 +75,9 @@ export function cubeOptions(input: CubeOptionsInput): CreateOptions {
         }
       : {}),
     preAggregationsSchema: PRE_AGGREGATIONS_SCHEMA,
+    // The SQL API reads a view's rows as Cube's ungrouped query (`SELECT *`, no GROUP BY), as stock
+    // Cube's SQL API does; views expose no primary keys, so Cube's check would refuse them.
+    allowUngroupedWithoutPrimaryKey: true,
     scheduledRefreshTimer: refreshEverySeconds === false ? false : refreshEverySeconds,
     scheduledRefreshTimeZones: ['UTC'],
     ...(input.rollupTablesCacheSeconds === undefined

@@ -69,11 +69,46 @@ export class NativeFreeApiGateway extends HardenedApiGateway {
     context: Parameters<InstanceType<typeof ApiGateway>['meta']>[0]['context'],
   ): Promise<
     Array<{
-      config: { name: string; measures: Array<{ name: string; aggType?: string; type?: string }> };
+      config: {
+        name: string;
+        measures: Array<{
+          name: string;
+          aggType?: string;
+          type?: string;
+          multiStage?: boolean;
+          rollsUpAs?: 'sum' | 'min' | 'max';
+        }>;
+      };
     }>
   > {
     const compilerApi = await this.getCompilerApi(context);
-    return compilerApi.metaConfig(context, { requestId: context.requestId });
+    const cubes: Array<{
+      config: {
+        name: string;
+        measures: Array<{ name: string; multiStage?: boolean; rollsUpAs?: 'sum' | 'min' | 'max' }>;
+      };
+    }> = await compilerApi.metaConfig(context, { requestId: context.requestId });
+    // `/meta` does not say which measures are multi_stage (the SQL API leaves them out of
+    // `SELECT *`: the JS planner cannot mix them with others) nor how a `number` measure adds up
+    // (the SQL API re-aggregates Cube's rows for ROLLUP and expression groupings).
+    const { cubeEvaluator } = await compilerApi.getCompilers({ requestId: context.requestId });
+    for (const cube of cubes) {
+      for (const measure of cube.config.measures) {
+        const definition = cubeEvaluator.isMeasure(measure.name)
+          ? (cubeEvaluator.measureByPath(measure.name) as {
+              multiStage?: boolean;
+              type?: string;
+              sql?: unknown;
+            })
+          : undefined;
+        if (definition?.multiStage) measure.multiStage = true;
+        const rollsUpAs = definition
+          ? numberRollup(cubeEvaluator, measure.name, definition)
+          : undefined;
+        if (rollsUpAs) measure.rollsUpAs = rollsUpAs;
+      }
+    }
+    return cubes;
   }
 
   protected override createSQLServerInstance(): SQLServer {
@@ -84,6 +119,30 @@ export class NativeFreeApiGateway extends HardenedApiGateway {
     };
     return new Proxy({} as SQLServer, { get: () => unavailable });
   }
+}
+
+/**
+ * How a `number` measure that only wraps one additive measure of its cube (`{n}` or
+ * `COALESCE({n}, 0)`, as the model writes counts that must read 0) adds up over finer rows, so the
+ * SQL API may re-aggregate it. Read from the YAML compiler's generated function text
+ * (`(n) => \`COALESCE(${n}, 0)\``): anything else, or another Cube's output, is "does not add
+ * up", which only makes the SQL API refuse, never answer wrong.
+ */
+function numberRollup(
+  evaluator: { measureByPath(path: string): unknown; isMeasure(path: string): boolean },
+  name: string,
+  definition: { type?: string; sql?: unknown },
+): 'sum' | 'min' | 'max' | undefined {
+  if (definition.type !== 'number' || typeof definition.sql !== 'function') return undefined;
+  const match = /^\(?\s*(\w+)\s*\)?\s*=>\s*`(?:COALESCE\(\$\{\1\}, 0\)|\$\{\1\})`$/.exec(
+    definition.sql.toString().trim(),
+  );
+  const inner = match ? `${name.slice(0, name.indexOf('.'))}.${match[1]}` : undefined;
+  if (!inner || !evaluator.isMeasure(inner)) return undefined;
+  const type = (evaluator.measureByPath(inner) as { type?: string }).type;
+  if (type === 'count' || type === 'sum') return 'sum';
+  if (type === 'min' || type === 'max') return type;
+  return undefined;
 }
 
 type CoreCtorArgs = ConstructorParameters<typeof CubejsServerCore>;

@@ -7,7 +7,7 @@
  * Client SQL runs as a login role that may only read (`SQL_API_READER`), in read-only
  * transactions with a statement timeout, through a cursor that fetches a bounded number of rows.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import pg from 'pg';
 import { type PgConfig, withClient, withDatabase } from '../../db/connection';
 import { SQLSTATE, SqlApiError } from './errors';
@@ -27,6 +27,7 @@ export type CatalogResult = { fields: Field[]; rows: Array<Array<string | null>>
 const SQL_TYPE: Record<string, string> = {
   int8: 'bigint',
   numeric: 'numeric',
+  float8: 'double precision',
   timestamp: 'timestamp without time zone',
   text: 'text',
   bool: 'boolean',
@@ -39,8 +40,15 @@ const rawText = {
   getTypeParser: () => (value: string) => value,
 } as unknown as pg.CustomTypesConfig;
 
-export function catalogDatabaseName(sourceDatabase: string): string {
-  return `${sourceDatabase}_cube_sql_api`.slice(0, 63);
+/**
+ * One catalog database per source database and model: two Cube deployments with different models
+ * on one source database (or a model change while an older Cube still runs) must not rebuild each
+ * other's tables.
+ */
+export function catalogDatabaseName(sourceDatabase: string, tables: ViewTable[]): string {
+  const shape = tables.map((t) => [t.name, t.columns.map((c) => [c.name, c.pgType])]);
+  const digest = createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 10);
+  return `${sourceDatabase.slice(0, 38)}_cube_sql_api_${digest}`;
 }
 
 /** The reader's password: derived from Cube's own, so every Cube process on the cluster agrees. */
@@ -66,7 +74,7 @@ function tableDdl(table: ViewTable, literal: (text: string) => string): string[]
 
 /** Creates the catalog database and reader if missing, and makes its tables match the views. */
 async function buildCatalog(db: PgConfig, tables: ViewTable[]): Promise<PgConfig> {
-  const name = catalogDatabaseName(db.database);
+  const name = catalogDatabaseName(db.database, tables);
   let reader: PgConfig = withDatabase(db, name);
   await withClient(db, async (client) => {
     const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
@@ -158,7 +166,12 @@ export class Catalog {
   }
 
   /** Runs one SELECT through a bounded cursor; values are the client's text parameters. */
-  async select(sql: string, values: ParamValue[], signal?: AbortSignal): Promise<CatalogResult> {
+  async select(
+    sql: string,
+    values: ParamValue[],
+    signal?: AbortSignal,
+    { maxRows = CATALOG_MAX_ROWS, timezone }: { maxRows?: number; timezone?: string } = {},
+  ): Promise<CatalogResult> {
     const client = await this.pool.connect();
     let broken = false;
     // A cancel request from the SQL client becomes Postgres's own cancel of this backend.
@@ -170,28 +183,30 @@ export class Catalog {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       let fetched: pg.QueryArrayResult;
+      // The session's time zone, for this transaction only (the connection is pooled).
+      const zone = timezone ? `SET LOCAL TimeZone TO ${client.escapeLiteral(timezone)}; ` : '';
       if (values.length === 0) {
         // One round trip: BEGIN, DECLARE, FETCH and COMMIT in one simple query.
         const results = (await client.query({
-          text: `BEGIN; ${DECLARE}${sql}; FETCH ${CATALOG_MAX_ROWS + 1} FROM ${CURSOR}; COMMIT`,
+          text: `BEGIN; ${zone}${DECLARE}${sql}; FETCH ${maxRows + 1} FROM ${CURSOR}; COMMIT`,
           rowMode: 'array',
           types: rawText,
         })) as unknown as pg.QueryArrayResult[];
-        fetched = results[2] as pg.QueryArrayResult;
+        fetched = results[zone ? 3 : 2] as pg.QueryArrayResult;
       } else {
-        await client.query('BEGIN');
+        await client.query(`BEGIN; ${zone}`);
         await client.query({ text: `${DECLARE}${sql}`, values });
         fetched = await client.query({
-          text: `FETCH ${CATALOG_MAX_ROWS + 1} FROM ${CURSOR}`,
+          text: `FETCH ${maxRows + 1} FROM ${CURSOR}`,
           rowMode: 'array',
           types: rawText,
         });
         await client.query('COMMIT');
       }
-      if (fetched.rows.length > CATALOG_MAX_ROWS) {
+      if (fetched.rows.length > maxRows) {
         throw new SqlApiError(
           SQLSTATE.programLimitExceeded,
-          `catalog query returned more than ${CATALOG_MAX_ROWS} rows`,
+          `the result has more than ${maxRows} rows, the SQL API's maximum: add LIMIT (and OFFSET to page)`,
         );
       }
       return {
@@ -210,7 +225,11 @@ export class Catalog {
       await client.query('ROLLBACK').catch(() => {
         broken = true;
       });
-      throw asSqlApiError(error, values.length === 0 ? `BEGIN; ${DECLARE}`.length : DECLARE.length);
+      const zone = timezone ? `SET LOCAL TimeZone TO ${client.escapeLiteral(timezone)}; ` : '';
+      throw asSqlApiError(
+        error,
+        values.length === 0 ? `BEGIN; ${zone}${DECLARE}`.length : DECLARE.length,
+      );
     } finally {
       signal?.removeEventListener('abort', onAbort);
       client.release(broken);
@@ -219,6 +238,8 @@ export class Catalog {
 
   /** The result columns of a SELECT, without running it to completion (Describe before Bind). */
   async describe(sql: string, parameterCount: number): Promise<Field[]> {
+    // Parameters as NULL: the shape does not depend on them, and a composed statement's Cube
+    // results (jsonb parameters) then have no rows.
     const result = await this.select(
       `SELECT * FROM (${sql}) AS described LIMIT 0`,
       new Array(parameterCount).fill(null),

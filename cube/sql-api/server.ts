@@ -11,7 +11,9 @@ import { canSwitchSqlUser, sqlSecurityContext } from '../auth';
 import { ResultWrapper } from '../engine/cube-modules';
 import type { NativeFreeApiGateway } from '../engine/native-free';
 import { type TransformDataInput, transformQueryData } from '../engine/result-transform';
+import { LIMITS } from '../limits';
 import { Catalog } from './catalog';
+import { compose, expressionSql, foldableTimeBounds, replaceWithLiteral } from './compose';
 import { SQLSTATE, SqlApiError } from './errors';
 import { backend, type Field, PG_TYPES } from './protocol';
 import { scramVerifier } from './scram';
@@ -40,7 +42,8 @@ export type SqlApiOptions = {
 export type RunningSqlApi = { port: number; initialize(): Promise<void>; stop(): Promise<void> };
 
 /** Rows a query without LIMIT may return (Cube's own maximum, CUBEJS_DB_QUERY_LIMIT). */
-const rowLimit = (): number => Number(process.env.CUBEJS_DB_QUERY_LIMIT ?? 50_000);
+const rowLimit = (): number =>
+  Number(process.env.CUBEJS_DB_QUERY_LIMIT ?? LIMITS.sqlApiMaxCubeRows);
 const VIEWS_TTL_MS = 5_000;
 const STARTUP_TIMEOUT_MS = 15_000;
 
@@ -154,6 +157,31 @@ class CubeAccess {
 
 type Prepared = { backend: SessionBackend; sessions: Map<number, Session>; catalog: Catalog };
 
+/**
+ * The one-Cube-query translation of a plain statement, or undefined when it needs composing:
+ * a construct the plain translation does not take (a cast, CASE, `SELECT *`, no GROUP BY, …).
+ */
+function plainTranslation(
+  select: Parameters<typeof translateSelect>[0],
+  view: ViewTable,
+  params: ParamValue[],
+  zone: string,
+) {
+  try {
+    return translateSelect(select, view, params, zone);
+  } catch (error) {
+    if (
+      error instanceof SqlApiError &&
+      (error.code === SQLSTATE.featureNotSupported ||
+        error.code === SQLSTATE.groupingError ||
+        error.code === SQLSTATE.invalidDatetimeFormat)
+    ) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
 /** The parser, the views, the catalog database: what sessions need before they can answer. */
 async function prepare(options: SqlApiOptions): Promise<Prepared> {
   await loadModule();
@@ -177,6 +205,73 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
     columns.map((c) => ({ name: c.name, ...PG_TYPES[c.pgType] }));
   const timezone = (settings: Map<string, string>) => settings.get('TimeZone') ?? 'UTC';
 
+  const runAsUser = (login: string, changeUser: string | undefined): string => {
+    const runAs = changeUser ?? login;
+    if (!canSwitchSqlUser(options, login, runAs)) {
+      throw new SqlApiError(
+        SQLSTATE.insufficientPrivilege,
+        `You cannot change security context via __user from ${login} to ${runAs}, because it's not allowed.`,
+      );
+    }
+    return runAs;
+  };
+
+  /**
+   * A statement around Cube queries: constant time bounds folded by Postgres, each Cube part
+   * loaded through Cube (bounded), the statement evaluated over them in the catalog database.
+   */
+  const runComposed = async (
+    plan: Extract<Plan, { kind: 'cube' }>,
+    params: ParamValue[],
+    settings: Map<string, string>,
+    signal: AbortSignal,
+    login: string,
+  ): Promise<StatementResult> => {
+    const views = await currentViews();
+    const zone = timezone(settings);
+    const tree = structuredClone(plan.node);
+    const foldable = foldableTimeBounds(tree, views);
+    if (foldable.length > 0) {
+      const values = foldable.map(
+        (node) =>
+          `to_char((${expressionSql(node)})::timestamptz AT TIME ZONE current_setting('TimeZone'), 'YYYY-MM-DD"T"HH24:MI:SS.MS')`,
+      );
+      const folded = await catalog.select(`SELECT ${values.join(', ')}`, params, signal, {
+        timezone: zone,
+      });
+      foldable.forEach((node, i) => {
+        const value = folded.rows[0]?.[i];
+        if (value !== null && value !== undefined) replaceWithLiteral(node, value);
+      });
+    }
+    const composed = compose(tree, views, params, zone, params.length);
+    const bound = LIMITS.sqlApiMaxCubeRows;
+    const payloads = await Promise.all(
+      composed.scans.map(async (scan) => {
+        const query = { ...scan.query, timezone: zone };
+        const limited = query.limit !== undefined;
+        if (!limited) query.limit = bound;
+        const rows = await cube.load(query, signal, runAsUser(login, scan.changeUser));
+        if (!limited && rows.length >= bound) {
+          throw new SqlApiError(
+            SQLSTATE.programLimitExceeded,
+            `a Cube query of this statement (on "${scan.table.name}") has at least ${bound} rows, the SQL API's maximum: filter or group it further`,
+          );
+        }
+        return JSON.stringify(
+          rows.map((row) =>
+            Object.fromEntries(scan.columns.map((c) => [c.name, row[c.key] ?? null])),
+          ),
+        );
+      }),
+    );
+    const result = await catalog.select(composed.sql, [...params, ...payloads], signal, {
+      maxRows: bound,
+      timezone: zone,
+    });
+    return result;
+  };
+
   const sessionBackend: SessionBackend = {
     user: options.user,
     superUser: options.superUser,
@@ -191,19 +286,12 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
       signal,
       login,
     ): Promise<StatementResult> {
-      const { query, columns, userLimit, changeUser } = translateSelect(
-        plan.select,
-        plan.view,
-        params,
-        timezone(settings),
-      );
-      const runAs = changeUser ?? login;
-      if (!canSwitchSqlUser(options, login, runAs)) {
-        throw new SqlApiError(
-          SQLSTATE.insufficientPrivilege,
-          `You cannot change security context via __user from ${login} to ${runAs}, because it's not allowed.`,
-        );
-      }
+      const direct = plan.view
+        ? plainTranslation(plan.select, plan.view, params, timezone(settings))
+        : undefined;
+      if (!direct) return runComposed(plan, params, settings, signal, login);
+      const { query, columns, userLimit, changeUser } = direct;
+      const runAs = runAsUser(login, changeUser);
       const limit = rowLimit();
       if (!userLimit) query.limit = limit;
       const data = await cube.load(query, signal, runAs);
@@ -221,9 +309,18 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
     },
     async describeCube(plan, paramCount, settings) {
       const placeholders = Array.from({ length: paramCount }, () => '1');
-      return fieldsOf(
-        translateSelect(plan.select, plan.view, placeholders, timezone(settings)).columns,
+      const direct = plan.view
+        ? plainTranslation(plan.select, plan.view, placeholders, timezone(settings))
+        : undefined;
+      if (direct) return fieldsOf(direct.columns);
+      const composed = compose(
+        plan.node,
+        await currentViews(),
+        placeholders,
+        timezone(settings),
+        paramCount,
       );
+      return catalog.describe(composed.sql, composed.paramCount);
     },
     runCatalog: (sql, params, signal) => catalog.select(sql, params, signal),
     describeCatalog: (sql, paramCount) => catalog.describe(sql, paramCount),

@@ -12,7 +12,11 @@ type Node = { [key: string]: unknown };
 export type ParsedStatement = { sql: string; node: Node; tag: string; paramCount: number };
 
 export type Plan =
-  | { kind: 'cube'; view: ViewTable; select: Node }
+  /**
+   * A SELECT that reads Cube tables: `view` when it is one plain query on one table (translated
+   * straight to one Cube query), otherwise composed around its Cube parts (compose.ts).
+   */
+  | { kind: 'cube'; view?: ViewTable; select: Node; node: Node }
   | { kind: 'catalog'; sql: string }
   | { kind: 'set'; name: string; value: string | null }
   | { kind: 'reset-all' }
@@ -131,10 +135,39 @@ const WRITES = new Set([
   'CommentStmt',
 ]);
 
+/**
+ * Functions a statement may not call, though Postgres would let the SQL API's read-only role run
+ * them: they change the pooled connection's settings or locks, wait, or read server files.
+ */
+const REFUSED_FUNCTION =
+  /^(set_config|pg_advisory.*|pg_try_advisory.*|pg_sleep.*|pg_read.*|pg_ls_.*|pg_stat_file|lo_.*|dblink.*|pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_promote|pg_notify|txid_current|pg_current_xact_id|pg_switch_wal|pg_create_.*|pg_drop_.*|pg_file_.*|pg_logical_.*|pg_replication_.*|query_to_xml.*|cursor_to_xml.*|table_to_xml.*|schema_to_xml.*|database_to_xml.*|query_to_json.*)$/;
+
+function refuseFunctions(tree: unknown): void {
+  if (Array.isArray(tree)) {
+    for (const item of tree) refuseFunctions(item);
+    return;
+  }
+  if (typeof tree !== 'object' || tree === null) return;
+  for (const [key, value] of Object.entries(tree)) {
+    if (key === 'FuncCall' && typeof value === 'object' && value !== null) {
+      const names = ((value as Node).funcname as unknown[] | undefined) ?? [];
+      const name = String(unwrap(names[names.length - 1])[1].sval ?? '').toLowerCase();
+      if (REFUSED_FUNCTION.test(name)) {
+        throw new SqlApiError(
+          SQLSTATE.insufficientPrivilege,
+          `permission denied for function ${name}: the SQL API does not run it`,
+        );
+      }
+    }
+    refuseFunctions(value);
+  }
+}
+
 export function planStatement(statement: ParsedStatement, views: Map<string, ViewTable>): Plan {
   const [tag, body] = unwrap(statement.node);
   switch (tag) {
     case 'SelectStmt': {
+      refuseFunctions(body);
       const tables = rangeVars(body);
       const onViews = tables.filter((rv) => viewOf(rv, views));
       if (onViews.length === 0) {
@@ -142,13 +175,13 @@ export function planStatement(statement: ParsedStatement, views: Map<string, Vie
         if (body.lockingClause) throw unsupported('FOR UPDATE/SHARE');
         return { kind: 'catalog', sql: statement.sql };
       }
+      if (body.intoClause) throw unsupported('SELECT INTO');
+      if (body.lockingClause) throw unsupported('FOR UPDATE/SHARE');
       const from = Array.isArray(body.fromClause) ? body.fromClause : [];
       const [fromTag, rangeVar] = unwrap(from[0]);
       const view = fromTag === 'RangeVar' ? viewOf(rangeVar, views) : undefined;
-      if (from.length !== 1 || tables.length !== 1 || !view) {
-        throw unsupported('a query that joins a view with other tables or subqueries');
-      }
-      return { kind: 'cube', view, select: body };
+      const plain = from.length === 1 && tables.length === 1 && view !== undefined;
+      return { kind: 'cube', ...(plain && { view }), select: body, node: statement.node };
     }
     case 'VariableSetStmt': {
       const name = String(body.name ?? '').toLowerCase();

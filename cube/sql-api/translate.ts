@@ -58,22 +58,41 @@ const GRANULARITIES = new Set([
   'year',
 ]);
 
-/** The aggregate each Cube measure type answers to (Cube: "Measure aggregation type doesn't match"). */
-const AGG_FOR_TYPE: Record<string, string> = {
-  count: 'COUNT',
-  sum: 'SUM',
-  avg: 'AVG',
-  min: 'MIN',
-  max: 'MAX',
-  countDistinct: 'COUNT(DISTINCT)',
-  countDistinctApprox: 'COUNT(DISTINCT)',
-};
+/**
+ * Which aggregate may be written around a measure, as Cube's SQL API decides it (its
+ * `is_same_agg_type`): the measure's own, SUM over a count, anything over a `number` measure.
+ * The aggregate then stands for the measure itself.
+ */
+export function checkAggregationType(column: ViewColumn, aggregate: string, at: Node): void {
+  if (aggregate === 'MEASURE') return;
+  const type = column.cubeType;
+  const ok =
+    type === 'number' ||
+    (aggregate === 'SUM' && (type === 'sum' || type === 'count')) ||
+    (aggregate === 'COUNT(DISTINCT)' &&
+      (type === 'countDistinct' || type === 'countDistinctApprox')) ||
+    ((aggregate === 'MIN' || aggregate === 'MAX') && type === aggregate.toLowerCase()) ||
+    (aggregate === 'AVG' && type === 'avg') ||
+    (aggregate === 'COUNT' && type === 'count');
+  if (!ok) {
+    const expected =
+      type === 'countDistinct' || type === 'countDistinctApprox'
+        ? 'COUNT(DISTINCT)'
+        : type.toUpperCase();
+    throw new SqlApiError(
+      SQLSTATE.groupingError,
+      `Measure aggregation type doesn't match. The aggregation type for '${column.name}' is ` +
+        `'${expected}()' but '${aggregate}()' was provided; use MEASURE(${column.name})`,
+      location(at),
+    );
+  }
+}
 
 // ------------------------------------------------------------------------------------------------
 // Parse-tree helpers
 // ------------------------------------------------------------------------------------------------
 
-const isNode = (value: unknown): value is Node =>
+export const isNode = (value: unknown): value is Node =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `{ Tag: body }` → [tag, body]. */
@@ -84,7 +103,7 @@ export function unwrap(node: unknown): [string, Node] {
   return [tag ?? '', isNode(body) ? body : {}];
 }
 
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+export const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 /** The items of an expression list (`IN (…)`, `BETWEEN … AND …`): a `List` node or an array. */
 const items = (value: unknown): unknown[] => {
@@ -92,7 +111,7 @@ const items = (value: unknown): unknown[] => {
   return tag === 'List' ? list(body.items) : list(value);
 };
 
-const str = (node: unknown): string => {
+export const str = (node: unknown): string => {
   const [tag, body] = unwrap(node);
   return tag === 'String' && typeof body.sval === 'string' ? body.sval : '';
 };
@@ -118,7 +137,31 @@ export function viewOf(rangeVar: Node, views: Map<string, ViewTable>): ViewTable
   const schema = typeof rangeVar.schemaname === 'string' ? rangeVar.schemaname : undefined;
   if (schema !== undefined && schema !== 'public') return undefined;
   if (typeof rangeVar.catalogname === 'string') return undefined;
-  return typeof rangeVar.relname === 'string' ? views.get(rangeVar.relname) : undefined;
+  if (typeof rangeVar.relname !== 'string') return undefined;
+  return views.get(rangeVar.relname) ?? caseInsensitive(views.values(), rangeVar.relname);
+}
+
+/**
+ * Postgres folds unquoted names to lower case; Cube's SQL API resolves them against the model's
+ * names case-insensitively (`rowId`, `BigECommerce`). An exact match wins, then a unique one.
+ */
+function caseInsensitive<T extends { name: string }>(
+  items: Iterable<T>,
+  name: string,
+): T | undefined {
+  const lower = name.toLowerCase();
+  let found: T | undefined;
+  for (const item of items) {
+    if (item.name.toLowerCase() !== lower) continue;
+    if (found) return undefined;
+    found = item;
+  }
+  return found;
+}
+
+/** The column a name denotes in a table: exactly, or case-insensitively when unique. */
+export function findColumn(table: ViewTable, name: string): ViewColumn | undefined {
+  return table.columns.find((c) => c.name === name) ?? caseInsensitive(table.columns, name);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -208,16 +251,14 @@ type Expr =
 const exprKey = (expr: Expr): string =>
   expr.kind === 'time' ? `${expr.column.member}.${expr.granularity}` : expr.column.member;
 
-class Scope {
+export class Scope {
   private readonly qualifiers: Set<string>;
-  private readonly columns: Map<string, ViewColumn>;
 
   constructor(
     readonly view: ViewTable,
     alias: string | undefined,
   ) {
-    this.qualifiers = new Set([alias ?? view.name]);
-    this.columns = new Map(view.columns.map((c) => [c.name, c]));
+    this.qualifiers = new Set([(alias ?? view.name).toLowerCase()]);
   }
 
   column(ref: Node): ViewColumn {
@@ -231,14 +272,22 @@ class Scope {
     }
     const names = fields.map(str);
     const name = names[names.length - 1] ?? '';
-    if (names.length > 2 || (names.length === 2 && !this.qualifiers.has(names[0] ?? ''))) {
+    // `col`, `alias.col` or `public.table.col` (Metabase qualifies every column so).
+    const qualifier =
+      names.length === 3 && names[0]?.toLowerCase() === 'public' ? names[1] : names[0];
+    const qualified =
+      names.length === 3
+        ? names[0]?.toLowerCase() === 'public' &&
+          qualifier?.toLowerCase() === this.view.name.toLowerCase()
+        : this.qualifiers.has((qualifier ?? '').toLowerCase());
+    if (names.length > 3 || (names.length >= 2 && !qualified)) {
       throw new SqlApiError(
         SQLSTATE.undefinedTable,
-        `missing FROM-clause entry for table "${names[0]}"`,
+        `missing FROM-clause entry for table "${names.length === 3 ? names[1] : names[0]}"`,
         location(ref),
       );
     }
-    const column = this.columns.get(name);
+    const column = findColumn(this.view, name);
     if (!column && name === USER_COLUMN) throw userColumnMisused(ref);
     if (!column) {
       throw new SqlApiError(
@@ -354,17 +403,7 @@ function resolveExpr(node: unknown, scope: Scope, params: ParamValue[]): Expr {
         location(body),
       );
     }
-    if (aggregate !== 'MEASURE') {
-      const expected = AGG_FOR_TYPE[column.cubeType];
-      if (expected !== aggregate) {
-        throw new SqlApiError(
-          SQLSTATE.groupingError,
-          `Measure aggregation type doesn't match. The aggregation type for '${column.name}' is ` +
-            `'${expected ? `${expected}()` : column.cubeType}' but '${aggregate}()' was provided; use MEASURE(${column.name})`,
-          location(body),
-        );
-      }
-    }
+    checkAggregationType(column, aggregate, body);
     return { kind: 'measure', column };
   }
   if (tag === 'TypeCast') throw unsupported('a type cast in the select list');
@@ -388,7 +427,7 @@ function defaultName(node: unknown): string {
 
 type Bounds = { from?: string; fromInclusive?: boolean; to?: string; toInclusive?: boolean };
 
-class FilterBuilder {
+export class FilterBuilder {
   readonly segments: string[] = [];
   /** Bounds on time dimensions found at the top level of WHERE (candidates for date ranges). */
   readonly bounds = new Map<string, Bounds>();
@@ -479,7 +518,7 @@ class FilterBuilder {
       );
     }
     if (column.cubeType === 'time') return cubeTimestamp(found.value);
-    if (column.pgType === 'numeric' || column.pgType === 'int8') {
+    if (column.pgType === 'numeric' || column.pgType === 'float8' || column.pgType === 'int8') {
       if (!Number.isFinite(Number(found.value)) || found.value.trim() === '') {
         throw new SqlApiError(
           SQLSTATE.datatypeMismatch,
@@ -634,6 +673,14 @@ class FilterBuilder {
     }
     const operator = { '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte' }[op];
     return { member, operator: operator ?? 'equals', values: [value] };
+  }
+
+  /** The date ranges this WHERE's time bounds make, added to `timeDimensions`. */
+  applyDateRanges(
+    filters: CubeFilter[],
+    timeDimensions: CubeQuery['timeDimensions'],
+  ): CubeFilter[] {
+    return applyDateRanges(filters, this.bounds, timeDimensions);
   }
 
   /** Registers time bounds of a top-level filter so they can become a date range. */

@@ -1,5 +1,6 @@
 /**
- * The SQL API's tables: every public view of Cube's `/meta` is a table in `public`, its columns the
+ * The SQL API's tables: every public cube and view of Cube's `/meta` (as stock Cube lists them) is
+ * a table in `public`, its columns the
  * view's measures, dimensions and segments, typed the way Cube's SQL API types them.
  */
 import { z } from 'zod';
@@ -42,12 +43,21 @@ export type ViewColumn = {
   cubeType: string;
   aliasMember?: string;
   description?: string;
+  /** A multi_stage measure: Cube's JS planner answers it only on its own. */
+  multiStage?: boolean;
+  /** A `number` measure that adds up over finer rows like this aggregate. */
+  rollsUpAs?: 'sum' | 'min' | 'max';
 };
 
 export type ViewTable = { name: string; description?: string; columns: ViewColumn[] };
 
 const COUNT_AGGS = new Set(['count', 'countDistinct', 'countDistinctApprox']);
 
+/**
+ * Counts are bigint. Other numbers are numeric where stock Cube says double precision: statements
+ * are evaluated by real Postgres here, and `round(x, 2)`, which tools and people write, takes
+ * numeric only.
+ */
 function measureType(aggType: string): PgTypeName {
   return COUNT_AGGS.has(aggType) ? 'int8' : 'numeric';
 }
@@ -62,7 +72,44 @@ function dimensionType(type: string): PgTypeName {
 const shortName = (member: string): string => member.slice(member.indexOf('.') + 1);
 
 /** A compiled member's aggregation and the member it aliases (views' members alias cube members). */
-export type CompiledMeasure = { aggType?: string; aliasMember?: string };
+export type CompiledMeasure = {
+  aggType?: string;
+  aliasMember?: string;
+  multiStage?: boolean;
+  /** How a `number` measure that wraps one additive measure adds up over finer rows. */
+  rollsUpAs?: 'sum' | 'min' | 'max';
+};
+
+/** How a member (or the measure it aliases) adds up over finer rows, when it does. */
+function rollupOf(
+  member: { name: string; aliasMember?: string },
+  compiled: Map<string, CompiledMeasure>,
+): 'sum' | 'min' | 'max' | undefined {
+  let current: string | undefined = member.name;
+  for (let depth = 0; current && depth < 8; depth++) {
+    const target = compiled.get(current);
+    if (!target) return undefined;
+    if (target.rollsUpAs) return target.rollsUpAs;
+    current = target.aliasMember;
+  }
+  return undefined;
+}
+
+/** Whether a member is, or aliases, a multi_stage measure. */
+function isMultiStage(
+  member: { name: string; aliasMember?: string },
+  compiled: Map<string, CompiledMeasure>,
+): boolean {
+  if (compiled.get(member.name)?.multiStage) return true;
+  let alias = member.aliasMember;
+  for (let depth = 0; alias && depth < 8; depth++) {
+    const target = compiled.get(alias);
+    if (!target) return false;
+    if (target.multiStage) return true;
+    alias = target.aliasMember;
+  }
+  return false;
+}
 
 /** Follows a view measure's aliases down to the cube measure that has a real aggregation type. */
 function aggregationOf(
@@ -81,7 +128,7 @@ function aggregationOf(
 
 export function viewTables(meta: Meta, compiled: Map<string, CompiledMeasure>): ViewTable[] {
   return meta.cubes
-    .filter((cube) => cube.type === 'view' && cube.public !== false)
+    .filter((cube) => cube.public !== false)
     .map((view) => ({
       name: view.name,
       description: view.description,
@@ -109,6 +156,8 @@ export function viewTables(meta: Meta, compiled: Map<string, CompiledMeasure>): 
               cubeType: agg,
               aliasMember: m.aliasMember,
               description: m.description,
+              ...(isMultiStage(m, compiled) && { multiStage: true }),
+              ...(rollupOf(m, compiled) && { rollsUpAs: rollupOf(m, compiled) }),
             };
           }),
         ...view.segments

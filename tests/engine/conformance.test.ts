@@ -21,12 +21,18 @@ import {
   DRIVER_TEST_SCHEMA,
   loadDriverTestDataset,
 } from './conformance/dataset';
+import { describeDriverSqlCases } from './conformance/sql-api-suite';
 
 const db = inject('pg');
 const pool = new pg.Pool({ ...db, max: 2 });
 const apiSecret = randomBytes(24).toString('hex');
 const token = () => signCubeToken(apiSecret, { sub: 'conformance', role: 'admin' });
 let cube: RunningCube;
+const sqlLogin = {
+  port: embeddedPortFromEnv(process.env, 'TEST_CONFORMANCE_SQL_PORT', 15434),
+  user: 'conformance',
+  password: randomBytes(12).toString('hex'),
+};
 
 beforeAll(async () => {
   await loadDriverTestDataset(db);
@@ -38,6 +44,7 @@ beforeAll(async () => {
     port: embeddedPortFromEnv(process.env, 'TEST_CONFORMANCE_CUBE_PORT', 4011),
     refreshEverySeconds: false,
     modelDir: CONFORMANCE_MODEL_DIR,
+    sqlApi: sqlLogin,
   });
   await buildAllRollups(cube.apiUrl, token);
 });
@@ -663,3 +670,11 @@ describe('values against SQL oracles', () => {
     );
   });
 });
+
+describeDriverSqlCases(() => ({
+  host: '127.0.0.1',
+  port: sqlLogin.port,
+  user: sqlLogin.user,
+  password: sqlLogin.password,
+  database: 'cube',
+}));

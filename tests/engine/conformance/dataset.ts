@@ -23,6 +23,9 @@ const TABLES: Record<string, string> = {
     discount numeric, profit numeric`,
   customers: 'customer_id text, customer_name text',
   products: 'category text, sub_category text, product_name text',
+  bigecommerce: `id int4, row_id int4, order_id text, order_date date, completed_date date,
+    city text, category text, sub_category text, product_name text, customer_id text,
+    sales numeric, quantity int4, discount numeric, profit numeric, is_returning boolean`,
 };
 
 async function copyCsv(client: pg.Client, table: string): Promise<void> {

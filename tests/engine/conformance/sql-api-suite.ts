@@ -1,0 +1,103 @@
+/**
+ * Runs the driver suite's SQL API cases through node-postgres against the conformance Cube's SQL
+ * API and compares each answer with stock Cube's snapshot as Cube's jest does: the same rows in
+ * the same order, the same column names, each value of the same JS type as node-postgres gives
+ * (bigint and numeric as text, int4 and float8 as numbers, timestamps as `Date`), numbers to
+ * 1e-9 relative. Prints how many pass.
+ */
+import pg from 'pg';
+import { afterAll, describe, expect, test } from 'vitest';
+import { sameNumber } from '../../support/compare';
+import { DRIVER_SQL_EXPECTED_FAILURES, expectedToFail } from '../sql-api-expected-failures';
+import { DRIVER_SQL_CASES } from './sql-api-cases';
+import stock from './stock-snapshots.json';
+
+type Cell = unknown;
+type Row = Record<string, Cell>;
+const stockCases = stock.cases as Record<string, Row[]>;
+
+/** Stock ran with TZ=UTC: a `timestamp` is UTC wall time. */
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.TIMESTAMP && format !== 'binary')
+      return (value: string) => new Date(`${value.replace(' ', 'T')}Z`);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+/** A cell as the snapshot spells it: `Date` → `{ $date }`, everything else as is. */
+function asSnapshotCell(value: Cell): Cell {
+  return value instanceof Date ? { $date: value.toISOString() } : value;
+}
+
+function sameCell(actual: Cell, expected: Cell): boolean {
+  if (typeof expected !== typeof actual) return false;
+  if (typeof expected === 'number') return sameNumber(actual as number, expected);
+  if (typeof expected === 'string' && /^-?\d+(\.\d+)?$/.test(expected))
+    return /^-?\d+(\.\d+)?$/.test(actual as string) && sameNumber(Number(actual), Number(expected));
+  return JSON.stringify(actual) === JSON.stringify(expected);
+}
+
+/** Differences between the rows, as readable lines (empty when they match). */
+export function snapshotDiff(actual: Row[], expected: Row[]): string[] {
+  const diff: string[] = [];
+  if (actual.length !== expected.length)
+    diff.push(`row count: got ${actual.length}, stock ${expected.length}`);
+  for (let i = 0; i < Math.min(actual.length, expected.length) && diff.length < 10; i++) {
+    const got = Object.fromEntries(
+      Object.entries(actual[i] ?? {}).map(([k, v]) => [k, asSnapshotCell(v)]),
+    );
+    const want = expected[i] ?? {};
+    const keys = [...new Set([...Object.keys(got), ...Object.keys(want)])].sort();
+    for (const key of keys) {
+      if (!(key in got) || !(key in want) || !sameCell(got[key], want[key]))
+        diff.push(
+          `row ${i} "${key}": got ${JSON.stringify(got[key])}, stock ${JSON.stringify(want[key])}`,
+        );
+    }
+  }
+  return diff;
+}
+
+export function describeDriverSqlCases(connection: () => pg.ClientConfig): void {
+  describe("Cube's driver suite: SQL API cases against stock snapshots", () => {
+    const passed: string[] = [];
+    const runnable = DRIVER_SQL_CASES.filter((c) => !c.skip);
+    afterAll(() => {
+      console.log(
+        `SQL API driver cases: ${passed.length}/${runnable.length} pass ` +
+          `(${DRIVER_SQL_EXPECTED_FAILURES.size} expected failures, ` +
+          `${DRIVER_SQL_CASES.length - runnable.length} Tesseract-only skipped)`,
+      );
+    });
+
+    test('every case has a stock snapshot and every snapshot a case', () => {
+      expect(DRIVER_SQL_CASES.map((c) => c.name).sort()).toEqual(Object.keys(stockCases).sort());
+      for (const name of DRIVER_SQL_EXPECTED_FAILURES)
+        expect(
+          runnable.map((c) => c.name),
+          name,
+        ).toContain(name);
+    });
+
+    for (const testCase of DRIVER_SQL_CASES) {
+      if (testCase.skip) {
+        test.skip(`${testCase.name} (${testCase.skip})`, () => undefined);
+        continue;
+      }
+      const run = expectedToFail(DRIVER_SQL_EXPECTED_FAILURES, testCase.name) ? test.fails : test;
+      run(testCase.name, async () => {
+        const client = new pg.Client({ ...connection(), types });
+        client.on('error', () => undefined);
+        await client.connect();
+        try {
+          const { rows } = await client.query(testCase.sql);
+          expect(snapshotDiff(rows, stockCases[testCase.name] ?? [])).toEqual([]);
+          passed.push(testCase.name);
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      });
+    }
+  });
+}
