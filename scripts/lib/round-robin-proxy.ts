@@ -21,8 +21,13 @@ export type RoundRobinProxy = {
   stats: ProxyStats;
   /** Each instance and whether it takes requests now. */
   rotation(): UpstreamState[];
-  /** Takes an instance out of rotation now (its supervisor saw it exit); `/readyz` brings it back. */
-  takeOut(port: number, reason: string): void;
+  /**
+   * Takes an instance out of rotation now (its supervisor saw it exit) and keeps it out until
+   * `release`: a restarted instance is warmed up before it takes traffic.
+   */
+  hold(port: number, reason: string): void;
+  /** Lets the health check put a held instance back. */
+  release(port: number): void;
   stop(): Promise<void>;
 };
 
@@ -41,7 +46,7 @@ export function isIdempotent(method: string | undefined, url: string | undefined
   return method === 'POST' && READ_ONLY_POSTS.has(path);
 }
 
-type Upstream = UpstreamState & { checking: boolean };
+type Upstream = UpstreamState & { checking: boolean; held: boolean };
 
 export async function startRoundRobinProxy(input: {
   port: number;
@@ -57,6 +62,7 @@ export async function startRoundRobinProxy(input: {
     inRotation: true,
     reason: null,
     checking: false,
+    held: false,
   }));
   const agent = new http.Agent({ keepAlive: true });
   const stats: ProxyStats = { forwarded: 0, retried: 0, failed: 0 };
@@ -69,6 +75,7 @@ export async function startRoundRobinProxy(input: {
     log(`Cube proxy: :${upstream.port} out of rotation (${reason})`);
   };
   const putBack = (upstream: Upstream) => {
+    if (upstream.held) return;
     upstream.reason = null;
     if (upstream.inRotation) return;
     upstream.inRotation = true;
@@ -177,9 +184,15 @@ export async function startRoundRobinProxy(input: {
     url: `http://localhost:${input.port}`,
     stats,
     rotation: () => upstreams.map(({ port, inRotation, reason }) => ({ port, inRotation, reason })),
-    takeOut(port, reason) {
+    hold(port, reason) {
       const upstream = upstreams.find((u) => u.port === port);
-      if (upstream) takeOut(upstream, reason);
+      if (!upstream) return;
+      upstream.held = true;
+      takeOut(upstream, reason);
+    },
+    release(port) {
+      const upstream = upstreams.find((u) => u.port === port);
+      if (upstream) upstream.held = false;
     },
     async stop() {
       clearInterval(health);

@@ -14,6 +14,7 @@ import type { PgConfig } from '../../db/connection';
 import { assertPortFree } from '../../lib/ports';
 import { type RestartPolicy, type SupervisedProcess, superviseProcess } from './restart-supervisor';
 import { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy';
+import { warmUpApiInstance } from './warm-up';
 
 export type SplitTopology = {
   /** The proxy's REST base URL (what the web app and clients use). */
@@ -78,18 +79,25 @@ export async function startSplitTopology(input: SplitInput): Promise<SplitTopolo
     spawnApiInstance(input, 1),
   ]);
   const proxy = await startRoundRobinProxy({ port: input.cubePort, upstreams: ports.apis });
-  const supervise = (first: CubeProcess, start: () => Promise<CubeProcess>, inRotation: boolean) =>
+  const worker = superviseProcess({
+    first: firstWorker,
+    start: () => spawnRefreshWorker(input),
+    policy: input.restartPolicy,
+  });
+  // A dead API instance leaves the rotation at once; restarted, it is warmed up and then let back.
+  const superviseApi = (first: CubeProcess, index: 0 | 1) =>
     superviseProcess({
       first,
-      start,
       policy: input.restartPolicy,
-      onExit: inRotation ? () => proxy.takeOut(first.port, 'process exited') : undefined,
+      onExit: () => proxy.hold(first.port, 'process exited'),
+      async start() {
+        const api = await spawnApiInstance(input, index);
+        await warmUpApiInstance(api.apiUrl, input.apiSecret);
+        proxy.release(api.port);
+        return api;
+      },
     });
-  const worker = supervise(firstWorker, () => spawnRefreshWorker(input), false);
-  const apis = [
-    supervise(api1, () => spawnApiInstance(input, 0), true),
-    supervise(api2, () => spawnApiInstance(input, 1), true),
-  ];
+  const apis = [superviseApi(api1, 0), superviseApi(api2, 1)];
   const all = [worker, ...apis];
   return {
     apiUrl: `${proxy.url}/cubejs-api/v1`,
