@@ -94,8 +94,10 @@ type Sent = {
  * `bypassCache` the batch clients ask Cube to skip its result cache, so each of their queries
  * reaches Postgres (an outage cannot hide behind cached answers).
  */
-function steadyLoad({ bypassCache = false } = {}) {
-  const queries = tabQueries(hourStart).map((q) => q.query);
+function steadyLoad({
+  bypassCache = false,
+  queries = tabQueries(hourStart).map((q) => q.query) as unknown[],
+} = {}) {
   const sent: Sent[] = [];
   let running = true;
   let n = 0;
@@ -188,8 +190,9 @@ async function currentHour(): Promise<{ cube: number; source: number }> {
  * A tab query Cube must run now ("no-cache": no result cache answers it, the rollup is read in
  * Postgres): its answer says whether Cube reaches Postgres right now.
  */
-async function freshProbe(): Promise<{ status: number; error?: string; ms: number }> {
-  const query = tabQueries(hourStart)[0]?.query;
+async function freshProbe(
+  query: unknown = tabQueries(hourStart)[0]?.query,
+): Promise<{ status: number; error?: string; ms: number }> {
   const started = Date.now();
   for (;;) {
     const response = await fetch(`${proxyApi}/load-batch`, {
@@ -364,8 +367,13 @@ describe('split topology under load: one part dies at a time', () => {
 
   test('Postgres stopped for 10 s: 503s naming it only meanwhile, recovery within 10 s, no process exits', async () => {
     const exitsBefore = (output().match(/exited unexpectedly/g) ?? []).length;
-    expect((await freshProbe()).status).toBe(200);
-    const load = steadyLoad({ bypassCache: true });
+    // The tab queries Cube answers uncached while Postgres is up (an API instance refuses some
+    // uncached rollup queries: it never builds); the outage load sends those.
+    const uncached: unknown[] = [];
+    for (const { query } of tabQueries(hourStart))
+      if ((await freshProbe(query)).status === 200) uncached.push(query);
+    expect(uncached.length).toBeGreaterThan(0);
+    const load = steadyLoad({ bypassCache: true, queries: uncached });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const stoppedAt = Date.now();
     await db.stop();
@@ -391,7 +399,7 @@ describe('split topology under load: one part dies at a time', () => {
       `Postgres stopped 10 s: fresh query during the outage answered ${during.status} in ${during.ms} ms ` +
         `("${during.error}"); fresh queries answered again ${((recoveredAt - backAt) / 1000).toFixed(1)} s ` +
         `after Postgres was back. Load: ${failed.length} of ${sent.length} requests failed ` +
-        `(statuses ${[...new Set(failed.map((s) => s.status))].join(', ')}), the last ` +
+        `(${[...new Set(failed.map((s) => `${s.status} ${s.error?.slice(0, 60)}`))].join(' | ')}), the last ` +
         `${((lastFailure - backAt) / 1000).toFixed(1)} s after Postgres was back; requests overlapping ` +
         `the outage: ${outage.length}, slowest ${Math.max(...outage.map((s) => s.ms))} ms, ` +
         `${outage.reduce((n, s) => n + s.waits, 0)} "Continue wait"s`,
