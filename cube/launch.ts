@@ -32,9 +32,19 @@ try {
     role === 'refresh-worker'
       ? await holdRefreshLock(
           db,
-          (reason) => {
-            console.error(`Refresh worker lost its database (${reason}); exiting.`);
-            process.exit(1);
+          {
+            // Builds fail while the database is away anyway; the process stays up so a Postgres
+            // restart costs no Cube restart, and takes the lock again once it answers.
+            onLost: (reason) =>
+              console.error(
+                `Refresh worker lost its database (${reason}); taking the lock again when it is back.`,
+              ),
+            onRetaken: () =>
+              console.log('Refresh worker has its database back and holds the refresh lock again.'),
+            onTakenByOther: (error) => {
+              console.error(error.message);
+              process.exit(1);
+            },
           },
           `pid ${process.pid}, port ${settings.port}`,
         )

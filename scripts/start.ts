@@ -25,6 +25,7 @@ import { stopAllChildren } from '../lib/child';
 import { assertPortFree } from '../lib/ports';
 import { accountByKey } from '../web/lib/auth/accounts';
 import { demoLoginEnabled } from '../web/lib/env';
+import { exitCause } from './lib/restart-supervisor';
 import { startSplitTopology } from './lib/split-topology';
 import { onStopRequest } from './lib/supervise';
 import { buildWeb, spawnWeb, webBuildIsFresh } from './lib/web-process';
@@ -68,11 +69,14 @@ const stoppers: Array<() => Promise<void>> = [];
 let databaseStarting: Promise<unknown> = Promise.resolve();
 let stopping = false;
 let stopped: Promise<never> | null = null;
+/** Run first on shutdown: the split topology's supervisors must not restart what is stopped. */
+let haltSupervision: () => void = () => undefined;
 
 /** Stops everything once; a second call (a child dying because of the first) just waits. */
 function shutdown(code: number): Promise<never> {
   stopped ??= (async () => {
     stopping = true;
+    haltSupervision();
     console.log('\nStopping…');
     await stopAllChildren().catch(() => undefined);
     await databaseStarting.catch(() => undefined);
@@ -89,6 +93,7 @@ onStopRequest((reason) => {
 type RunningCubes = {
   /** Where pre-aggregation build jobs go: the one Cube, or the refresh worker. */
   builderUrl: string;
+  /** Processes whose exit stops the stack (single mode); the split topology restarts its own. */
   processes: CubeProcess[];
   /** Console lines saying which process does what (split topology). */
   describe: string[];
@@ -103,12 +108,18 @@ async function startCubes(db: PgConfig): Promise<RunningCubes> {
       apiSecret: cubeSettings.apiSecret,
     });
     stoppers.push(() => split.proxy.stop());
+    haltSupervision = () => split.stopSupervising();
+    void split.gaveUp.then((message) => {
+      if (stopping) return;
+      console.error(`${message} Stopping the stack.`);
+      void shutdown(1);
+    });
     console.log(
       `Cube ready (split: 1 refresh worker, ${split.apis.length} API instances) — ${elapsed()}`,
     );
     return {
       builderUrl: split.worker.apiUrl,
-      processes: split.processes(),
+      processes: [],
       describe: split.describe(),
     };
   }
@@ -209,10 +220,12 @@ try {
     const web = await spawnWeb({ port: webPort, env: webEnv });
     webUrl = web.url;
   }
+  // Single mode: one Cube process is the whole API, so its exit stops the stack with a non-zero
+  // code and the process manager running `npm start` restarts it (docs/scaling-out.md).
   for (const child of cube.processes) {
     void child.exited.then((code) => {
       if (!stopping) {
-        console.error(`${child.name} exited (code ${code}); stopping.`);
+        console.error(`${child.name} exited (${exitCause(child, code)}); stopping.`);
         void shutdown(1);
       }
     });

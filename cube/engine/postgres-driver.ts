@@ -9,12 +9,18 @@
  * Postgres restarted) is a new object and is prepared again.
  */
 import { PostgresDriver } from '@cubejs-backend/postgres-driver';
+import { failFastWhileUnreachable } from './pool-fail-fast';
 
 type Connection = Parameters<PostgresDriver['prepareConnection']>[0];
 type PrepareOptions = Parameters<PostgresDriver['prepareConnection']>[1];
 
 export class SessionPreparedPostgresDriver extends PostgresDriver {
   readonly #prepared = new WeakSet<Connection>();
+
+  constructor(...args: ConstructorParameters<typeof PostgresDriver>) {
+    super(...args);
+    failFastWhileUnreachable(this.pool);
+  }
 
   protected override async prepareConnection(
     connection: Connection,

@@ -16,6 +16,7 @@ import {
 } from '../engine/cube-modules';
 import { LIMITS } from '../limits';
 import { LOAD_BATCH_METHOD, type LoadBatchEntry, loadBatchRequestSchema } from '../load-batch-wire';
+import { databaseUnavailableCause, databaseUnavailableMessage } from './database-unavailable';
 import { frontDoor, type LoadParams } from './front-door';
 import { type BatchAnswer, batchResponseBytes } from './load-batch';
 import { checkQuery, type HiddenMembers, QueryRefusedError } from './query-guard';
@@ -464,6 +465,21 @@ export class HardenedApiGateway extends ApiGateway {
     }
     res.status(status).json({ error: message });
   };
+
+  /** An unreachable database answers 503 naming the cause (Cube's own answer is a 400). */
+  override handleError(args: Parameters<Gateway['handleError']>[0]): void {
+    const cause = databaseUnavailableCause(args.e);
+    if (!cause) {
+      super.handleError(args);
+      return;
+    }
+    const res: ResultFn = (message, extra) =>
+      args.res(
+        { ...(message as object), error: databaseUnavailableMessage(cause) },
+        { ...extra, status: 503 },
+      );
+    super.handleError({ ...args, res });
+  }
 
   /** Cube cancels any running query for any authenticated caller; require the data scope. */
   override async cancelQuery(args: CancelQueryArgs): Promise<void> {

@@ -152,6 +152,34 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  test('long-running services restart when they exit; Cube and the web app report health', () => {
+    const runtime = z.object({
+      restart: z.string().optional(),
+      healthcheck: z
+        .object({ test: z.array(z.string()) })
+        .loose()
+        .optional(),
+      depends_on: z.record(z.string(), z.object({ condition: z.string() })).optional(),
+    });
+    const oneShot = new Set(['migrate']);
+    for (const [name, service] of Object.entries(services)) {
+      const { restart } = runtime.parse(service);
+      expect(restart, name).toBe(oneShot.has(name) ? undefined : 'unless-stopped');
+    }
+    // Each probe asks the port that service listens on for its health route.
+    const probes = {
+      cube_api: 'http://localhost:4000/readyz',
+      cube_refresh_worker: `http://localhost:${splitPorts(4000).worker}/livez`,
+      web: 'http://localhost:3000/api/health',
+    };
+    for (const [name, url] of Object.entries(probes)) {
+      const test = runtime.parse(services[name]).healthcheck?.test ?? [];
+      expect(test.slice(0, 3), name).toEqual(['CMD', 'node', '-e']);
+      expect(test[3], name).toContain(`fetch('${url}')`);
+    }
+    expect(runtime.parse(services.web).depends_on?.cube_api?.condition).toBe('service_healthy');
+  });
+
   test('the Dockerfile runs only package.json scripts', () => {
     const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
     const runs = [...dockerfile.matchAll(/^(?:RUN|CMD)\s+(.+)$/gm)].map((m) => m[1] ?? '');
