@@ -18,6 +18,7 @@ import {
   type ApiGateway,
   CompilerApi,
   type CubejsServerCore,
+  GatewayUserError,
   NativeInstance,
   ResultMultiWrapper,
   ResultWrapper,
@@ -111,13 +112,31 @@ export class NativeFreeApiGateway extends HardenedApiGateway {
     return cubes;
   }
 
+  /** SQL → Cube query for `POST /v1/convert-query`, given by the JS SQL API when it runs. */
+  private sqlToRest?: (sql: string) => Promise<unknown>;
+
+  answerConvertQueryWith(convert: (sql: string) => Promise<unknown>): void {
+    this.sqlToRest = convert;
+  }
+
   protected override createSQLServerInstance(): SQLServer {
     const unavailable = (): never => {
       throw new Error(
         'The SQL API needs @cubejs-backend/native, which is not available on this machine.',
       );
     };
-    return new Proxy({} as SQLServer, { get: () => unavailable });
+    // Cube's own convert-query handler calls `rest4sql`; the JS SQL API's translation answers it.
+    const rest4sql = async (sql: string) => {
+      if (!this.sqlToRest) {
+        throw new GatewayUserError(
+          'convert-query needs the SQL API, which is off (CUBEJS_PG_SQL_PORT)',
+        );
+      }
+      return this.sqlToRest(sql);
+    };
+    return new Proxy({} as SQLServer, {
+      get: (_target, name) => (name === 'rest4sql' ? rest4sql : unavailable),
+    });
   }
 }
 

@@ -49,7 +49,13 @@ export type CubeScan = {
   changeUser?: string;
 };
 
-export type Composed = { sql: string; scans: CubeScan[]; paramCount: number };
+export type Composed = {
+  sql: string;
+  scans: CubeScan[];
+  paramCount: number;
+  /** The client's parameters (1-based) the statement still uses, in their new order. */
+  clientParams: number[];
+};
 
 /** Postgres aggregates a tool may put around a measure or use over a Cube block. */
 const AGGREGATES = new Set([
@@ -261,8 +267,29 @@ export function compose(
       ref.replace(from);
     }
   }
+  // Client parameters that went down to Cube (a folded time bound) are gone from the statement,
+  // and Postgres cannot type a parameter nothing uses: number the remaining ones densely.
+  const used = [...new Set(paramRefs(tree).map((p) => Number(p.number)))]
+    .filter((n) => n <= paramCount)
+    .sort((a, b) => a - b);
+  const renumber = new Map(used.map((n, i) => [n, i + 1]));
+  for (const ref of paramRefs(tree)) {
+    const n = Number(ref.number);
+    ref.number = n <= paramCount ? renumber.get(n) : used.length + (n - paramCount);
+  }
   const sql = deparseSync(tree as never) as string;
-  return { sql, scans, paramCount: paramCount + scans.length };
+  return { sql, scans, paramCount: used.length + scans.length, clientParams: used };
+}
+
+function paramRefs(tree: unknown, out: Node[] = []): Node[] {
+  if (Array.isArray(tree)) for (const item of tree) paramRefs(item, out);
+  else if (isNode(tree)) {
+    for (const [key, value] of Object.entries(tree)) {
+      if (key === 'ParamRef' && isNode(value)) out.push(value);
+      else paramRefs(value, out);
+    }
+  }
+  return out;
 }
 
 /** A Cube table joined with other relations: an ungrouped scan of the columns the block reads. */
@@ -324,8 +351,17 @@ function ungroupedScan(
       );
     columns = [first];
   }
+  const measures = columns.filter((c) => c.kind === 'measure').map((c) => c.member);
+  if (measures.length === 0) {
+    // Cube's ungrouped query of dimensions alone groups them (distinct rows); one measure, read
+    // per row and not passed on, keeps one row per source row as SQL expects of a table.
+    const rowMeasure =
+      table.columns.find((c) => c.kind === 'measure' && c.cubeType === 'count' && !c.multiStage) ??
+      table.columns.find((c) => c.kind === 'measure' && !c.multiStage);
+    if (rowMeasure) measures.push(rowMeasure.member);
+  }
   const query: CubeScan['query'] = {
-    measures: columns.filter((c) => c.kind === 'measure').map((c) => c.member),
+    measures,
     dimensions: columns.filter((c) => c.kind === 'dimension').map((c) => c.member),
     timeDimensions,
     segments,

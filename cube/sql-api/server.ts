@@ -8,12 +8,13 @@ import net from 'node:net';
 import { loadModule } from 'libpg-query';
 import type { PgConfig } from '../../db/connection';
 import { canSwitchSqlUser, sqlSecurityContext } from '../auth';
-import { ResultWrapper } from '../engine/cube-modules';
+import { GatewayUserError, ResultWrapper } from '../engine/cube-modules';
 import type { NativeFreeApiGateway } from '../engine/native-free';
 import { type TransformDataInput, transformQueryData } from '../engine/result-transform';
 import { LIMITS } from '../limits';
 import { Catalog } from './catalog';
 import { compose, expressionSql, foldableTimeBounds, replaceWithLiteral } from './compose';
+import { sqlToRestQuery } from './convert-query';
 import { SQLSTATE, SqlApiError } from './errors';
 import { backend, type Field, PG_TYPES } from './protocol';
 import { scramVerifier } from './scram';
@@ -265,7 +266,8 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
         );
       }),
     );
-    const result = await catalog.select(composed.sql, [...params, ...payloads], signal, {
+    const clientValues = composed.clientParams.map((n) => params[n - 1] ?? null);
+    const result = await catalog.select(composed.sql, [...clientValues, ...payloads], signal, {
       maxRows: bound,
       timezone: zone,
     });
@@ -347,6 +349,15 @@ export async function startSqlApi(options: SqlApiOptions): Promise<RunningSqlApi
     prepared ??= prepare(options);
     return prepared;
   };
+  options.gateway.answerConvertQueryWith(async (sql) => {
+    const { backend: ready } = await initialize();
+    try {
+      return sqlToRestQuery(sql, await ready.views());
+    } catch (error) {
+      // Cube answers a UserError with 400 and its message.
+      throw error instanceof SqlApiError ? new GatewayUserError(error.message) : error;
+    }
+  });
   const maxConnections = options.maxConnections ?? 500;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
