@@ -23,8 +23,8 @@ import { deparseSync } from 'pgsql-deparser';
 import { SQLSTATE, SqlApiError } from './errors';
 import type { PgTypeName } from './protocol';
 import {
-  checkAggregationType,
   type CubeQuery,
+  checkAggregationType,
   FilterBuilder,
   findColumn,
   isNode,
@@ -194,11 +194,11 @@ function cubeRefsOfFrom(
       });
     }
   };
-  from.forEach((item, index) =>
+  for (const [index, item] of from.entries()) {
     visit(item, (n) => {
       from[index] = n;
-    }),
-  );
+    });
+  }
   return { refs, items: from.length };
 }
 
@@ -239,14 +239,17 @@ export function compose(
   for (const block of selectBlocks(tree)) {
     const { refs, items } = cubeRefsOfFrom(block, views, ctes);
     if (refs.length === 0) continue;
-    const single = items === 1 && refs.length === 1 && unwrap(list(block.fromClause)[0])[0] === 'RangeVar';
+    const single =
+      items === 1 && refs.length === 1 && unwrap(list(block.fromClause)[0])[0] === 'RangeVar';
     for (const ref of refs) {
       const scan = single
         ? cubeBlock(block, ref, params, timezone)
         : joinedScan(block, ref, refs.length === 1 && items === 1);
       scans.push(scan);
       const payload = paramCount + scans.length;
-      const columns = scan.columns.map((c) => `${ident(c.name)} ${PG_TYPE_SQL[c.pgType]}`).join(', ');
+      const columns = scan.columns
+        .map((c) => `${ident(c.name)} ${PG_TYPE_SQL[c.pgType]}`)
+        .join(', ');
       // A subquery under the table's alias: the deparser leaves a function's alias unquoted.
       const rows = columns
         ? `SELECT * FROM jsonb_to_recordset($${payload}::jsonb) AS cube_rows(${columns})`
@@ -266,7 +269,16 @@ function joinedScan(block: Node, ref: CubeRef, onlyRelation: boolean): CubeScan 
   const used = new Map<string, ViewColumn>();
   let star = false;
   walkExpressions(
-    [block.targetList, block.whereClause, block.groupClause, block.havingClause, block.sortClause, block.fromClause, block.windowClause, block.distinctClause],
+    [
+      block.targetList,
+      block.whereClause,
+      block.groupClause,
+      block.havingClause,
+      block.sortClause,
+      block.fromClause,
+      block.windowClause,
+      block.distinctClause,
+    ],
     (tag, body) => {
       if (tag !== 'ColumnRef') return true;
       const fields = list(body.fields);
@@ -275,7 +287,10 @@ function joinedScan(block: Node, ref: CubeRef, onlyRelation: boolean): CubeScan 
       if ('star' in found) star = true;
       else {
         used.set(found.column.name, found.column);
-        body.fields = fields.length === 3 ? [stringNode(ref.alias), stringNode(found.column.name)] : fields.map((f, i) => (i === fields.length - 1 ? stringNode(found.column.name) : f));
+        body.fields =
+          fields.length === 3
+            ? [stringNode(ref.alias), stringNode(found.column.name)]
+            : fields.map((f, i) => (i === fields.length - 1 ? stringNode(found.column.name) : f));
       }
       return false;
     },
@@ -301,7 +316,11 @@ function ungroupedScan(
   if (columns.length === 0) {
     // Cube needs a member; the block reads none (`SELECT 1 FROM t`, `count(*)` over a subquery).
     const first = table.columns.find((c) => c.kind === 'dimension');
-    if (!first) throw new SqlApiError(SQLSTATE.featureNotSupported, `table "${table.name}" has no dimension to read rows by`);
+    if (!first)
+      throw new SqlApiError(
+        SQLSTATE.featureNotSupported,
+        `table "${table.name}" has no dimension to read rows by`,
+      );
     columns = [first];
   }
   const query: CubeScan['query'] = {
@@ -361,7 +380,10 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
       pushed.push(...where.topLevel(conjunct));
     } catch (error) {
       if (!(error instanceof SqlApiError) || error.code !== SQLSTATE.featureNotSupported) {
-        if (error instanceof SqlApiError && (error.code === SQLSTATE.undefinedColumn || error.code === SQLSTATE.undefinedTable)) {
+        if (
+          error instanceof SqlApiError &&
+          (error.code === SQLSTATE.undefinedColumn || error.code === SQLSTATE.undefinedTable)
+        ) {
           kept.push(conjunct);
           continue;
         }
@@ -386,7 +408,13 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
     else if (use.granularity !== granularity) {
       // Two granularities: fetch the finer one if the coarser nests in it, else by day or raw.
       const [a, b] = [use.granularity, granularity];
-      use.granularity = nests(a, b) ? a : nests(b, a) ? b : nests('day', a) && nests('day', b) ? 'day' : undefined;
+      use.granularity = nests(a, b)
+        ? a
+        : nests(b, a)
+          ? b
+          : nests('day', a) && nests('day', b)
+            ? 'day'
+            : undefined;
       if (use.granularity === undefined) use.raw = true;
     }
     uses.set(column.name, use);
@@ -398,7 +426,15 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
         ? [stringNode(ref.alias), stringNode(column.name)]
         : fields.map((f, i) => (i === fields.length - 1 ? stringNode(column.name) : f));
   };
-  const parts = [block.targetList, block.whereClause, block.groupClause, block.havingClause, block.sortClause, block.windowClause, block.distinctClause];
+  const parts = [
+    block.targetList,
+    block.whereClause,
+    block.groupClause,
+    block.havingClause,
+    block.sortClause,
+    block.windowClause,
+    block.distinctClause,
+  ];
   const visitor = (tag: string, body: Node): boolean => {
     if (tag === 'FuncCall') {
       const name = funcName(body);
@@ -422,7 +458,8 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
           return true;
         }
         const [argTag, argBody] = unwrap(args[0]);
-        const inner: [string, Node] = argTag === 'TypeCast' ? unwrap(argBody.arg) : [argTag, argBody];
+        const inner: [string, Node] =
+          argTag === 'TypeCast' ? unwrap(argBody.arg) : [argTag, argBody];
         if (args.length === 1 && inner[0] === 'ColumnRef') {
           const found = resolveRef(list(inner[1].fields), ref, true);
           if (found && 'column' in found && found.column.kind === 'measure') {
@@ -446,17 +483,26 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
     }
     rename(body, found.column);
     if (found.column.kind === 'segment') {
-      throw new SqlApiError(SQLSTATE.featureNotSupported, `segment "${found.column.name}" can only be used alone in a top-level AND of WHERE`, location(body));
+      throw new SqlApiError(
+        SQLSTATE.featureNotSupported,
+        `segment "${found.column.name}" can only be used alone in a top-level AND of WHERE`,
+        location(body),
+      );
     }
     note(found.column);
     return false;
   };
   walkExpressions(parts, visitor);
 
-  if (!aggregated) return ungroupedBlock(block, ref, scope, uses, star, pushed, where, allPushed, params);
+  if (!aggregated)
+    return ungroupedBlock(block, ref, scope, uses, star, pushed, where, allPushed, params);
 
   if (star) {
-    throw new SqlApiError(SQLSTATE.groupingError, 'SELECT * with GROUP BY or aggregates: name the columns', location(block));
+    throw new SqlApiError(
+      SQLSTATE.groupingError,
+      'SELECT * with GROUP BY or aggregates: name the columns',
+      location(block),
+    );
   }
   for (const use of uses.values()) {
     if (use.column.kind === 'measure') {
@@ -479,7 +525,8 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
       continue;
     }
     let expr: unknown = item;
-    if (tag === 'A_Const' && isNode(body.ival)) expr = targets[Number(body.ival.ival ?? 0) - 1]?.val;
+    if (tag === 'A_Const' && isNode(body.ival))
+      expr = targets[Number(body.ival.ival ?? 0) - 1]?.val;
     else if (tag === 'ColumnRef') {
       const names = list(body.fields).map(str);
       const byAlias = names.length === 1 ? targets.find((t) => t.name === names[0]) : undefined;
@@ -491,6 +538,18 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
   }
   for (const use of uses.values()) if (!grouped.has(use.column.name)) exact = false;
 
+  // An unnamed select item keeps the name Postgres gives the call as written (`sum`, `measure`).
+  for (const item of list(block.targetList)) {
+    const [, target] = unwrap(item);
+    const [valTag, valBody] = unwrap(target.val);
+    if (
+      target.name === undefined &&
+      valTag === 'FuncCall' &&
+      measureCalls.some((c) => c.body === valBody)
+    ) {
+      target.name = funcName(valBody);
+    }
+  }
   for (const call of measureCalls) {
     checkAggregationType(call.column, call.aggregate, call.body);
     const reaggregate = exact ? 'max' : additive(call.column);
@@ -510,7 +569,9 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
       );
     }
     call.body.funcname = [stringNode(reaggregate)];
-    call.body.args = [{ ColumnRef: { fields: [stringNode(ref.alias), stringNode(call.column.name)] } }];
+    call.body.args = [
+      { ColumnRef: { fields: [stringNode(ref.alias), stringNode(call.column.name)] } },
+    ];
     delete call.body.agg_star;
     delete call.body.agg_distinct;
   }
@@ -523,7 +584,11 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
     const granularity = use.raw ? undefined : use.granularity;
     if (granularity) {
       timeDimensions.push({ dimension: use.column.member, granularity });
-      columns.push({ name: use.column.name, pgType: 'timestamp', key: `${use.column.member}.${granularity}` });
+      columns.push({
+        name: use.column.name,
+        pgType: 'timestamp',
+        key: `${use.column.member}.${granularity}`,
+      });
     } else {
       dimensions.push(use.column.member);
       columns.push({ name: use.column.name, pgType: use.column.pgType, key: use.column.member });
@@ -544,7 +609,12 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
     order: [],
     timezone,
   };
-  return { table: ref.table, query, columns, ...(where.changeUser !== undefined && { changeUser: where.changeUser }) };
+  return {
+    table: ref.table,
+    query,
+    columns,
+    ...(where.changeUser !== undefined && { changeUser: where.changeUser }),
+  };
 }
 
 function ungroupedBlock(
@@ -564,10 +634,7 @@ function ungroupedBlock(
   let limit: number | undefined;
   const order: CubeQuery['order'] = [];
   const simple =
-    allPushed &&
-    !block.distinctClause &&
-    !block.windowClause &&
-    !hasWindowOrSet(block.targetList);
+    allPushed && !block.distinctClause && !block.windowClause && !hasWindowOrSet(block.targetList);
   const count = constantInt(block.limitCount, params);
   if (simple && count !== undefined) {
     let orderable = true;
@@ -591,7 +658,16 @@ function ungroupedBlock(
   const filters = where.collectBounds(pushed);
   const timeDimensions: CubeQuery['timeDimensions'] = [];
   const applied = applyBounds(filters, where, timeDimensions);
-  return ungroupedScan(ref.table, columns, applied, where.segments, limit, order, timeDimensions, where.changeUser);
+  return ungroupedScan(
+    ref.table,
+    columns,
+    applied,
+    where.segments,
+    limit,
+    order,
+    timeDimensions,
+    where.changeUser,
+  );
 }
 
 function hasWindowOrSet(node: unknown): boolean {
@@ -685,18 +761,26 @@ export function foldableTimeBounds(statement: Node, views: Map<string, ViewTable
     for (const conjunct of conjuncts(block.whereClause)) {
       const [tag, body] = unwrap(conjunct);
       if (tag !== 'A_Expr') continue;
-      const sides = body.kind === 'AEXPR_BETWEEN' ? [body.lexpr, ...list(unwrap(body.rexpr)[1].items ?? body.rexpr)] : [body.lexpr, body.rexpr];
+      const sides =
+        body.kind === 'AEXPR_BETWEEN'
+          ? [body.lexpr, ...list(unwrap(body.rexpr)[1].items ?? body.rexpr)]
+          : [body.lexpr, body.rexpr];
       const [columnSide, ...others] = sides;
       const [colTag, colBody] = unwrap(columnSide);
-      const candidates = colTag === 'ColumnRef' ? others : body.kind === 'AEXPR_OP' ? [columnSide] : [];
+      const candidates =
+        colTag === 'ColumnRef' ? others : body.kind === 'AEXPR_OP' ? [columnSide] : [];
       const refSide = colTag === 'ColumnRef' ? colBody : unwrap(body.rexpr)[1];
       const found = resolveRef(list(refSide.fields), ref, true);
       if (!found || !('column' in found) || found.column.cubeType !== 'time') continue;
       for (const side of candidates) {
         if (!isNode(side) || !isConstantExpression(side)) continue;
         const [sideTag, sideBody] = unwrap(side);
-        if (sideTag === 'ParamRef') continue;
-        if (sideTag === 'A_Const' && isNode(sideBody.sval) && PLAIN_TIMESTAMP.test(String(sideBody.sval.sval))) continue;
+        if (
+          sideTag === 'A_Const' &&
+          isNode(sideBody.sval) &&
+          PLAIN_TIMESTAMP.test(String(sideBody.sval.sval))
+        )
+          continue;
         out.push(side);
       }
     }
@@ -708,7 +792,20 @@ const PLAIN_TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,
 
 /** The SQL of one expression node. */
 export function expressionSql(node: Node): string {
-  const sql = deparseSync({ version: 0, stmts: [{ stmt: { SelectStmt: { targetList: [{ ResTarget: { val: node } }], limitOption: 'LIMIT_OPTION_DEFAULT', op: 'SETOP_NONE' } } }] } as never) as string;
+  const sql = deparseSync({
+    version: 0,
+    stmts: [
+      {
+        stmt: {
+          SelectStmt: {
+            targetList: [{ ResTarget: { val: node } }],
+            limitOption: 'LIMIT_OPTION_DEFAULT',
+            op: 'SETOP_NONE',
+          },
+        },
+      },
+    ],
+  } as never) as string;
   return sql.replace(/^\s*SELECT\s+/i, '');
 }
 

@@ -42,7 +42,8 @@ export type SqlApiOptions = {
 export type RunningSqlApi = { port: number; initialize(): Promise<void>; stop(): Promise<void> };
 
 /** Rows a query without LIMIT may return (Cube's own maximum, CUBEJS_DB_QUERY_LIMIT). */
-const rowLimit = (): number => Number(process.env.CUBEJS_DB_QUERY_LIMIT ?? LIMITS.sqlApiMaxCubeRows);
+const rowLimit = (): number =>
+  Number(process.env.CUBEJS_DB_QUERY_LIMIT ?? LIMITS.sqlApiMaxCubeRows);
 const VIEWS_TTL_MS = 5_000;
 const STARTUP_TIMEOUT_MS = 15_000;
 
@@ -285,7 +286,9 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
       signal,
       login,
     ): Promise<StatementResult> {
-      const direct = plan.view ? plainTranslation(plan.select, plan.view, params, timezone(settings)) : undefined;
+      const direct = plan.view
+        ? plainTranslation(plan.select, plan.view, params, timezone(settings))
+        : undefined;
       if (!direct) return runComposed(plan, params, settings, signal, login);
       const { query, columns, userLimit, changeUser } = direct;
       const runAs = runAsUser(login, changeUser);
@@ -310,7 +313,13 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
         ? plainTranslation(plan.select, plan.view, placeholders, timezone(settings))
         : undefined;
       if (direct) return fieldsOf(direct.columns);
-      const composed = compose(plan.node, await currentViews(), placeholders, timezone(settings), paramCount);
+      const composed = compose(
+        plan.node,
+        await currentViews(),
+        placeholders,
+        timezone(settings),
+        paramCount,
+      );
       return catalog.describe(composed.sql, composed.paramCount);
     },
     runCatalog: (sql, params, signal) => catalog.select(sql, params, signal),

@@ -139,7 +139,8 @@ const WRITES = new Set([
  * Functions a statement may not call, though Postgres would let the SQL API's read-only role run
  * them: they change the pooled connection's settings or locks, wait, or read server files.
  */
-const REFUSED_FUNCTION = /^(set_config|pg_advisory.*|pg_try_advisory.*|pg_sleep.*|pg_read.*|pg_ls_.*|pg_stat_file|lo_.*|dblink.*|pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_promote|pg_notify|txid_current|pg_current_xact_id|pg_switch_wal|pg_create_.*|pg_drop_.*|pg_file_.*|pg_logical_.*|pg_replication_.*|query_to_xml.*|cursor_to_xml.*|table_to_xml.*|schema_to_xml.*|database_to_xml.*|query_to_json.*)$/;
+const REFUSED_FUNCTION =
+  /^(set_config|pg_advisory.*|pg_try_advisory.*|pg_sleep.*|pg_read.*|pg_ls_.*|pg_stat_file|lo_.*|dblink.*|pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_promote|pg_notify|txid_current|pg_current_xact_id|pg_switch_wal|pg_create_.*|pg_drop_.*|pg_file_.*|pg_logical_.*|pg_replication_.*|query_to_xml.*|cursor_to_xml.*|table_to_xml.*|schema_to_xml.*|database_to_xml.*|query_to_json.*)$/;
 
 function refuseFunctions(tree: unknown): void {
   if (Array.isArray(tree)) {

@@ -145,7 +145,10 @@ export function viewOf(rangeVar: Node, views: Map<string, ViewTable>): ViewTable
  * Postgres folds unquoted names to lower case; Cube's SQL API resolves them against the model's
  * names case-insensitively (`rowId`, `BigECommerce`). An exact match wins, then a unique one.
  */
-function caseInsensitive<T extends { name: string }>(items: Iterable<T>, name: string): T | undefined {
+function caseInsensitive<T extends { name: string }>(
+  items: Iterable<T>,
+  name: string,
+): T | undefined {
   const lower = name.toLowerCase();
   let found: T | undefined;
   for (const item of items) {
@@ -270,10 +273,12 @@ export class Scope {
     const names = fields.map(str);
     const name = names[names.length - 1] ?? '';
     // `col`, `alias.col` or `public.table.col` (Metabase qualifies every column so).
-    const qualifier = names.length === 3 && names[0]?.toLowerCase() === 'public' ? names[1] : names[0];
+    const qualifier =
+      names.length === 3 && names[0]?.toLowerCase() === 'public' ? names[1] : names[0];
     const qualified =
       names.length === 3
-        ? names[0]?.toLowerCase() === 'public' && qualifier?.toLowerCase() === this.view.name.toLowerCase()
+        ? names[0]?.toLowerCase() === 'public' &&
+          qualifier?.toLowerCase() === this.view.name.toLowerCase()
         : this.qualifiers.has((qualifier ?? '').toLowerCase());
     if (names.length > 3 || (names.length >= 2 && !qualified)) {
       throw new SqlApiError(

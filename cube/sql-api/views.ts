@@ -68,7 +68,10 @@ const shortName = (member: string): string => member.slice(member.indexOf('.') +
 export type CompiledMeasure = { aggType?: string; aliasMember?: string; multiStage?: boolean };
 
 /** Whether a member is, or aliases, a multi_stage measure. */
-function isMultiStage(member: { aliasMember?: string }, compiled: Map<string, CompiledMeasure>): boolean {
+function isMultiStage(
+  member: { aliasMember?: string },
+  compiled: Map<string, CompiledMeasure>,
+): boolean {
   let alias = member.aliasMember;
   for (let depth = 0; alias && depth < 8; depth++) {
     const target = compiled.get(alias);
