@@ -12,10 +12,8 @@ export function expectedToFail(list: ReadonlySet<string>, key: string): boolean 
 
 /** Driver-suite cases (tests/engine/conformance/sql-api-cases.ts), by test name. */
 export const DRIVER_SQL_EXPECTED_FAILURES: ReadonlySet<string> = new Set<string>([
-  'SQL API: powerbi min max ungrouped flag',
   'SQL API: ungrouped pre-agg',
   'SQL API: post-aggregate percentage of total',
-  'SQL API: reuse params',
   'SQL API: Simple Rollup',
   'SQL API: Complex Rollup',
   'SQL API: Rollup with aliases',
