@@ -7,7 +7,7 @@
  * Client SQL runs as a login role that may only read (`SQL_API_READER`), in read-only
  * transactions with a statement timeout, through a cursor that fetches a bounded number of rows.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import pg from 'pg';
 import { type PgConfig, withClient, withDatabase } from '../../db/connection';
 import { SQLSTATE, SqlApiError } from './errors';
@@ -27,6 +27,7 @@ export type CatalogResult = { fields: Field[]; rows: Array<Array<string | null>>
 const SQL_TYPE: Record<string, string> = {
   int8: 'bigint',
   numeric: 'numeric',
+  float8: 'double precision',
   timestamp: 'timestamp without time zone',
   text: 'text',
   bool: 'boolean',
@@ -39,8 +40,15 @@ const rawText = {
   getTypeParser: () => (value: string) => value,
 } as unknown as pg.CustomTypesConfig;
 
-export function catalogDatabaseName(sourceDatabase: string): string {
-  return `${sourceDatabase}_cube_sql_api`.slice(0, 63);
+/**
+ * One catalog database per source database and model: two Cube deployments with different models
+ * on one source database (or a model change while an older Cube still runs) must not rebuild each
+ * other's tables.
+ */
+export function catalogDatabaseName(sourceDatabase: string, tables: ViewTable[]): string {
+  const shape = tables.map((t) => [t.name, t.columns.map((c) => [c.name, c.pgType])]);
+  const digest = createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 10);
+  return `${sourceDatabase.slice(0, 38)}_cube_sql_api_${digest}`;
 }
 
 /** The reader's password: derived from Cube's own, so every Cube process on the cluster agrees. */
@@ -66,7 +74,7 @@ function tableDdl(table: ViewTable, literal: (text: string) => string): string[]
 
 /** Creates the catalog database and reader if missing, and makes its tables match the views. */
 async function buildCatalog(db: PgConfig, tables: ViewTable[]): Promise<PgConfig> {
-  const name = catalogDatabaseName(db.database);
+  const name = catalogDatabaseName(db.database, tables);
   let reader: PgConfig = withDatabase(db, name);
   await withClient(db, async (client) => {
     const exists = await client.query('select 1 from pg_database where datname = $1', [name]);

@@ -95,6 +95,7 @@ const nests = (fine: string, coarse: string): boolean => {
 const PG_TYPE_SQL: Record<PgTypeName, string> = {
   int8: 'bigint',
   numeric: 'numeric',
+  float8: 'double precision',
   timestamp: 'timestamp',
   text: 'text',
   bool: 'boolean',
@@ -243,7 +244,7 @@ export function compose(
       items === 1 && refs.length === 1 && unwrap(list(block.fromClause)[0])[0] === 'RangeVar';
     for (const ref of refs) {
       const scan = single
-        ? cubeBlock(block, ref, params, timezone)
+        ? cubeBlock(block, ref, params, timezone, block === unwrap(tree)[1])
         : joinedScan(block, ref, refs.length === 1 && items === 1);
       scans.push(scan);
       const payload = paramCount + scans.length;
@@ -368,14 +369,21 @@ function andOf(nodes: unknown[]): unknown {
 }
 
 /** One block over one Cube table: a grouped or an ungrouped Cube query, pushed down as far as safe. */
-function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: string): CubeScan {
+function cubeBlock(
+  block: Node,
+  ref: CubeRef,
+  params: ParamValue[],
+  timezone: string,
+  outermost: boolean,
+): CubeScan {
   const scope = new Scope(ref.table, ref.alias);
 
   // WHERE: conjuncts Cube can take are pushed down (and leave the statement); the rest stay.
   const where = new FilterBuilder(scope, params, 'WHERE');
   const pushed: CubeQuery['filters'] = [];
   const kept: unknown[] = [];
-  for (const conjunct of conjuncts(block.whereClause)) {
+  for (const written of conjuncts(block.whereClause)) {
+    const conjunct = truncEqualityAsRange(written, ref);
     try {
       pushed.push(...where.topLevel(conjunct));
     } catch (error) {
@@ -384,12 +392,12 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
           error instanceof SqlApiError &&
           (error.code === SQLSTATE.undefinedColumn || error.code === SQLSTATE.undefinedTable)
         ) {
-          kept.push(conjunct);
+          kept.push(written);
           continue;
         }
         throw error;
       }
-      kept.push(conjunct);
+      kept.push(written);
     }
   }
   const allPushed = kept.length === 0;
@@ -435,13 +443,28 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
     block.windowClause,
     block.distinctClause,
   ];
+  // A nested block's unnamed column keeps the name as written (Postgres folds unquoted names), so
+  // the enclosing query finds `rowid` for `rowId`; the outermost one shows the model's name.
+  if (!outermost) {
+    for (const item of list(block.targetList)) {
+      const [, target] = unwrap(item);
+      const [valTag, valBody] = unwrap(target.val);
+      const fields = valTag === 'ColumnRef' ? list(valBody.fields) : [];
+      const last = fields[fields.length - 1];
+      if (target.name === undefined && last && unwrap(last)[0] === 'String')
+        target.name = str(last);
+    }
+  }
   const visitor = (tag: string, body: Node): boolean => {
     if (tag === 'FuncCall') {
       const name = funcName(body);
       const args = list(body.args);
-      if (name === 'date_trunc' && args.length === 2) {
-        const [argTag, argBody] = unwrap(args[1]);
-        const granularity = constString(args[0])?.toLowerCase();
+      const bucketed = name === 'date_trunc' || name === 'extract' || name === 'date_part';
+      if (bucketed && args.length === 2) {
+        // date_trunc('month', t), also over CAST(t AS date) (Tableau); EXTRACT(YEAR FROM t).
+        const [argTag, argBody] = unwrap(dateCastOf(args[1]) ?? args[1]);
+        const unit = constString(args[0])?.toLowerCase();
+        const granularity = name === 'date_trunc' ? unit : unit === 'year' ? 'year' : undefined;
         if (argTag === 'ColumnRef' && granularity && GRANULARITY_ORDER.includes(granularity)) {
           const found = resolveRef(list(argBody.fields), ref, true);
           if (found && 'column' in found && found.column.cubeType === 'time') {
@@ -698,6 +721,16 @@ function applyBounds(
   return where.applyDateRanges(filters, timeDimensions);
 }
 
+/** `CAST(x AS date|timestamp)`: x, which day-or-coarser buckets group alike. */
+function dateCastOf(node: unknown): unknown {
+  const [tag, body] = unwrap(node);
+  if (tag !== 'TypeCast') return undefined;
+  const names = list(isNode(body.typeName) ? body.typeName.names : []).map(str);
+  return ['date', 'timestamp', 'timestamptz'].includes(names[names.length - 1] ?? '')
+    ? body.arg
+    : undefined;
+}
+
 /** A string literal's text (`'day'`), else undefined. */
 function constString(node: unknown): string | undefined {
   const [tag, body] = unwrap(node);
@@ -725,10 +758,20 @@ function plainKey(expr: unknown, ref: CubeRef, uses: Map<string, Use>): string |
     const use = uses.get(found.column.name);
     return use && (use.raw || use.granularity === undefined) ? found.column.name : undefined;
   }
-  if (tag === 'FuncCall' && funcName(body) === 'date_trunc') {
+  // CAST(date_trunc('month', t) AS timestamp|date) groups as the truncation does (day or coarser).
+  const castInner = dateCastOf(expr);
+  if (castInner !== undefined) {
+    const key = plainKey(castInner, ref, uses);
+    const use = key === undefined ? undefined : uses.get(key);
+    const coarse = use?.granularity && GRANULARITY_ORDER.indexOf(use.granularity) >= 3;
+    return coarse ? key : undefined;
+  }
+  const fn = tag === 'FuncCall' ? funcName(body) : '';
+  if (fn === 'date_trunc' || fn === 'extract' || fn === 'date_part') {
     const args = list(body.args);
-    const granularity = constString(args[0])?.toLowerCase();
-    const [argTag, argBody] = unwrap(args[1]);
+    const unit = constString(args[0])?.toLowerCase();
+    const granularity = fn === 'date_trunc' ? unit : unit === 'year' ? 'year' : undefined;
+    const [argTag, argBody] = unwrap(dateCastOf(args[1]) ?? args[1]);
     if (argTag !== 'ColumnRef') return undefined;
     const found = resolveRef(list(argBody.fields), ref, true);
     if (!found || !('column' in found)) return undefined;
@@ -765,13 +808,12 @@ export function foldableTimeBounds(statement: Node, views: Map<string, ViewTable
         body.kind === 'AEXPR_BETWEEN'
           ? [body.lexpr, ...list(unwrap(body.rexpr)[1].items ?? body.rexpr)]
           : [body.lexpr, body.rexpr];
+      if (body.kind === 'AEXPR_IN')
+        sides.splice(1, 1, ...list(unwrap(body.rexpr)[1].items ?? body.rexpr));
       const [columnSide, ...others] = sides;
-      const [colTag, colBody] = unwrap(columnSide);
-      const candidates =
-        colTag === 'ColumnRef' ? others : body.kind === 'AEXPR_OP' ? [columnSide] : [];
-      const refSide = colTag === 'ColumnRef' ? colBody : unwrap(body.rexpr)[1];
-      const found = resolveRef(list(refSide.fields), ref, true);
-      if (!found || !('column' in found) || found.column.cubeType !== 'time') continue;
+      const onLeft = timeOperand(columnSide, ref) !== undefined;
+      const candidates = onLeft ? others : body.kind === 'AEXPR_OP' ? [columnSide] : [];
+      if (!onLeft && !timeOperand(body.rexpr, ref)) continue;
       for (const side of candidates) {
         if (!isNode(side) || !isConstantExpression(side)) continue;
         const [sideTag, sideBody] = unwrap(side);
@@ -786,6 +828,119 @@ export function foldableTimeBounds(statement: Node, views: Map<string, ViewTable
     }
   }
   return out;
+}
+
+/** A time column of the block's Cube table, bare or under `date_trunc('<granularity>', …)`. */
+function timeOperand(
+  node: unknown,
+  ref: CubeRef,
+): { column: ViewColumn; granularity?: string } | undefined {
+  const [tag, body] = unwrap(node);
+  if (tag === 'FuncCall' && funcName(body) === 'date_trunc') {
+    const args = list(body.args);
+    const granularity = constString(args[0])?.toLowerCase();
+    const inner = args.length === 2 ? timeOperand(args[1], ref) : undefined;
+    return inner && !inner.granularity && granularity && GRANULARITY_ORDER.includes(granularity)
+      ? { column: inner.column, granularity }
+      : undefined;
+  }
+  if (tag !== 'ColumnRef') return undefined;
+  const found = resolveRef(list(body.fields), ref, true);
+  return found && 'column' in found && found.column.cubeType === 'time'
+    ? { column: found.column }
+    : undefined;
+}
+
+/** The start of the next bucket after `start` (a bucket start), as Cube's timestamp text. */
+function nextBucket(start: Date, granularity: string): Date {
+  const d = new Date(start);
+  const add: Record<string, () => void> = {
+    second: () => d.setUTCSeconds(d.getUTCSeconds() + 1),
+    minute: () => d.setUTCMinutes(d.getUTCMinutes() + 1),
+    hour: () => d.setUTCHours(d.getUTCHours() + 1),
+    day: () => d.setUTCDate(d.getUTCDate() + 1),
+    week: () => d.setUTCDate(d.getUTCDate() + 7),
+    month: () => d.setUTCMonth(d.getUTCMonth() + 1),
+    quarter: () => d.setUTCMonth(d.getUTCMonth() + 3),
+    year: () => d.setUTCFullYear(d.getUTCFullYear() + 1),
+  };
+  add[granularity]?.();
+  return d;
+}
+
+/** Whether `d` starts a bucket of the granularity (what date_trunc returns). */
+function isBucketStart(d: Date, granularity: string): boolean {
+  const parts = [
+    d.getUTCMonth(),
+    d.getUTCDate() - 1,
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds(),
+    d.getUTCMilliseconds(),
+  ];
+  const zeroFrom = {
+    second: 5,
+    minute: 4,
+    hour: 3,
+    day: 2,
+    week: 2,
+    month: 1,
+    quarter: 1,
+    year: 0,
+  }[granularity];
+  if (zeroFrom === undefined || parts.slice(zeroFrom).some((p) => p !== 0)) return false;
+  if (granularity === 'week') return d.getUTCDay() === 1;
+  if (granularity === 'quarter') return d.getUTCMonth() % 3 === 0;
+  return true;
+}
+
+const between = (column: Node, from: string, to: string) => ({
+  BoolExpr: {
+    boolop: 'AND_EXPR',
+    args: [
+      {
+        A_Expr: {
+          kind: 'AEXPR_OP',
+          name: [stringNode('>=')],
+          lexpr: column,
+          rexpr: { A_Const: { sval: { sval: from } } },
+        },
+      },
+      {
+        A_Expr: {
+          kind: 'AEXPR_OP',
+          name: [stringNode('<')],
+          lexpr: column,
+          rexpr: { A_Const: { sval: { sval: to } } },
+        },
+      },
+    ],
+  },
+});
+
+/**
+ * `date_trunc('year', t) = '2020-01-01'` (or `IN` one value) as `t >= '2020-01-01' AND t <
+ * '2021-01-01'`: a range Cube can take as a date range (rolling windows need one).
+ */
+function truncEqualityAsRange(conjunct: unknown, ref: CubeRef): unknown {
+  const [tag, body] = unwrap(conjunct);
+  if (tag !== 'A_Expr') return conjunct;
+  const op = list(body.name).map(str)[0];
+  const values =
+    body.kind === 'AEXPR_IN' ? list(unwrap(body.rexpr)[1].items ?? body.rexpr) : [body.rexpr];
+  if (op !== '=' || values.length !== 1 || (body.kind !== 'AEXPR_OP' && body.kind !== 'AEXPR_IN'))
+    return conjunct;
+  const operand = timeOperand(body.lexpr, ref);
+  const literal = constString(values[0]);
+  if (!operand?.granularity || literal === undefined || !PLAIN_TIMESTAMP.test(literal))
+    return conjunct;
+  const start = new Date(
+    `${literal.trim().replace(' ', 'T')}${literal.length === 10 ? 'T00:00:00' : ''}Z`,
+  );
+  if (Number.isNaN(start.getTime()) || !isBucketStart(start, operand.granularity)) return conjunct;
+  const column = list(unwrap(body.lexpr)[1].args)[1] as Node;
+  const text = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
+  return between(column, text(start), text(nextBucket(start, operand.granularity)));
 }
 
 const PLAIN_TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?$/;

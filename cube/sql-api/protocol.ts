@@ -148,6 +148,7 @@ export const PG_TYPES = {
   int4: { typeOid: 23, typeSize: 4 },
   text: { typeOid: 25, typeSize: -1 },
   numeric: { typeOid: 1700, typeSize: -1 },
+  float8: { typeOid: 701, typeSize: 8 },
   timestamp: { typeOid: 1114, typeSize: 8 },
 } as const;
 export type PgTypeName = keyof typeof PG_TYPES;

@@ -518,7 +518,7 @@ export class FilterBuilder {
       );
     }
     if (column.cubeType === 'time') return cubeTimestamp(found.value);
-    if (column.pgType === 'numeric' || column.pgType === 'int8') {
+    if (column.pgType === 'numeric' || column.pgType === 'float8' || column.pgType === 'int8') {
       if (!Number.isFinite(Number(found.value)) || found.value.trim() === '') {
         throw new SqlApiError(
           SQLSTATE.datatypeMismatch,

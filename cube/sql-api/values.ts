@@ -12,6 +12,8 @@ export function cubeValueToText(value: unknown, pgType: PgTypeName): string | nu
     return value === true || value === 'true' || value === 't' || value === 1 ? 't' : 'f';
   }
   if (pgType === 'timestamp') return pgTimestamp(String(value));
+  // Postgres prints a double in its shortest exact form, as JavaScript does (`3.76`, not `3.7600`).
+  if (pgType === 'float8') return String(Number(value));
   return String(value);
 }
 

@@ -51,6 +51,11 @@ export type ViewTable = { name: string; description?: string; columns: ViewColum
 
 const COUNT_AGGS = new Set(['count', 'countDistinct', 'countDistinctApprox']);
 
+/**
+ * Counts are bigint. Other numbers are numeric where stock Cube says double precision: statements
+ * are evaluated by real Postgres here, and `round(x, 2)`, which tools and people write, takes
+ * numeric only.
+ */
 function measureType(aggType: string): PgTypeName {
   return COUNT_AGGS.has(aggType) ? 'int8' : 'numeric';
 }
@@ -69,9 +74,10 @@ export type CompiledMeasure = { aggType?: string; aliasMember?: string; multiSta
 
 /** Whether a member is, or aliases, a multi_stage measure. */
 function isMultiStage(
-  member: { aliasMember?: string },
+  member: { name: string; aliasMember?: string },
   compiled: Map<string, CompiledMeasure>,
 ): boolean {
+  if (compiled.get(member.name)?.multiStage) return true;
   let alias = member.aliasMember;
   for (let depth = 0; alias && depth < 8; depth++) {
     const target = compiled.get(alias);

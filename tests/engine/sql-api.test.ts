@@ -82,7 +82,7 @@ const nextDay = (day: string) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 async function publicViews() {
-  return (await cube.meta()).cubes.filter((c) => c.type === 'view' && c.public !== false);
+  return (await cube.meta()).cubes.filter((c) => c.public !== false);
 }
 
 describe('psql', () => {
