@@ -12,10 +12,8 @@ export function expectedToFail(list: ReadonlySet<string>, key: string): boolean 
 
 /** Driver-suite cases (tests/engine/conformance/sql-api-cases.ts), by test name. */
 export const DRIVER_SQL_EXPECTED_FAILURES: ReadonlySet<string> = new Set<string>([
-  'SQL API: powerbi min max ungrouped flag',
   'SQL API: ungrouped pre-agg',
   'SQL API: post-aggregate percentage of total',
-  'SQL API: reuse params',
   'SQL API: Simple Rollup',
   'SQL API: Complex Rollup',
   'SQL API: Rollup with aliases',
@@ -25,8 +23,6 @@ export const DRIVER_SQL_EXPECTED_FAILURES: ReadonlySet<string> = new Set<string>
   'SQL API: Nested Rollup over asterisk',
   'SQL API: Extended nested Rollup over asterisk',
   'SQL API: Timeshift measure from cube',
-  'SQL API: Rolling Window YTD (year + month + day + date_trunc equal)',
-  'SQL API: Rolling Window YTD (year + month + day + date_trunc IN)',
   'SQL API: SQL push down push to cube quoted alias',
   'SQL API: Date/time comparison with SQL push down',
   'SQL API: Date/time comparison with date_trunc with SQL push down',
@@ -37,7 +33,6 @@ export const REPLAY_EXPECTED_FAILURES: ReadonlySet<string> = new Set<string>([
   'metabase-date-binning-month',
   'powerbi-row-count',
   'tableau-month-date',
-  'tableau-extract-year',
   'tableau-ifnull-dimension',
   'grafana-time-group-epoch',
 ]);
