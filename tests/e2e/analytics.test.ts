@@ -31,9 +31,11 @@ import {
   expectPressed,
   launchChromium,
   PHASE1_WIDGETS,
+  readChartDrawingProblems,
   readSparkline,
   signIn,
   waitForDashboard,
+  watchChartDrawings,
 } from './browser';
 import { type CubeLoad, exactTabQuery, recordCubeLoads, shape, tabShapes } from './cube-loads';
 import { expectPhase1Oracles } from './phase1-view';
@@ -139,6 +141,7 @@ describe.sequential('Admin → Analytics in Chromium', () => {
     const now = Date.now();
     await context.clock.setFixedTime(now);
     oracleRun = { now, recorder };
+    await watchChartDrawings(context);
 
     // Open the tab from another admin page.
     await page.goto(`${e2e.webUrl}/admin/settings`);
@@ -154,6 +157,8 @@ describe.sequential('Admin → Analytics in Chromium', () => {
       expect(searchParam(page, 'tf')).toBe(timeframe);
       await expectPressed(page, 'timeframe-chips', timeframe);
       await expectOracles(page, timeframe, DEFAULT_WOW_WEEKS, now);
+      // Every frame since the page loaded, the chip's transition included: each chart once.
+      expect.soft(await readChartDrawingProblems(page), `charts drawn at ${timeframe}`).toEqual([]);
     }
 
     // The WoW window selector (2 and 4 weeks), on the last timeframe.
