@@ -32,9 +32,11 @@ import {
   launchChromium,
   PHASE1_WIDGETS,
   readChartDrawingProblems,
+  readLeaderboard,
   readSparkline,
   signIn,
   waitForDashboard,
+  waitForHydration,
   watchChartDrawings,
 } from './browser';
 import { type CubeLoad, exactTabQuery, recordCubeLoads, shape, tabShapes } from './cube-loads';
@@ -195,6 +197,29 @@ describe.sequential('Admin → Analytics in Chromium', () => {
     await waitForDashboard(page, '30d', { weeks: 2 });
     await expectPressed(page, 'timeframe-chips', '30d');
     expect((await readSparkline(page, 'exports')).bucketCount).toBe(30);
+    await context.close();
+  });
+
+  test('a direct load of every timeframe shows no broken image (thumbnails served by the app)', async () => {
+    const { context, page } = await newContext(adminSession());
+    for (const timeframe of TIMEFRAMES) {
+      await page.goto(`${ANALYTICS}?tf=${timeframe}`);
+      await waitForDashboard(page, timeframe);
+      await waitForHydration(page);
+      // Every image has finished: loaded, or failed (then the monogram replaces it).
+      await page.waitForFunction(() => [...document.images].every((img) => img.complete));
+      const images = await page.$$eval('img', (imgs) =>
+        imgs.map((img) => ({ src: img.getAttribute('src'), naturalWidth: img.naturalWidth })),
+      );
+      expect(
+        images.filter((i) => i.naturalWidth === 0),
+        `broken images at ${timeframe}`,
+      ).toEqual([]);
+      // The seeded thumbnails are real images here, not all placeholders.
+      if ((await readLeaderboard(page)).length > 0) {
+        expect(images.length, `thumbnails at ${timeframe}`).toBeGreaterThan(0);
+      }
+    }
     await context.close();
   });
 
