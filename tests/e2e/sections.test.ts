@@ -246,7 +246,11 @@ describe.sequential('Phase 2 sections in Chromium', () => {
     expect(before.tf).toBe('7d');
     for (const section of SECTION_IDS) {
       await page.click(`[data-testid=section-tabs] [data-value="${section}"]`);
-      await waitForSection(page, section, SECTIONS[section].defaultTimeframe);
+      await page.waitForURL((url) => url.searchParams.get('section') === section);
+      // The section timeframe chosen in the previous section carries over when offered.
+      const opened = (param(page, 'stf') ?? SECTIONS[section].defaultTimeframe) as WindowTimeframe;
+      await waitForSection(page, section, opened);
+      expect(await topRow(page), `top row after opening ${section}`).toEqual(before);
       for (const timeframe of SECTIONS[section].timeframes) {
         await page.click(`[data-testid=section-timeframes] [data-value="${timeframe}"]`);
         await waitForSection(page, section, timeframe);

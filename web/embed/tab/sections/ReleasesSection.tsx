@@ -10,10 +10,10 @@ import {
 import { useReleaseAnalytics } from '../../../components/hooks/queries/sectionHooks';
 import { Num } from '../../../components/metrics/Num';
 import { StatList, stat } from '../../../components/metrics/StatList';
-import type { Release } from '../../../lib/analytics/sections/releases';
+import { RELEASE_LIST_LIMIT, type Release } from '../../../lib/analytics/sections/releases';
 import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
 import { formatCount, formatDays, formatShare } from '../../../lib/format';
-import type { WindowTimeframe } from '../../../lib/timeframe';
+import { TIMEFRAME_LABELS, type WindowTimeframe } from '../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
 import styles from './sections.module.css';
 
@@ -83,6 +83,17 @@ function ReleaseDetail(props: { release: Release; onClose: () => void }) {
   );
 }
 
+/** How many releases the list holds: all of the window's, unless the cap was reached. */
+function listedReleases(count: number, timeframe: WindowTimeframe): string {
+  const period = timeframe === 'all' ? '' : ` in the ${TIMEFRAME_LABELS[timeframe].toLowerCase()}`;
+  const n = formatCount(count);
+  if (count >= RELEASE_LIST_LIMIT)
+    return `The newest ${n} published releases${period}; older ones are not listed.`;
+  return count === 1
+    ? `The one release published${period}.`
+    : `All ${n} releases published${period}.`;
+}
+
 function ReleaseList(props: { timeframe: WindowTimeframe }) {
   const query = useReleaseAnalytics({ timeframe: props.timeframe, widget: 'list' });
   const [selected, setSelected] = useState<string | null>(null);
@@ -103,6 +114,9 @@ function ReleaseList(props: { timeframe: WindowTimeframe }) {
         return (
           <div className={styles.split}>
             <div className={styles.splitMain}>
+              <p className={styles.note} data-testid="releases-list-count">
+                {listedReleases(rows.length, props.timeframe)}
+              </p>
               <BarChartCard
                 label="Views"
                 data={rows.map((r) => ({ key: r.id, label: r.version || r.title, value: r.views }))}
