@@ -28,6 +28,7 @@ import {
 import { createOracle } from '../support/oracle';
 import {
   CONTEXT_DEFAULTS,
+  chartTabStops,
   expectPressed,
   launchChromium,
   PHASE1_WIDGETS,
@@ -161,6 +162,7 @@ describe.sequential('Admin → Analytics in Chromium', () => {
       await expectOracles(page, timeframe, DEFAULT_WOW_WEEKS, now);
       // Every frame since the page loaded, the chip's transition included: each chart once.
       expect.soft(await readChartDrawingProblems(page), `charts drawn at ${timeframe}`).toEqual([]);
+      expect.soft(await chartTabStops(page), `tab stops in charts at ${timeframe}`).toEqual([]);
     }
 
     // The WoW window selector (2 and 4 weeks), on the last timeframe.

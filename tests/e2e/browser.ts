@@ -261,3 +261,43 @@ export async function readChartDrawingProblems(page: Page): Promise<ChartDrawing
     return found;
   });
 }
+
+/**
+ * Elements inside chart boxes that Tab would stop on. A chart is one image with a text
+ * alternative (and a table beside it): any stop inside it is invisible and leads nowhere.
+ */
+export async function chartTabStops(page: Page): Promise<string[]> {
+  return page.$$eval('[data-chart]', (boxes) =>
+    boxes.flatMap((box) =>
+      [box, ...box.querySelectorAll('*')]
+        .filter((el) => (el as HTMLElement | SVGElement).tabIndex >= 0)
+        .map(
+          (el) =>
+            `${box.closest('[data-testid^=widget-]')?.getAttribute('data-testid') ?? '?'}: <${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}">`,
+        ),
+    ),
+  );
+}
+
+/**
+ * Presses Tab `count` times from the top of the page and returns every element focused on
+ * the way that shows no focus indicator (no outline and no box-shadow while focused).
+ */
+export async function tabStopsWithoutFocusStyle(page: Page, count: number): Promise<string[]> {
+  const missing = new Set<string>();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  for (let i = 0; i < count; i++) {
+    await page.keyboard.press('Tab');
+    const problem = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      const outline = style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0;
+      if (outline || style.boxShadow !== 'none') return null;
+      const id = el.closest('[data-testid]')?.getAttribute('data-testid') ?? '?';
+      return `${id}: <${el.tagName.toLowerCase()}> “${(el.textContent ?? '').trim().slice(0, 30)}”`;
+    });
+    if (problem) missing.add(problem);
+  }
+  return [...missing];
+}

@@ -14,9 +14,11 @@ import { TIMEFRAMES, type WindowTimeframe } from '../../web/lib/timeframe';
 import { createOracle } from '../support/oracle';
 import {
   CONTEXT_DEFAULTS,
+  chartTabStops,
   launchChromium,
   readChartDrawingProblems,
   signIn,
+  tabStopsWithoutFocusStyle,
   waitForDashboard,
   waitForHydration,
   watchChartDrawings,
@@ -155,6 +157,9 @@ describe.sequential('Phase 2 sections in Chromium', () => {
         expect
           .soft(await readChartDrawingProblems(page), `charts drawn at ${section}@${timeframe}`)
           .toEqual([]);
+        expect
+          .soft(await chartTabStops(page), `tab stops in charts at ${section}@${timeframe}`)
+          .toEqual([]);
         expect(param(page, 'section')).toBe(section);
         expect(param(page, 'stf')).toBe(timeframe);
         expect(param(page, 'tf')).toBeNull();
@@ -291,6 +296,9 @@ describe.sequential('Phase 2 sections in Chromium', () => {
     }
     expect([...reached].sort()).toEqual([...SECTION_IDS].sort());
     expect(param(page, 'section')).toBe('monetization');
+    // Every stop on the way shows where the focus is.
+    await waitForHydration(page);
+    expect(await tabStopsWithoutFocusStyle(page, 120)).toEqual([]);
     await context.close();
   });
 
