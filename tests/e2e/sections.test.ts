@@ -205,8 +205,33 @@ describe.sequential('Phase 2 sections in Chromium', () => {
     expect(await detail.locator('a', { hasText: 'Open thumbnail' }).count()).toBe(
       row.thumbnail_url ? 1 : 0,
     );
+    // The open release is in the URL: Back closes it, Forward and reload reopen it.
+    expect(param(page, 'release')).toBe(id);
+    await page.goBack();
+    await page.waitForFunction(() => !document.querySelector('[data-testid=release-detail]'));
+    expect(param(page, 'release')).toBeNull();
+    await page.goForward();
+    await page.waitForSelector(`[data-testid=release-detail][data-release-id="${id}"]`);
+    await page.reload();
+    await waitForHydration(page);
+    expect(await detail.getAttribute('data-release-id')).toBe(id);
+    // Escape closes it.
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=release-detail]'));
+    expect(param(page, 'release')).toBeNull();
+    // Any cell of the row opens it (here the views), and Close closes it.
+    await first.locator('td').last().click();
+    expect(await detail.getAttribute('data-release-id')).toBe(id);
+    expect(await detail.textContent()).toContain('lifetime');
     await detail.locator('button', { hasText: 'Close' }).click();
     expect(await detail.count()).toBe(0);
+    // A section or timeframe change closes it (the links drop `release`).
+    expect(
+      new URLSearchParams(
+        (await page.getAttribute('[data-testid=section-timeframes] [data-value="90d"]', 'href')) ??
+          '',
+      ).get('release'),
+    ).toBeNull();
     await context.close();
   });
 
@@ -291,7 +316,7 @@ describe.sequential('Phase 2 sections in Chromium', () => {
       if (value) reached.add(value);
       if (value === 'monetization') {
         await page.keyboard.press('Enter');
-        await waitForSection(page, 'monetization', '30d');
+        await waitForSection(page, 'monetization', SECTIONS.monetization.defaultTimeframe);
       }
     }
     expect([...reached].sort()).toEqual([...SECTION_IDS].sort());

@@ -10,6 +10,7 @@ import { LinkChips } from './LinkChips';
 import { LlmSection } from './LlmSection';
 import { MonetizationSection } from './MonetizationSection';
 import { ReleasesSection } from './ReleasesSection';
+import { RELEASE_PARAM, SectionNavContext } from './SectionNav';
 import styles from './SectionsPanel.module.css';
 
 const VIEWS: Record<SectionId, ComponentType<{ timeframe: WindowTimeframe }>> = {
@@ -31,6 +32,7 @@ export const SECTION_TIMEFRAME_PARAM = 'stf';
 export function sectionHref(search: string, section: SectionId, timeframe?: WindowTimeframe) {
   const params = new URLSearchParams(search);
   params.set('section', section);
+  params.delete(RELEASE_PARAM);
   if (timeframe) params.set(SECTION_TIMEFRAME_PARAM, timeframe);
   else params.delete(SECTION_TIMEFRAME_PARAM);
   return `?${params.toString()}`;
@@ -118,7 +120,9 @@ export function SectionsPanel(props: SectionsPanelProps) {
         </p>
       ) : null}
       <div data-testid={`section-${props.section}`}>
-        <View key={props.section} timeframe={props.timeframe} />
+        <SectionNavContext.Provider value={{ search: props.search, navigate: props.onNavigate }}>
+          <View key={props.section} timeframe={props.timeframe} />
+        </SectionNavContext.Provider>
       </div>
     </section>
   );
