@@ -35,7 +35,7 @@ const PATH = '/admin/analytics';
  * with the measured (default) state (other timeframe, WoW weeks and section), so the measured
  * first visit still finds Cube's result cache empty for every query it sends.
  */
-export const SERVER_WARMUP_PATH = `${PATH}?tf=all&wow=4&section=llm`;
+export const SERVER_WARMUP_PATH = `${PATH}?tf=all&wow=4&section=llm&stf=all`;
 
 /**
  * A browser context as the bench measures in (no animations, en-US, 1280×900), signed in as the

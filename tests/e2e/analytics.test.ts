@@ -28,12 +28,17 @@ import {
 import { createOracle } from '../support/oracle';
 import {
   CONTEXT_DEFAULTS,
+  chartTabStops,
   expectPressed,
   launchChromium,
   PHASE1_WIDGETS,
+  readChartDrawingProblems,
+  readLeaderboard,
   readSparkline,
   signIn,
   waitForDashboard,
+  waitForHydration,
+  watchChartDrawings,
 } from './browser';
 import { type CubeLoad, exactTabQuery, recordCubeLoads, shape, tabShapes } from './cube-loads';
 import { expectPhase1Oracles } from './phase1-view';
@@ -139,6 +144,7 @@ describe.sequential('Admin → Analytics in Chromium', () => {
     const now = Date.now();
     await context.clock.setFixedTime(now);
     oracleRun = { now, recorder };
+    await watchChartDrawings(context);
 
     // Open the tab from another admin page.
     await page.goto(`${e2e.webUrl}/admin/settings`);
@@ -154,6 +160,9 @@ describe.sequential('Admin → Analytics in Chromium', () => {
       expect(searchParam(page, 'tf')).toBe(timeframe);
       await expectPressed(page, 'timeframe-chips', timeframe);
       await expectOracles(page, timeframe, DEFAULT_WOW_WEEKS, now);
+      // Every frame since the page loaded, the chip's transition included: each chart once.
+      expect.soft(await readChartDrawingProblems(page), `charts drawn at ${timeframe}`).toEqual([]);
+      expect.soft(await chartTabStops(page), `tab stops in charts at ${timeframe}`).toEqual([]);
     }
 
     // The WoW window selector (2 and 4 weeks), on the last timeframe.
@@ -190,6 +199,29 @@ describe.sequential('Admin → Analytics in Chromium', () => {
     await waitForDashboard(page, '30d', { weeks: 2 });
     await expectPressed(page, 'timeframe-chips', '30d');
     expect((await readSparkline(page, 'exports')).bucketCount).toBe(30);
+    await context.close();
+  });
+
+  test('a direct load of every timeframe shows no broken image (thumbnails served by the app)', async () => {
+    const { context, page } = await newContext(adminSession());
+    for (const timeframe of TIMEFRAMES) {
+      await page.goto(`${ANALYTICS}?tf=${timeframe}`);
+      await waitForDashboard(page, timeframe);
+      await waitForHydration(page);
+      // Every image has finished: loaded, or failed (then the monogram replaces it).
+      await page.waitForFunction(() => [...document.images].every((img) => img.complete));
+      const images = await page.$$eval('img', (imgs) =>
+        imgs.map((img) => ({ src: img.getAttribute('src'), naturalWidth: img.naturalWidth })),
+      );
+      expect(
+        images.filter((i) => i.naturalWidth === 0),
+        `broken images at ${timeframe}`,
+      ).toEqual([]);
+      // The seeded thumbnails are real images here, not all placeholders.
+      if ((await readLeaderboard(page)).length > 0) {
+        expect(images.length, `thumbnails at ${timeframe}`).toBeGreaterThan(0);
+      }
+    }
     await context.close();
   });
 

@@ -2,7 +2,7 @@
  * Driving the Admin → Analytics tab in Debian's Chromium (playwright-core): launch, sign in,
  * wait for the dashboard to settle, and read what the widgets show from their data attributes.
  */
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { CONTEXT_DEFAULTS, launchChromium } from '../../lib/chromium';
 
@@ -204,4 +204,100 @@ export async function expectPressed(page: Page, group: string, value: string): P
       .filter(([, p]) => p === 'true')
       .map(([v]) => v),
   ).toEqual([value]);
+}
+
+/** A chart box whose number of visible chart drawings was not exactly one, and when. */
+export type ChartDrawingProblem = { chart: string; visible: number; atMs: number };
+
+/**
+ * Watches every frame (from DOMContentLoaded: hydration, Recharts loading, chip transitions) that
+ * each `[data-chart]` box shows exactly one visible chart-sized SVG: the first-paint drawing or
+ * Recharts' own, never both (a chart drawn twice) and never none. Legend icons and other small
+ * SVGs are not drawings; a box that takes no space (a hidden panel) is skipped. Install before
+ * the page loads; read with `readChartDrawingProblems`.
+ */
+export async function watchChartDrawings(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    type Problem = { chart: string; visible: number; atMs: number };
+    const problems: Problem[] = [];
+    const seen = new Set<string>();
+    (window as unknown as { __chartDrawingProblems: Problem[] }).__chartDrawingProblems = problems;
+    const check = () => {
+      const boxes = [...document.querySelectorAll('[data-chart]')];
+      boxes.forEach((box, i) => {
+        const b = box.getBoundingClientRect();
+        if (b.width === 0 || b.height === 0) return;
+        const visible = [...box.querySelectorAll('svg')].filter((svg) => {
+          if (svg.parentElement?.closest('svg')) return false;
+          const r = svg.getBoundingClientRect();
+          if (r.width < b.width * 0.4 || r.height < 24) return false;
+          return svg.checkVisibility({ opacityProperty: true, visibilityProperty: true });
+        }).length;
+        if (visible === 1) return;
+        const owner = box.closest('[data-testid^=widget-]')?.getAttribute('data-testid') ?? '?';
+        const chart = `${owner} chart ${i} (${location.search || 'no query'})`;
+        const key = `${chart}:${visible}`;
+        if (seen.has(key) || problems.length >= 50) return;
+        seen.add(key);
+        problems.push({ chart, visible, atMs: Math.round(performance.now()) });
+      });
+    };
+    const loop = () => {
+      check();
+      requestAnimationFrame(loop);
+    };
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', () => requestAnimationFrame(loop));
+    } else requestAnimationFrame(loop);
+  });
+}
+
+/** What `watchChartDrawings` saw in the page's current document so far (then forgets it). */
+export async function readChartDrawingProblems(page: Page): Promise<ChartDrawingProblem[]> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __chartDrawingProblems?: ChartDrawingProblem[] };
+    const found = [...(w.__chartDrawingProblems ?? [])];
+    w.__chartDrawingProblems?.splice(0);
+    return found;
+  });
+}
+
+/**
+ * Elements inside chart boxes that Tab would stop on. A chart is one image with a text
+ * alternative (and a table beside it): any stop inside it is invisible and leads nowhere.
+ */
+export async function chartTabStops(page: Page): Promise<string[]> {
+  return page.$$eval('[data-chart]', (boxes) =>
+    boxes.flatMap((box) =>
+      [box, ...box.querySelectorAll('*')]
+        .filter((el) => (el as HTMLElement | SVGElement).tabIndex >= 0)
+        .map(
+          (el) =>
+            `${box.closest('[data-testid^=widget-]')?.getAttribute('data-testid') ?? '?'}: <${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}">`,
+        ),
+    ),
+  );
+}
+
+/**
+ * Presses Tab `count` times from the top of the page and returns every element focused on
+ * the way that shows no focus indicator (no outline and no box-shadow while focused).
+ */
+export async function tabStopsWithoutFocusStyle(page: Page, count: number): Promise<string[]> {
+  const missing = new Set<string>();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  for (let i = 0; i < count; i++) {
+    await page.keyboard.press('Tab');
+    const problem = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      const outline = style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0;
+      if (outline || style.boxShadow !== 'none') return null;
+      const id = el.closest('[data-testid]')?.getAttribute('data-testid') ?? '?';
+      return `${id}: <${el.tagName.toLowerCase()}> “${(el.textContent ?? '').trim().slice(0, 30)}”`;
+    });
+    if (problem) missing.add(problem);
+  }
+  return [...missing];
 }

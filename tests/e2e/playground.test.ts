@@ -420,7 +420,7 @@ describe('Explore, from a widget of every Phase 2 section', () => {
     '$section section, $widget widget: Show query, Open in Playground, Download CSV',
     async ({ section, widget, file, header, metrics }) => {
       const id = `widget-${section}-${widget}`;
-      await page.goto(`${e2e.webUrl}/admin/analytics?section=${section}&tf=all`);
+      await page.goto(`${e2e.webUrl}/admin/analytics?section=${section}&stf=all`);
       await waitForHydration(page);
       await page.waitForSelector(
         `[data-testid=sections][data-section=${section}][data-timeframe=all] [data-testid=${id}][data-state=ready]:not([aria-busy=true])`,

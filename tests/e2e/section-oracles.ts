@@ -9,7 +9,6 @@
 import type { SectionId } from '../../web/lib/analytics/sections';
 import { TOP_ERRORS_LIMIT } from '../../web/lib/analytics/sections/exports';
 import { HOTSPOTS_LIMIT, TOP_TOOLS_LIMIT } from '../../web/lib/analytics/sections/llm';
-import { RELEASE_LIST_LIMIT } from '../../web/lib/analytics/sections/releases';
 import {
   startOfUtcWeek,
   timeframeWindow,
@@ -49,7 +48,7 @@ const releases: Builder = async (db, w) => {
   const list = await db.sql(
     `SELECT id::text AS id, view_count FROM changelog_entries
       WHERE status = 'published' AND published_at >= $1 AND published_at < $2
-      ORDER BY date_trunc('day', published_at) DESC, id DESC LIMIT ${RELEASE_LIST_LIMIT}`,
+      ORDER BY date_trunc('day', published_at) DESC, id DESC`,
     [w.from, w.to],
   );
   const r = await family(db, 'releases', w);

@@ -10,9 +10,19 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { installTimeToData, readTimeToData, type TimeToData } from '../../lib/time-to-data';
 import { SECTION_IDS, SECTIONS, type SectionId } from '../../web/lib/analytics/sections';
-import type { WindowTimeframe } from '../../web/lib/timeframe';
+import { TIMEFRAMES, type WindowTimeframe } from '../../web/lib/timeframe';
 import { createOracle } from '../support/oracle';
-import { CONTEXT_DEFAULTS, launchChromium, signIn, waitForHydration } from './browser';
+import {
+  CONTEXT_DEFAULTS,
+  chartTabStops,
+  launchChromium,
+  readChartDrawingProblems,
+  signIn,
+  tabStopsWithoutFocusStyle,
+  waitForDashboard,
+  waitForHydration,
+  watchChartDrawings,
+} from './browser';
 import { expectSectionOracle as expectSectionOracleOn, waitForSection } from './section-view';
 
 const e2e = inject('e2e');
@@ -56,6 +66,38 @@ const expectSectionOracle = (
 ) => expectSectionOracleOn(db, page, section, timeframe, now);
 
 const param = (page: Page, key: string) => new URL(page.url()).searchParams.get(key);
+
+/** What the top row shows and asks for: its URL key, header and every widget's numbers. */
+async function topRow(page: Page) {
+  return {
+    tf: param(page, 'tf'),
+    ...(await page.$eval('[data-testid=analytics-dashboard]', (row) => ({
+      timeframe: row.getAttribute('data-timeframe'),
+      header: row.querySelector('h1')?.parentElement?.textContent ?? '',
+      notes: row.querySelectorAll('.notice').length,
+      charts: [...row.querySelectorAll('[data-bucket-count]')].map(
+        (c) =>
+          `${c.getAttribute('data-testid')}:${c.getAttribute('data-bucket-count')}:${c.getAttribute('data-total')}:${c.getAttribute('data-granularity')}`,
+      ),
+      leaders: [...row.querySelectorAll('[data-testid=leaderboard-row]')].map(
+        (r) => `${r.getAttribute('data-id')}=${r.getAttribute('data-count')}`,
+      ),
+    }))),
+  };
+}
+
+/** The open section's URL keys, header and notes. */
+async function sectionState(page: Page) {
+  return {
+    section: param(page, 'section'),
+    stf: param(page, 'stf'),
+    ...(await page.$eval('[data-testid=sections]', (panel) => ({
+      timeframe: panel.getAttribute('data-timeframe'),
+      label: panel.querySelector('[data-testid=section-timeframe-label]')?.textContent ?? '',
+      notes: panel.querySelectorAll('.notice').length,
+    }))),
+  };
+}
 
 describe.sequential('Phase 2 sections in Chromium', () => {
   test('time to all data per section: first visit and warm (median of 3 reloads)', async () => {
@@ -103,6 +145,7 @@ describe.sequential('Phase 2 sections in Chromium', () => {
       page.on('pageerror', (error) => pageErrors.push(String(error)));
       const now = Date.now();
       await context.clock.setFixedTime(now);
+      await watchChartDrawings(context);
       await page.goto(`${ANALYTICS}?section=${section}`);
       // Chip clicks update the URL in place once React has hydrated the tab (charts' Recharts
       // code may still be loading: the drawings of the first paint stand in for it).
@@ -110,8 +153,16 @@ describe.sequential('Phase 2 sections in Chromium', () => {
       for (const timeframe of SECTIONS[section].timeframes) {
         await page.click(`[data-testid=section-timeframes] [data-value="${timeframe}"]`);
         await expectSectionOracle(page, section, timeframe, now);
+        // Every frame since the page loaded, this chip's transition included: each chart once.
+        expect
+          .soft(await readChartDrawingProblems(page), `charts drawn at ${section}@${timeframe}`)
+          .toEqual([]);
+        expect
+          .soft(await chartTabStops(page), `tab stops in charts at ${section}@${timeframe}`)
+          .toEqual([]);
         expect(param(page, 'section')).toBe(section);
-        expect(param(page, 'tf')).toBe(timeframe);
+        expect(param(page, 'stf')).toBe(timeframe);
+        expect(param(page, 'tf')).toBeNull();
         expect(
           await page.getAttribute(
             `[data-testid=section-timeframes] [data-value="${timeframe}"]`,
@@ -127,7 +178,7 @@ describe.sequential('Phase 2 sections in Chromium', () => {
 
   test('the release drill-down shows the release’s title, version, date, views and media', async () => {
     const { context, page } = await newPage();
-    await page.goto(`${ANALYTICS}?section=releases&tf=all`);
+    await page.goto(`${ANALYTICS}?section=releases&stf=all`);
     const view = await waitForSection(page, 'releases', 'all');
     const list = view.widgets['widget-releases-list'];
     if (list?.state !== 'ready') throw new Error('the seeded data has no releases');
@@ -154,19 +205,46 @@ describe.sequential('Phase 2 sections in Chromium', () => {
     expect(await detail.locator('a', { hasText: 'Open thumbnail' }).count()).toBe(
       row.thumbnail_url ? 1 : 0,
     );
+    // The open release is in the URL: Back closes it, Forward and reload reopen it.
+    expect(param(page, 'release')).toBe(id);
+    await page.goBack();
+    await page.waitForFunction(() => !document.querySelector('[data-testid=release-detail]'));
+    expect(param(page, 'release')).toBeNull();
+    await page.goForward();
+    await page.waitForSelector(`[data-testid=release-detail][data-release-id="${id}"]`);
+    await page.reload();
+    await waitForHydration(page);
+    expect(await detail.getAttribute('data-release-id')).toBe(id);
+    // Escape closes it.
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=release-detail]'));
+    expect(param(page, 'release')).toBeNull();
+    // Any cell of the row opens it (here the views), and Close closes it.
+    await first.locator('td').last().click();
+    expect(await detail.getAttribute('data-release-id')).toBe(id);
+    expect(await detail.textContent()).toContain('lifetime');
     await detail.locator('button', { hasText: 'Close' }).click();
-    expect(await detail.count()).toBe(0);
+    // Closing is a navigation (the URL drops `release`): the detail goes once it has applied.
+    await detail.waitFor({ state: 'detached' });
+    expect(param(page, 'release')).toBeNull();
+    // A section or timeframe change closes it (the links drop `release`).
+    expect(
+      new URLSearchParams(
+        (await page.getAttribute('[data-testid=section-timeframes] [data-value="90d"]', 'href')) ??
+          '',
+      ).get('release'),
+    ).toBeNull();
     await context.close();
   });
 
   test('section and timeframe round-trip through the URL (click, reload, back)', async () => {
     const { context, page } = await newPage();
-    await page.goto(`${ANALYTICS}?section=llm&tf=30d`);
+    await page.goto(`${ANALYTICS}?section=llm&stf=30d`);
     await waitForSection(page, 'llm', '30d');
     await page.click('[data-testid=section-tabs] [data-value="assets"]');
     await waitForSection(page, 'assets', '30d');
     expect(param(page, 'section')).toBe('assets');
-    expect(param(page, 'tf')).toBe('30d');
+    expect(param(page, 'stf')).toBe('30d');
     await page.reload();
     await waitForSection(page, 'assets', '30d');
     expect(
@@ -179,14 +257,50 @@ describe.sequential('Phase 2 sections in Chromium', () => {
       '[data-testid=section-tabs] [data-value="releases"]',
       'href',
     );
-    expect(new URLSearchParams(releasesHref ?? '').get('tf')).toBe('30d');
+    expect(new URLSearchParams(releasesHref ?? '').get('stf')).toBe('30d');
     await page.click('[data-testid=section-timeframes] [data-value="24h"]');
     await waitForSection(page, 'llm', '24h');
     const href = await page.getAttribute(
       '[data-testid=section-tabs] [data-value="releases"]',
       'href',
     );
-    expect(new URLSearchParams(href ?? '').get('tf')).toBeNull();
+    expect(new URLSearchParams(href ?? '').get('stf')).toBeNull();
+    await context.close();
+  });
+
+  test('section controls never change the top row, and the top row never changes the section', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${ANALYTICS}?tf=7d`);
+    await waitForDashboard(page, '7d');
+    await waitForSection(page, 'releases', SECTIONS.releases.defaultTimeframe);
+    await waitForHydration(page);
+    const before = await topRow(page);
+    expect(before.tf).toBe('7d');
+    for (const section of SECTION_IDS) {
+      await page.click(`[data-testid=section-tabs] [data-value="${section}"]`);
+      await page.waitForURL((url) => url.searchParams.get('section') === section);
+      // The section timeframe chosen in the previous section carries over when offered.
+      const opened = (param(page, 'stf') ?? SECTIONS[section].defaultTimeframe) as WindowTimeframe;
+      await waitForSection(page, section, opened);
+      expect(await topRow(page), `top row after opening ${section}`).toEqual(before);
+      for (const timeframe of SECTIONS[section].timeframes) {
+        await page.click(`[data-testid=section-timeframes] [data-value="${timeframe}"]`);
+        await waitForSection(page, section, timeframe);
+        expect(await topRow(page), `top row after ${section}@${timeframe}`).toEqual(before);
+      }
+    }
+    // The other way: every top-row chip leaves the open section, its key and its notes alone.
+    const last = SECTION_IDS[SECTION_IDS.length - 1] as SectionId;
+    const sectionTf = SECTIONS[last].timeframes[0] as WindowTimeframe;
+    await page.click(`[data-testid=section-timeframes] [data-value="${sectionTf}"]`);
+    const sectionBefore = await sectionState(page);
+    for (const timeframe of TIMEFRAMES) {
+      await page.click(`[data-testid=timeframe-chips] [data-value="${timeframe}"]`);
+      await waitForDashboard(page, timeframe);
+      await waitForSection(page, last, sectionTf);
+      expect(param(page, 'tf')).toBe(timeframe);
+      expect(await sectionState(page), `section after top row ${timeframe}`).toEqual(sectionBefore);
+    }
     await context.close();
   });
 
@@ -204,30 +318,41 @@ describe.sequential('Phase 2 sections in Chromium', () => {
       if (value) reached.add(value);
       if (value === 'monetization') {
         await page.keyboard.press('Enter');
-        await waitForSection(page, 'monetization', '30d');
+        await waitForSection(page, 'monetization', SECTIONS.monetization.defaultTimeframe);
       }
     }
     expect([...reached].sort()).toEqual([...SECTION_IDS].sort());
     expect(param(page, 'section')).toBe('monetization');
+    // Every stop on the way shows where the focus is.
+    await waitForHydration(page);
+    expect(await tabStopsWithoutFocusStyle(page, 120)).toEqual([]);
     await context.close();
   });
 
   test('an unknown section or a timeframe the section does not offer falls back with a note', async () => {
     const { context, page } = await newPage();
-    await page.goto(`${ANALYTICS}?section=bogus&tf=24h`);
+    await page.goto(`${ANALYTICS}?section=bogus&stf=24h`);
     await waitForSection(page, 'releases', '30d');
     expect(await page.locator('[data-testid=section-notice]').textContent()).toContain('bogus');
     expect(await page.locator('[data-testid=section-timeframe-notice]').textContent()).toContain(
       '24h',
     );
-    await page.goto(`${ANALYTICS}?section=exports&tf=90d`);
+    await page.goto(`${ANALYTICS}?section=exports&stf=90d&tf=30d`);
     await waitForSection(page, 'exports', '7d');
     expect(await page.locator('[data-testid=section-notice]').count()).toBe(0);
     expect(await page.locator('[data-testid=section-timeframe-notice]').textContent()).toContain(
       '90d',
     );
-    // The Phase 1 row keeps working on a section-only timeframe, without an error note.
+    // The section's bad timeframe is the section's alone: the top row shows its own, no note.
     expect(await page.locator('[data-testid=timeframe-notice]').count()).toBe(0);
+    expect(await page.getAttribute('[data-testid=analytics-dashboard]', 'data-timeframe')).toBe(
+      '30d',
+    );
+    // And the top row's bad timeframe is the top row's alone.
+    await page.goto(`${ANALYTICS}?section=exports&stf=24h&tf=90d`);
+    await waitForSection(page, 'exports', '24h');
+    expect(await page.locator('[data-testid=timeframe-notice]').textContent()).toContain('90d');
+    expect(await page.locator('[data-testid=section-timeframe-notice]').count()).toBe(0);
     await context.close();
   });
 

@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { TopTemplatesWidget } from '../../web/embed/tab/TopTemplatesWidget';
 import {
   cubeError,
@@ -83,6 +83,24 @@ describe('TopTemplatesWidget', () => {
     const first = screen.getAllByTestId('leaderboard-row')[0] as HTMLElement;
     fireEvent.error(first.querySelector('img') as HTMLImageElement);
     expect(within(first).getByTestId('thumbnail-placeholder')).toBeTruthy();
+  });
+
+  test('a thumbnail that failed before React attached (no error event to hear) falls back too', async () => {
+    // What a broken image in the server's HTML looks like once React hydrates it.
+    const complete = vi.spyOn(HTMLImageElement.prototype, 'complete', 'get').mockReturnValue(true);
+    try {
+      renderWithCube(<TopTemplatesWidget timeframe="7d" />, {
+        reply: () => ok('top-templates-7d'),
+        now: NOW,
+      });
+      await waitFor(() => expect(root().dataset.state).toBe('ready'));
+      expect(root().querySelectorAll('img')).toHaveLength(0);
+      expect(screen.getAllByTestId('thumbnail-placeholder').length).toBe(
+        screen.getAllByTestId('leaderboard-row').length,
+      );
+    } finally {
+      complete.mockRestore();
+    }
   });
 
   test('all: ranks by lifetime uses', async () => {

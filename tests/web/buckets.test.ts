@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { cumulativeBuckets, sumBuckets, zeroFill, zeroFillWindow } from '../../web/lib/buckets';
-import { timeframeWindow } from '../../web/lib/timeframe';
+import {
+  cumulativeBuckets,
+  isPartialBucket,
+  splitPartial,
+  sumBuckets,
+  zeroFill,
+  zeroFillWindow,
+} from '../../web/lib/buckets';
+import { type Granularity, timeframeWindow } from '../../web/lib/timeframe';
 
 const NOW = Date.parse('2026-11-20T14:35:00Z');
 const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
@@ -84,5 +91,46 @@ describe('cumulative series', () => {
       { bucket: 'c', count: 7 },
     ]);
     expect(cumulativeBuckets([])).toStrictEqual([]);
+  });
+});
+
+describe('the partial (still filling) bucket', () => {
+  const now = Date.parse('2026-11-20T14:35:12.345Z'); // a Friday
+  test.each<[string, Granularity, boolean]>([
+    ['2026-11-20T14:00:00.000Z', 'hour', true],
+    ['2026-11-20T13:00:00.000Z', 'hour', false],
+    ['2026-11-20T00:00:00.000Z', 'day', true],
+    ['2026-11-19T00:00:00.000Z', 'day', false],
+    ['2026-11-16T00:00:00.000Z', 'week', true],
+    ['2026-11-09T00:00:00.000Z', 'week', false],
+    ['2026-11-20T15:00:00.000Z', 'hour', false],
+  ])('%s by %s: partial %s', (bucket, granularity, partial) => {
+    expect(isPartialBucket(bucket, granularity, now)).toBe(partial);
+  });
+
+  test('the hour start decides like the instant (buckets are hour-aligned)', () => {
+    const hour = Date.parse('2026-11-20T14:00:00.000Z');
+    for (const [bucket, g] of [
+      ['2026-11-20T14:00:00.000Z', 'hour'],
+      ['2026-11-20T00:00:00.000Z', 'day'],
+      ['2026-11-20T13:00:00.000Z', 'hour'],
+    ] as const) {
+      expect(isPartialBucket(bucket, g, hour)).toBe(isPartialBucket(bucket, g, now));
+    }
+  });
+
+  test('split: complete buckets solid, the partial one dashed from the last complete one', () => {
+    const points = [1, 0, 3].map((count, i) => ({ bucket: String(i), count }));
+    expect(splitPartial(points, true).map((p) => [p.solid, p.partial])).toEqual([
+      [1, null],
+      [0, 0],
+      [null, 3],
+    ]);
+    expect(splitPartial(points, false).map((p) => [p.solid, p.partial])).toEqual([
+      [1, null],
+      [0, null],
+      [3, null],
+    ]);
+    expect(splitPartial([{ count: 2 }], true)).toEqual([{ count: 2, solid: null, partial: 2 }]);
   });
 });

@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import {
   formatAgo,
   formatAsOf,
+  formatAxisLabel,
   formatBucketLabel,
   formatDeltaCount,
   formatDeltaPercent,
@@ -75,4 +76,11 @@ test.each([
   ['2026-11-16T15:00:00Z', '4 d ago'],
 ])('%s is "%s" at 15:00', (iso, text) => {
   expect(formatAgo(iso, Date.parse('2026-11-20T15:00:00Z'))).toBe(text);
+});
+
+test('axis labels: weekly (all-time, over a year) axes name the year, daily and hourly do not', () => {
+  const utc = { locale: 'en-US', timeZone: 'UTC' };
+  expect(formatAxisLabel('2025-11-17T00:00:00.000Z', 'week', utc)).toBe('Nov 17, 2025');
+  expect(formatAxisLabel('2026-11-17T00:00:00.000Z', 'day', utc)).toBe('Nov 17');
+  expect(formatAxisLabel('2026-11-17T14:00:00.000Z', 'hour', utc)).toBe('2:00 PM');
 });

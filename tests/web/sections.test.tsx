@@ -5,7 +5,7 @@
  * section hooks' input checks and the numeric-string/number tolerance of every widget's parser.
  */
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import type { ComponentType } from 'react';
+import { type ComponentType, useState } from 'react';
 import { describe, expect, test } from 'vitest';
 import { HookInputError } from '../../web/components/hooks/queries/cubeQueryState';
 import {
@@ -18,6 +18,7 @@ import { ExportsSection } from '../../web/embed/tab/sections/ExportsSection';
 import { LlmSection } from '../../web/embed/tab/sections/LlmSection';
 import { MonetizationSection } from '../../web/embed/tab/sections/MonetizationSection';
 import { ReleasesSection } from '../../web/embed/tab/sections/ReleasesSection';
+import { SectionNavContext } from '../../web/embed/tab/sections/SectionNav';
 import { SECTION_IDS, SECTIONS, type SectionId } from '../../web/lib/analytics/sections';
 import type { SectionWidget } from '../../web/lib/analytics/sections/define';
 import type { LoadResponse } from '../../web/lib/cube/response';
@@ -211,6 +212,20 @@ describe('section hooks', () => {
   });
 });
 
+/** The Releases section with the page's URL, as the router adapter would hold it. */
+function ReleasesWithUrl(props: { hrefs: string[] }) {
+  const [search, setSearch] = useState('section=releases');
+  const navigate = (href: string) => {
+    props.hrefs.push(href);
+    setSearch(href.slice(1));
+  };
+  return (
+    <SectionNavContext.Provider value={{ search, navigate }}>
+      <ReleasesSection timeframe="30d" />
+    </SectionNavContext.Provider>
+  );
+}
+
 describe('the release drill-down', () => {
   test('clicking a release opens its detail: title, version, date, views, media links', async () => {
     const names = recordings(
@@ -222,7 +237,8 @@ describe('the release drill-down', () => {
       ...recordings(CASES.find((c) => c.widget === 'cadence') as Case, ''),
       ...recordings(CASES.find((c) => c.widget === 'coverage') as Case, ''),
     ];
-    renderWithCube(<ReleasesSection timeframe="30d" />, {
+    const hrefs: string[] = [];
+    renderWithCube(<ReleasesWithUrl hrefs={hrefs} />, {
       reply: replyFrom(all),
       now: fixtureNow(names[0] ?? ''),
     });
@@ -238,7 +254,16 @@ describe('the release drill-down', () => {
     const views = row.querySelector('[data-metric$=".views"]')?.getAttribute('data-value');
     expect(detail.querySelector('[data-metric$=".views"]')?.getAttribute('data-value')).toBe(views);
     expect(within(detail).getByText('Version')).toBeTruthy();
+    const id = (row as HTMLElement).dataset.releaseId ?? '';
+    expect(new URLSearchParams(hrefs.at(-1)).get('release')).toBe(id);
+    expect(new URLSearchParams(hrefs.at(-1)).get('section')).toBe('releases');
     fireEvent.click(within(detail).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByTestId('release-detail')).toBeNull();
+    expect(new URLSearchParams(hrefs.at(-1)).get('release')).toBeNull();
+    // Any cell of the row opens it; Escape closes it.
+    fireEvent.click(row.querySelectorAll('td')[2] as HTMLElement);
+    expect(screen.getByTestId('release-detail').dataset.releaseId).toBe(id);
+    fireEvent.keyDown(document, { key: 'Escape' });
     expect(screen.queryByTestId('release-detail')).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The tab's view state from its URL query: `?tf=24h|7d|30d|90d|all&wow=1|2|4&section=…`. One
- * parser for the browser (the router adapter's search string) and the server (the page's
+ * The tab's view state from its URL query: `?tf=24h|7d|30d|all&wow=1|2|4&section=…&stf=…`.
+ * Two timeframes, never mixed: `tf` is the top row's (sparklines, leaderboard), `stf` the open
+ * section's, so one part's control never changes the other. One parser for the browser (the router adapter's search string) and the server (the page's
  * searchParams), so the server prefills exactly what the browser's hooks will ask for.
  */
 import { parseSectionParams, type SectionParams } from '../lib/analytics/sections';
@@ -9,7 +10,6 @@ import {
   parseWowWeeksParam,
   type Timeframe,
   type WowWeeks,
-  windowTimeframeSchema,
 } from '../lib/timeframe';
 
 export interface TabState {
@@ -32,15 +32,13 @@ export function searchOf(params: Record<string, string | string[] | undefined>):
 
 export function parseTabState(search: string): TabState {
   const params = new URLSearchParams(search);
-  const rawTf = params.get('tf');
-  const tf = parseTimeframeParam(rawTf);
+  const tf = parseTimeframeParam(params.get('tf'));
   const wow = parseWowWeeksParam(params.get('wow'));
   return {
     timeframe: tf.value,
     weeks: wow.value,
-    // A section-only timeframe (90d) is not an error for the Phase 1 row: it shows its default.
-    rejectedTimeframe: windowTimeframeSchema.safeParse(rawTf).success ? null : tf.rejected,
+    rejectedTimeframe: tf.rejected,
     rejectedWeeks: wow.rejected,
-    sections: parseSectionParams(params.get('section'), rawTf),
+    sections: parseSectionParams(params.get('section'), params.get('stf')),
   };
 }

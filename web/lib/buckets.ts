@@ -1,7 +1,7 @@
 /**
  * Time-bucket maths for trend series: zero-fill, totals and cumulative sums. Pure.
  */
-import { bucketStarts, type TimeframeWindow } from './timeframe';
+import { bucketStarts, GRANULARITY_MS, type Granularity, type TimeframeWindow } from './timeframe';
 
 export interface CountPoint {
   /** Bucket start, UTC ms. */
@@ -43,4 +43,30 @@ export function cumulativeBuckets(buckets: readonly Bucket[]): Bucket[] {
     running += b.count;
     return { bucket: b.bucket, count: running };
   });
+}
+
+/**
+ * Whether the bucket starting at `bucket` (ISO instant) is still filling at `now`: its count is
+ * a part of the period's, so charts draw it apart (dashed, "so far") instead of as a drop.
+ */
+export function isPartialBucket(bucket: string, granularity: Granularity, now: number): boolean {
+  const start = Date.parse(bucket);
+  return start <= now && now < start + GRANULARITY_MS[granularity];
+}
+
+/**
+ * A series' rows for a chart with its last bucket drawn apart when partial: `solid` holds every
+ * complete bucket's value, `partial` the segment from the last complete bucket into the partial
+ * one (null elsewhere, so each line stops where the other starts).
+ */
+export function splitPartial<T extends { count: number }>(
+  points: readonly T[],
+  partialLast: boolean,
+): (T & { solid: number | null; partial: number | null })[] {
+  const n = points.length;
+  return points.map((p, i) => ({
+    ...p,
+    solid: partialLast && i === n - 1 ? null : p.count,
+    partial: partialLast && i >= n - 2 ? p.count : null,
+  }));
 }

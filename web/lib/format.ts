@@ -154,7 +154,7 @@ export function formatBucketLabel(
   return granularity === 'day' ? range : `Week of ${range}`;
 }
 
-/** Short edge label of a chart's time axis, local time. */
+/** Short edge label of a chart's time axis, local time; weekly (all-time) axes name the year. */
 export function formatAxisLabel(
   bucketIso: string,
   granularity: Granularity,
@@ -166,7 +166,9 @@ export function formatAxisLabel(
     timeZone: opts.timeZone,
     ...(granularity === 'hour'
       ? { hour: 'numeric', minute: '2-digit' }
-      : { month: 'short', day: 'numeric' }),
+      : granularity === 'week'
+        ? { month: 'short', day: 'numeric', year: 'numeric' }
+        : { month: 'short', day: 'numeric' }),
   }).format(ms);
 }
 

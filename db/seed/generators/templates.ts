@@ -90,7 +90,9 @@ export class TemplateCatalogue {
         t.createdMs < this.ctx.calendar.startMs
           ? Math.round(t.used * rng.range(0.1, 0.5)) + rng.int(0, 20)
           : 0;
-      const thumbnail = t.thumbnail ? `https://cdn.example.com/templates/${t.id}/thumb.jpg` : null;
+      // Served by the demo app itself (web/app/demo-media), so the leaderboard shows real images
+      // offline; a product's catalogue would hold its CDN's absolute URLs here.
+      const thumbnail = t.thumbnail ? `/demo-media/templates/${t.id}.svg` : null;
       this.ctx.out.templates
         .row()
         .text(t.id)

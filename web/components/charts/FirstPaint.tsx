@@ -1,6 +1,6 @@
 'use client';
 
-import { area, curveMonotoneX, line } from 'd3-shape';
+import { area, curveLinear, line } from 'd3-shape';
 import { type ReactNode, Suspense, useState } from 'react';
 import { usePrefersReducedMotion } from '../hooks/usePrefersReducedMotion';
 import { useHydrated } from '../hooks/useViewerDisplay';
@@ -86,6 +86,8 @@ export function FirstPaintLines(props: {
   fill?: boolean;
   /** Leave room for the axes and legend Recharts draws around the plot. */
   axes?: boolean;
+  /** The last bucket is still filling: drawn dashed (see isPartialBucket). */
+  partialLast?: boolean;
 }) {
   const top = props.top ?? 4;
   const max = Math.max(0, ...props.series.flatMap((s) => s.values));
@@ -94,16 +96,20 @@ export function FirstPaintLines(props: {
       {props.series.map((s) => {
         const points = s.values.map((v, i) => [scaleX(i, s.values.length), v] as const);
         const y = (p: readonly [number, number]) => scaleY(p[1], max, props.height, top);
-        const stroke = line<readonly [number, number]>()
+        // Straight segments: counts are discrete, a smoothed curve would invent values.
+        const path = line<readonly [number, number]>()
           .x((p) => p[0])
           .y(y)
-          .curve(curveMonotoneX)(points);
+          .curve(curveLinear);
+        const split = props.partialLast === true && points.length > 1;
+        const stroke = path(split ? points.slice(0, -1) : points);
+        const partial = split ? path(points.slice(-2)) : null;
         const fill = props.fill
           ? area<readonly [number, number]>()
               .x((p) => p[0])
               .y0(props.height)
               .y1(y)
-              .curve(curveMonotoneX)(points)
+              .curve(curveLinear)(points)
           : null;
         return (
           <g key={s.key}>
@@ -114,6 +120,16 @@ export function FirstPaintLines(props: {
                 fill="none"
                 stroke={s.color}
                 strokeWidth={2}
+                vectorEffect="non-scaling-stroke"
+              />
+            ) : null}
+            {partial ? (
+              <path
+                d={partial}
+                fill="none"
+                stroke={s.color}
+                strokeWidth={2}
+                strokeDasharray="4 3"
                 vectorEffect="non-scaling-stroke"
               />
             ) : null}

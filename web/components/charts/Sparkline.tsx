@@ -1,8 +1,10 @@
 'use client';
 
 import { lazy } from 'react';
+import { isPartialBucket } from '../../lib/buckets';
 import { formatAxisLabel, formatBucketLabel, formatCount } from '../../lib/format';
 import type { Granularity } from '../../lib/timeframe';
+import { useUtcHour } from '../hooks/useUtcHour';
 import { ChartBox, FirstPaintLines } from './FirstPaint';
 import styles from './Sparkline.module.css';
 
@@ -44,6 +46,9 @@ export function Sparkline(props: SparklineProps) {
   );
   const first = props.data[0];
   const last = props.data[props.data.length - 1];
+  // Hour-aligned buckets: partial at the hour's start exactly when partial now.
+  const hour = useUtcHour();
+  const partialLast = last !== undefined && isPartialBucket(last.bucket, props.granularity, hour);
   const summary =
     `${props.label}: ${props.data.length} ${UNIT[props.granularity]} buckets, total ${format(total)}` +
     (peak && peak.count > 0
@@ -66,6 +71,7 @@ export function Sparkline(props: SparklineProps) {
             series={[{ key: 'count', color, values: props.data.map((p) => p.count) }]}
             height={height}
             fill
+            partialLast={partialLast}
           />
         }
       >
@@ -76,12 +82,16 @@ export function Sparkline(props: SparklineProps) {
           color={color}
           height={height}
           format={format}
+          partialLast={partialLast}
         />
       </ChartBox>
       {first && last ? (
         <div className={styles.axis} aria-hidden="true">
           <span>{formatAxisLabel(first.bucket, props.granularity)}</span>
-          <span>{formatAxisLabel(last.bucket, props.granularity)}</span>
+          <span>
+            {formatAxisLabel(last.bucket, props.granularity)}
+            {partialLast ? ' (so far)' : ''}
+          </span>
         </div>
       ) : null}
       <figcaption className="sr-only">

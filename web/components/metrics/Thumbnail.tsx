@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import styles from './Thumbnail.module.css';
 
 const HUES = [231, 199, 160, 142, 38, 14, 340, 280];
@@ -14,6 +14,11 @@ function hueFor(text: string): number {
 /** A tiny square image; a tinted monogram when the URL is missing or fails to load. */
 export function Thumbnail(props: { src: string | null; name: string; size?: number }) {
   const [failed, setFailed] = useState(false);
+  // An image in the server's HTML can fail before React hydrates it, when no onError listens
+  // yet: a broken image is complete with no pixels, so it is caught as soon as React attaches.
+  const catchEarlyFailure = useCallback((img: HTMLImageElement | null) => {
+    if (img?.complete && img.naturalWidth === 0) setFailed(true);
+  }, []);
   const size = props.size ?? 32;
   if (!props.src || failed) {
     const letter = props.name.trim().charAt(0).toUpperCase() || '?';
@@ -36,9 +41,9 @@ export function Thumbnail(props: { src: string | null; name: string; size?: numb
       alt=""
       width={size}
       height={size}
-      loading="lazy"
       decoding="async"
       referrerPolicy="no-referrer"
+      ref={catchEarlyFailure}
       onError={() => setFailed(true)}
     />
   );

@@ -65,11 +65,11 @@ export function AnalyticsDashboard(props: AnalyticsDashboardProps) {
         <div>
           <h1 className={styles.title}>Analytics</h1>
           <p className={styles.subtitle}>
-            {TIMEFRAME_LABELS[props.timeframe]} · <ViewerTimeZone />
+            Overview: {TIMEFRAME_LABELS[props.timeframe]} · <ViewerTimeZone />
           </p>
         </div>
         <ChipGroup
-          label="Timeframe"
+          label="Overview timeframe (this row only; sections below have their own)"
           testId="timeframe-chips"
           options={TIMEFRAME_OPTIONS}
           value={props.timeframe}

@@ -12,10 +12,10 @@ function withParam(search: string, key: string, value: string): string {
 }
 
 /**
- * The tab's view state lives in the URL: `?tf=24h|7d|30d|90d|all&wow=1|2|4&section=…`. One
- * timeframe for the page: the Phase 1 row shows it when it offers it (90d is the Releases
- * section's only), and each section falls back to its default when it does not offer it.
- * `search` and `navigate` come from the host's router adapter.
+ * The tab's view state lives in the URL: `?tf=24h|7d|30d|all&wow=1|2|4&section=…&stf=…`. The
+ * overview row follows `tf`, the open section `stf` (its default when absent or not offered):
+ * each control writes only its own key, so neither part changes the other. `search` and
+ * `navigate` come from the host's router adapter.
  */
 export function AnalyticsTab(props: { search: string; navigate: (href: string) => void }) {
   const state = parseTabState(props.search);

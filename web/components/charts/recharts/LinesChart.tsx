@@ -18,6 +18,8 @@ export default function LinesChart(props: {
   return (
     <LineChart
       responsive
+      // The box is one image with a text alternative (and a table): no tab stops inside it.
+      accessibilityLayer={false}
       data={[...props.rows]}
       style={{ width: '100%', height: props.height }}
       margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
@@ -56,7 +58,7 @@ export default function LinesChart(props: {
       {props.series.map((s) => (
         <Line
           key={s.key}
-          type="monotone"
+          type="linear"
           dataKey={s.key}
           stroke={s.color}
           strokeWidth={2}

@@ -2,6 +2,7 @@
 
 import { useId } from 'react';
 import { Area, AreaChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { splitPartial } from '../../../lib/buckets';
 import { formatBucketLabel } from '../../../lib/format';
 import type { Granularity } from '../../../lib/timeframe';
 import { useEntranceAnimation } from '../FirstPaint';
@@ -33,6 +34,7 @@ function SparkTooltip(props: {
     <div className={styles.tooltip}>
       <div className={styles.tooltipLabel}>
         {formatBucketLabel(point.bucket, props.granularity)}
+        {'solid' in point && point.solid === null ? ' (so far)' : ''}
       </div>
       <div className={styles.tooltipValue}>
         <span
@@ -54,13 +56,15 @@ export default function SparklineChart(props: {
   color: string;
   height: number;
   format: (value: number) => string;
+  partialLast: boolean;
 }) {
   const gradientId = `spark-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const animate = useEntranceAnimation();
   return (
     <AreaChart
       responsive
-      data={props.data.map((p) => ({ ...p }))}
+      accessibilityLayer={false}
+      data={splitPartial(props.data, props.partialLast)}
       style={{ width: '100%', height: props.height }}
       margin={{ top: 4, right: 2, bottom: 0, left: 2 }}
     >
@@ -87,8 +91,8 @@ export default function SparklineChart(props: {
         )}
       />
       <Area
-        type="monotone"
-        dataKey="count"
+        type="linear"
+        dataKey="solid"
         stroke={props.color}
         strokeWidth={2}
         fill={`url(#${gradientId})`}
@@ -97,6 +101,21 @@ export default function SparklineChart(props: {
         isAnimationActive={animate}
         animationDuration={400}
       />
+      {props.partialLast ? (
+        <Area
+          type="linear"
+          dataKey="partial"
+          stroke={props.color}
+          strokeWidth={2}
+          strokeDasharray="4 3"
+          fill={`url(#${gradientId})`}
+          fillOpacity={0.5}
+          dot={false}
+          activeDot={{ r: 3, strokeWidth: 0, fill: props.color }}
+          isAnimationActive={animate}
+          animationDuration={400}
+        />
+      ) : null}
     </AreaChart>
   );
 }

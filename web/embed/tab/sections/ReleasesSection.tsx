@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect } from 'react';
 import {
   BarChartCard,
   ChartTable,
@@ -10,10 +10,11 @@ import {
 import { useReleaseAnalytics } from '../../../components/hooks/queries/sectionHooks';
 import { Num } from '../../../components/metrics/Num';
 import { StatList, stat } from '../../../components/metrics/StatList';
-import type { Release } from '../../../lib/analytics/sections/releases';
+import { RELEASE_LIST_LIMIT, type Release } from '../../../lib/analytics/sections/releases';
 import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
 import { formatCount, formatDays, formatShare } from '../../../lib/format';
-import type { WindowTimeframe } from '../../../lib/timeframe';
+import { TIMEFRAME_LABELS, type WindowTimeframe } from '../../../lib/timeframe';
+import { RELEASE_PARAM, useSectionNav, withSearchParam } from './SectionNav';
 import { inPeriod, SectionWidget } from './SectionWidget';
 import styles from './sections.module.css';
 
@@ -32,6 +33,14 @@ function formatDate(iso: string): string {
 function ReleaseDetail(props: { release: Release; onClose: () => void }) {
   const r = props.release;
   const metric = `${M}.detail`;
+  const { onClose } = props;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
   return (
     <aside
       className={styles.detail}
@@ -52,7 +61,7 @@ function ReleaseDetail(props: { release: Release; onClose: () => void }) {
         <dd>
           <time dateTime={r.publishedAt}>{formatDate(r.publishedAt)}</time>
         </dd>
-        <dt>Views</dt>
+        <dt>Views (lifetime, since published)</dt>
         <dd>
           <Num metric={`${metric}.views`} value={r.views}>
             {formatCount(r.views)}
@@ -83,9 +92,26 @@ function ReleaseDetail(props: { release: Release; onClose: () => void }) {
   );
 }
 
+/** How many releases the list holds: all of the window's, unless the cap was reached. */
+function listedReleases(count: number, timeframe: WindowTimeframe): string {
+  const period = timeframe === 'all' ? '' : ` in the ${TIMEFRAME_LABELS[timeframe].toLowerCase()}`;
+  const n = formatCount(count);
+  const which =
+    count >= RELEASE_LIST_LIMIT
+      ? `The newest ${n} published releases${period}; older ones are not listed.`
+      : count === 1
+        ? `The one release published${period}.`
+        : `All ${n} releases published${period}.`;
+  return `${which} Views are each release’s lifetime total.`;
+}
+
 function ReleaseList(props: { timeframe: WindowTimeframe }) {
   const query = useReleaseAnalytics({ timeframe: props.timeframe, widget: 'list' });
-  const [selected, setSelected] = useState<string | null>(null);
+  // The open release is in the URL (`?release=`): Back closes it, a link or reload reopens it.
+  const nav = useSectionNav();
+  const selected = new URLSearchParams(nav.search).get(RELEASE_PARAM);
+  const setSelected = (id: string | null) =>
+    nav.navigate(withSearchParam(nav.search, RELEASE_PARAM, id));
   return (
     <SectionWidget
       testId="widget-releases-list"
@@ -103,6 +129,9 @@ function ReleaseList(props: { timeframe: WindowTimeframe }) {
         return (
           <div className={styles.split}>
             <div className={styles.splitMain}>
+              <p className={styles.note} data-testid="releases-list-count">
+                {listedReleases(rows.length, props.timeframe)}
+              </p>
               <BarChartCard
                 label="Views"
                 data={rows.map((r) => ({ key: r.id, label: r.version || r.title, value: r.views }))}
@@ -116,7 +145,16 @@ function ReleaseList(props: { timeframe: WindowTimeframe }) {
                 numeric={[2]}
               >
                 {rows.map((r) => (
-                  <tr key={r.id} data-release-id={r.id}>
+                  // The whole row opens the release; its button is the keyboard's way in.
+                  <tr
+                    key={r.id}
+                    data-release-id={r.id}
+                    className={t.clickableRow}
+                    onClick={(event) => {
+                      if ((event.target as Element).closest('button')) return;
+                      setSelected(selected === r.id ? null : r.id);
+                    }}
+                  >
                     <td>
                       <button
                         type="button"
@@ -142,7 +180,11 @@ function ReleaseList(props: { timeframe: WindowTimeframe }) {
                 <ReleaseDetail release={release} onClose={() => setSelected(null)} />
               </div>
             ) : (
-              <p className={styles.hintBox}>Select a release to see its details and media.</p>
+              <p className={styles.hintBox} data-testid="release-hint">
+                {selected !== null
+                  ? `Release “${selected}” from the link is not in this list — select one to see its details.`
+                  : 'Select a release to see its details and media.'}
+              </p>
             )}
           </div>
         );

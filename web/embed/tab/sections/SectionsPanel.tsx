@@ -10,6 +10,7 @@ import { LinkChips } from './LinkChips';
 import { LlmSection } from './LlmSection';
 import { MonetizationSection } from './MonetizationSection';
 import { ReleasesSection } from './ReleasesSection';
+import { RELEASE_PARAM, SectionNavContext } from './SectionNav';
 import styles from './SectionsPanel.module.css';
 
 const VIEWS: Record<SectionId, ComponentType<{ timeframe: WindowTimeframe }>> = {
@@ -21,12 +22,19 @@ const VIEWS: Record<SectionId, ComponentType<{ timeframe: WindowTimeframe }>> = 
   assets: AssetsSection,
 };
 
-/** The link of a section state, keeping the page's other parameters (e.g. `wow`). */
+/** The section's own timeframe in the URL; the top row's (`tf`) is never touched here. */
+export const SECTION_TIMEFRAME_PARAM = 'stf';
+
+/**
+ * The link of a section state, keeping the page's other parameters (the top row's `tf`, `wow`):
+ * without `timeframe` the section opens at its default.
+ */
 export function sectionHref(search: string, section: SectionId, timeframe?: WindowTimeframe) {
   const params = new URLSearchParams(search);
   params.set('section', section);
-  if (timeframe) params.set('tf', timeframe);
-  else params.delete('tf');
+  params.delete(RELEASE_PARAM);
+  if (timeframe) params.set(SECTION_TIMEFRAME_PARAM, timeframe);
+  else params.delete(SECTION_TIMEFRAME_PARAM);
   return `?${params.toString()}`;
 }
 
@@ -44,6 +52,7 @@ export interface SectionsPanelProps {
 export function SectionsPanel(props: SectionsPanelProps) {
   const spec = SECTIONS[props.section];
   const View = VIEWS[props.section];
+  const chosen = new URLSearchParams(props.search).has(SECTION_TIMEFRAME_PARAM);
   return (
     <section
       className={styles.panel}
@@ -64,10 +73,13 @@ export function SectionsPanel(props: SectionsPanelProps) {
         options={SECTION_IDS.map((id) => ({
           value: id,
           label: SECTIONS[id].label,
+          // A timeframe chosen in this section carries over to the next when it offers it.
           href: sectionHref(
             props.search,
             id,
-            SECTIONS[id].timeframes.includes(props.timeframe) ? props.timeframe : undefined,
+            chosen && SECTIONS[id].timeframes.includes(props.timeframe)
+              ? props.timeframe
+              : undefined,
           ),
         }))}
       />
@@ -80,11 +92,15 @@ export function SectionsPanel(props: SectionsPanelProps) {
         <div>
           <h3 className={styles.title}>{spec.label}</h3>
           <p className={styles.question}>
-            {spec.question} · {TIMEFRAME_LABELS[props.timeframe]}
+            {spec.question} ·{' '}
+            <span data-testid="section-timeframe-label">{TIMEFRAME_LABELS[props.timeframe]}</span>
+          </p>
+          <p className={styles.scope}>
+            This section’s own timeframe; the overview above keeps its own.
           </p>
         </div>
         <LinkChips
-          label={`${spec.label} timeframe`}
+          label={`${spec.label} timeframe (this section only)`}
           variant="chips"
           testId="section-timeframes"
           value={props.timeframe}
@@ -104,7 +120,9 @@ export function SectionsPanel(props: SectionsPanelProps) {
         </p>
       ) : null}
       <div data-testid={`section-${props.section}`}>
-        <View key={props.section} timeframe={props.timeframe} />
+        <SectionNavContext.Provider value={{ search: props.search, navigate: props.onNavigate }}>
+          <View key={props.section} timeframe={props.timeframe} />
+        </SectionNavContext.Provider>
       </div>
     </section>
   );

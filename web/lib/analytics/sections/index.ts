@@ -31,7 +31,7 @@ export interface SectionParams {
 }
 
 /**
- * `?section=&tf=` → the section and its timeframe. An unknown section is the default section;
+ * `?section=&stf=` → the section and its timeframe. An unknown section is the default section;
  * a timeframe the section does not offer (or an unknown one) is the section's default. Both
  * keep the rejected value so the page can say so.
  */

@@ -23,8 +23,11 @@ const R = {
   median: 'releases.median_days_between_releases',
 } as const;
 
-/** The newest releases a chart can still label readably. */
-export const RELEASE_LIST_LIMIT = 20;
+/**
+ * Every release published in the window is listed (chart, table and CSV, like Media coverage's
+ * count); this cap only bounds a pathological catalogue, and the list says so when it is reached.
+ */
+export const RELEASE_LIST_LIMIT = 1000;
 
 const releaseSchema = z.object({
   id: z.string().min(1),
