@@ -76,6 +76,10 @@ export class NativeFreeApiGateway extends HardenedApiGateway {
     return compilerApi.metaConfig(context, { requestId: context.requestId });
   }
 
+  protected override servesSqlOverHttp(): boolean {
+    return false;
+  }
+
   protected override createSQLServerInstance(): SQLServer {
     const unavailable = (): never => {
       throw new Error(
