@@ -14,6 +14,7 @@ import type { Release } from '../../../lib/analytics/sections/releases';
 import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
 import { formatCount, formatDays, formatShare } from '../../../lib/format';
 import type { WindowTimeframe } from '../../../lib/timeframe';
+import { ReleaseMedia } from './ReleaseMedia';
 import { inPeriod, SectionWidget } from './SectionWidget';
 import styles from './sections.module.css';
 
@@ -79,6 +80,7 @@ function ReleaseDetail(props: { release: Release; onClose: () => void }) {
           )}
         </dd>
       </dl>
+      <ReleaseMedia release={r} />
     </aside>
   );
 }
