@@ -1,10 +1,13 @@
 'use client';
 
+import { useState } from 'react';
 import { BarChartCard, ChartTable, NumCell } from '../../../components/charts/BarChartCard';
 import { SeriesChart } from '../../../components/charts/SeriesChart';
 import { useExportFunnel } from '../../../components/hooks/queries/sectionHooks';
+import { ChipGroup } from '../../../components/input/ChipGroup';
 import { Num } from '../../../components/metrics/Num';
 import { StatList, stat } from '../../../components/metrics/StatList';
+import { exportsSection } from '../../../lib/analytics/sections';
 import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
 import {
   formatBucketLabel,
@@ -14,7 +17,7 @@ import {
   formatMillis,
   formatShare,
 } from '../../../lib/format';
-import { timeframeWindow, type WindowTimeframe } from '../../../lib/timeframe';
+import { TIMEFRAME_LABELS, timeframeWindow, type WindowTimeframe } from '../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
 import styles from './sections.module.css';
 
@@ -374,11 +377,43 @@ export function ExportsSection(props: { timeframe: WindowTimeframe }) {
       <Totals timeframe={props.timeframe} />
       <Formats timeframe={props.timeframe} />
       <Errors timeframe={props.timeframe} />
-      <h3 className={`${styles.wide} ${styles.blockTitle}`}>Export reliability</h3>
-      <Finalizing timeframe={props.timeframe} />
-      <Phases timeframe={props.timeframe} />
-      <FailedIn timeframe={props.timeframe} />
-      <Stuck timeframe={props.timeframe} />
+      <Reliability sectionTimeframe={props.timeframe} />
     </div>
+  );
+}
+
+/**
+ * The reliability deep dive, with chips of its own: it starts at (and follows) the section's
+ * timeframe, and its chips change only its own widgets (page state, not the URL).
+ */
+function Reliability(props: { sectionTimeframe: WindowTimeframe }) {
+  const [timeframe, setTimeframe] = useState(props.sectionTimeframe);
+  const [followed, setFollowed] = useState(props.sectionTimeframe);
+  if (followed !== props.sectionTimeframe) {
+    setFollowed(props.sectionTimeframe);
+    setTimeframe(props.sectionTimeframe);
+  }
+  return (
+    <>
+      <div className={`${styles.wide} ${styles.blockHeader}`}>
+        <h3 className={styles.blockTitle}>Export reliability</h3>
+        <ChipGroup
+          label="Export reliability timeframe"
+          testId="exports-reliability-timeframes"
+          size="small"
+          value={timeframe}
+          onChange={setTimeframe}
+          options={exportsSection.timeframes.map((tf) => ({
+            value: tf,
+            label: tf === 'all' ? 'All' : tf,
+            description: TIMEFRAME_LABELS[tf],
+          }))}
+        />
+      </div>
+      <Finalizing timeframe={timeframe} />
+      <Phases timeframe={timeframe} />
+      <FailedIn timeframe={timeframe} />
+      <Stuck timeframe={timeframe} />
+    </>
   );
 }
