@@ -166,20 +166,21 @@ const exports: SectionOracles['exports'] = {
         ORDER BY 1 ASC`,
       w,
     ),
-  // Unfinished exports whose latest event is a phase over an hour old (from the current hour).
-  stuck: (w) =>
-    one(
-      `SELECT a.event AS "export_reliability.event", count(*) AS "export_reliability.stuck_exports"
+  // Unfinished exports whose latest event is a phase over an hour old (from the current hour),
+  // whenever they got stuck (the widget shows the state now, at every timeframe).
+  stuck: () => [
+    {
+      values: [],
+      text: `SELECT a.event AS "export_reliability.event", count(*) AS "export_reliability.stuck_exports"
          FROM export_analytics a JOIN exports e ON e.id = a.export_id
         WHERE e.status IN ('pending', 'rendering') AND a.event IN ('started', 'progress', 'finalizing')
           AND a.created_at < date_trunc('hour', now()) - interval '1 hour'
           AND NOT EXISTS (SELECT 1 FROM export_analytics l WHERE l.export_id = a.export_id
                            AND (l.created_at, l.id) > (a.created_at, a.id))
-          AND ${inWindow('a.created_at')}
         GROUP BY 1
         ORDER BY 1 ASC`,
-      w,
-    ),
+    },
+  ],
 };
 
 // ---------------------------------------------------------------- Engagement

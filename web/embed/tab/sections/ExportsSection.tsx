@@ -342,10 +342,11 @@ function Stuck(props: { timeframe: WindowTimeframe }) {
       section="exports"
       table={SECTION_TABLES.exports.stuck}
       title="Stuck exports"
-      timeframe={props.timeframe}
+      // Stuck right now, however long ago: the same answer at every timeframe.
+      timeframe="all"
       query={query}
       isEmpty={(d) => d.total === 0}
-      empty={`No export has been stuck in a phase for over an hour ${inPeriod(props.timeframe)}.`}
+      empty="No export is stuck in a phase right now."
     >
       {(d) => (
         <div className={styles.stack}>
@@ -353,7 +354,7 @@ function Stuck(props: { timeframe: WindowTimeframe }) {
             <Num metric={`${M}.stuck.total`} value={d.total}>
               {formatCount(d.total)}
             </Num>{' '}
-            exports without a new event for over an hour
+            unfinished exports without a new event for over an hour, right now
           </p>
           <ChartTable caption="Stuck exports by phase" headers={['Phase', 'Exports']} numeric={[1]}>
             {d.phases.map((r) => (

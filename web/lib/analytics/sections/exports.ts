@@ -54,7 +54,7 @@ export const PHASE_PERCENTILE_OVER_WINDOW =
   '`all` is served by a lifetime rollup.';
 export const STUCK_NEEDS_CLOCK =
   'Whether an export is stuck depends on the current time (its latest event is over an hour old), ' +
-  'which a rollup built earlier cannot know.';
+  'which a rollup built earlier cannot know. Only unfinished exports reach the per-row check.';
 
 export const exportsSection = defineSection({
   id: 'exports',
@@ -326,21 +326,20 @@ export const exportsSection = defineSection({
         };
       },
     }),
+    // The state now, whatever the timeframe: every export stuck at this moment, however long ago
+    // it got stuck (a window would hide the ones stuck longest).
     stuck: widget({
       title: 'Stuck exports',
       output: z.object({
         total: z.number().nonnegative(),
         phases: z.array(z.object({ phase: z.string(), exports: z.number().nonnegative() })),
       }),
-      queries: (w) => [
+      queries: () => [
         {
           query: cubeQuery({
             dimensions: [R.event],
             measures: [R.stuck],
             filters: [{ member: R.event, operator: 'equals', values: [...EXPORT_PHASES] }],
-            ...(w.timeframe === 'all'
-              ? {}
-              : { timeDimensions: [{ dimension: R.createdAt, dateRange: w.dateRange }] }),
             order: [[R.event, 'asc']],
             timezone: 'UTC',
           }),
