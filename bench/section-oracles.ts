@@ -167,16 +167,17 @@ const exports: SectionOracles['exports'] = {
       w,
     ),
   // Unfinished exports whose latest event is a phase over an hour old (from the current hour),
-  // whenever they got stuck (the widget shows the state now, at every timeframe).
-  stuck: () => [
+  // whenever they got stuck up to the window's end (the widget shows the state then, i.e. now).
+  stuck: (w) => [
     {
-      values: [],
+      values: [range(w.dateRange)[1]],
       text: `SELECT a.event AS "export_reliability.event", count(*) AS "export_reliability.stuck_exports"
          FROM export_analytics a JOIN exports e ON e.id = a.export_id
         WHERE e.status IN ('pending', 'rendering') AND a.event IN ('started', 'progress', 'finalizing')
           AND a.created_at < date_trunc('hour', now()) - interval '1 hour'
           AND NOT EXISTS (SELECT 1 FROM export_analytics l WHERE l.export_id = a.export_id
                            AND (l.created_at, l.id) > (a.created_at, a.id))
+          AND a.created_at <= $1
         GROUP BY 1
         ORDER BY 1 ASC`,
     },

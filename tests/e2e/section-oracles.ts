@@ -187,7 +187,9 @@ async function exportReliability(
         AND a.created_at < date_trunc('hour', now()) - interval '1 hour'
         AND NOT EXISTS (SELECT 1 FROM export_analytics l WHERE l.export_id = a.export_id
                          AND (l.created_at, l.id) > (a.created_at, a.id))
+        AND a.created_at < $1
       GROUP BY 1`,
+    [w.to],
   );
   const stuckTotal = stuck.reduce((sum, r) => sum + n(r, 'n'), 0);
   const M = 'exports';

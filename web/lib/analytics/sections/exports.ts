@@ -52,6 +52,8 @@ export const PHASE_PERCENTILE_OVER_WINDOW =
   'Median and p95 of phase durations over a moving window are not additive: no rollup grain ' +
   'equals the window, so they run on export_analytics through its (event, created_at) index. ' +
   '`all` is served by a lifetime rollup.';
+/** The start of "however long ago": before any data. */
+const SINCE_EVER = '1970-01-01T00:00:00.000';
 export const STUCK_NEEDS_CLOCK =
   'Whether an export is stuck depends on the current time (its latest event is over an hour old), ' +
   'which a rollup built earlier cannot know. Only unfinished exports reach the per-row check.';
@@ -326,20 +328,21 @@ export const exportsSection = defineSection({
         };
       },
     }),
-    // The state now, whatever the timeframe: every export stuck at this moment, however long ago
-    // it got stuck (a window would hide the ones stuck longest).
+    // The state at the window's end (now), whatever the timeframe: every export stuck then,
+    // however long ago it got stuck (a window's start would hide the ones stuck longest).
     stuck: widget({
       title: 'Stuck exports',
       output: z.object({
         total: z.number().nonnegative(),
         phases: z.array(z.object({ phase: z.string(), exports: z.number().nonnegative() })),
       }),
-      queries: () => [
+      queries: (w) => [
         {
           query: cubeQuery({
             dimensions: [R.event],
             measures: [R.stuck],
             filters: [{ member: R.event, operator: 'equals', values: [...EXPORT_PHASES] }],
+            timeDimensions: [{ dimension: R.createdAt, dateRange: [SINCE_EVER, w.dateRange[1]] }],
             order: [[R.event, 'asc']],
             timezone: 'UTC',
           }),
