@@ -112,6 +112,76 @@ const exports: SectionOracles['exports'] = {
       w,
     ),
   ],
+  // Export reliability: definitions in model/README.md ("Export reliability").
+  phases: (w) =>
+    one(
+      `SELECT event AS "export_reliability.event",
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS "export_reliability.median_phase_ms",
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS "export_reliability.p95_phase_ms"
+         FROM export_analytics
+        WHERE event IN ('started', 'progress', 'finalizing') AND ${inWindow('created_at')}
+        GROUP BY event
+        ORDER BY event ASC`,
+      w,
+    ),
+  finalizing: (w) => {
+    // Progress and finalizing time of exports that have a finalizing event.
+    const finalized = `FROM export_analytics a
+        LEFT JOIN exports e ON e.id = a.export_id
+       WHERE ${inWindow('a.created_at')}`;
+    const columns = `sum(a.duration_ms) FILTER (WHERE a.event = 'finalizing') AS fin,
+              sum(a.duration_ms) FILTER (WHERE a.event IN ('progress', 'finalizing') AND EXISTS (
+                SELECT 1 FROM export_analytics f WHERE f.export_id = a.export_id AND f.event = 'finalizing')) AS render`;
+    const members = `1.0 * fin / NULLIF(render, 0) AS "export_reliability.finalizing_share",
+              coalesce(fin, 0) / 1000.0 AS "export_reliability.finalizing_seconds",
+              coalesce(render, 0) / 1000.0 AS "export_reliability.finalized_render_seconds"`;
+    return [
+      ...one(`SELECT ${members} FROM (SELECT ${columns} ${finalized}) t`, w),
+      ...one(
+        `SELECT format AS "export_reliability.format", ${members}
+           FROM (SELECT e.format, ${columns} ${finalized} GROUP BY e.format) t
+          ORDER BY format ASC`,
+        w,
+      ),
+      ...one(
+        `SELECT at AS "export_reliability.created_at.${w.granularity}",
+                1.0 * fin / NULLIF(render, 0) AS "export_reliability.finalizing_share"
+           FROM (SELECT ${bucket('a.created_at', w.granularity)} AS at, ${columns} ${finalized} GROUP BY 1) t
+          ORDER BY 1`,
+        w,
+      ),
+    ];
+  },
+  // The phase before each failed event: the export's latest earlier event.
+  failedIn: (w) =>
+    one(
+      `SELECT coalesce((SELECT p.event FROM export_analytics p
+                         WHERE p.export_id = a.export_id AND p.event <> 'failed'
+                           AND (p.created_at, p.id) < (a.created_at, a.id)
+                         ORDER BY p.created_at DESC, p.id DESC LIMIT 1), 'none') AS "export_reliability.failed_in_phase",
+              count(*) AS "export_reliability.failed_exports"
+         FROM export_analytics a
+        WHERE a.event = 'failed' AND ${inWindow('a.created_at')}
+        GROUP BY 1
+        ORDER BY 1 ASC`,
+      w,
+    ),
+  // Unfinished exports whose latest event is a phase over an hour old (from the current hour),
+  // whenever they got stuck up to the window's end (the widget shows the state then, i.e. now).
+  stuck: (w) => [
+    {
+      values: [range(w.dateRange)[1]],
+      text: `SELECT a.event AS "export_reliability.event", count(*) AS "export_reliability.stuck_exports"
+         FROM export_analytics a JOIN exports e ON e.id = a.export_id
+        WHERE e.status IN ('pending', 'rendering') AND a.event IN ('started', 'progress', 'finalizing')
+          AND a.created_at < date_trunc('hour', now()) - interval '1 hour'
+          AND NOT EXISTS (SELECT 1 FROM export_analytics l WHERE l.export_id = a.export_id
+                           AND (l.created_at, l.id) > (a.created_at, a.id))
+          AND a.created_at <= $1
+        GROUP BY 1
+        ORDER BY 1 ASC`,
+    },
+  ],
 };
 
 // ---------------------------------------------------------------- Engagement

@@ -28,6 +28,12 @@ export const LIMITS = {
   maxFilterValueChars: 256,
   /** Nesting of the query's JSON as a whole (arrays and objects). */
   maxJsonDepth: 16,
+  /**
+   * Nesting of a whole request body or `query` parameter, checked before any handler walks it:
+   * Cube's handlers and the result cache's key walk JSON recursively, and 10,000 levels overflowed
+   * the stack (a 500). A query inside its body adds a level or two to `maxJsonDepth`.
+   */
+  maxRequestJsonDepth: 32,
   /** `limit` of one query; also Cube's own CUBEJS_DB_QUERY_LIMIT. */
   maxLimit: 50_000,
   /**

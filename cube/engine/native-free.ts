@@ -119,6 +119,10 @@ export class NativeFreeApiGateway extends HardenedApiGateway {
     this.sqlToRest = convert;
   }
 
+  protected override servesSqlOverHttp(): boolean {
+    return false;
+  }
+
   protected override createSQLServerInstance(): SQLServer {
     const unavailable = (): never => {
       throw new Error(

@@ -19,7 +19,13 @@ import { LOAD_BATCH_METHOD, type LoadBatchEntry, loadBatchRequestSchema } from '
 import { databaseUnavailableCause, databaseUnavailableMessage } from './database-unavailable';
 import { frontDoor, type LoadParams } from './front-door';
 import { type BatchAnswer, batchResponseBytes } from './load-batch';
-import { checkQuery, type HiddenMembers, QueryRefusedError } from './query-guard';
+import {
+  checkQuery,
+  type HiddenMembers,
+  jsonDepth,
+  jsonTextDepth,
+  QueryRefusedError,
+} from './query-guard';
 import { RESULT_CACHE_HEADER, ResultFastPath, resultCacheSettingsFrom } from './result-fast-path';
 import { type ExecutedQuery, sourceAnswerChecks } from './source-answer';
 import { VerifiedTokens } from './token-cache';
@@ -182,6 +188,58 @@ const API_SECURITY_HEADERS: Record<string, string> = {
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
 };
+
+/**
+ * Why a request's JSON (its parsed body, or its `query` parameter's text) nests past
+ * `maxRequestJsonDepth`, or null when it does not. Iterative, so it cannot overflow itself.
+ */
+function tooDeep(req: HttpRequest): string | null {
+  const bound = LIMITS.maxRequestJsonDepth;
+  if (jsonDepth(req.body, bound) > bound)
+    return `the request body nests deeper than ${bound} levels`;
+  const query = req.query.query;
+  if (typeof query === 'string' && jsonTextDepth(query, bound) > bound) {
+    return `the query parameter nests deeper than ${bound} levels`;
+  }
+  return null;
+}
+
+/**
+ * What `POST /v1/pre-aggregations/can-use` reads of its body (Cube's Rollup Designer sends a
+ * query as Cube transformed it, and a rollup's references): Cube's handler reads these without
+ * checking any, so anything else failed inside it as a 500.
+ */
+const members = z.array(z.string());
+const timeDimensionPairs = z.array(z.tuple([z.string(), z.string().nullable()]));
+const canUseBodySchema = z.object({
+  transformedQuery: z
+    .object({
+      measures: members,
+      leafMeasures: members,
+      sortedDimensions: members,
+      timeDimensions: timeDimensionPairs,
+      sortedTimeDimensions: timeDimensionPairs,
+      allBackAliasMembers: z.record(z.string(), z.string()),
+      granularityHierarchies: z.record(z.string(), z.array(z.string())),
+    })
+    .loose(),
+  references: z
+    .object({
+      measures: members,
+      dimensions: members,
+      timeDimensions: z.array(
+        z.object({ dimension: z.string(), granularity: z.string().nullable().optional() }).loose(),
+      ),
+    })
+    .loose(),
+});
+
+/** `POST /v1/convert-query`: Cube answers anything but this shape with a 500. */
+const convertQueryBodySchema = z.object({
+  input: z.literal('sql'),
+  output: z.literal('rest'),
+  query: z.string().trim().min(1),
+});
 
 type HttpError = { status?: unknown; type?: unknown; message?: unknown };
 
@@ -408,12 +466,57 @@ export class HardenedApiGateway extends ApiGateway {
     return answer;
   }
 
+  /** Whether Cube's HTTP SQL endpoint (`POST /v1/cubesql`) works: it runs on Cube's native SQL server. */
+  protected servesSqlOverHttp(): boolean {
+    return true;
+  }
+
   override initApp(app: ExpressApp): void {
     app.disable('x-powered-by');
     app.use(
       [this.basePath, '/readyz', '/livez'],
       (_req: HttpRequest, res: HttpResponse, next: Next) => {
         res.set(API_SECURITY_HEADERS);
+        next();
+      },
+    );
+    app.use(this.basePath, (req: HttpRequest, res: HttpResponse, next: Next) => {
+      const refused = tooDeep(req);
+      if (refused) {
+        res.status(400).json({ error: refused });
+        return;
+      }
+      next();
+    });
+    if (!this.servesSqlOverHttp()) {
+      // Not a server fault a client could retry: this engine has no such endpoint.
+      app.post(`${this.basePath}/v1/cubesql`, (_req: HttpRequest, res: HttpResponse) => {
+        res.status(404).json({
+          error:
+            'POST /v1/cubesql is not served by this engine (it needs @cubejs-backend/native); use the Postgres-wire SQL API',
+        });
+      });
+    }
+    // Cube's route (kept behind this one for the answer itself) reads the body unchecked.
+    app.post(
+      `${this.basePath}/v1/pre-aggregations/can-use`,
+      this.checkAuth,
+      this.requestContextMiddleware,
+      async (req: HttpRequest, res: HttpResponse, next: Next) => {
+        const { context } = req;
+        try {
+          await this.assertApiScope('meta', context?.securityContext);
+        } catch (e) {
+          this.handleError({ e, context, res: this.resToResultFn(res) });
+          return;
+        }
+        const parsed = canUseBodySchema.safeParse(req.body);
+        if (!parsed.success) {
+          res.status(400).json({
+            error: `Invalid pre-aggregations/can-use body: ${z.prettifyError(parsed.error)}`,
+          });
+          return;
+        }
         next();
       },
     );
@@ -479,6 +582,23 @@ export class HardenedApiGateway extends ApiGateway {
         { ...extra, status: 503 },
       );
     super.handleError({ ...args, res });
+  }
+
+  /** Cube throws a plain Error (a 500) for a body of another shape: a 400 instead. */
+  override async convertQuery(args: Parameters<Gateway['convertQuery']>[0]): Promise<void> {
+    try {
+      await this.assertApiScope('sql', args.context.securityContext);
+    } catch (e) {
+      this.handleError({ e, context: args.context, res: args.res });
+      return;
+    }
+    const parsed = convertQueryBodySchema.safeParse(args.payload);
+    if (!parsed.success) {
+      const e = new UserError(`Invalid convert-query body: ${z.prettifyError(parsed.error)}`);
+      this.handleError({ e, context: args.context, res: args.res });
+      return;
+    }
+    await super.convertQuery(args);
   }
 
   /** Cube cancels any running query for any authenticated caller; require the data scope. */

@@ -6,7 +6,15 @@
  * Pure: the caller supplies what is hidden (from Cube's compiled meta) and turns a
  * QueryRefusedError into Cube's 400.
  */
+import { createRequire } from 'node:module';
+import type { dateParser as DateParser } from '@cubejs-backend/api-gateway/dist/src/date-parser';
 import { LIMITS, type Limits } from '../limits';
+
+// Cube's own parser of relative ranges ("last 7 days"), so a range is judged exactly as Cube will
+// read it (a CommonJS module Node's ESM named-import detection cannot see).
+const { dateParser } = createRequire(import.meta.url)(
+  '@cubejs-backend/api-gateway/dist/src/date-parser',
+) as { dateParser: typeof DateParser };
 
 export class QueryRefusedError extends Error {
   override name = 'QueryRefusedError';
@@ -70,12 +78,50 @@ function checkDate(value: Json, where: string): void {
   }
 }
 
-function checkDateRange(range: Json, where: string): void {
+/** Years Postgres reads in a timestamp literal as Cube writes it (four digits, AD). */
+const FIRST_YEAR = 1;
+const LAST_YEAR = 9999;
+
+/**
+ * A relative range ("from 10000 years ago to now") as Cube resolves it must stay within
+ * FIRST_YEAR..LAST_YEAR: Cube writes year -7974 as `-7974-12-07T…`, which Postgres refuses with
+ * its own text. A string Cube cannot parse is left to Cube, whose refusal is already readable.
+ */
+function checkRelativeRange(value: string, where: string, timezone: string): void {
+  let resolved: string[];
+  try {
+    resolved = dateParser(value, timezone);
+  } catch {
+    return;
+  }
+  for (const date of resolved) {
+    const year = Number(/^([+-]?\d+)-/.exec(date)?.[1] ?? Number.NaN);
+    if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) {
+      throw new QueryRefusedError(
+        `${where}: "${value.slice(0, 60)}" reaches ${Number.isNaN(year) ? 'an invalid date' : `year ${year}`}; dates must fall within years ${FIRST_YEAR}-${LAST_YEAR}`,
+      );
+    }
+  }
+}
+
+function checkDateRange(range: Json, where: string, timezone: string): void {
   if (!Array.isArray(range)) {
+    if (typeof range === 'string' && !looksAbsolute(range)) {
+      checkRelativeRange(range, where, timezone);
+    }
     checkDate(range, where);
     return;
   }
-  for (const value of range) checkDate(value, where);
+  // Cube reads each element of an array range as an absolute date (moment.utc): anything else
+  // becomes "Invalid date" in the SQL and Postgres' error text in the answer.
+  for (const value of range) {
+    if (typeof value === 'string' && !looksAbsolute(value)) {
+      throw new QueryRefusedError(
+        `${where}: "${value.slice(0, 40)}" is not a valid date (an array range takes absolute dates, YYYY-MM-DD or YYYY-MM-DDTHH:mm:ss; a relative range is one string, e.g. "last 7 days")`,
+      );
+    }
+    checkDate(value, where);
+  }
   const [start, end] = range;
   if (
     typeof start === 'string' &&
@@ -88,16 +134,44 @@ function checkDateRange(range: Json, where: string): void {
   }
 }
 
-/** Depth of nested arrays/objects, iteratively (a recursive walk could itself overflow). */
-function jsonDepth(root: Json): number {
+/**
+ * Depth of nested arrays/objects, iteratively (a recursive walk could itself overflow); stops
+ * counting once past `stopAbove`.
+ */
+export function jsonDepth(root: unknown, stopAbove: number = LIMITS.maxJsonDepth): number {
   let deepest = 0;
-  const stack: Array<[Json, number]> = [[root, 1]];
+  const stack: Array<[unknown, number]> = [[root, 1]];
   while (stack.length > 0) {
-    const [value, depth] = stack.pop() as [Json, number];
+    const [value, depth] = stack.pop() as [unknown, number];
     if (typeof value !== 'object' || value === null) continue;
     deepest = Math.max(deepest, depth);
-    if (deepest > LIMITS.maxJsonDepth) return deepest;
+    if (deepest > stopAbove) return deepest;
     for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/**
+ * Nesting of `[` and `{` in JSON text, without parsing it (brackets inside strings do not
+ * count); stops once past `stopAbove`. For query strings that reach code before JSON.parse.
+ */
+export function jsonTextDepth(text: string, stopAbove: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > stopAbove) return deepest;
+      }
+    } else if (c === 0x5d || c === 0x7d) depth--;
   }
   return deepest;
 }
@@ -166,7 +240,7 @@ function isHidden(reference: string, hidden: HiddenMembers): boolean {
   return hidden.cubes.has(cube) || (name !== undefined && hidden.members.has(`${cube}.${name}`));
 }
 
-function checkFilters(filters: Json | undefined, limits: Limits): void {
+function checkFilters(filters: Json | undefined, limits: Limits, timezone: string): void {
   if (filters === undefined) return;
   let conditions = 0;
   const stack: Array<[Json, number]> = Array.isArray(filters) ? filters.map((f) => [f, 1]) : [];
@@ -208,7 +282,11 @@ function checkFilters(filters: Json | undefined, limits: Limits): void {
         );
       }
       if (typeof filter.operator === 'string' && DATE_OPERATORS.has(filter.operator)) {
-        checkDate(value, `the ${filter.operator} filter on ${member}`);
+        const where = `the ${filter.operator} filter on ${member}`;
+        if (typeof value === 'string' && !looksAbsolute(value)) {
+          checkRelativeRange(value, where, timezone);
+        }
+        checkDate(value, where);
       }
     }
   }
@@ -258,19 +336,20 @@ function checkOne(query: Json, hidden: HiddenMembers, options: CheckOptions): vo
       `offset ${count(offset)} is over the maximum of ${count(limits.maxOffset)} rows`,
     );
   }
-  checkFilters(query.filters, limits);
+  const timezone = typeof query.timezone === 'string' ? query.timezone : 'UTC';
+  checkFilters(query.filters, limits, timezone);
   if (Array.isArray(query.timeDimensions)) {
     for (const td of query.timeDimensions) {
       if (!isObject(td)) continue;
       const where = `the dateRange of ${String(td.dimension)}`;
-      if (td.dateRange !== undefined) checkDateRange(td.dateRange, where);
+      if (td.dateRange !== undefined) checkDateRange(td.dateRange, where, timezone);
       if (Array.isArray(td.compareDateRange)) {
         if (td.compareDateRange.length > limits.maxQueriesPerRequest) {
           throw new QueryRefusedError(
             `compareDateRange has ${count(td.compareDateRange.length)} ranges; at most ${limits.maxQueriesPerRequest} are allowed`,
           );
         }
-        for (const range of td.compareDateRange) checkDateRange(range, where);
+        for (const range of td.compareDateRange) checkDateRange(range, where, timezone);
       }
     }
   }

@@ -33,6 +33,8 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { currentRollupGeneration, rollupListing } from '../engine/rollup-listing';
+import { LIMITS } from '../limits';
+import { jsonDepth } from './query-guard';
 import { cubeWouldServe, type SourceAnswerCheck } from './source-answer';
 
 export const DEFAULT_RESULT_CACHE_SECONDS = 10;
@@ -158,6 +160,8 @@ export class ResultFastPath {
         return null;
       }
     }
+    // canonicalJson recurses: a query nested past the bound takes Cube's path, whose guard refuses it.
+    if (jsonDepth(query, LIMITS.maxRequestJsonDepth) > LIMITS.maxRequestJsonDepth) return null;
     const queries = Array.isArray(query) ? query : [query];
     if (queries.length === 0 || !queries.every((q) => answerIsDeterministic(q as QueryShape)))
       return null;

@@ -460,6 +460,22 @@ describe('releases and assets', () => {
     expect(row?.draft_dates).toBe(0);
   });
 
+  it('recent releases carry a thumbnail and a video the app serves, so the 30-day view has media', async () => {
+    const [row] = await query<{ recent: number; without_media: number; elsewhere: number }>(
+      pg,
+      `SELECT count(*) FILTER (WHERE published_at >= $1::timestamptz - interval '30 days')::int AS recent,
+              count(*) FILTER (WHERE published_at >= $1::timestamptz - interval '45 days'
+                                 AND (video_url IS NULL OR thumbnail_url IS NULL))::int AS without_media,
+              count(*) FILTER (WHERE video_url NOT LIKE '/release-media/%.webm'
+                                  OR thumbnail_url NOT LIKE '/release-media/%.svg')::int AS elsewhere
+         FROM changelog_entries WHERE status = 'published'`,
+      [now],
+    );
+    expect(row?.recent).toBeGreaterThan(0);
+    expect(row?.without_media).toBe(0);
+    expect(row?.elsewhere).toBe(0);
+  });
+
   it('uploaded assets follow the contract shape and some urls are reused across projects', async () => {
     expect(
       await violations(

@@ -10,6 +10,7 @@ import type { SectionId } from '../../web/lib/analytics/sections';
 import { TOP_ERRORS_LIMIT } from '../../web/lib/analytics/sections/exports';
 import { HOTSPOTS_LIMIT, TOP_TOOLS_LIMIT } from '../../web/lib/analytics/sections/llm';
 import {
+  type Granularity,
   startOfUtcWeek,
   timeframeWindow,
   WEEK_MS,
@@ -75,7 +76,7 @@ const releases: Builder = async (db, w) => {
   };
 };
 
-const exportsBuilder: Builder = async (db, w) => {
+const exportsBuilder: Builder = async (db, w, timeframe, now) => {
   const t = await family(db, 'exports_overview', w);
   const formats = await db.sql(
     `SELECT format, count(*) AS n FROM exports WHERE created_at >= $1 AND created_at < $2
@@ -96,6 +97,7 @@ const exportsBuilder: Builder = async (db, w) => {
   );
   const failed = n(failures, 'n');
   const exportsCount = t['exports_overview.exports'] ?? 0;
+  const reliability = await exportReliability(db, w, timeframeWindow(timeframe, now).granularity);
   return {
     'widget-exports-totals': {
       empty: exportsCount === 0,
@@ -127,8 +129,122 @@ const exportsBuilder: Builder = async (db, w) => {
         ),
       },
     },
+    ...reliability,
   };
 };
+
+/** The export reliability widgets (definitions: model/README.md, "Export reliability"). */
+async function exportReliability(
+  db: Oracle,
+  w: SqlWindow,
+  granularity: Granularity,
+): Promise<SectionExpectation> {
+  const inWindow = 'a.created_at >= $1 AND a.created_at < $2';
+  const phases = await db.sql(
+    `SELECT event,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS median,
+            percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
+       FROM export_analytics a
+      WHERE event IN ('started', 'progress', 'finalizing') AND ${inWindow}
+      GROUP BY event`,
+    [w.from, w.to],
+  );
+  const timed = phases.filter((p) => p.median !== null);
+  // Finalizing time, and progress + finalizing time of exports that have a finalizing event.
+  const sums = `coalesce(sum(a.duration_ms) FILTER (WHERE a.event = 'finalizing'), 0) AS fin,
+      sum(a.duration_ms) FILTER (WHERE a.event IN ('progress', 'finalizing') AND EXISTS (
+        SELECT 1 FROM export_analytics f WHERE f.export_id = a.export_id AND f.event = 'finalizing')) AS render`;
+  const total = await db.one(`SELECT ${sums} FROM export_analytics a WHERE ${inWindow}`, [
+    w.from,
+    w.to,
+  ]);
+  const byFormat = await db.sql(
+    `SELECT e.format, ${sums} FROM export_analytics a JOIN exports e ON e.id = a.export_id
+      WHERE ${inWindow} GROUP BY e.format`,
+    [w.from, w.to],
+  );
+  const trend = await db.sql(
+    `SELECT date_trunc('${granularity}', a.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS at, ${sums}
+       FROM export_analytics a WHERE ${inWindow} GROUP BY 1`,
+    [w.from, w.to],
+  );
+  const share = (row: OracleRow) =>
+    ratio(n(row, 'fin'), row.render === null ? null : n(row, 'render'));
+  const failedIn = await db.sql(
+    `SELECT coalesce((SELECT p.event FROM export_analytics p
+                       WHERE p.export_id = a.export_id AND p.event <> 'failed'
+                         AND (p.created_at, p.id) < (a.created_at, a.id)
+                       ORDER BY p.created_at DESC, p.id DESC LIMIT 1), 'none') AS phase, count(*) AS n
+       FROM export_analytics a WHERE a.event = 'failed' AND ${inWindow} GROUP BY 1`,
+    [w.from, w.to],
+  );
+  const failures = failedIn.reduce((sum, r) => sum + n(r, 'n'), 0);
+  const stuck = await db.sql(
+    `SELECT a.event AS phase, count(*) AS n
+       FROM export_analytics a JOIN exports e ON e.id = a.export_id
+      WHERE e.status IN ('pending', 'rendering') AND a.event IN ('started', 'progress', 'finalizing')
+        AND a.created_at < date_trunc('hour', now()) - interval '1 hour'
+        AND NOT EXISTS (SELECT 1 FROM export_analytics l WHERE l.export_id = a.export_id
+                         AND (l.created_at, l.id) > (a.created_at, a.id))
+        AND a.created_at < $1
+      GROUP BY 1`,
+    [w.to],
+  );
+  const stuckTotal = stuck.reduce((sum, r) => sum + n(r, 'n'), 0);
+  const M = 'exports';
+  return {
+    'widget-exports-phases': {
+      empty: timed.length === 0,
+      values: Object.fromEntries(
+        timed.flatMap((p) => [
+          [`${M}.phases.${p.event}.medianMs`, n(p, 'median')],
+          [`${M}.phases.${p.event}.p95Ms`, n(p, 'p95')],
+        ]),
+      ),
+    },
+    'widget-exports-finalizing': {
+      empty: share(total) === null,
+      values: {
+        [`${M}.finalizing.share`]: share(total),
+        [`${M}.finalizing.finalizingSeconds`]: n(total, 'fin') / 1000,
+        [`${M}.finalizing.renderSeconds`]: n(total, 'render') / 1000,
+        ...Object.fromEntries(
+          byFormat
+            .filter((f) => share(f) !== null)
+            .flatMap((f) => [
+              [`${M}.finalizing.${f.format}.share`, share(f)],
+              [`${M}.finalizing.${f.format}.finalizingSeconds`, n(f, 'fin') / 1000],
+              [`${M}.finalizing.${f.format}.renderSeconds`, n(f, 'render') / 1000],
+            ]),
+        ),
+        ...Object.fromEntries(
+          trend
+            .filter((b) => share(b) !== null)
+            .map((b) => [
+              `${M}.finalizing.trend.${new Date(String(b.at)).toISOString()}`,
+              share(b),
+            ]),
+        ),
+      },
+    },
+    'widget-exports-failedIn': {
+      empty: failures === 0,
+      values: Object.fromEntries(
+        failedIn.flatMap((r) => [
+          [`${M}.failedIn.${r.phase}.failures`, n(r, 'n')],
+          [`${M}.failedIn.${r.phase}.share`, ratio(n(r, 'n'), failures)],
+        ]),
+      ),
+    },
+    'widget-exports-stuck': {
+      empty: stuckTotal === 0,
+      values: {
+        [`${M}.stuck.total`]: stuckTotal,
+        ...Object.fromEntries(stuck.map((r) => [`${M}.stuck.${r.phase}.exports`, n(r, 'n')])),
+      },
+    },
+  };
+}
 
 const engagement: Builder = async (db, w) => {
   const p = await family(db, 'engagement (prompts)', w);

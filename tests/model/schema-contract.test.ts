@@ -27,6 +27,18 @@ const CONTRACT: Record<string, { dimensions: Record<string, string>; measures: s
     ],
   },
   export_errors: { dimensions: { error_message: D, created_at: T }, measures: ['failures'] },
+  export_reliability: {
+    dimensions: { event: D, format: D, failed_in_phase: D, created_at: T },
+    measures: [
+      'median_phase_ms',
+      'p95_phase_ms',
+      'finalizing_share',
+      'finalizing_seconds',
+      'finalized_render_seconds',
+      'failed_exports',
+      'stuck_exports',
+    ],
+  },
   prompts: {
     dimensions: { created_at: T },
     measures: ['prompts', 'active_users', 'prompts_per_active_user'],
@@ -103,6 +115,7 @@ const PERCENT = [
   'llm_usage.success_rate',
   'releases.video_coverage',
   'releases.thumbnail_coverage',
+  'export_reliability.finalizing_share',
   'assets.reuse_rate',
   'engagement.structural_share',
 ];

@@ -84,6 +84,49 @@ export const VIEW_ORACLES: readonly ViewOracle[] = [
     },
   },
   {
+    // Definitions: model/README.md, "Export reliability".
+    name: 'export_reliability',
+    timeDimension: 'export_reliability.created_at',
+    measures: [
+      'export_reliability.failed_exports',
+      'export_reliability.median_phase_ms',
+      'export_reliability.p95_phase_ms',
+      'export_reliability.finalizing_seconds',
+      'export_reliability.finalized_render_seconds',
+      'export_reliability.finalizing_share',
+      'export_reliability.stuck_exports',
+    ],
+    async expected(o, w) {
+      const r = await o.one(
+        `WITH win AS (SELECT * FROM export_analytics WHERE created_at >= $1 AND created_at < $2),
+              finalized AS (SELECT DISTINCT export_id FROM export_analytics WHERE event = 'finalizing'),
+              latest AS (SELECT DISTINCT ON (export_id) id FROM export_analytics
+                          ORDER BY export_id, created_at DESC, id DESC)
+         SELECT count(*) FILTER (WHERE event = 'failed') AS failed,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS median,
+                percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95,
+                sum(duration_ms) FILTER (WHERE event = 'finalizing') AS fin,
+                sum(duration_ms) FILTER (WHERE event IN ('progress', 'finalizing')
+                  AND export_id IN (SELECT export_id FROM finalized)) AS render,
+                count(*) FILTER (WHERE event IN ('started', 'progress', 'finalizing')
+                  AND created_at < date_trunc('hour', now()) - interval '1 hour'
+                  AND id IN (SELECT id FROM latest)
+                  AND export_id IN (SELECT id FROM exports WHERE status IN ('pending', 'rendering'))) AS stuck
+           FROM win`,
+        params(w),
+      );
+      return {
+        'export_reliability.failed_exports': n0(r, 'failed'),
+        'export_reliability.median_phase_ms': n(r, 'median'),
+        'export_reliability.p95_phase_ms': n(r, 'p95'),
+        'export_reliability.finalizing_seconds': n0(r, 'fin') / 1000,
+        'export_reliability.finalized_render_seconds': n0(r, 'render') / 1000,
+        'export_reliability.finalizing_share': ratio(n(r, 'fin'), n(r, 'render')),
+        'export_reliability.stuck_exports': n0(r, 'stuck'),
+      };
+    },
+  },
+  {
     name: 'export_errors',
     timeDimension: 'export_errors.created_at',
     measures: ['export_errors.failures', 'export_errors.events', 'export_errors.downloads'],

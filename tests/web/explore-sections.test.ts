@@ -57,6 +57,25 @@ const SAMPLES: Samples = {
         { message: '=cmd', count: 1, share: 0.2 },
       ],
     },
+    phases: [
+      { phase: 'started', medianMs: 3500, p95Ms: 9000.5 },
+      { phase: 'finalizing', medianMs: 1200, p95Ms: null },
+    ],
+    finalizing: {
+      share: 0.125,
+      finalizingSeconds: 10,
+      renderSeconds: 80,
+      byFormat: [{ format: 'mp4', share: 0.125, finalizingSeconds: 10, renderSeconds: 80 }],
+      trend: [{ bucket: '2026-11-20T00:00:00.000Z', share: 0.125 }],
+    },
+    failedIn: {
+      failures: 4,
+      phases: [
+        { phase: 'started', failures: 1, share: 0.25 },
+        { phase: 'progress', failures: 3, share: 0.75 },
+      ],
+    },
+    stuck: { total: 2, phases: [{ phase: 'progress', exports: 2 }] },
   },
   engagement: {
     prompts: { prompts: 9, activeUsers: 3, perUser: 3 },

@@ -20,6 +20,29 @@ export function cubeApiUrl(env: Env = process.env): string {
   return `http://localhost:${env.CUBE_PORT || '4000'}/cubejs-api/v1`;
 }
 
+/**
+ * Origins release videos may play from besides the app itself (RELEASE_MEDIA_HOSTS, separated by
+ * spaces or commas, e.g. `https://media.example.com`): the page's Content-Security-Policy allows
+ * media from nothing else. Unset, only the app (which serves the demo's media) is allowed.
+ */
+export function releaseMediaHosts(env: Env = process.env): string[] {
+  const raw = env.RELEASE_MEDIA_HOSTS?.trim();
+  if (!raw) return [];
+  return raw.split(/[\s,]+/).map((host) => {
+    const url = URL.canParse(host) ? new URL(host) : null;
+    const isOrigin =
+      url !== null &&
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      url.origin === host.replace(/\/$/, '');
+    if (!url || !isOrigin) {
+      throw new ConfigError(
+        `RELEASE_MEDIA_HOSTS: "${host}" is not an origin (https://host[:port])`,
+      );
+    }
+    return url.origin;
+  });
+}
+
 /** HS256 secret Cube verifies its JWTs with. Required to mint tokens. */
 export function cubeApiSecret(env: Env = process.env): string {
   const secret = env.CUBEJS_API_SECRET;

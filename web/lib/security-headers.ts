@@ -2,7 +2,7 @@
  * The web app's Content-Security-Policy, set per request by web/proxy.ts because it names Cube's
  * origin, which is only known at run time (the static headers are in next.config.ts).
  */
-import { cubeApiUrl, type Env } from './env';
+import { cubeApiUrl, type Env, releaseMediaHosts } from './env';
 
 /**
  * Scripts and styles only from the app itself. Next's App Router streams its payload in inline
@@ -19,6 +19,8 @@ export function contentSecurityPolicy(env: Env = process.env): string {
     // Template thumbnails come from wherever the product stores them (a CDN), over https.
     "img-src 'self' data: blob: https:",
     "font-src 'self' data:",
+    // Release videos play only from the app and the configured media hosts.
+    `media-src ${["'self'", ...releaseMediaHosts(env)].join(' ')}`,
     `connect-src 'self' ${cubeOrigin}`,
     "object-src 'none'",
     "base-uri 'self'",

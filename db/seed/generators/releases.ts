@@ -1,3 +1,4 @@
+import { RELEASE_MEDIA_PATH } from '../../../web/lib/release-media/path';
 import type { SeedContext } from '../context';
 import { logNormal } from '../distributions';
 import { Rng } from '../rng';
@@ -6,7 +7,11 @@ import { RELEASE_TITLES } from '../vocabulary';
 
 // Changelog entries: a release every one to three weeks. Each is read mostly in its first days
 // (views decay with age, in proportion to the audience at release time); about half come with
-// a thumbnail, fewer with a video; the next releases are still drafts.
+// a thumbnail, fewer with a video; the next releases are still drafts. Since the changelog began
+// embedding media (MEDIA_SINCE_DAYS ago), every release carries a thumbnail and a video. Media
+// URLs point at the app, which serves the demo's files (web/lib/release-media/media.ts).
+
+const MEDIA_SINCE_DAYS = 45;
 
 const VIEW_HALF_LIFE_DAYS = 6;
 
@@ -30,8 +35,11 @@ export function writeReleases(ctx: SeedContext, audienceAt: (ms: number) => numb
     } else {
       patch++;
     }
-    const video = rng.chance(major ? 0.6 : 0.2);
-    const thumbnail = video || rng.chance(0.3);
+    // Both draws always happen, so the rest of the stream (views) is the same with or without media.
+    const recent =
+      publishedMs !== null && ctx.calendar.nowMs - publishedMs < MEDIA_SINCE_DAYS * MS_PER_DAY;
+    const video = rng.chance(major ? 0.6 : 0.2) || recent;
+    const thumbnail = rng.chance(0.3) || video;
     const title = rng.pick(RELEASE_TITLES);
     const slug = `v1-${minor}-${patch}`;
     ctx.out.changelog_entries
@@ -42,8 +50,8 @@ export function writeReleases(ctx: SeedContext, audienceAt: (ms: number) => numb
       .text(status)
       .timestampOrNull(publishedMs)
       .int(views)
-      .textOrNull(video ? `https://cdn.example.com/changelog/${slug}.mp4` : null)
-      .textOrNull(thumbnail ? `https://cdn.example.com/changelog/${slug}.jpg` : null)
+      .textOrNull(video ? `${RELEASE_MEDIA_PATH}/${slug}.webm` : null)
+      .textOrNull(thumbnail ? `${RELEASE_MEDIA_PATH}/${slug}.svg` : null)
       .timestamp(createdMs);
   };
 

@@ -302,6 +302,61 @@ export const cubeMembers = {
     kind: 'measure',
     type: 'number',
   },
+  'export_reliability.created_at': {
+    view: 'export_reliability',
+    kind: 'dimension',
+    type: 'time',
+  },
+  'export_reliability.event': {
+    view: 'export_reliability',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'export_reliability.failed_exports': {
+    view: 'export_reliability',
+    kind: 'measure',
+    type: 'number',
+  },
+  'export_reliability.failed_in_phase': {
+    view: 'export_reliability',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'export_reliability.finalized_render_seconds': {
+    view: 'export_reliability',
+    kind: 'measure',
+    type: 'number',
+  },
+  'export_reliability.finalizing_seconds': {
+    view: 'export_reliability',
+    kind: 'measure',
+    type: 'number',
+  },
+  'export_reliability.finalizing_share': {
+    view: 'export_reliability',
+    kind: 'measure',
+    type: 'number',
+  },
+  'export_reliability.format': {
+    view: 'export_reliability',
+    kind: 'dimension',
+    type: 'string',
+  },
+  'export_reliability.median_phase_ms': {
+    view: 'export_reliability',
+    kind: 'measure',
+    type: 'number',
+  },
+  'export_reliability.p95_phase_ms': {
+    view: 'export_reliability',
+    kind: 'measure',
+    type: 'number',
+  },
+  'export_reliability.stuck_exports': {
+    view: 'export_reliability',
+    kind: 'measure',
+    type: 'number',
+  },
   'exports_overview.avg_render_seconds': {
     view: 'exports_overview',
     kind: 'measure',

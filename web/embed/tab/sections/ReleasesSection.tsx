@@ -14,6 +14,7 @@ import { RELEASE_LIST_LIMIT, type Release } from '../../../lib/analytics/section
 import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
 import { formatCount, formatDays, formatShare } from '../../../lib/format';
 import { TIMEFRAME_LABELS, type WindowTimeframe } from '../../../lib/timeframe';
+import { ReleaseMedia } from './ReleaseMedia';
 import { RELEASE_PARAM, useSectionNav, withSearchParam } from './SectionNav';
 import { inPeriod, SectionWidget } from './SectionWidget';
 import styles from './sections.module.css';
@@ -88,6 +89,7 @@ function ReleaseDetail(props: { release: Release; onClose: () => void }) {
           )}
         </dd>
       </dl>
+      <ReleaseMedia release={r} />
     </aside>
   );
 }

@@ -1,10 +1,13 @@
 /**
  * Exports (plan: getExportFunnel): are exports reliable and fast? Totals, success rate, render
- * time and minutes; the format mix; the most frequent failure messages and their share.
+ * time and minutes; the format mix; the most frequent failure messages and their share. Then the
+ * reliability deep dive (view export_reliability): time per phase, the finalizing share of render
+ * time (overall, by format, per bucket), the phase failed exports were in, stuck exports.
  */
 import { z } from 'zod';
-import { cubeQuery } from '../../cube/query';
-import { defineSection, widget } from './define';
+import { cubeQuery, timeKey } from '../../cube/query';
+import { parseCubeTimestamp } from '../../timeframe';
+import { defineSection, nonAdditive, widget } from './define';
 import { count, nullableNumber, nullableText, parseRows, result, totalsRow } from './values';
 
 const E = {
@@ -23,7 +26,37 @@ const X = {
   failures: 'export_errors.failures',
 } as const;
 
+const R = {
+  createdAt: 'export_reliability.created_at',
+  event: 'export_reliability.event',
+  format: 'export_reliability.format',
+  failedInPhase: 'export_reliability.failed_in_phase',
+  failed: 'export_reliability.failed_exports',
+  medianMs: 'export_reliability.median_phase_ms',
+  p95Ms: 'export_reliability.p95_phase_ms',
+  finalizingSeconds: 'export_reliability.finalizing_seconds',
+  renderSeconds: 'export_reliability.finalized_render_seconds',
+  finalizingShare: 'export_reliability.finalizing_share',
+  stuck: 'export_reliability.stuck_exports',
+} as const;
+
 export const TOP_ERRORS_LIMIT = 10;
+/** The phases an export passes through before it ends (completed or failed), in order. */
+export const EXPORT_PHASES = ['started', 'progress', 'finalizing'] as const;
+const phaseOrder = (phase: string) => {
+  const i = (EXPORT_PHASES as readonly string[]).indexOf(phase);
+  return i < 0 ? EXPORT_PHASES.length : i;
+};
+
+export const PHASE_PERCENTILE_OVER_WINDOW =
+  'Median and p95 of phase durations over a moving window are not additive: no rollup grain ' +
+  'equals the window, so they run on export_analytics through its (event, created_at) index. ' +
+  '`all` is served by a lifetime rollup.';
+/** The start of "however long ago": before any data. */
+const SINCE_EVER = '1970-01-01T00:00:00.000';
+export const STUCK_NEEDS_CLOCK =
+  'Whether an export is stuck depends on the current time (its latest event is over an hour old), ' +
+  'which a rollup built earlier cannot know. Only unfinished exports reach the per-row check.';
 
 export const exportsSection = defineSection({
   id: 'exports',
@@ -141,6 +174,183 @@ export const exportsSection = defineSection({
           .filter((r) => r.count > 0)
           .map((r) => ({ ...r, share: failures === 0 ? null : r.count / failures }));
         return { failures, top };
+      },
+    }),
+    phases: widget({
+      output: z.array(
+        z.object({
+          phase: z.string(),
+          medianMs: z.number().nullable(),
+          p95Ms: z.number().nullable(),
+        }),
+      ),
+      queries: (w) => [
+        nonAdditive(w, R.createdAt, PHASE_PERCENTILE_OVER_WINDOW, {
+          dimensions: [R.event],
+          measures: [R.medianMs, R.p95Ms],
+          filters: [{ member: R.event, operator: 'equals', values: [...EXPORT_PHASES] }],
+          order: [[R.event, 'asc']],
+          timezone: 'UTC',
+        }),
+      ],
+      parse: (responses) =>
+        parseRows(
+          {
+            phase: [R.event, z.string()],
+            medianMs: [R.medianMs, nullableNumber],
+            p95Ms: [R.p95Ms, nullableNumber],
+          },
+          result(responses, 0),
+          'time per phase',
+        )
+          .filter((r) => r.medianMs !== null)
+          .sort((a, b) => phaseOrder(a.phase) - phaseOrder(b.phase)),
+    }),
+    finalizing: widget({
+      output: z.object({
+        share: z.number().nullable().describe('0–1'),
+        finalizingSeconds: z.number().nonnegative(),
+        renderSeconds: z.number().nonnegative(),
+        byFormat: z.array(
+          z.object({
+            format: z.string(),
+            share: z.number().nullable(),
+            finalizingSeconds: z.number().nonnegative(),
+            renderSeconds: z.number().nonnegative(),
+          }),
+        ),
+        trend: z.array(z.object({ bucket: z.iso.datetime(), share: z.number() })),
+      }),
+      queries: (w) => [
+        {
+          query: cubeQuery({
+            measures: [R.finalizingShare, R.finalizingSeconds, R.renderSeconds],
+            timeDimensions: [{ dimension: R.createdAt, dateRange: w.dateRange }],
+            timezone: 'UTC',
+          }),
+        },
+        {
+          query: cubeQuery({
+            dimensions: [R.format],
+            measures: [R.finalizingShare, R.finalizingSeconds, R.renderSeconds],
+            timeDimensions: [{ dimension: R.createdAt, dateRange: w.dateRange }],
+            order: [[R.format, 'asc']],
+            timezone: 'UTC',
+          }),
+        },
+        {
+          query: cubeQuery({
+            measures: [R.finalizingShare],
+            timeDimensions: [
+              { dimension: R.createdAt, granularity: w.granularity, dateRange: w.dateRange },
+            ],
+            order: [[R.createdAt, 'asc']],
+            timezone: 'UTC',
+          }),
+        },
+      ],
+      parse: (responses, w) => {
+        const totals = totalsRow(
+          {
+            share: [R.finalizingShare, nullableNumber],
+            finalizingSeconds: [R.finalizingSeconds, count],
+            renderSeconds: [R.renderSeconds, count],
+          },
+          responses,
+          0,
+          'finalizing share',
+        );
+        const byFormat = parseRows(
+          {
+            format: [R.format, nullableText.transform((v) => v ?? 'unknown')],
+            share: [R.finalizingShare, nullableNumber],
+            finalizingSeconds: [R.finalizingSeconds, count],
+            renderSeconds: [R.renderSeconds, count],
+          },
+          result(responses, 1),
+          'finalizing share by format',
+        ).filter((r) => r.share !== null);
+        // Buckets without a finalized export have no share (not 0 %): left out of the trend.
+        const trend = parseRows(
+          {
+            at: [timeKey(R.createdAt, w.granularity), z.string().transform(parseCubeTimestamp)],
+            share: [R.finalizingShare, nullableNumber],
+          },
+          result(responses, 2),
+          'finalizing share trend',
+        ).flatMap((r) =>
+          r.share === null ? [] : [{ bucket: new Date(r.at).toISOString(), share: r.share }],
+        );
+        return { ...totals, byFormat, trend };
+      },
+    }),
+    failedIn: widget({
+      output: z.object({
+        failures: z.number().nonnegative(),
+        phases: z.array(
+          z.object({
+            phase: z.string(),
+            failures: z.number().nonnegative(),
+            share: z.number().nullable().describe('of all failures, 0–1'),
+          }),
+        ),
+      }),
+      queries: (w) => [
+        {
+          query: cubeQuery({
+            dimensions: [R.failedInPhase],
+            measures: [R.failed],
+            filters: [{ member: R.failedInPhase, operator: 'set' }],
+            timeDimensions: [{ dimension: R.createdAt, dateRange: w.dateRange }],
+            order: [[R.failedInPhase, 'asc']],
+            timezone: 'UTC',
+          }),
+        },
+      ],
+      parse: (responses) => {
+        const rows = parseRows(
+          { phase: [R.failedInPhase, z.string()], failures: [R.failed, count] },
+          result(responses, 0),
+          'failures by phase',
+        )
+          .filter((r) => r.failures > 0)
+          .sort((a, b) => phaseOrder(a.phase) - phaseOrder(b.phase));
+        const failures = rows.reduce((sum, r) => sum + r.failures, 0);
+        return {
+          failures,
+          phases: rows.map((r) => ({ ...r, share: failures === 0 ? null : r.failures / failures })),
+        };
+      },
+    }),
+    // The state at the window's end (now), whatever the timeframe: every export stuck then,
+    // however long ago it got stuck (a window's start would hide the ones stuck longest).
+    stuck: widget({
+      output: z.object({
+        total: z.number().nonnegative(),
+        phases: z.array(z.object({ phase: z.string(), exports: z.number().nonnegative() })),
+      }),
+      queries: (w) => [
+        {
+          query: cubeQuery({
+            dimensions: [R.event],
+            measures: [R.stuck],
+            filters: [{ member: R.event, operator: 'equals', values: [...EXPORT_PHASES] }],
+            timeDimensions: [{ dimension: R.createdAt, dateRange: [SINCE_EVER, w.dateRange[1]] }],
+            order: [[R.event, 'asc']],
+            timezone: 'UTC',
+          }),
+          deliberatelyRaw: STUCK_NEEDS_CLOCK,
+        },
+      ],
+      parse: (responses) => {
+        const phases = parseRows(
+          { phase: [R.event, z.string()], exports: [R.stuck, count] },
+          result(responses, 0),
+          'stuck exports',
+        )
+          .filter((r) => r.exports > 0)
+          .sort((a, b) => phaseOrder(a.phase) - phaseOrder(b.phase));
+        return { total: phases.reduce((sum, r) => sum + r.exports, 0), phases };
       },
     }),
   },

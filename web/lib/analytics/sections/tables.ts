@@ -102,6 +102,51 @@ export const SECTION_TABLES: SectionTables = {
         },
       ],
     }),
+    phases: (rows) => ({
+      columns: [col('phase', 'Phase'), col('medianMs', 'Median (ms)'), col('p95Ms', 'p95 (ms)')],
+      rows: rows.map((r) => ({ phase: r.phase, medianMs: r.medianMs, p95Ms: r.p95Ms })),
+    }),
+    finalizing: (d, granularity) => ({
+      columns: [
+        col('scope', 'Scope'),
+        col('share', 'Finalizing share (0–1)'),
+        col('finalizingSeconds', 'Finalizing (s)'),
+        col('renderSeconds', 'Render time (s)'),
+      ],
+      // Overall first, then each format, then each bucket of the trend.
+      rows: [
+        {
+          scope: 'All formats',
+          share: d.share,
+          finalizingSeconds: d.finalizingSeconds,
+          renderSeconds: d.renderSeconds,
+        },
+        ...d.byFormat.map((r) => ({
+          scope: r.format,
+          share: r.share,
+          finalizingSeconds: r.finalizingSeconds,
+          renderSeconds: r.renderSeconds,
+        })),
+        ...d.trend.map((b) => ({
+          scope: `${BUCKET_LABELS[granularity]} ${b.bucket}`,
+          share: b.share,
+          finalizingSeconds: null,
+          renderSeconds: null,
+        })),
+      ],
+    }),
+    failedIn: (d) => ({
+      columns: [
+        col('phase', 'Last phase before failing'),
+        col('failures', 'Failures'),
+        col('share', 'Share of failures (0–1)'),
+      ],
+      rows: d.phases.map((r) => ({ phase: r.phase, failures: r.failures, share: r.share })),
+    }),
+    stuck: (d) => ({
+      columns: [col('phase', 'Stuck in phase'), col('exports', 'Exports')],
+      rows: [...d.phases, { phase: 'All phases', exports: d.total }],
+    }),
   },
   engagement: {
     prompts: (d) => ({
