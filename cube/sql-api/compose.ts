@@ -780,10 +780,10 @@ const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar']);
 function plainKey(expr: unknown, ref: CubeRef, uses: Map<string, Use>): string | undefined {
   let [tag, body] = unwrap(expr);
   // CAST(text_column AS TEXT), as Tableau writes every column, groups the same rows.
-  if (tag === 'TypeCast') {
+  if (tag === 'TypeCast' && unwrap(body.arg)[0] === 'ColumnRef') {
     const names = list(isNode(body.typeName) ? body.typeName.names : []).map(str);
     const [argTag, argBody] = unwrap(body.arg);
-    const found = argTag === 'ColumnRef' ? resolveRef(list(argBody.fields), ref, true) : undefined;
+    const found = resolveRef(list(argBody.fields), ref, true);
     if (!found || !('column' in found) || found.column.pgType !== 'text') return undefined;
     if (!TEXT_TYPES.has(names[names.length - 1] ?? '')) return undefined;
     [tag, body] = [argTag, argBody];
