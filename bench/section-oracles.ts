@@ -171,13 +171,18 @@ const exports: SectionOracles['exports'] = {
   stuck: (w) => [
     {
       values: [range(w.dateRange)[1]],
-      text: `SELECT a.event AS "export_reliability.event", count(*) AS "export_reliability.stuck_exports"
-         FROM export_analytics a JOIN exports e ON e.id = a.export_id
-        WHERE e.status IN ('pending', 'rendering') AND a.event IN ('started', 'progress', 'finalizing')
-          AND a.created_at < date_trunc('hour', now()) - interval '1 hour'
-          AND NOT EXISTS (SELECT 1 FROM export_analytics l WHERE l.export_id = a.export_id
-                           AND (l.created_at, l.id) > (a.created_at, a.id))
-          AND a.created_at <= $1
+      // Every phase, 0 where nothing is stuck in it: the measure counts with a filter, so Cube's
+      // rows are the phases, not only the stuck ones.
+      text: `SELECT p.event AS "export_reliability.event", count(s.export_id) AS "export_reliability.stuck_exports"
+         FROM (VALUES ('finalizing'), ('progress'), ('started')) AS p(event)
+         LEFT JOIN (
+           SELECT a.event, a.export_id FROM export_analytics a JOIN exports e ON e.id = a.export_id
+            WHERE e.status IN ('pending', 'rendering') AND a.event IN ('started', 'progress', 'finalizing')
+              AND a.created_at < date_trunc('hour', now()) - interval '1 hour'
+              AND NOT EXISTS (SELECT 1 FROM export_analytics l WHERE l.export_id = a.export_id
+                               AND (l.created_at, l.id) > (a.created_at, a.id))
+              AND a.created_at <= $1
+         ) s ON s.event = p.event
         GROUP BY 1
         ORDER BY 1 ASC`,
     },

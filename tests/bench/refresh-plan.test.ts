@@ -114,6 +114,7 @@ cubes:
     expect(plan.slower.map((r) => r.id).sort()).toEqual([
       'api_usage_metrics.lifetime_p95_by_provider',
       'credit_transactions.lifetime_payers',
+      'export_analytics.phase_pct',
       'messages.lifetime_active_users',
       'uploaded_assets.reuse_daily',
     ]);

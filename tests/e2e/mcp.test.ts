@@ -128,10 +128,17 @@ async function inOneHour(check: (now: number) => Promise<void>): Promise<void> {
  * when the key is not the object's. undefined when the value does not hold the path.
  */
 function metricValue(value: unknown, segments: readonly string[]): number | null | undefined {
+  // A bucket's time as the page keys it (ISO with Z) and as Cube gives it (no zone): one instant.
+  const instant = (text: string) =>
+    /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(/Z$/.test(text) ? text : `${text}Z`) : Number.NaN;
   const matches = (el: unknown, key: string) => {
     if (typeof el !== 'object' || el === null) return false;
     const fields = Object.values(el).filter((v) => typeof v === 'string');
-    return fields.includes(key) || fields.some((a) => fields.some((b) => `${a}/${b}` === key));
+    return (
+      fields.includes(key) ||
+      fields.some((a) => fields.some((b) => `${a}/${b}` === key)) ||
+      fields.some((f) => !Number.isNaN(instant(f)) && instant(f) === instant(key))
+    );
   };
   let at: unknown = value;
   let i = 0;
@@ -159,15 +166,25 @@ function metricValue(value: unknown, segments: readonly string[]): number | null
       at = (at as Record<string, unknown>)[seg];
       i += 1;
     } else if (typeof at === 'object' && at !== null) {
-      // A list beside its total ({ failures, top: [...] }): the page's path skips the list's key.
-      const lists = Object.values(at).filter(Array.isArray);
-      if (lists.length !== 1) return undefined;
-      at = lists[0];
+      // A list beside its total ({ failures, top: [...] }): the page's path skips the list's key;
+      // with several lists ({ byFormat: [...], trend: [...] }), the one holding the next key.
+      const lists = Object.values(at).filter(Array.isArray) as unknown[][];
+      const rest = segments.slice(i);
+      const holding = lists.find((list) =>
+        rest.some((_, k) => list.some((x) => matches(x, rest.slice(0, k + 1).join('.')))),
+      );
+      if (!holding) return undefined;
+      at = holding;
     } else {
       return undefined;
     }
   }
   if (at === null) return null;
+  // A point of a series the page keys by its bucket alone ({ bucket, share }): its one number.
+  if (typeof at === 'object') {
+    const numbers = Object.values(at).filter((v) => typeof v === 'number');
+    return numbers.length === 1 ? (numbers[0] as number) : undefined;
+  }
   return typeof at === 'number' ? at : undefined;
 }
 
