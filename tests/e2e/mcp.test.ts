@@ -152,7 +152,7 @@ function metricValue(value: unknown, segments: readonly string[]): number | null
         continue;
       }
       let found = false;
-      for (let k = segments.length - i - 1; k >= 1 && !found; k--) {
+      for (let k = segments.length - i; k >= 1 && !found; k--) {
         const key = segments.slice(i, i + k).join('.');
         const el = list.find((x) => matches(x, key));
         if (el !== undefined) {
@@ -170,9 +170,12 @@ function metricValue(value: unknown, segments: readonly string[]): number | null
       // with several lists ({ byFormat: [...], trend: [...] }), the one holding the next key.
       const lists = Object.values(at).filter(Array.isArray) as unknown[][];
       const rest = segments.slice(i);
-      const holding = lists.find((list) =>
-        rest.some((_, k) => list.some((x) => matches(x, rest.slice(0, k + 1).join('.')))),
-      );
+      const holding =
+        lists.length === 1
+          ? lists[0]
+          : lists.find((list) =>
+              rest.some((_, k) => list.some((x) => matches(x, rest.slice(0, k + 1).join('.')))),
+            );
       if (!holding) return undefined;
       at = holding;
     } else {
