@@ -553,8 +553,7 @@ function cubeBlock(
   };
   walkExpressions(parts, visitor);
 
-  if (!aggregated)
-    return ungroupedBlock(block, ref, scope, uses, star, pushed, where, allPushed, params);
+  if (!aggregated) return ungroupedBlock(block, ref, uses, star, pushed, where, allPushed, params);
 
   if (star) {
     throw new SqlApiError(
@@ -664,7 +663,7 @@ function cubeBlock(
     dimensions,
     timeDimensions,
     segments: where.segments,
-    filters: applyBounds(filters, where, timeDimensions),
+    filters: where.applyDateRanges(filters, timeDimensions),
     order: [],
     timezone,
   };
@@ -679,7 +678,6 @@ function cubeBlock(
 function ungroupedBlock(
   block: Node,
   ref: CubeRef,
-  _scope: Scope,
   uses: Map<string, Use>,
   star: boolean,
   pushed: CubeQuery['filters'],
@@ -716,7 +714,7 @@ function ungroupedBlock(
   }
   const filters = where.collectBounds(pushed);
   const timeDimensions: CubeQuery['timeDimensions'] = [];
-  const applied = applyBounds(filters, where, timeDimensions);
+  const applied = where.applyDateRanges(filters, timeDimensions);
   return ungroupedScan(
     ref.table,
     columns,
@@ -746,15 +744,6 @@ function constantInt(node: unknown, params: ParamValue[]): number | undefined {
   else if (tag === 'ParamRef') value = params[Number(body.number ?? 0) - 1] ?? undefined;
   const number = Number(value);
   return value !== undefined && Number.isInteger(number) && number >= 0 ? number : undefined;
-}
-
-/** Time bounds of pushed filters become date ranges, as in a plain Cube query. */
-function applyBounds(
-  filters: CubeQuery['filters'],
-  where: FilterBuilder,
-  timeDimensions: CubeQuery['timeDimensions'],
-): CubeQuery['filters'] {
-  return where.applyDateRanges(filters, timeDimensions);
 }
 
 /** `CAST(x AS date|timestamp)`: x, which day-or-coarser buckets group alike. */
