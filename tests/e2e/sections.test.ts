@@ -293,6 +293,7 @@ describe.sequential('Phase 2 sections in Chromium', () => {
     const last = SECTION_IDS[SECTION_IDS.length - 1] as SectionId;
     const sectionTf = SECTIONS[last].timeframes[0] as WindowTimeframe;
     await page.click(`[data-testid=section-timeframes] [data-value="${sectionTf}"]`);
+    await waitForSection(page, last, sectionTf);
     const sectionBefore = await sectionState(page);
     for (const timeframe of TIMEFRAMES) {
       await page.click(`[data-testid=timeframe-chips] [data-value="${timeframe}"]`);
