@@ -20,6 +20,7 @@
  */
 import { parseSync } from 'libpg-query';
 import { deparseSync } from 'pgsql-deparser';
+import { CUBE_GRANULARITIES } from '../granularities';
 import { SQLSTATE, SqlApiError } from './errors';
 import type { PgTypeName } from './protocol';
 import {
@@ -86,7 +87,7 @@ const AGGREGATES = new Set([
   'grouping',
 ]);
 
-const GRANULARITY_ORDER = ['second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'];
+const GRANULARITY_ORDER: readonly string[] = CUBE_GRANULARITIES;
 /** Granularities whose buckets nest: date_trunc of a coarser one over a finer one is exact. */
 const nests = (fine: string, coarse: string): boolean => {
   if (fine === coarse) return true;
@@ -269,11 +270,12 @@ export function compose(
   }
   // Client parameters that went down to Cube (a folded time bound) are gone from the statement,
   // and Postgres cannot type a parameter nothing uses: number the remaining ones densely.
-  const used = [...new Set(paramRefs(tree).map((p) => Number(p.number)))]
+  const refs = paramRefs(tree);
+  const used = [...new Set(refs.map((p) => Number(p.number)))]
     .filter((n) => n <= paramCount)
     .sort((a, b) => a - b);
   const renumber = new Map(used.map((n, i) => [n, i + 1]));
-  for (const ref of paramRefs(tree)) {
+  for (const ref of refs) {
     const n = Number(ref.number);
     ref.number = n <= paramCount ? renumber.get(n) : used.length + (n - paramCount);
   }

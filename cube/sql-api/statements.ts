@@ -142,9 +142,18 @@ const WRITES = new Set([
 const REFUSED_FUNCTION =
   /^(set_config|pg_advisory.*|pg_try_advisory.*|pg_sleep.*|pg_read.*|pg_ls_.*|pg_stat_file|lo_.*|dblink.*|pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_promote|pg_notify|txid_current|pg_current_xact_id|pg_switch_wal|pg_create_.*|pg_drop_.*|pg_file_.*|pg_logical_.*|pg_replication_.*|query_to_xml.*|cursor_to_xml.*|table_to_xml.*|schema_to_xml.*|database_to_xml.*|query_to_json.*)$/;
 
-function refuseFunctions(tree: unknown): void {
+/** Trees already checked: parsed texts are cached and frozen, so each is walked once. */
+const checkedTrees = new WeakSet<object>();
+
+function refuseFunctions(tree: Node): void {
+  if (checkedTrees.has(tree)) return;
+  refuseFunctionsIn(tree);
+  checkedTrees.add(tree);
+}
+
+function refuseFunctionsIn(tree: unknown): void {
   if (Array.isArray(tree)) {
-    for (const item of tree) refuseFunctions(item);
+    for (const item of tree) refuseFunctionsIn(item);
     return;
   }
   if (typeof tree !== 'object' || tree === null) return;
@@ -159,7 +168,7 @@ function refuseFunctions(tree: unknown): void {
         );
       }
     }
-    refuseFunctions(value);
+    refuseFunctionsIn(value);
   }
 }
 

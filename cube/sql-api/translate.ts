@@ -3,6 +3,7 @@
  * Input is libpg-query's parse tree (the real Postgres grammar). Everything outside the subset is
  * refused with an SQLSTATE and a message naming the construct: a wrong answer is never given.
  */
+import { CUBE_GRANULARITIES } from '../granularities';
 import { SQLSTATE, SqlApiError, unsupported } from './errors';
 import type { PgTypeName } from './protocol';
 import type { ViewColumn, ViewTable } from './views';
@@ -47,16 +48,7 @@ const userColumnMisused = (at?: Node) =>
     at ? location(at) : undefined,
   );
 
-const GRANULARITIES = new Set([
-  'second',
-  'minute',
-  'hour',
-  'day',
-  'week',
-  'month',
-  'quarter',
-  'year',
-]);
+const GRANULARITIES: ReadonlySet<string> = new Set(CUBE_GRANULARITIES);
 
 /**
  * Which aggregate may be written around a measure, as Cube's SQL API decides it (its

@@ -148,6 +148,7 @@ export function viewTables(meta: Meta, compiled: Map<string, CompiledMeasure>): 
           .filter((m) => m.public !== false)
           .map((m) => {
             const agg = aggregationOf(m, compiled);
+            const rollsUpAs = rollupOf(m, compiled);
             return {
               name: shortName(m.name),
               member: m.name,
@@ -157,7 +158,7 @@ export function viewTables(meta: Meta, compiled: Map<string, CompiledMeasure>): 
               aliasMember: m.aliasMember,
               description: m.description,
               ...(isMultiStage(m, compiled) && { multiStage: true }),
-              ...(rollupOf(m, compiled) && { rollsUpAs: rollupOf(m, compiled) }),
+              ...(rollsUpAs && { rollsUpAs }),
             };
           }),
         ...view.segments

@@ -6,6 +6,7 @@
  */
 
 import { z } from 'zod';
+import { CUBE_GRANULARITIES } from '../../../cube/granularities';
 import { LIMITS } from '../../../cube/limits';
 import type { TypedQuery } from '../cube/query';
 import type { LoadResult } from '../cube/response';
@@ -14,16 +15,7 @@ import type { MetaView } from './cube';
 /** Rows one answer may carry: enough for any table a person reads, small for a model's context. */
 export const MCP_MAX_ROWS = 200;
 
-export const GRANULARITIES = [
-  'second',
-  'minute',
-  'hour',
-  'day',
-  'week',
-  'month',
-  'quarter',
-  'year',
-] as const;
+export const GRANULARITIES = CUBE_GRANULARITIES;
 
 const FILTER_OPERATORS = [
   'equals',
