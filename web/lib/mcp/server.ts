@@ -186,7 +186,17 @@ function toolError(error: unknown): CallToolResult {
   return { isError: true, content: [{ type: 'text', text }] };
 }
 
-export function createMcpServer(cube: McpCube, rows: RowCounts): McpServer {
+/** What one request's tool calls use: the caller's way to Cube and where row counts go. */
+export interface McpCall {
+  readonly cube: McpCube;
+  readonly rows: RowCounts;
+}
+
+/**
+ * The server reads the current call's context when a tool runs (not when it is built), so one
+ * built server can serve many requests one after another (see pool.ts).
+ */
+export function createMcpServer(current: () => McpCall): McpServer {
   const server = new McpServer(
     { name: MCP_SERVER_NAME, version: MCP_SERVER_VERSION },
     { instructions: INSTRUCTIONS },
@@ -195,16 +205,19 @@ export function createMcpServer(cube: McpCube, rows: RowCounts): McpServer {
   const tool = <Shape extends z.ZodRawShape>(
     name: string,
     config: { title: string; description: string; inputSchema: Shape },
-    run: (args: z.output<z.ZodObject<Shape>>) => Promise<ToolAnswer>,
+    run: (args: z.output<z.ZodObject<Shape>>, call: McpCall) => Promise<ToolAnswer>,
   ) => {
     server.registerTool(
       name,
       { ...config, annotations: { readOnlyHint: true, openWorldHint: false } },
       // The SDK's callback type is generic over the shape; the args were parsed by it already.
       (async (args: z.output<z.ZodObject<Shape>>, extra: { requestId: string | number }) => {
+        // Taken when the call starts: a server is lent to the next request once this one is
+        // answered, and a call must never act for that request's caller.
+        const call = current();
         try {
-          const answer = await run(args);
-          rows.set(extra.requestId, answer.rows);
+          const answer = await run(args, call);
+          call.rows.set(extra.requestId, answer.rows);
           return {
             content: [{ type: 'text', text: answer.text }],
             structuredContent: answer.structured,
@@ -227,8 +240,8 @@ export function createMcpServer(cube: McpCube, rows: RowCounts): McpServer {
         'Lists the analytics views (curated tables of measures and dimensions) with their descriptions. Start here.',
       inputSchema: {},
     },
-    async () => {
-      const views = await cube.views();
+    async (_args, call) => {
+      const views = await call.cube.views();
       const list = views.map((v) => ({
         name: v.name,
         title: v.title ?? v.name,
@@ -258,8 +271,8 @@ export function createMcpServer(cube: McpCube, rows: RowCounts): McpServer {
         'The measures, dimensions and segments of one view: full member names to use in `query`, types, descriptions, and the granularities of time dimensions.',
       inputSchema: { view: z.string().min(1).describe('A view name from list_views') },
     },
-    async ({ view: name }) => {
-      const view = findView(await cube.views(), name);
+    async ({ view: name }, call) => {
+      const view = findView(await call.cube.views(), name);
       const members = viewMembers(view);
       const text = [
         `${view.name}: ${view.description ?? view.title ?? ''}`,
@@ -282,10 +295,10 @@ export function createMcpServer(cube: McpCube, rows: RowCounts): McpServer {
       description: `Runs a Cube query on the views (members from describe_view; one view per query is safest). Returns a compact table (at most ${MCP_MAX_ROWS} rows, with a note when cut), the date range Cube used, "data as of" and the pre-aggregation that served it.`,
       inputSchema: queryInputShape,
     },
-    async (args) => {
+    async (args, call) => {
       const input = queryInputSchema.parse(args);
-      const query = toCubeQuery(input, await cube.views());
-      const response = await cube.loader.load(query);
+      const query = toCubeQuery(input, await call.cube.views());
+      const response = await call.cube.loader.load(query);
       const result = response.results[0];
       if (!result) throw new CubeRequestError('Cube answered no result', null);
       const columns = [
@@ -335,10 +348,10 @@ export function createMcpServer(cube: McpCube, rows: RowCounts): McpServer {
         'The SQL Cube generates for a query (same input as `query`), to show your work. A query a pre-aggregation serves reads the rollup table.',
       inputSchema: queryInputShape,
     },
-    async (args) => {
+    async (args, call) => {
       const input = queryInputSchema.parse(args);
-      const query = toCubeQuery(input, await cube.views());
-      const { sql, params } = await cube.loader.sql(query);
+      const query = toCubeQuery(input, await call.cube.views());
+      const { sql, params } = await call.cube.loader.sql(query);
       return {
         text: `${sql}\n\n-- parameters: ${JSON.stringify(params)}`,
         structured: { sql, params },
@@ -360,8 +373,12 @@ export function createMcpServer(cube: McpCube, rows: RowCounts): McpServer {
         limit: z.number().int().min(1).max(100).default(10),
       },
     },
-    async (args) => {
-      const { answer, responses } = await runDefinition(topTemplatesDefinition, args, cube.loader);
+    async (args, call) => {
+      const { answer, responses } = await runDefinition(
+        topTemplatesDefinition,
+        args,
+        call.cube.loader,
+      );
       return planAnswer(`Top templates (${args.timeframe})`, answer.value, answer, responses);
     },
   );
@@ -380,12 +397,12 @@ export function createMcpServer(cube: McpCube, rows: RowCounts): McpServer {
           .describe('Which series; default all three'),
       },
     },
-    async (args) => {
+    async (args, call) => {
       const metrics = [...new Set(args.metrics)];
       const { answer, responses } = await runDefinition(
         trendsDefinition,
         { timeframe: args.timeframe, metrics },
-        cube.loader,
+        call.cube.loader,
       );
       return planAnswer(`Trends (${args.timeframe})`, answer.value, answer, responses);
     },
@@ -408,8 +425,8 @@ export function createMcpServer(cube: McpCube, rows: RowCounts): McpServer {
           .describe('N: 1, 2 or 4 weeks'),
       },
     },
-    async (args) => {
-      const { answer, responses } = await runDefinition(wowDefinition, args, cube.loader);
+    async (args, call) => {
+      const { answer, responses } = await runDefinition(wowDefinition, args, call.cube.loader);
       return planAnswer(
         `Week over week: ${args.metric} (${args.weeks} week${args.weeks > 1 ? 's' : ''})`,
         answer.value,
@@ -439,11 +456,11 @@ export function createMcpServer(cube: McpCube, rows: RowCounts): McpServer {
           widget: z.enum(widgets).optional().describe('One widget; omit for every widget'),
         },
       },
-      async (args) => {
+      async (args, call) => {
         const chosen = args.widget ? [args.widget] : widgets;
         const parts = await Promise.all(
           chosen.map((widget) =>
-            runDefinition(definition, { timeframe: args.timeframe, widget }, cube.loader),
+            runDefinition(definition, { timeframe: args.timeframe, widget }, call.cube.loader),
           ),
         );
         const value = Object.fromEntries(chosen.map((w, i) => [w, parts[i]?.answer.value]));

@@ -2,15 +2,15 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { LIMITS } from '../../../../cube/limits';
 import { auditTransport } from '../../../lib/mcp/audit';
 import { mcpCube } from '../../../lib/mcp/cube';
-import { createMcpServer, type RowCounts } from '../../../lib/mcp/server';
+import { withMcpServer } from '../../../lib/mcp/pool';
 import { authenticateMcp, mcpTokenFile } from '../../../lib/mcp/tokens';
 
 export const dynamic = 'force-dynamic';
 
 /**
- * The MCP server over Streamable HTTP, stateless: every request carries its bearer token, gets a
- * fresh server and transport, and is answered as JSON. No session to keep means any web
- * instance can answer and a revoked token stops working on its next request.
+ * The MCP server over Streamable HTTP, stateless: every request carries its bearer token, gets its
+ * own transport and a server lent from the pool, and is answered as JSON. No session to keep
+ * means any web instance can answer and a revoked token stops working on its next request.
  */
 async function handle(request: Request): Promise<Response> {
   const auth = await authenticateMcp(request.headers.get('authorization'), {
@@ -31,21 +31,21 @@ async function handle(request: Request): Promise<Response> {
       },
     );
   }
-  const rows: RowCounts = new Map();
-  const server = createMcpServer(mcpCube(auth.caller.sub), rows);
-  const transport = new WebStandardStreamableHTTPServerTransport({
-    sessionIdGenerator: undefined,
-    enableJsonResponse: true,
-    maxRequestBodySize: LIMITS.maxBodyBytes,
+  const call = { cube: mcpCube(auth.caller.sub), rows: new Map() };
+  return withMcpServer(call, async (server) => {
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+      maxRequestBodySize: LIMITS.maxBodyBytes,
+    });
+    await server.connect(transport);
+    const writes = auditTransport(transport, auth.caller, call.rows);
+    try {
+      return await transport.handleRequest(request);
+    } finally {
+      await Promise.all(writes);
+    }
   });
-  await server.connect(transport);
-  const writes = auditTransport(transport, auth.caller, rows);
-  try {
-    return await transport.handleRequest(request);
-  } finally {
-    await Promise.all(writes);
-    await server.close();
-  }
 }
 
 export const POST = handle;
