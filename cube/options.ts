@@ -7,8 +7,8 @@ import type { CreateOptions } from '@cubejs-backend/server';
 import type { OrchestratorOptions, OrchestratorOptionsFn } from '@cubejs-backend/server-core';
 import type { PgConfig } from '../db/connection';
 import { apiScopesFor, canSwitchSqlUser, type SqlLogins, sqlApiAuth } from './auth';
+import { SessionPreparedPostgresDriver } from './compat/postgres-driver';
 import { redactingLogSink } from './engine/log-sink';
-import { SessionPreparedPostgresDriver } from './engine/postgres-driver';
 import { LIMITS } from './limits';
 
 export const MODEL_DIR = path.resolve(import.meta.dirname, '..', 'model');

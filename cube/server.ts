@@ -3,26 +3,26 @@
  * `@cubejs-backend/native` loads, the native-free engine otherwise.
  */
 import { type PgConfig, withClient } from '../db/connection';
-import { installLoadAdmission } from './admission';
 import type { SqlLogins } from './auth';
-import { installCheapCacheLookups } from './engine/cache-lookup-cost';
+import { installLoadAdmission } from './compat/admission';
+import { installCheapCacheLookups } from './compat/cache-lookup-cost';
+import { installDateParseMemo } from './compat/date-parse-memo';
+import { installEnvCache } from './compat/env-cache';
+import { PlaygroundCubeServer } from './compat/playground-server';
+import { installRollupListingWatch } from './compat/rollup-listing';
+import { restoreNativeStackTraces } from './compat/stack-traces';
+import { installVersionEntriesCache } from './compat/version-entries-cache';
 import {
   ApiGateway,
   PreAggregationLoadCache,
   PreAggregationPartitionRangeLoader,
   QueryCache,
 } from './engine/cube-modules';
-import { installDateParseMemo } from './engine/date-parse-memo';
-import { installEnvCache } from './engine/env-cache';
 import { redactInSinkOnly } from './engine/log-sink';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
-import { installRollupListingWatch } from './engine/rollup-listing';
-import { restoreNativeStackTraces } from './engine/stack-traces';
-import { installVersionEntriesCache } from './engine/version-entries-cache';
 import { LIMITS } from './limits';
 import { cubeOptions, PRE_AGGREGATIONS_SCHEMA } from './options';
-import { PlaygroundCubeServer } from './playground/server';
 import { type RunningSqlApi, startSqlApi } from './sql-api/server';
 
 export type CubeEngine = 'stock' | 'native-free';

@@ -11,9 +11,11 @@
  */
 import type { SQLServer } from '@cubejs-backend/api-gateway';
 import type { NativeInstance as NativeInstanceType } from '@cubejs-backend/native';
-import { HardenedApiGateway, HardenedCore } from '../hardening/gateway';
+import { HardenedApiGateway, HardenedCore } from '../compat/gateway';
+import { PlaygroundCubeServer } from '../compat/playground-server';
+import { installJsResultTransform } from '../compat/result-wrapper-patch';
+import { keptSql } from '../compat/sql-cache-first';
 import type { PlaygroundSettings } from '../playground/mount';
-import { PlaygroundCubeServer } from '../playground/server';
 import {
   type ApiGateway,
   CompilerApi,
@@ -24,8 +26,6 @@ import {
   ResultWrapper,
 } from './cube-modules';
 import { NativeFreePostgresQuery } from './postgres-dialect';
-import { installJsResultTransform } from './result-wrapper-patch';
-import { keptSql } from './sql-cache-first';
 
 export const PINNED_CUBE_VERSION = '1.7.43';
 

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
+import { SHARED_ENV_MODULE } from '../../cube/compat/env-cache';
 import {
   ApiGateway,
   CompilerApi,
@@ -16,7 +17,6 @@ import {
   ResultMultiWrapper,
   ResultWrapper,
 } from '../../cube/engine/cube-modules';
-import { SHARED_ENV_MODULE } from '../../cube/engine/env-cache';
 import { PINNED_CUBE_VERSION } from '../../cube/engine/native-free';
 
 const require = createRequire(import.meta.url);
@@ -48,7 +48,7 @@ describe('Cube internals the native-free engine relies on', () => {
     [
       'CubejsServerCore',
       CubejsServerCore.prototype,
-      // initApp: the Playground mounts ahead of Cube's routes (cube/playground/server.ts).
+      // initApp: the Playground mounts ahead of Cube's routes (cube/compat/playground-server.ts).
       [
         'createApiGatewayInstance',
         'createCompilerApi',
@@ -147,7 +147,7 @@ describe('Cube internals the native-free engine relies on', () => {
   });
 
   test('the version-entries cache still sees every input of calculateVersionEntries', () => {
-    // The cache (cube/engine/version-entries-cache.ts) keys on the table listing and skips itself
+    // The cache (cube/compat/version-entries-cache.ts) keys on the table listing and skips itself
     // while builds are queued; any other input Cube adds to this method would make it stale.
     const source = fs.readFileSync(
       require.resolve(
@@ -170,7 +170,7 @@ describe('Cube internals the native-free engine relies on', () => {
   });
 
   test('Cube reads settings through the one getEnv the env cache replaces', () => {
-    // cube/engine/env-cache.ts swaps the env module's export; callers must reach it through the
+    // cube/compat/env-cache.ts swaps the env module's export; callers must reach it through the
     // package index's live binding at call time, never a copy taken when they were loaded.
     const envModule = require(SHARED_ENV_MODULE) as { getEnv: unknown };
     expect(Object.getOwnPropertyDescriptor(envModule, 'getEnv')?.writable).toBe(true);

@@ -10,7 +10,7 @@ import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { signCubeToken } from '../../cube/auth';
-import { installRollupListingWatch, rollupListing } from '../../cube/engine/rollup-listing';
+import { installRollupListingWatch, rollupListing } from '../../cube/compat/rollup-listing';
 import {
   RESULT_CACHE_HEADER,
   ResultFastPath,

@@ -1,5 +1,5 @@
 /**
- * Kept answers of queries Cube answers from the source tables (cube/hardening/source-answer.ts),
+ * Kept answers of queries Cube answers from the source tables (cube/compat/source-answer.ts),
  * on the test stack: the week-over-week paying users query (distinct users, never a rollup) is
  * served from memory on a repeat, and once a new purchase lands and Cube's own refresh key moves,
  * the fast path shows the new count (checked against SQL over credit_transactions) no later than

@@ -1,6 +1,6 @@
 /**
- * The uncached path's shortcuts lean on Cube internals (cube/engine/postgres-driver.ts,
- * cube/engine/sql-cache-first.ts, cube/engine/date-parse-memo.ts, cube/engine/cache-lookup-cost.ts). These checks fail when a Cube upgrade changes what they rely
+ * The uncached path's shortcuts lean on Cube internals (cube/compat/postgres-driver.ts,
+ * cube/compat/sql-cache-first.ts, cube/compat/date-parse-memo.ts, cube/compat/cache-lookup-cost.ts). These checks fail when a Cube upgrade changes what they rely
  * on, and run the driver against the test stack's real Postgres.
  */
 import fs from 'node:fs';
@@ -10,19 +10,19 @@ import {
   installCheapCacheLookups,
   orchestratorUtils,
   spanId,
-} from '../../cube/engine/cache-lookup-cost';
-import { PreAggregationPartitionRangeLoader, QueryCache } from '../../cube/engine/cube-modules';
+} from '../../cube/compat/cache-lookup-cost';
 import {
   copyQueryData,
   hasOnlyAbsoluteDates,
   installDateParseMemo,
-} from '../../cube/engine/date-parse-memo';
-import { SessionPreparedPostgresDriver } from '../../cube/engine/postgres-driver';
+} from '../../cube/compat/date-parse-memo';
+import { SessionPreparedPostgresDriver } from '../../cube/compat/postgres-driver';
 import {
   cubePromiseTimeout,
   isSourceMapSupportHook,
   restoreNativeStackTraces,
-} from '../../cube/engine/stack-traces';
+} from '../../cube/compat/stack-traces';
+import { PreAggregationPartitionRangeLoader, QueryCache } from '../../cube/engine/cube-modules';
 
 const require = createRequire(import.meta.url);
 const source = (file: string) => fs.readFileSync(require.resolve(file), 'utf8');

@@ -14,21 +14,28 @@ import {
   CubejsServerCore,
   GatewayUserError as UserError,
 } from '../engine/cube-modules';
-import { LIMITS } from '../limits';
-import { LOAD_BATCH_METHOD, type LoadBatchEntry, loadBatchRequestSchema } from '../load-batch-wire';
-import { databaseUnavailableCause, databaseUnavailableMessage } from './database-unavailable';
-import { frontDoor, type LoadParams } from './front-door';
-import { type BatchAnswer, batchResponseBytes } from './load-batch';
+import {
+  databaseUnavailableCause,
+  databaseUnavailableMessage,
+} from '../hardening/database-unavailable';
+import { frontDoor, type LoadParams } from '../hardening/front-door';
+import { type BatchAnswer, batchResponseBytes } from '../hardening/load-batch';
 import {
   checkQuery,
   type HiddenMembers,
   jsonDepth,
   jsonTextDepth,
   QueryRefusedError,
-} from './query-guard';
-import { RESULT_CACHE_HEADER, ResultFastPath, resultCacheSettingsFrom } from './result-fast-path';
+} from '../hardening/query-guard';
+import {
+  RESULT_CACHE_HEADER,
+  ResultFastPath,
+  resultCacheSettingsFrom,
+} from '../hardening/result-fast-path';
+import { VerifiedTokens } from '../hardening/token-cache';
+import { LIMITS } from '../limits';
+import { LOAD_BATCH_METHOD, type LoadBatchEntry, loadBatchRequestSchema } from '../load-batch-wire';
 import { type ExecutedQuery, sourceAnswerChecks } from './source-answer';
-import { VerifiedTokens } from './token-cache';
 
 type Gateway = InstanceType<typeof ApiGateway>;
 // Express ships no types here (Cube's own are `any`); these are the parts the guards touch.

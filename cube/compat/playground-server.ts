@@ -4,8 +4,8 @@
  * Cube's `devServer` option stays off, so none of DevServer's routes exist.
  */
 import type { CreateOptions } from '@cubejs-backend/server';
-import { HardenedCubeServer } from '../hardening/gateway';
-import { mountPlayground, type PlaygroundSettings } from './mount';
+import { mountPlayground, type PlaygroundSettings } from '../playground/mount';
+import { HardenedCubeServer } from './gateway';
 
 /** The hardened server (auth, bounds, private members refused) with the Playground mounted. */
 export class PlaygroundCubeServer extends HardenedCubeServer {

@@ -1,5 +1,5 @@
 import type { ResultMultiWrapper, ResultWrapper } from '@cubejs-backend/native';
-import { finalQueryResult, finalQueryResultMulti } from './result-transform';
+import { finalQueryResult, finalQueryResultMulti } from '../engine/result-transform';
 
 type Row = Record<string, unknown>;
 type TransformData = Parameters<typeof finalQueryResult>[0];
