@@ -145,20 +145,9 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     sqlPort: input.sqlApi?.port,
     stop: async () => {
       await sqlApi?.stop();
-      await closeServer(server);
+      await server.close();
     },
   };
-}
-
-/**
- * Cube's `close()` calls `promisify(this.server.close)()`, unbound: on Node ≥ 19 `Server.close`
- * uses `this` and throws. Binding it first lets Cube's own shutdown run (connections released).
- */
-async function closeServer(server: PlaygroundCubeServer): Promise<void> {
-  const http = (server as unknown as { server?: { close: (...args: unknown[]) => unknown } })
-    .server;
-  if (http) http.close = http.close.bind(http);
-  await server.close();
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { CreateOptions } from '@cubejs-backend/server';
 import { mountPlayground, type PlaygroundSettings } from '../playground/mount';
-import { HardenedCubeServer } from './gateway';
+import { HardenedCubeServer } from './cube-server';
 
 /** The hardened server (auth, bounds, private members refused) with the Playground mounted. */
 export class PlaygroundCubeServer extends HardenedCubeServer {

@@ -19,6 +19,7 @@
  * it would with fewer requests; the answer served is still the entry Cube would serve then.
  */
 import { createRequire } from 'node:module';
+import { patchFailed } from './health';
 
 const require = createRequire(import.meta.url);
 const orchestratorRequire = createRequire(require.resolve('@cubejs-backend/query-orchestrator'));
@@ -169,8 +170,9 @@ export async function sourceAnswerChecks(
   try {
     const checks = await Promise.all(executed.map(sourceAnswerCheck));
     return checks.every((check) => check !== undefined) ? checks : undefined;
-  } catch {
-    // Cube's internals not as expected (e.g. after an upgrade): keep nothing.
+  } catch (error) {
+    // Cube's internals not as expected (e.g. after an upgrade): keep nothing, and say so.
+    patchFailed('source-answer', error);
     return undefined;
   }
 }
@@ -181,8 +183,9 @@ export async function cubeWouldServe(
   requestId: string | undefined,
 ): Promise<boolean> {
   const { queryCache } = check;
+  let refreshKeys: unknown[];
   try {
-    const refreshKeys = await Promise.all(
+    refreshKeys = await Promise.all(
       queryCache.loadRefreshKeys(check.cacheKeyQueries, check.expireSecs, {
         skipRefreshKeyWaitForRenew: true,
         priority: check.priority,
@@ -191,6 +194,13 @@ export async function cubeWouldServe(
         external: check.external,
       }),
     );
+  } catch (error) {
+    // A refresh key query failed (the database, not the patch): Cube's own path then refetches
+    // and answers that error itself. A TypeError is this code meeting a Cube it does not know.
+    if (error instanceof TypeError) patchFailed('source-answer', error);
+    return false;
+  }
+  try {
     const renewalKey = queryCache.queryCacheKey([
       check.cacheKeyQueries,
       refreshKeys,
@@ -205,8 +215,9 @@ export async function cubeWouldServe(
       renewalKey,
     );
     return action === CacheAction.ServeCached;
-  } catch {
-    // A refresh key query failed (Cube's own path then refetches), or Cube's internals changed.
+  } catch (error) {
+    // Cube's internals not as expected: Cube's own path answers, and the failure is counted.
+    patchFailed('source-answer', error);
     return false;
   }
 }
