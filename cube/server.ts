@@ -11,6 +11,7 @@ import { installEnvCache } from './compat/env-cache';
 import { PlaygroundCubeServer } from './compat/playground-server';
 import { installRollupListingWatch } from './compat/rollup-listing';
 import { restoreNativeStackTraces } from './compat/stack-traces';
+import { compatPatchOn } from './compat/switches';
 import { installVersionEntriesCache } from './compat/version-entries-cache';
 import {
   ApiGateway,
@@ -86,12 +87,13 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     sql: probe.loads ? input.sqlApi : undefined,
   });
 
-  // Plain JS in Cube's gateway and query orchestrator, the same for both engines.
-  installVersionEntriesCache(PreAggregationLoadCache);
-  installRollupListingWatch(PreAggregationLoadCache);
+  // Plain JS in Cube's gateway and query orchestrator, the same for both engines (cube/compat/;
+  // each speed patch can be left out with CUBE_COMPAT_OFF, switches.ts).
+  if (compatPatchOn('version-entries-cache')) installVersionEntriesCache(PreAggregationLoadCache);
+  if (compatPatchOn('rollup-listing')) installRollupListingWatch(PreAggregationLoadCache);
   installLoadAdmission(ApiGateway);
-  installDateParseMemo(PreAggregationPartitionRangeLoader);
-  installCheapCacheLookups(QueryCache);
+  if (compatPatchOn('date-parse-memo')) installDateParseMemo(PreAggregationPartitionRangeLoader);
+  if (compatPatchOn('cache-lookup-cost')) installCheapCacheLookups(QueryCache);
 
   const playground = {
     apiSecret: input.apiSecret,
@@ -121,8 +123,8 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     sqlApi = await startSqlApi({ gateway: server.gateway(), db: input.db, ...input.sqlApi });
   }
   // From here on the process's environment no longer changes.
-  installEnvCache();
-  restoreNativeStackTraces();
+  if (compatPatchOn('env-cache')) installEnvCache();
+  if (compatPatchOn('stack-traces')) restoreNativeStackTraces();
   try {
     await server.listen();
   } catch (error) {

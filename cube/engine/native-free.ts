@@ -15,6 +15,7 @@ import { HardenedApiGateway, HardenedCore } from '../compat/gateway';
 import { PlaygroundCubeServer } from '../compat/playground-server';
 import { installJsResultTransform } from '../compat/result-wrapper-patch';
 import { keptSql } from '../compat/sql-cache-first';
+import { compatPatchOn } from '../compat/switches';
 import type { PlaygroundSettings } from '../playground/mount';
 import {
   type ApiGateway,
@@ -56,7 +57,10 @@ class NativeFreeCompilerApi extends CompilerApi {
 
   /** Kept SQL without building a query object first (sql-cache-first.ts). */
   override async getSql(query: GetSqlArgs[0], options: GetSqlArgs[1] = {}) {
-    return (await keptSql(this, this.sqlCache, query, options)) ?? super.getSql(query, options);
+    const kept = compatPatchOn('sql-cache-first')
+      ? await keptSql(this, this.sqlCache, query, options)
+      : undefined;
+    return kept ?? super.getSql(query, options);
   }
 }
 

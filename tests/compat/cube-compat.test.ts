@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { SHARED_ENV_MODULE } from '../../cube/compat/env-cache';
+import { compatPatchOn } from '../../cube/compat/switches';
 import {
   ApiGateway,
   CompilerApi,
@@ -530,5 +531,19 @@ describe('how Cube calls what the patches replace', () => {
     const gateway = source(gatewayFile);
     expect(gateway).toContain('await res(results[0]);');
     expect(gateway).toContain('await res(resultMulti);');
+  });
+});
+
+describe('CUBE_COMPAT_OFF (cube/compat/switches.ts)', () => {
+  test('names the speed patches to leave out; `all` leaves every one out; a typo is refused', () => {
+    expect(compatPatchOn('env-cache', {})).toBe(true);
+    const some = { CUBE_COMPAT_OFF: ' env-cache , date-parse-memo' };
+    expect(compatPatchOn('env-cache', some)).toBe(false);
+    expect(compatPatchOn('date-parse-memo', some)).toBe(false);
+    expect(compatPatchOn('stack-traces', some)).toBe(true);
+    expect(compatPatchOn('postgres-driver', { CUBE_COMPAT_OFF: 'all' })).toBe(false);
+    expect(() => compatPatchOn('env-cache', { CUBE_COMPAT_OFF: 'env-cahce' })).toThrow(
+      /env-cahce|Invalid/,
+    );
   });
 });
