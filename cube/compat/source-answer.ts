@@ -1,4 +1,13 @@
 /**
+ * PATCHES nothing; reads private members of `@cubejs-backend/query-orchestrator`
+ *   QueryCache.js (`cacheDriver`, `loadRefreshKeys`, `cacheKeyQueriesFrom`, `queryCacheKey`,
+ *   statics `decideCacheAction`, `queryCacheKey`, `replacePreAggregationTableNames`) and
+ *   `@cubejs-backend/base-driver`'s `QueuePriority`, to ask Cube's cache as Cube asks it.
+ * GAIN: the warm tab with `wow.paying_users` served from memory (bench/results/history.md, "Kept
+ *   source answers"); BENCHMARKS.md's "Whole tab warm" row.
+ * OFF: with the result fast path (`CUBE_RESULT_CACHE_SECONDS=0`). A failure here is counted on
+ *   /readyz (health.ts) and Cube's own path answers. Guard: tests/compat/cube-compat.test.ts.
+ *
  * Kept answers of queries Cube answers from the source tables (no rollup), such as the
  * week-over-week paying users: such an answer is served from memory only when Cube's own query
  * cache would, at that moment, serve the very result entry the kept answer was made from.
