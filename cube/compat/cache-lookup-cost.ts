@@ -19,7 +19,8 @@
  *   time. `crypto.hash` is Node's one-shot form of the same digest: the same keys, cheaper.
  *
  * Nothing else changes: cache keys, entries, expiry, renewal and what is served from a cache
- * are Cube's own (tests/engine/uncached-internals.test.ts pins the replaced code to Cube's).
+ * are Cube's own (tests/compat/cube-compat.test.ts fingerprints the replaced code;
+ * tests/engine/uncached-internals.test.ts compares the answers with Cube's).
  */
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';

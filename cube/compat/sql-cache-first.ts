@@ -35,7 +35,7 @@ export async function keptSql(
   if (!sqlCache) return undefined;
   const { requestId, ...keyOptions } = query as Query & { requestId?: string };
   const compilers = await api.getCompilers({ requestId });
-  // The same key CompilerApi.getSql builds (guarded by tests/engine/internals.test.ts).
+  // The same key CompilerApi.getSql builds (guarded by tests/compat/cube-compat.test.ts).
   const holder = compilers.compilerCache.getQueryCache({
     query: keyOptions,
     options,

@@ -2,7 +2,7 @@
  * The native-free Cube engine: Cube's own server, compiler, JS planner, query orchestrator and
  * refresh scheduler, with the few seams that would call `@cubejs-backend/native` overridden.
  * No fork: every override is a subclass hook (`protected create*`) or a result-serialisation
- * method, and `tests/engine/internals.test.ts` fails loudly if a Cube upgrade moves any of them.
+ * method, and `tests/compat/cube-compat.test.ts` fails loudly if a Cube upgrade moves any of them.
  *
  * Pinned to Cube 1.7.43 (package.json pins it exactly). What is missing without the native module:
  * Tesseract (so no `multi_stage` measures), Jinja and Python models, and Playground's dev-mode
