@@ -9,8 +9,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { SHARED_ENV_MODULE } from '../../cube/compat/env-cache';
+import { compatHealth, patchFailed } from '../../cube/compat/health';
 import { compatPatchOn } from '../../cube/compat/switches';
 import {
   ApiGateway,
@@ -545,5 +546,22 @@ describe('CUBE_COMPAT_OFF (cube/compat/switches.ts)', () => {
     expect(() => compatPatchOn('env-cache', { CUBE_COMPAT_OFF: 'env-cahce' })).toThrow(
       /env-cahce|Invalid/,
     );
+  });
+});
+
+describe('patch failures (cube/compat/health.ts)', () => {
+  test('are counted per patch and logged once per patch', () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const before = compatHealth().patchFailures['guard-test'] ?? 0;
+      patchFailed('guard-test', new TypeError('Cube moved a member'));
+      patchFailed('guard-test', new TypeError('again'));
+      expect(compatHealth().patchFailures['guard-test']).toBe(before + 2);
+      const lines = logged.mock.calls.map(([line]) => String(line));
+      expect(lines.filter((line) => line.includes('guard-test'))).toHaveLength(before ? 0 : 1);
+      expect(lines.join('\n')).toContain('Cube moved a member');
+    } finally {
+      logged.mockRestore();
+    }
   });
 });
