@@ -12,8 +12,9 @@
  *   `Server.close` uses `this` and throws. Binding it first lets Cube's own shutdown run
  *   (connections released).
  *
- * GAIN: the front door carries BENCHMARKS.md's "warm (kept answer)" rows (bench/results/history.md,
- * "Kept answers ahead of Cube's middlewares"); `close` is a fix, not a speed-up.
+ * GAIN: the front door carries BENCHMARKS.md's "Cube result-cache hit, one query" row
+ * (bench/results/history.md, "Kept answers ahead of Cube's middlewares, and one request per tab
+ * state"); `close` is a fix, not a speed-up.
  *
  * OFF: the front door stays out with a graceful shutdown configured
  * (`CUBEJS_GRACEFUL_SHUTDOWN`) or with a CORS origin callback, and serves nothing with the result

@@ -16,8 +16,9 @@
  * failures of the compat layer (health.ts).
  *
  * GAIN: the security behaviour is tested in tests/engine/security.test.ts; the caching overrides
- * carry the rows "warm (kept answer)" and "batch" of BENCHMARKS.md (bench/results/history.md,
- * "Kept answers ahead of Cube's middlewares").
+ * carry BENCHMARKS.md's rows "Cube result-cache hit, one query" and "Whole tab warm (30d, all 6
+ * queries in one /load-batch…)" (bench/results/history.md, "Result fast path, JWT cache,
+ * keep-alive" and "Kept answers ahead of Cube's middlewares, and one request per tab state").
  *
  * OFF: the security overrides are not optional. The result fast path is off with
  * `CUBE_RESULT_CACHE_SECONDS=0` (result-fast-path.ts); the token cache has no switch.
