@@ -37,9 +37,10 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // Each file starts the processes it needs (the split topology, compose checks).
+          // Each file starts the processes it needs (the split topology, compose checks); the
+          // compat guard needs none (it reads Cube's installed files), so no shared stack here.
           name: 'topology',
-          include: ['tests/topology/**/*.test.ts'],
+          include: ['tests/topology/**/*.test.ts', 'tests/compat/**/*.test.ts'],
           environment: 'node',
           testTimeout: 300_000,
           hookTimeout: 600_000,

@@ -3,12 +3,14 @@
  * who may query, and how pre-aggregations are built and refreshed.
  */
 import path from 'node:path';
+import { PostgresDriver } from '@cubejs-backend/postgres-driver';
 import type { CreateOptions } from '@cubejs-backend/server';
 import type { OrchestratorOptions, OrchestratorOptionsFn } from '@cubejs-backend/server-core';
 import type { PgConfig } from '../db/connection';
 import { apiScopesFor, canSwitchSqlUser, type SqlLogins, sqlApiAuth } from './auth';
+import { SessionPreparedPostgresDriver } from './compat/postgres-driver';
+import { compatPatchOn } from './compat/switches';
 import { redactingLogSink } from './engine/log-sink';
-import { SessionPreparedPostgresDriver } from './engine/postgres-driver';
 import { LIMITS } from './limits';
 
 export const MODEL_DIR = path.resolve(import.meta.dirname, '..', 'model');
@@ -52,8 +54,8 @@ export function cubeOptions(input: CubeOptionsInput): CreateOptions {
   return {
     apiSecret,
     schemaPath: path.relative(process.cwd(), input.modelDir ?? MODEL_DIR) || '.',
-    driverFactory: () =>
-      new SessionPreparedPostgresDriver({
+    driverFactory: () => {
+      const config = {
         host: db.host,
         port: db.port,
         user: db.user,
@@ -62,7 +64,11 @@ export function cubeOptions(input: CubeOptionsInput): CreateOptions {
         maxPoolSize: 8,
         // The driver sets `statement_timeout` from this on each connection (once: postgres-driver.ts).
         executionTimeout: input.statementTimeoutSeconds ?? LIMITS.statementTimeoutSeconds,
-      }),
+      };
+      return compatPatchOn('postgres-driver')
+        ? new SessionPreparedPostgresDriver(config)
+        : new PostgresDriver(config);
+    },
     jwt: { algorithms: ['HS256'] },
     // Cube's default answers any origin (`*`); only the web app's pages may call it from a browser.
     http: { cors: { origin: [...(input.corsOrigins ?? [])], maxAge: 600 } },

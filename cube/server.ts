@@ -3,26 +3,27 @@
  * `@cubejs-backend/native` loads, the native-free engine otherwise.
  */
 import { type PgConfig, withClient } from '../db/connection';
-import { installLoadAdmission } from './admission';
 import type { SqlLogins } from './auth';
-import { installCheapCacheLookups } from './engine/cache-lookup-cost';
+import { installLoadAdmission } from './compat/admission';
+import { installCheapCacheLookups } from './compat/cache-lookup-cost';
+import { installDateParseMemo } from './compat/date-parse-memo';
+import { installEnvCache } from './compat/env-cache';
+import { PlaygroundCubeServer } from './compat/playground-server';
+import { installRollupListingWatch } from './compat/rollup-listing';
+import { restoreNativeStackTraces } from './compat/stack-traces';
+import { compatPatchOn } from './compat/switches';
+import { installVersionEntriesCache } from './compat/version-entries-cache';
 import {
   ApiGateway,
   PreAggregationLoadCache,
   PreAggregationPartitionRangeLoader,
   QueryCache,
 } from './engine/cube-modules';
-import { installDateParseMemo } from './engine/date-parse-memo';
-import { installEnvCache } from './engine/env-cache';
 import { redactInSinkOnly } from './engine/log-sink';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
 import { probeNativeModule } from './engine/native-module';
-import { installRollupListingWatch } from './engine/rollup-listing';
-import { restoreNativeStackTraces } from './engine/stack-traces';
-import { installVersionEntriesCache } from './engine/version-entries-cache';
 import { LIMITS } from './limits';
 import { cubeOptions, PRE_AGGREGATIONS_SCHEMA } from './options';
-import { PlaygroundCubeServer } from './playground/server';
 import { type RunningSqlApi, startSqlApi } from './sql-api/server';
 
 export type CubeEngine = 'stock' | 'native-free';
@@ -86,12 +87,13 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     sql: probe.loads ? input.sqlApi : undefined,
   });
 
-  // Plain JS in Cube's gateway and query orchestrator, the same for both engines.
-  installVersionEntriesCache(PreAggregationLoadCache);
-  installRollupListingWatch(PreAggregationLoadCache);
+  // Plain JS in Cube's gateway and query orchestrator, the same for both engines (cube/compat/;
+  // each speed patch can be left out with CUBE_COMPAT_OFF, switches.ts).
+  if (compatPatchOn('version-entries-cache')) installVersionEntriesCache(PreAggregationLoadCache);
+  if (compatPatchOn('rollup-listing')) installRollupListingWatch(PreAggregationLoadCache);
   installLoadAdmission(ApiGateway);
-  installDateParseMemo(PreAggregationPartitionRangeLoader);
-  installCheapCacheLookups(QueryCache);
+  if (compatPatchOn('date-parse-memo')) installDateParseMemo(PreAggregationPartitionRangeLoader);
+  if (compatPatchOn('cache-lookup-cost')) installCheapCacheLookups(QueryCache);
 
   const playground = {
     apiSecret: input.apiSecret,
@@ -121,8 +123,8 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     sqlApi = await startSqlApi({ gateway: server.gateway(), db: input.db, ...input.sqlApi });
   }
   // From here on the process's environment no longer changes.
-  installEnvCache();
-  restoreNativeStackTraces();
+  if (compatPatchOn('env-cache')) installEnvCache();
+  if (compatPatchOn('stack-traces')) restoreNativeStackTraces();
   try {
     await server.listen();
   } catch (error) {
@@ -145,20 +147,9 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
     sqlPort: input.sqlApi?.port,
     stop: async () => {
       await sqlApi?.stop();
-      await closeServer(server);
+      await server.close();
     },
   };
-}
-
-/**
- * Cube's `close()` calls `promisify(this.server.close)()`, unbound: on Node ≥ 19 `Server.close`
- * uses `this` and throws. Binding it first lets Cube's own shutdown run (connections released).
- */
-async function closeServer(server: PlaygroundCubeServer): Promise<void> {
-  const http = (server as unknown as { server?: { close: (...args: unknown[]) => unknown } })
-    .server;
-  if (http) http.close = http.close.bind(http);
-  await server.close();
 }
 
 /**

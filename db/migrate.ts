@@ -25,8 +25,74 @@ export type Migration = {
   name: string;
   file: string;
   sql: string;
+  /** SHA-256 of the SQL without its comments (a comment edit is not a change). */
   checksum: string;
+  /** SHA-256 of the whole file: what databases migrated before comments were ignored recorded. */
+  fileChecksum: string;
 };
+
+/**
+ * Whole-file checksums a file had before a comment-only edit, recorded by databases migrated
+ * before checksums ignored comments. 001: its first comment named a document outside the repository.
+ */
+const EARLIER_FILE_CHECKSUMS: Readonly<Record<string, readonly string[]>> = {
+  '001_source_schema.sql': ['4a16c860f9c744fcb097f18325e3c7d516b51bacbf0ea1c86fcaad262fa1bdc8'],
+};
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The SQL with its comments (`-- …`, nested `/* … *\/`) removed and each run of whitespace outside
+ * literals as one space: what the file does, not how it is annotated. Quoted strings, quoted
+ * identifiers and dollar-quoted bodies are kept exactly.
+ */
+export function sqlWithoutComments(sql: string): string {
+  let out = '';
+  let i = 0;
+  const space = () => {
+    if (out !== '' && !out.endsWith(' ')) out += ' ';
+  };
+  while (i < sql.length) {
+    const ch = sql[i] as string;
+    const next = sql[i + 1];
+    if (ch === '-' && next === '-') {
+      const end = sql.indexOf('\n', i);
+      i = end === -1 ? sql.length : end;
+      space();
+    } else if (ch === '/' && next === '*') {
+      let depth = 0;
+      do {
+        if (sql.startsWith('/*', i)) {
+          depth++;
+          i += 2;
+        } else if (sql.startsWith('*/', i)) {
+          depth--;
+          i += 2;
+        } else i++;
+      } while (depth > 0 && i < sql.length);
+      space();
+    } else if (/\s/.test(ch)) {
+      while (i < sql.length && /\s/.test(sql[i] as string)) i++;
+      space();
+    } else if (ch === "'" || ch === '"') {
+      // A doubled quote inside is an escaped one: the scan simply continues past it.
+      const end = sql.indexOf(ch, i + 1);
+      const stop = end === -1 ? sql.length : end + 1;
+      out += sql.slice(i, stop);
+      i = stop;
+    } else if (ch === '$') {
+      const tag = /^\$(?:[A-Za-z_]\w*)?\$/.exec(sql.slice(i))?.[0];
+      const end = tag ? sql.indexOf(tag, i + tag.length) : -1;
+      const stop = tag ? (end === -1 ? sql.length : end + tag.length) : i + 1;
+      out += sql.slice(i, stop);
+      i = stop;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out.trim();
+}
 
 /** The migration files in apply order. */
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
@@ -40,8 +106,8 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
       throw new Error(`Two migrations share version ${version}`);
     }
     const sql = await fs.readFile(path.join(dir, file), 'utf8');
-    const checksum = createHash('sha256').update(sql).digest('hex');
-    migrations.push({ version, name, file, sql, checksum });
+    const checksum = sha256(sqlWithoutComments(sql));
+    migrations.push({ version, name, file, sql, checksum, fileChecksum: sha256(sql) });
   }
   return migrations;
 }
@@ -86,11 +152,21 @@ export async function migrate(
         );
         const row = recorded.rows[0];
         if (row !== undefined) {
-          if (row.checksum !== migration.checksum) {
+          if (row.checksum === migration.checksum) return true;
+          const earlier = [
+            migration.fileChecksum,
+            ...(EARLIER_FILE_CHECKSUMS[migration.file] ?? []),
+          ];
+          if (!earlier.includes(row.checksum)) {
             throw new Error(
               `Migration ${migration.file} changed after it was applied; add a new migration instead`,
             );
           }
+          // Recorded by the whole-file scheme: from now on a comment edit is not a change.
+          await client.query('UPDATE schema_migrations SET checksum = $2 WHERE version = $1', [
+            migration.version,
+            migration.checksum,
+          ]);
           return true;
         }
         try {

@@ -2,7 +2,7 @@
  * The native-free Cube engine: Cube's own server, compiler, JS planner, query orchestrator and
  * refresh scheduler, with the few seams that would call `@cubejs-backend/native` overridden.
  * No fork: every override is a subclass hook (`protected create*`) or a result-serialisation
- * method, and `tests/engine/internals.test.ts` fails loudly if a Cube upgrade moves any of them.
+ * method, and `tests/compat/cube-compat.test.ts` fails loudly if a Cube upgrade moves any of them.
  *
  * Pinned to Cube 1.7.43 (package.json pins it exactly). What is missing without the native module:
  * Tesseract (so no `multi_stage` measures), Jinja and Python models, and Playground's dev-mode
@@ -11,9 +11,12 @@
  */
 import type { SQLServer } from '@cubejs-backend/api-gateway';
 import type { NativeInstance as NativeInstanceType } from '@cubejs-backend/native';
-import { HardenedApiGateway, HardenedCore } from '../hardening/gateway';
+import { HardenedApiGateway, HardenedCore } from '../compat/gateway';
+import { PlaygroundCubeServer } from '../compat/playground-server';
+import { installJsResultTransform } from '../compat/result-wrapper-patch';
+import { keptSql } from '../compat/sql-cache-first';
+import { compatPatchOn } from '../compat/switches';
 import type { PlaygroundSettings } from '../playground/mount';
-import { PlaygroundCubeServer } from '../playground/server';
 import {
   type ApiGateway,
   CompilerApi,
@@ -24,8 +27,6 @@ import {
   ResultWrapper,
 } from './cube-modules';
 import { NativeFreePostgresQuery } from './postgres-dialect';
-import { installJsResultTransform } from './result-wrapper-patch';
-import { keptSql } from './sql-cache-first';
 
 export const PINNED_CUBE_VERSION = '1.7.43';
 
@@ -56,7 +57,10 @@ class NativeFreeCompilerApi extends CompilerApi {
 
   /** Kept SQL without building a query object first (sql-cache-first.ts). */
   override async getSql(query: GetSqlArgs[0], options: GetSqlArgs[1] = {}) {
-    return (await keptSql(this, this.sqlCache, query, options)) ?? super.getSql(query, options);
+    const kept = compatPatchOn('sql-cache-first')
+      ? await keptSql(this, this.sqlCache, query, options)
+      : undefined;
+    return kept ?? super.getSql(query, options);
   }
 }
 

@@ -11,7 +11,7 @@
  * - Answers derived entirely from rollups are kept. Such an answer changes only when the
  *   rollup tables Cube reads change, and Cube learns of those only by refetching its table
  *   listing (after each build, or when the cached listing expires): a refetched listing that
- *   differs moves the listing generation (cube/engine/rollup-listing.ts), which retires every
+ *   differs moves the listing generation (cube/compat/rollup-listing.ts), which retires every
  *   entry, and while the listing has expired without being refetched no entry is served.
  * - A single answer Cube served from the source tables out of its query cache is kept too, and
  *   served only while Cube's query cache would serve that same entry (source-answer.ts).
@@ -32,10 +32,10 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import { currentRollupGeneration, rollupListing } from '../engine/rollup-listing';
+import { currentRollupGeneration, rollupListing } from '../compat/rollup-listing';
+import { cubeWouldServe, type SourceAnswerCheck } from '../compat/source-answer';
 import { LIMITS } from '../limits';
 import { jsonDepth } from './query-guard';
-import { cubeWouldServe, type SourceAnswerCheck } from './source-answer';
 
 export const DEFAULT_RESULT_CACHE_SECONDS = 10;
 /** Response header of a `/load` the fast path considered: `hit` or `miss` (absent: bypassed). */

@@ -1,4 +1,4 @@
--- The host product's tables, exactly as /work/shared/source-schema.md (the contract) names them.
+-- The host product's tables, exactly as the host product names them (the contract).
 -- Value sets are CHECK constraints; foreign keys only where the contract draws an arrow (→).
 -- Every column a dashboard filters or buckets by is indexed (see the index section of each table).
 -- Conventions: ids are text (UUID strings) unless noted, timestamps timestamptz in UTC,

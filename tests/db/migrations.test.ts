@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { withClient } from '../../db/connection';
-import { migrate, readMigrations } from '../../db/migrate';
+import { migrate, readMigrations, sqlWithoutComments } from '../../db/migrate';
 import { count, dropDatabase, freshDatabase, query, schemaSnapshot } from './helpers';
 
 const pg = inject('pg');
@@ -243,6 +243,61 @@ describe('migrations', () => {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('checksums ignore comments and layout, never a literal', () => {
+    const sum = (sql: string) => sqlWithoutComments(sql);
+    expect(sum('-- why\nCREATE TABLE t (x int); /* a /* nested */ note */\n')).toBe(
+      sum('CREATE TABLE t (x int);'),
+    );
+    expect(sum('SELECT \'--not a comment\', "a  b", $f$ -- kept $f$, $1')).toBe(
+      'SELECT \'--not a comment\', "a  b", $f$ -- kept $f$, $1',
+    );
+    expect(sum("SELECT 'a -- b'")).not.toBe(sum("SELECT 'a'"));
+  });
+
+  it('a comment-only edit of an applied file is accepted; whole-file checksums recorded before are upgraded', async () => {
+    const db = await database('test_migrate_comments');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'migrations-'));
+    const recorded = () =>
+      query<{ checksum: string }>(db, 'SELECT checksum FROM schema_migrations ORDER BY version');
+    try {
+      const file = path.join(dir, '001_first.sql');
+      await fs.writeFile(file, '-- see the old notes\nCREATE TABLE first_table (x int);\n');
+      await migrate(db, { dir });
+      await fs.writeFile(file, '-- Why: the first table.\nCREATE TABLE first_table (x int);\n');
+      expect((await migrate(db, { dir })).applied).toEqual([]);
+      // A database migrated when the checksum covered the whole file.
+      const [migration] = await readMigrations(dir);
+      if (!migration) throw new Error('no migration read');
+      await withClient(db, (client) =>
+        client.query('UPDATE schema_migrations SET checksum = $1', [migration.fileChecksum]),
+      );
+      expect((await migrate(db, { dir })).applied).toEqual([]);
+      expect(await recorded()).toEqual([{ checksum: migration.checksum }]);
+      await fs.writeFile(file, '-- Why: the first table.\nCREATE TABLE first_table (y int);\n');
+      await expect(migrate(db, { dir })).rejects.toThrow(/changed after it was applied/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("001's checksum recorded before its first comment changed is still accepted", async () => {
+    const db = await database('test_migrate_earlier_001');
+    await migrate(db);
+    const before = '4a16c860f9c744fcb097f18325e3c7d516b51bacbf0ea1c86fcaad262fa1bdc8';
+    await withClient(db, (client) =>
+      client.query("UPDATE schema_migrations SET checksum = $1 WHERE version = '001'", [before]),
+    );
+    expect((await migrate(db)).applied).toEqual([]);
+    const [first] = await readMigrations();
+    expect(
+      await query<{ checksum: string }>(
+        db,
+        "SELECT checksum FROM schema_migrations WHERE version = '001'",
+      ),
+    ).toEqual([{ checksum: first?.checksum }]);
+    expect(first?.sql).not.toContain('/work/');
   });
 
   it('create every table and column of the contract with its type and nullability', async () => {

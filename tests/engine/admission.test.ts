@@ -1,9 +1,9 @@
 /**
- * The admission gate in front of Cube's `/load` (cube/admission.ts): never more than its bound
+ * The admission gate in front of Cube's `/load` (cube/compat/admission.ts): never more than its bound
  * inside, the rest admitted in arrival order, and a failing request frees its place.
  */
 import { describe, expect, test } from 'vitest';
-import { AdmissionGate, maxActiveLoadsFrom } from '../../cube/admission';
+import { AdmissionGate, maxActiveLoadsFrom } from '../../cube/compat/admission';
 
 /** A request the test finishes by hand. */
 function held() {

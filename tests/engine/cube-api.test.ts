@@ -25,6 +25,20 @@ const today = new Date().toISOString().slice(0, 10);
 const daysAgo = (n: number) =>
   new Date(Date.parse(`${today}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
 
+describe('health', () => {
+  test('/readyz answers the compat layer’s failure counts beside Cube’s health', async () => {
+    const response = await fetch(new URL('/readyz', apiUrl));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      health: string;
+      compat: { patchFailures: Record<string, number> };
+    };
+    expect(body.health).toBe('HEALTH');
+    expect(body.compat.patchFailures).toBeTypeOf('object');
+    for (const count of Object.values(body.compat.patchFailures)) expect(count).toBeGreaterThan(0);
+  });
+});
+
 describe('auth', () => {
   test('a request without a token gets 403 with Cube’s message', async () => {
     expect(await get('meta', null)).toEqual({

@@ -1,6 +1,6 @@
 /**
  * The warm request path on the test stack: a kept answer served to `GET /load` ahead of Cube's
- * middlewares (cube/hardening/gateway.ts, `serveKeptAnswer`), `POST /load-batch` (each entry
+ * middlewares (cube/compat/gateway.ts, `serveKeptAnswer`), `POST /load-batch` (each entry
  * answered as its own `/load` would be), and the web app's batching transport over both, against
  * the real Cube and Postgres. Answers are checked against single `/load`s and SQL over the source.
  */

@@ -4,13 +4,11 @@
  * refuse: other callers, refused queries, `no-cache`, relative ranges, and a rollup rebuilt after
  * the data changed (checked against SQL over the source table).
  */
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { signCubeToken } from '../../cube/auth';
-import { installRollupListingWatch, rollupListing } from '../../cube/engine/rollup-listing';
+import { installRollupListingWatch, rollupListing } from '../../cube/compat/rollup-listing';
 import {
   RESULT_CACHE_HEADER,
   ResultFastPath,
@@ -18,7 +16,6 @@ import {
 } from '../../cube/hardening/result-fast-path';
 import { buildAllRollups } from '../../cube/rollups';
 
-const require = createRequire(import.meta.url);
 const { apiUrl, apiSecret } = inject('cube');
 const pool = new pg.Pool({ ...inject('pg'), max: 2 });
 const TAG = 'fastpath-test';
@@ -291,32 +288,5 @@ describe('the rollup listing generation', () => {
     expect(rollupListing().generation).toBe(generation + 1);
     await cache.fetchTables({ preAggregationsSchema: 'other' });
     expect(rollupListing().generation).toBe(generation + 2);
-  });
-});
-
-describe('Cube internals the fast path relies on', () => {
-  test('every table listing Cube keeps comes from fetchTables, and a build refetches it', () => {
-    const source = (file: string) =>
-      fs.readFileSync(
-        require.resolve(`@cubejs-backend/query-orchestrator/dist/src/orchestrator/${file}`),
-        'utf8',
-      );
-    const loadCache = source('PreAggregationLoadCache.js');
-    // The cached listing is written in fetchTables only, and the load-cache queue fetches it so.
-    expect([...loadCache.matchAll(/getCacheDriver\(\)\.set\(/g)]).toHaveLength(1);
-    expect(loadCache).toMatch(
-      /async fetchTables\(preAggregation\) \{[\s\S]*?getCacheDriver\(\)\.set\(this\.tablesCachePrefixKey/,
-    );
-    expect(source('PreAggregations.js')).toContain('return loadCache.fetchTables(preAggregation);');
-    expect(loadCache).toMatch(
-      /async reset\(preAggregation\) \{\s+await this\.tablesFromCache\(preAggregation, true\);/,
-    );
-    // A successful answer reaches `res` once, without a status; errors always carry one.
-    const gateway = fs.readFileSync(
-      require.resolve('@cubejs-backend/api-gateway/dist/src/gateway.js'),
-      'utf8',
-    );
-    expect(gateway).toContain('await res(results[0]);');
-    expect(gateway).toContain('await res(resultMulti);');
   });
 });

@@ -1,12 +1,10 @@
 /**
- * Kept answers of queries Cube answers from the source tables (cube/hardening/source-answer.ts),
+ * Kept answers of queries Cube answers from the source tables (cube/compat/source-answer.ts),
  * on the test stack: the week-over-week paying users query (distinct users, never a rollup) is
  * served from memory on a repeat, and once a new purchase lands and Cube's own refresh key moves,
  * the fast path shows the new count (checked against SQL over credit_transactions) no later than
  * Cube's own path does, and never the old one after Cube's path has shown the new one.
  */
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { signCubeToken } from '../../cube/auth';
@@ -137,26 +135,4 @@ describe('source answers on the fast path', () => {
     expect(settled.current).toBe(after);
     expect(settled.previous).toBe(await oraclePayingUsers(windows.previous));
   }, 90_000);
-});
-
-describe('the parts of Cube source-answer.ts replicates', () => {
-  test('QueryCache 1.7.43 still decides a request’s answer the way the check asks it', () => {
-    const require = createRequire(import.meta.url);
-    const source = fs.readFileSync(
-      require.resolve('@cubejs-backend/query-orchestrator/dist/src/orchestrator/QueryCache.js'),
-      'utf8',
-    );
-    // The foreground branch: `renewQuery` with stale refresh keys allowed…
-    expect(source).toMatch(
-      /if \(!this\.options\.backgroundRenew && queryBody\.cacheMode !== 'stale-while-revalidate'\) \{\s+const result = await this\.renewQuery\(query, values, cacheKeyQueries, expireSecs, cacheKey, renewalThreshold, \{[^}]*skipRefreshKeyWaitForRenew: true,/,
-    );
-    // …whose entry must carry the renewal key of those refresh key values, and be young enough.
-    expect(source).toMatch(
-      /renewalKey: cacheKeyQueryResults && \[\s+cacheKeyQueries,\s+cacheKeyQueryResults,\s+this\.queryCacheKey\(\[query, values\]\),\s+\],/,
-    );
-    expect(source).toContain('renewalThreshold: renewalThreshold || 6 * 60 * 60,');
-    expect(source).toContain(
-      'switch (QueryCache.decideCacheAction(entry, renewedAgo, options, ctx.renewalKey))',
-    );
-  });
 });

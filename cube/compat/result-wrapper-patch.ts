@@ -1,5 +1,14 @@
+/**
+ * PATCHES `@cubejs-backend/native` dist/js/ResultWrapper.js
+ *   `ResultWrapper.prototype.getFinalResult` and `ResultMultiWrapper.prototype.getFinalResult`
+ *   (replaced by the JS transform, cube/engine/result-transform.ts). Native-free engine only.
+ * WHY: without the native module Cube cannot serialise a result at all; not a speed patch.
+ * GAIN: none claimed; its output equals the native transform's (tests/engine/result-transform.test.ts).
+ * OFF: only by running the stock engine (where `@cubejs-backend/native` loads, cube/server.ts).
+ *   Guard: tests/compat/cube-compat.test.ts.
+ */
 import type { ResultMultiWrapper, ResultWrapper } from '@cubejs-backend/native';
-import { finalQueryResult, finalQueryResultMulti } from './result-transform';
+import { finalQueryResult, finalQueryResultMulti } from '../engine/result-transform';
 
 type Row = Record<string, unknown>;
 type TransformData = Parameters<typeof finalQueryResult>[0];

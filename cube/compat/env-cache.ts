@@ -1,4 +1,10 @@
 /**
+ * PATCHES `@cubejs-backend/shared` dist/src/env.js, the module export `getEnv` (replaced by a
+ *   kept-answer wrapper; Cube reaches it through the package index's live getter).
+ * GAIN: ~8 % of a warm request's CPU (bench/results/history.md, "Where a request's CPU goes
+ *   (profile)"); BENCHMARKS.md's "Cube result-cache hit" and "Whole tab uncached" rows.
+ * OFF: `CUBE_COMPAT_OFF=env-cache` (switches.ts). Guard: tests/compat/cube-compat.test.ts.
+ *
  * Cube reads its settings through `getEnv` from `@cubejs-backend/shared`, which re-reads and
  * re-validates `process.env` (env-var) on every call, and Cube calls it many times per request
  * (query limits, timeouts, dev mode, API scopes…): ~8 % of the CPU of a warm request in a profile

@@ -1,4 +1,12 @@
 /**
+ * PATCHES `@cubejs-backend/api-gateway` dist/src/query.js `normalizeQuery`;
+ *   `@cubejs-backend/query-orchestrator` `PreAggregationPartitionRangeLoader.extractDate` and
+ *   `.timeSeries` (statics); `@cubejs-backend/shared` dist/src/time.js `timeSeriesBoundaries` and
+ *   `localTimestampToUtc` (module exports), each wrapped by a per-input memo.
+ * GAIN: ~12 % + ~7 % + ~1.5 % of Cube's busy time on uncached queries (bench/results/history.md,
+ *   sections named below); BENCHMARKS.md's "Whole tab uncached vs raw SQL" rows.
+ * OFF: `CUBE_COMPAT_OFF=date-parse-memo` (switches.ts). Guard: tests/compat/cube-compat.test.ts.
+ *
  * Pure date computations Cube repeats on every request, kept per input. A CPU profile of the
  * tab's uncached queries at `large` (bench/results/history.md, "The uncached path") put moment.js
  * parsing at ~12 % of Cube's busy time, in two places that only depend on their arguments:

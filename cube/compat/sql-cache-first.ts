@@ -1,4 +1,11 @@
 /**
+ * PATCHES `@cubejs-backend/server-core` CompilerApi.js `CompilerApi.prototype.getSql`
+ *   (the native-free engine's subclass looks the kept SQL up first) and reads
+ *   `@cubejs-backend/schema-compiler` adapter/QueryCache.js's private `storage`.
+ * GAIN: 3.9–5.0 % of an uncached request's CPU (bench/results/history.md, "The uncached path:
+ *   what Cube does around reading a rollup"); BENCHMARKS.md's "Whole tab uncached" rows.
+ * OFF: `CUBE_COMPAT_OFF=sql-cache-first` (switches.ts). Guard: tests/compat/cube-compat.test.ts.
+ *
  * Cube keeps the SQL it planned for a query (CompilerApi.getSql, `sqlCache`, on by default), but
  * builds a full query object first and only then looks the SQL up: for a query it already
  * planned, each request still constructs a `BaseQuery` (member resolution, join hints, date
@@ -28,7 +35,7 @@ export async function keptSql(
   if (!sqlCache) return undefined;
   const { requestId, ...keyOptions } = query as Query & { requestId?: string };
   const compilers = await api.getCompilers({ requestId });
-  // The same key CompilerApi.getSql builds (guarded by tests/engine/internals.test.ts).
+  // The same key CompilerApi.getSql builds (guarded by tests/compat/cube-compat.test.ts).
   const holder = compilers.compilerCache.getQueryCache({
     query: keyOptions,
     options,

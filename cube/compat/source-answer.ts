@@ -1,4 +1,13 @@
 /**
+ * PATCHES nothing; reads private members of `@cubejs-backend/query-orchestrator`
+ *   QueryCache.js (`cacheDriver`, `loadRefreshKeys`, `cacheKeyQueriesFrom`, `queryCacheKey`,
+ *   statics `decideCacheAction`, `queryCacheKey`, `replacePreAggregationTableNames`) and
+ *   `@cubejs-backend/base-driver`'s `QueuePriority`, to ask Cube's cache as Cube asks it.
+ * GAIN: the warm tab with `wow.paying_users` served from memory (bench/results/history.md, "Kept
+ *   source answers"); BENCHMARKS.md's "Whole tab warm" row.
+ * OFF: with the result fast path (`CUBE_RESULT_CACHE_SECONDS=0`). A failure here is counted on
+ *   /readyz (health.ts) and Cube's own path answers. Guard: tests/compat/cube-compat.test.ts.
+ *
  * Kept answers of queries Cube answers from the source tables (no rollup), such as the
  * week-over-week paying users: such an answer is served from memory only when Cube's own query
  * cache would, at that moment, serve the very result entry the kept answer was made from.
@@ -19,6 +28,7 @@
  * it would with fewer requests; the answer served is still the entry Cube would serve then.
  */
 import { createRequire } from 'node:module';
+import { patchFailed } from './health';
 
 const require = createRequire(import.meta.url);
 const orchestratorRequire = createRequire(require.resolve('@cubejs-backend/query-orchestrator'));
@@ -169,8 +179,9 @@ export async function sourceAnswerChecks(
   try {
     const checks = await Promise.all(executed.map(sourceAnswerCheck));
     return checks.every((check) => check !== undefined) ? checks : undefined;
-  } catch {
-    // Cube's internals not as expected (e.g. after an upgrade): keep nothing.
+  } catch (error) {
+    // Cube's internals not as expected (e.g. after an upgrade): keep nothing, and say so.
+    patchFailed('source-answer', error);
     return undefined;
   }
 }
@@ -181,8 +192,9 @@ export async function cubeWouldServe(
   requestId: string | undefined,
 ): Promise<boolean> {
   const { queryCache } = check;
+  let refreshKeys: unknown[];
   try {
-    const refreshKeys = await Promise.all(
+    refreshKeys = await Promise.all(
       queryCache.loadRefreshKeys(check.cacheKeyQueries, check.expireSecs, {
         skipRefreshKeyWaitForRenew: true,
         priority: check.priority,
@@ -191,6 +203,13 @@ export async function cubeWouldServe(
         external: check.external,
       }),
     );
+  } catch (error) {
+    // A refresh key query failed (the database, not the patch): Cube's own path then refetches
+    // and answers that error itself. A TypeError is this code meeting a Cube it does not know.
+    if (error instanceof TypeError) patchFailed('source-answer', error);
+    return false;
+  }
+  try {
     const renewalKey = queryCache.queryCacheKey([
       check.cacheKeyQueries,
       refreshKeys,
@@ -205,8 +224,9 @@ export async function cubeWouldServe(
       renewalKey,
     );
     return action === CacheAction.ServeCached;
-  } catch {
-    // A refresh key query failed (Cube's own path then refetches), or Cube's internals changed.
+  } catch (error) {
+    // Cube's internals not as expected: Cube's own path answers, and the failure is counted.
+    patchFailed('source-answer', error);
     return false;
   }
 }

@@ -1,4 +1,10 @@
 /**
+ * PATCHES `@cubejs-backend/query-orchestrator` PreAggregationLoadCache.js,
+ *   `PreAggregationLoadCache.prototype.calculateVersionEntries` (wrapped: kept per listing).
+ * GAIN: 24.8 % of a warm request's CPU, gone from the profile (bench/results/history.md, "Where a
+ *   request's CPU goes (profile)"); carries BENCHMARKS.md's "Cube result-cache hit" row.
+ * OFF: `CUBE_COMPAT_OFF=version-entries-cache` (switches.ts). Guard: tests/compat/cube-compat.test.ts.
+ *
  * Cube resolves which rollup tables are current on every request, even a result-cache hit: it
  * takes the schema's table listing (itself cached by Cube, and refetched after every build),
  * parses each of the ~230 names with a backtracking regex, sorts them, drops those being built

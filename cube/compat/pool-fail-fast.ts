@@ -1,4 +1,10 @@
 /**
+ * PATCHES the `acquire` of the connection pool (generic-pool) that
+ *   `@cubejs-backend/postgres-driver`'s `PostgresDriver` keeps in its `pool` member.
+ * GAIN: not speed: a query fails at once with the connection error (a 503 naming it) instead of
+ *   hanging 20 s (tests/engine/db-outage.test.ts; docs/scaling-out.md).
+ * OFF: `CUBE_COMPAT_OFF=postgres-driver` (Cube's own driver, switches.ts).
+ *
  * Cube's connection pool (generic-pool) keeps a query waiting while it fails to open connections:
  * with Postgres down every query waited the pool's whole acquire timeout (20 s) and then failed
  * with "ResourceRequest timed out", a hang that named no cause. Here a query waiting for a

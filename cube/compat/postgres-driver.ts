@@ -1,4 +1,13 @@
 /**
+ * PATCHES `@cubejs-backend/postgres-driver` PostgresDriver.js
+ *   `PostgresDriver.prototype.prepareConnection` (a protected member, overridden in a subclass),
+ *   and the driver's pool through pool-fail-fast.ts.
+ * GAIN: 6.9 % of an uncached request's time; 4.1 statements per `/load` → 1.4
+ *   (bench/results/history.md, "The uncached path: what Cube does around reading a rollup");
+ *   BENCHMARKS.md's "Whole tab uncached vs raw SQL" rows.
+ * OFF: `CUBE_COMPAT_OFF=postgres-driver` (switches.ts: Cube's own driver, which also drops
+ *   pool-fail-fast.ts). Guard: tests/compat/cube-compat.test.ts.
+ *
  * Cube's Postgres driver, minus two round trips per query. Before every query it runs
  * `SET TIME ZONE 'UTC'` and `SET statement_timeout TO …` on the pooled connection it took
  * (PostgresDriver.prepareConnection), so an uncached `/load` of one rollup cost three statements

@@ -1,4 +1,10 @@
 /**
+ * PATCHES `@cubejs-backend/api-gateway` gateway.js `ApiGateway.prototype.load`
+ *   (wrapped by a FIFO gate), only when `CUBE_MAX_ACTIVE_LOADS` is set.
+ * GAIN: none claimed (measurements inconclusive, below; BENCHMARKS.md's "50 clients" and
+ *   "200 clients" rows are measured without it).
+ * OFF: by default; `CUBE_MAX_ACTIVE_LOADS` unset or 0. Guard: tests/compat/cube-compat.test.ts.
+ *
  * Admission for Cube's `/load` (REST, GraphQL and WebSocket all go through `ApiGateway.load`):
  * at most `maxActive` requests are inside Cube's pipeline at once, the rest wait in arrival order.
  *

@@ -1,4 +1,11 @@
 /**
+ * PATCHES `@cubejs-backend/query-orchestrator` QueryCache.js
+ *   `QueryCache.prototype.cacheOperationContext` (replaced by Cube's code with another span id
+ *   source) and orchestrator/utils.js `getCacheHash` (replaced: the same digest, one-shot).
+ * GAIN: ~4 % + ~3.7 % of Cube's busy time on the uncached tab (bench/results/history.md, "Cache
+ *   lookups and copies"); BENCHMARKS.md's "Whole tab uncached vs raw SQL" rows.
+ * OFF: `CUBE_COMPAT_OFF=cache-lookup-cost` (switches.ts). Guard: tests/compat/cube-compat.test.ts.
+ *
  * What Cube's orchestrator pays on every cache lookup, for nothing this project uses. An uncached
  * `/load` goes through `QueryCache.cacheQueryResult` ~10 times (the query, each rollup's build
  * range and refresh keys, all in-memory hits but the query), and each lookup
@@ -12,7 +19,8 @@
  *   time. `crypto.hash` is Node's one-shot form of the same digest: the same keys, cheaper.
  *
  * Nothing else changes: cache keys, entries, expiry, renewal and what is served from a cache
- * are Cube's own (tests/engine/uncached-internals.test.ts pins the replaced code to Cube's).
+ * are Cube's own (tests/compat/cube-compat.test.ts fingerprints the replaced code;
+ * tests/engine/uncached-internals.test.ts compares the answers with Cube's).
  */
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
