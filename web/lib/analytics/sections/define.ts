@@ -14,12 +14,13 @@ export interface WidgetQuery {
   readonly deliberatelyRaw?: string;
 }
 
-export interface SectionWidget<O extends z.ZodType = z.ZodType> {
+/** One widget: the queries it sends for a window and how their answers become its data. */
+export interface SectionWidget<O extends z.ZodType = z.ZodType, W = TimeframeWindow> {
   readonly output: O;
   /** The queries the widget sends for a window (sent in parallel). */
-  readonly queries: (window: TimeframeWindow) => readonly WidgetQuery[];
+  readonly queries: (window: W) => readonly WidgetQuery[];
   /** The answers, in `queries` order, → the widget's data (validated with `output`). */
-  readonly parse: (responses: readonly LoadResponse[], window: TimeframeWindow) => z.input<O>;
+  readonly parse: (responses: readonly LoadResponse[], window: W) => z.input<O>;
 }
 
 export interface Section<
