@@ -99,6 +99,14 @@ async function loadWidget<O extends z.ZodType, W>(
   return { value: spec.output.parse(spec.parse(responses, window)), responses };
 }
 
+/** A one-widget endpoint: the widget's value and the freshness of its answers. */
+async function widgetAnswer<O extends z.ZodType, W>(
+  ...args: Parameters<typeof loadWidget<O, W>>
+): Promise<CubeAnswer<z.output<O>>> {
+  const { value, responses } = await loadWidget(...args);
+  return cubeAnswer(value, responses);
+}
+
 const topTemplatesParams = (
   { timeframe, limit }: z.output<typeof topTemplatesInputSchema>,
   hour: number,
@@ -119,16 +127,9 @@ export const topTemplatesDefinition: QueryDefinition<
     dateRange: timeframe === 'all' ? null : window.dateRange,
     timezone: 'UTC',
   }),
-  load: async ({ window, limit }, loader, signal) => {
+  load: ({ window, limit }, loader, signal) => {
     const spec = PHASE1_WIDGETS.top_templates;
-    const { value, responses } = await loadWidget(
-      spec,
-      window,
-      loader,
-      signal,
-      spec.queries(window, limit),
-    );
-    return cubeAnswer(value, responses);
+    return widgetAnswer(spec, window, loader, signal, spec.queries(window, limit));
   },
 };
 
@@ -194,15 +195,8 @@ export const wowDefinition: QueryDefinition<
     previous: windows.previous,
     timezone: 'UTC',
   }),
-  load: async ({ metric, windows }, loader, signal) => {
-    const { value, responses } = await loadWidget(
-      PHASE1_WIDGETS[wowWidgetId(metric)],
-      windows,
-      loader,
-      signal,
-    );
-    return cubeAnswer(value, responses);
-  },
+  load: ({ metric, windows }, loader, signal) =>
+    widgetAnswer(PHASE1_WIDGETS[wowWidgetId(metric)], windows, loader, signal),
 };
 
 /** A section hook's input: one of its widgets at one of its timeframes. */

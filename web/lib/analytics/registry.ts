@@ -16,7 +16,7 @@ import {
   type WowWeeks,
   wowWindows,
 } from '../timeframe';
-import { PHASE1_WIDGETS } from './phase1';
+import { PHASE1_WIDGETS, type Phase1WidgetId } from './phase1';
 import { SECTIONS, type SectionId } from './sections';
 import type { SectionWidget, WidgetQuery } from './sections/define';
 
@@ -48,35 +48,32 @@ function entry(
   };
 }
 
+/** Phase 1's queries for one chip value: each widget's `queries` (null: another chip drives it). */
+function phase1At(
+  timeframe: TabTimeframe,
+  label: string,
+  queriesOf: (spec: (typeof PHASE1_WIDGETS)[Phase1WidgetId]) => readonly WidgetQuery[] | null,
+): TabQuery[] {
+  return Object.entries(PHASE1_WIDGETS).flatMap(([widget, spec]) =>
+    (queriesOf(spec) ?? []).map((q) =>
+      entry({ widget, phase: 1, section: null, timeframe }, q, `${widget}/${label}`),
+    ),
+  );
+}
+
 /** Phase 1's queries at one timeframe (what its row sends for `?tf=`). */
 export function phase1Queries(timeframe: Timeframe, now: Date | number): TabQuery[] {
   const window = timeframeWindow(timeframe, now);
-  return Object.entries(PHASE1_WIDGETS).flatMap(([widget, spec]) =>
-    spec.chip === 'timeframe'
-      ? spec
-          .queries(window)
-          .map((q) =>
-            entry({ widget, phase: 1, section: null, timeframe }, q, `${widget}/${timeframe}`),
-          )
-      : [],
+  return phase1At(timeframe, timeframe, (spec) =>
+    spec.chip === 'timeframe' ? spec.queries(window) : null,
   );
 }
 
 /** Phase 1's week-over-week cards at one span. */
 export function wowQueries(weeks: WowWeeks, now: Date | number): TabQuery[] {
   const windows = wowWindows(weeks, now);
-  return Object.entries(PHASE1_WIDGETS).flatMap(([widget, spec]) =>
-    spec.chip === 'wow'
-      ? spec
-          .queries(windows)
-          .map((q) =>
-            entry(
-              { widget, phase: 1, section: null, timeframe: `wow-${weeks}w` },
-              q,
-              `${widget}/${weeks}w`,
-            ),
-          )
-      : [],
+  return phase1At(`wow-${weeks}w`, `${weeks}w`, (spec) =>
+    spec.chip === 'wow' ? spec.queries(windows) : null,
   );
 }
 
