@@ -12,6 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { type Child, startChild, waitForHttp } from '../../lib/child';
 import { assertPortFree } from '../../lib/ports';
+import { leaderboardOracle } from '../../oracles/pages';
 import { topTemplatesSchema } from '../../web/lib/analytics/schemas';
 import { DEFAULT_SECTION, SECTIONS } from '../../web/lib/analytics/sections';
 import { DEFAULT_TIMEFRAME, DEFAULT_WOW_WEEKS } from '../../web/lib/timeframe';
@@ -19,7 +20,6 @@ import { createOracle } from '../support/oracle';
 import { CONTEXT_DEFAULTS, launchChromium, PHASE1_WIDGETS, waitForDashboard } from './browser';
 import { expectPhase1Oracles } from './phase1-view';
 import { expectSectionOracle } from './section-view';
-import { leaderboardOracle } from './sql-oracles';
 
 const e2e = inject('e2e');
 const ROOT = path.resolve(import.meta.dirname, '..', '..');

@@ -15,6 +15,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { z } from 'zod';
 import { signCubeToken } from '../../cube/auth';
+import { leaderboardOracle, sectionOracle, trendOracle, wowOracle } from '../../oracles/pages';
+import { sqlWindow } from '../../oracles/sql';
+import { VIEW_ORACLES } from '../../oracles/views';
 import { TREND_METRICS, WOW_METRICS } from '../../web/lib/analytics/schemas';
 import { SECTION_IDS, SECTIONS, type SectionId } from '../../web/lib/analytics/sections';
 import { cubeMembers } from '../../web/lib/cube/members.generated';
@@ -29,12 +32,9 @@ import {
   type WindowTimeframe,
   WOW_WEEKS,
 } from '../../web/lib/timeframe';
-import { VIEW_ORACLES } from '../model/view-oracles';
-import { sameNumber, sqlWindow } from '../support/compare';
+import { sameNumber } from '../support/compare';
 import { createOracle } from '../support/oracle';
 import { CONTEXT_DEFAULTS, launchChromium, signIn } from './browser';
-import { sectionOracle } from './section-oracles';
-import { leaderboardOracle, trendOracle, wowOracle } from './sql-oracles';
 
 const e2e = inject('e2e');
 const ROOT = path.resolve(import.meta.dirname, '..', '..');

@@ -1,11 +1,12 @@
 /**
- * Phase 1 on the page against the hand-written SQL (sql-oracles.ts): the leaderboard, the three
+ * Phase 1 on the page against the hand-written SQL (oracles/pages.ts): the leaderboard, the three
  * sparklines and both WoW cards. Shared by the demo's tests and the example host's.
  */
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { leaderboardOracle, trendOracle, wowOracle } from '../../oracles/pages';
+import type { Oracle } from '../../oracles/sql';
 import type { Timeframe, WowWeeks } from '../../web/lib/timeframe';
-import type { Oracle } from '../support/oracle';
 import {
   readLeaderboard,
   readSparkline,
@@ -14,7 +15,6 @@ import {
   WOW_METRICS,
   widgetState,
 } from './browser';
-import { leaderboardOracle, trendOracle, wowOracle } from './sql-oracles';
 
 /** Relative 1e-9 (browser floats vs Postgres numerics); integers and nulls exactly. */
 function near(actual: number | null, expected: number | null): boolean {

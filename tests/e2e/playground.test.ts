@@ -13,6 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { signCubeToken } from '../../cube/auth';
 import { DEV_SERVER_ROUTES, DEV_SERVER_STATIC } from '../../cube/playground/policy';
+import { sqlWindow } from '../../oracles/sql';
 import type { SectionId } from '../../web/lib/analytics/sections';
 import { FUNNEL_LABELS, FUNNEL_STEPS } from '../../web/lib/analytics/sections/monetization';
 import type { TypedQuery } from '../../web/lib/cube/query';
@@ -31,7 +32,6 @@ import {
   waitForDashboard,
   waitForHydration,
 } from './browser';
-import { halfOpen } from './sql-oracles';
 
 const e2e = inject('e2e');
 const CUBE = new URL(e2e.cubeApiUrl).origin;
@@ -186,7 +186,7 @@ describe('an admin builds a query in the Playground', () => {
     // Cube resolved "Last 30 days" to explicit bounds; the oracle counts the same window.
     const range = loads.at(-1)?.query.timeDimensions?.[0]?.dateRange;
     if (!range) throw new Error('the Playground’s /load answer carried no date range');
-    const { from, to } = halfOpen(range);
+    const { from, to } = sqlWindow(range);
     expect(Date.parse(to) - Date.parse(from)).toBe(30 * 86_400_000);
     const expected = await db.sql(
       `SELECT format, count(*)::int AS exports FROM exports

@@ -1,14 +1,14 @@
 /**
  * Reading a Phase 2 section off the page and checking it against the hand-written SQL
- * (section-oracles.ts): shared by the demo's section tests and the example host's.
+ * (oracles/pages.ts): shared by the demo's section tests and the example host's.
  */
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { sectionOracle } from '../../oracles/pages';
+import type { Oracle } from '../../oracles/sql';
 import { SECTIONS, type SectionId } from '../../web/lib/analytics/sections';
 import type { WindowTimeframe } from '../../web/lib/timeframe';
 import { sameNumber } from '../support/compare';
-import type { Oracle } from '../support/oracle';
-import { sectionOracle } from './section-oracles';
 
 export const widgetIds = (section: SectionId) =>
   Object.keys(SECTIONS[section].widgets).map((w) => `widget-${section}-${w}`);

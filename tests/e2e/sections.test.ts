@@ -1,7 +1,7 @@
 /**
  * The six Phase 2 sections in Chromium against the seeded stack of tests/setup/global-e2e.ts:
  * time to all data per section (first visit and warm), every number of every widget at every
- * timeframe a section offers against hand-written SQL (tests/e2e/section-oracles.ts), the release
+ * timeframe a section offers against hand-written SQL (oracles/pages.ts), the release
  * drill-down, the URL round trip, keyboard reach, bad links, and a screenshot per section.
  */
 import fs from 'node:fs/promises';

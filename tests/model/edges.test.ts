@@ -4,6 +4,8 @@
  * rates whose denominator is zero (null, never NaN or an error).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ratio, sqlWindow } from '../../oracles/sql';
+import { VIEW_ORACLES } from '../../oracles/views';
 import { assetsSection } from '../../web/lib/analytics/sections/assets';
 import { toMultiResponse } from '../../web/lib/cube/response';
 import {
@@ -13,11 +15,10 @@ import {
   timeframeWindow,
   toCubeTimestamp,
 } from '../../web/lib/timeframe';
-import { expectMembers, ratio, sqlWindow } from '../support/compare';
+import { expectMembers } from '../support/compare';
 import { cubeFromTestStack, num } from '../support/cube';
 import { oracleFromTestStack } from '../support/oracle';
 import { dataNow } from './now';
-import { VIEW_ORACLES } from './view-oracles';
 
 const cube = cubeFromTestStack();
 const oracle = oracleFromTestStack();

@@ -4,7 +4,7 @@
  * than a day older, then just after the newest row.
  */
 import { inject } from 'vitest';
-import type { Oracle } from '../support/oracle';
+import type { Oracle } from '../../oracles/sql';
 
 export async function dataNow(oracle: Oracle): Promise<number> {
   // The test stack says when its data ends; a database seeded elsewhere is dated by its newest

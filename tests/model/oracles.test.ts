@@ -5,20 +5,21 @@
  * compareDateRange.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { tabQueries } from '../../web/lib/analytics/registry';
-import { TIMEFRAMES, WINDOW_TIMEFRAMES, wowWindows } from '../../web/lib/timeframe';
 import {
-  expectMembers,
   percentileCont,
   ratio,
   type SqlWindow,
   sqlWindow,
-  timeframeRange,
-} from '../support/compare';
+  TREND_SOURCES,
+  trendRows,
+} from '../../oracles/sql';
+import { VIEW_ORACLES } from '../../oracles/views';
+import { tabQueries } from '../../web/lib/analytics/registry';
+import { TIMEFRAMES, WINDOW_TIMEFRAMES, wowWindows } from '../../web/lib/timeframe';
+import { expectMembers, timeframeRange } from '../support/compare';
 import { type CubeRow, cubeFromTestStack, num } from '../support/cube';
 import { oracleFromTestStack } from '../support/oracle';
 import { dataNow } from './now';
-import { VIEW_ORACLES } from './view-oracles';
 
 const cube = cubeFromTestStack();
 const oracle = oracleFromTestStack();
@@ -364,17 +365,13 @@ describe('trend series', () => {
         [
           'exports_overview.exports',
           'exports_overview.created_at',
-          `SELECT created_at AS t FROM exports`,
+          trendRows(TREND_SOURCES.exports, 't'),
         ],
-        [
-          'prompts.prompts',
-          'prompts.created_at',
-          `SELECT created_at AS t FROM messages WHERE role = 'user'`,
-        ],
+        ['prompts.prompts', 'prompts.created_at', trendRows(TREND_SOURCES.prompts, 't')],
         [
           'paywall_funnel.conversions',
           'paywall_funnel.created_at',
-          `SELECT created_at AS t FROM paywall_events WHERE event_type = 'completed_purchase'`,
+          trendRows(TREND_SOURCES.paywall, 't'),
         ],
       ] as const;
       for (const [measure, dimension, source] of series) {
@@ -406,8 +403,8 @@ describe('week over week (compareDateRange): the tab queries themselves', () => 
     async (weeks) => {
       const windows = wowWindows(weeks, now);
       const byName = new Map(tabQueries(now).map((q) => [q.name, q.query]));
-      const exportsQuery = byName.get(`wow_export_success/${weeks}w`);
-      const payersQuery = byName.get(`wow_paying_users/${weeks}w`);
+      const exportsQuery = byName.get(`wow.export_success/${weeks}w`);
+      const payersQuery = byName.get(`wow.paying_users/${weeks}w`);
       if (!exportsQuery || !payersQuery) throw new Error('week-over-week tab queries are missing');
       const exportsAnswer = await cube.load({
         ...exportsQuery,

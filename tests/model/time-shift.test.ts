@@ -6,8 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { probeNativeModule } from '../../cube/engine/native-module';
+import { ratio, sqlWindow } from '../../oracles/sql';
 import { DAY_MS, parseCubeTimestamp, toCubeTimestamp } from '../../web/lib/timeframe';
-import { expectMembers, ratio, sqlWindow, timeframeRange } from '../support/compare';
+import { expectMembers, timeframeRange } from '../support/compare';
 import { CubeRequestError, cubeFromTestStack, num } from '../support/cube';
 import { oracleFromTestStack } from '../support/oracle';
 import { dataNow } from './now';

@@ -1,29 +1,11 @@
 /**
- * Comparing Cube's answers with the SQL oracle: windows as half-open UTC intervals for SQL, and
- * number comparison (integers exactly, everything else to 1e-9 relative; null only equals null).
+ * Comparing Cube's answers with the SQL oracle (`oracles/`): number comparison (integers exactly,
+ * everything else to 1e-9 relative; null only equals null).
  */
 import { expect } from 'vitest';
-import {
-  parseCubeTimestamp,
-  type Timeframe,
-  timeframeWindow,
-  toCubeTimestamp,
-} from '../../web/lib/timeframe';
+import { type Timeframe, timeframeWindow } from '../../web/lib/timeframe';
 import type { CubeRow, DateRange } from './cube';
 import { num } from './cube';
-
-/** A Cube date range [start, end] (end inclusive, ms) as the SQL interval [from, to). */
-export interface SqlWindow {
-  readonly from: string;
-  readonly to: string;
-}
-
-export function sqlWindow(range: DateRange): SqlWindow {
-  return {
-    from: `${range[0]}Z`,
-    to: `${toCubeTimestamp(parseCubeTimestamp(range[1]) + 1)}Z`,
-  };
-}
 
 export function timeframeRange(timeframe: Timeframe, now: number): DateRange {
   return timeframeWindow(timeframe, now).dateRange;
@@ -54,22 +36,4 @@ export function expectMembers(
     mismatches.map((m) => `${m}: cube ${got[m]} ≠ sql ${expected[m]}`),
     `${label} (cube ${JSON.stringify(got)})`,
   ).toEqual([]);
-}
-
-/** `a / b`, or null when b is 0 or null (what NULLIF gives). */
-export function ratio(a: number | null, b: number | null): number | null {
-  if (b === null || b === 0) return null;
-  return (a ?? 0) / b;
-}
-
-/** PERCENTILE_CONT(p) of the values (continuous, linear interpolation); null when empty. */
-export function percentileCont(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = p * (sorted.length - 1);
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  const lo = sorted[lower] as number;
-  const hi = sorted[upper] as number;
-  return lo + (hi - lo) * (position - lower);
 }

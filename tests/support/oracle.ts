@@ -6,16 +6,7 @@
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { PgConfig } from '../../db/connection';
-
-export type OracleRow = Record<string, number | string | boolean | null>;
-
-export interface Oracle {
-  /** Runs one statement; numeric-looking columns of type numeric/bigint/float become numbers. */
-  sql(text: string, params?: readonly unknown[]): Promise<OracleRow[]>;
-  /** The single row of a statement that returns exactly one. */
-  one(text: string, params?: readonly unknown[]): Promise<OracleRow>;
-  end(): Promise<void>;
-}
+import type { Oracle, OracleRow } from '../../oracles/sql';
 
 // int8, numeric, float4, float8, int2, int4
 const NUMERIC_OIDS = new Set([20, 1700, 700, 701, 21, 23]);

@@ -4,6 +4,7 @@ import { useQueryErrorResetBoundary } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ChipGroup } from '../../components/input/ChipGroup';
 import { WidgetErrorBoundary } from '../../components/panel/WidgetErrorBoundary';
+import { PHASE1_WIDGETS, trendWidgetId, wowWidgetId } from '../../lib/analytics/phase1';
 import type { TrendMetric, WowMetric } from '../../lib/analytics/schemas';
 import {
   TIMEFRAME_LABELS,
@@ -16,7 +17,7 @@ import styles from './AnalyticsDashboard.module.css';
 import { TopTemplatesWidget } from './TopTemplatesWidget';
 import { TrendWidget } from './TrendWidget';
 import { ViewerTimeZone } from './ViewerTimeZone';
-import { WOW_TITLES, WowWidget } from './WowWidget';
+import { WowWidget } from './WowWidget';
 
 const TIMEFRAME_OPTIONS = TIMEFRAMES.map((tf) => ({
   value: tf,
@@ -31,11 +32,6 @@ const WEEK_OPTIONS = WOW_WEEKS.map((w) => ({
 }));
 
 const TREND_METRICS: readonly TrendMetric[] = ['exports', 'prompts', 'paywall'];
-const TREND_TITLES: Record<TrendMetric, string> = {
-  exports: 'Exports',
-  prompts: 'Prompts',
-  paywall: 'Conversions',
-};
 const WOW_METRICS: readonly WowMetric[] = ['export_success', 'paying_users'];
 
 function Isolated(props: { testId: string; title: string; children: ReactNode }) {
@@ -86,14 +82,18 @@ export function AnalyticsDashboard(props: AnalyticsDashboardProps) {
 
       <div className={`${styles.grid} ${styles.trends}`}>
         {TREND_METRICS.map((metric) => (
-          <Isolated key={metric} testId={`widget-trend-${metric}`} title={TREND_TITLES[metric]}>
+          <Isolated
+            key={metric}
+            testId={`widget-trend-${metric}`}
+            title={PHASE1_WIDGETS[trendWidgetId(metric)].title}
+          >
             <TrendWidget timeframe={props.timeframe} metric={metric} />
           </Isolated>
         ))}
       </div>
 
       <div className={`${styles.grid} ${styles.main}`}>
-        <Isolated testId="widget-top-templates" title="Top templates">
+        <Isolated testId="widget-top-templates" title={PHASE1_WIDGETS.top_templates.title}>
           <TopTemplatesWidget timeframe={props.timeframe} />
         </Isolated>
 
@@ -117,7 +117,11 @@ export function AnalyticsDashboard(props: AnalyticsDashboardProps) {
             </p>
           ) : null}
           {WOW_METRICS.map((metric) => (
-            <Isolated key={metric} testId={`widget-wow-${metric}`} title={WOW_TITLES[metric]}>
+            <Isolated
+              key={metric}
+              testId={`widget-wow-${metric}`}
+              title={PHASE1_WIDGETS[wowWidgetId(metric)].title}
+            >
               <WowWidget metric={metric} weeks={props.weeks} />
             </Isolated>
           ))}

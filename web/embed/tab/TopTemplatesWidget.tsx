@@ -4,7 +4,7 @@ import { useTopTemplates } from '../../components/hooks/queries/useTopTemplates'
 import { Leaderboard } from '../../components/metrics/Leaderboard';
 import { SkeletonRows } from '../../components/panel/Skeleton';
 import { WidgetPanel } from '../../components/panel/WidgetPanel';
-import { topTemplatesTable } from '../../lib/analytics/exploreTables';
+import { PHASE1_WIDGETS } from '../../lib/analytics/phase1';
 import { TOP_TEMPLATES_LIMIT } from '../../lib/analytics/queries';
 import { TIMEFRAME_LABELS, type Timeframe } from '../../lib/timeframe';
 
@@ -13,16 +13,17 @@ export function TopTemplatesWidget(props: { timeframe: Timeframe }) {
   const query = useTopTemplates({ timeframe: props.timeframe, limit: TOP_TEMPLATES_LIMIT });
   const allTime = props.timeframe === 'all';
   const period = TIMEFRAME_LABELS[props.timeframe].toLowerCase();
+  const spec = PHASE1_WIDGETS.top_templates;
   return (
     <WidgetPanel
       testId="widget-top-templates"
-      title="Top templates"
+      title={spec.title}
       subtitle={allTime ? 'Lifetime uses' : `Uses · ${TIMEFRAME_LABELS[props.timeframe]}`}
       query={query}
       explore={{
-        name: 'Top templates',
+        name: spec.title,
         timeframe: TIMEFRAME_LABELS[props.timeframe],
-        table: (rows) => topTemplatesTable(rows, allTime),
+        table: (rows) => spec.table(rows, props),
       }}
       isEmpty={(rows) => rows.length === 0}
       empty={allTime ? 'No template has been used yet.' : `No template was used in the ${period}.`}

@@ -4,8 +4,7 @@ import { Sparkline } from '../../components/charts/Sparkline';
 import { useTrends } from '../../components/hooks/queries/useTrends';
 import { SkeletonLine, SkeletonStack } from '../../components/panel/Skeleton';
 import { WidgetPanel } from '../../components/panel/WidgetPanel';
-import { trendTable } from '../../lib/analytics/exploreTables';
-import { TREND_METRIC_SPECS } from '../../lib/analytics/queries';
+import { PHASE1_WIDGETS, trendWidgetId } from '../../lib/analytics/phase1';
 import type { TrendMetric } from '../../lib/analytics/schemas';
 import { formatCount } from '../../lib/format';
 import { TIMEFRAME_LABELS, type Timeframe } from '../../lib/timeframe';
@@ -27,7 +26,8 @@ const BUCKETS: Record<Timeframe, string> = {
 /** One sparkline card: the metric's total in the timeframe and its zero-filled buckets. */
 export function TrendWidget(props: { timeframe: Timeframe; metric: TrendMetric }) {
   const query = useTrends({ timeframe: props.timeframe, metrics: [props.metric] });
-  const label = TREND_METRIC_SPECS[props.metric].label;
+  const spec = PHASE1_WIDGETS[trendWidgetId(props.metric)];
+  const label = spec.title;
   return (
     <WidgetPanel
       testId={`widget-trend-${props.metric}`}
@@ -37,7 +37,7 @@ export function TrendWidget(props: { timeframe: Timeframe; metric: TrendMetric }
       explore={{
         name: label,
         timeframe: TIMEFRAME_LABELS[props.timeframe],
-        table: (trends) => trendTable(trends, props.metric, label),
+        table: (trends) => spec.table(trends),
       }}
       isEmpty={(trends) => (trends.series[props.metric]?.buckets.length ?? 0) === 0}
       empty={`No ${label.toLowerCase()} yet.`}

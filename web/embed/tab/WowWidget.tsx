@@ -4,14 +4,9 @@ import { useWoW } from '../../components/hooks/queries/useWoW';
 import { WowCard } from '../../components/metrics/WowCard';
 import { SkeletonLine, SkeletonStack } from '../../components/panel/Skeleton';
 import { WidgetPanel } from '../../components/panel/WidgetPanel';
-import { wowTable } from '../../lib/analytics/exploreTables';
+import { PHASE1_WIDGETS, wowWidgetId } from '../../lib/analytics/phase1';
 import type { WowMetric } from '../../lib/analytics/schemas';
 import type { WowWeeks } from '../../lib/timeframe';
-
-export const WOW_TITLES: Record<WowMetric, string> = {
-  export_success: 'Export success rate',
-  paying_users: 'Paying users',
-};
 
 const EMPTY: Record<WowMetric, string> = {
   export_success: 'No exports in either period.',
@@ -22,16 +17,17 @@ const EMPTY: Record<WowMetric, string> = {
 export function WowWidget(props: { metric: WowMetric; weeks: WowWeeks }) {
   const query = useWoW({ metric: props.metric, weeks: props.weeks });
   const days = props.weeks * 7;
+  const spec = PHASE1_WIDGETS[wowWidgetId(props.metric)];
   return (
     <WidgetPanel
       testId={`widget-wow-${props.metric}`}
-      title={WOW_TITLES[props.metric]}
+      title={spec.title}
       subtitle={`Last ${days} days vs the ${days} days before`}
       query={query}
       explore={{
-        name: WOW_TITLES[props.metric],
+        name: spec.title,
         timeframe: `last ${days} days vs previous ${days} days`,
-        table: (w) => wowTable(w, WOW_TITLES[props.metric], props.weeks),
+        table: (w) => spec.table(w, props),
       }}
       isEmpty={(w) => w.current === null && w.previous === null}
       empty={EMPTY[props.metric]}

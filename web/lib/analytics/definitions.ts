@@ -10,7 +10,7 @@ import type { TypedQuery } from '../cube/query';
 import type { LoadResponse } from '../cube/response';
 import { oldestRefreshTime, servedFromPreAggregations } from '../cube/response';
 import { timeframeWindow, type WindowTimeframe, wowWindows } from '../timeframe';
-import { topTemplatesAllTimeQuery, topTemplatesWindowQuery, trendQuery, wowQuery } from './queries';
+import { PHASE1_WIDGETS, type Phase1Widget, trendWidgetId, wowWidgetId } from './phase1';
 import {
   type TopTemplate,
   type TrendSeries,
@@ -30,7 +30,6 @@ import {
   releasesSection,
 } from './sections';
 import type { Section, SectionWidget, WidgetData } from './sections/define';
-import { toTopTemplates, toTrendSeries, toWow } from './transform';
 
 /** What a query function resolves to: the hook's value plus the answer's freshness. */
 export interface CubeAnswer<T> {
@@ -88,17 +87,32 @@ export async function loadAnswer<S extends z.ZodType, P, T>(
 
 const signalOf = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
 
+/** One Phase 1 widget at one window: its queries in parallel, parsed and checked by its schema. */
+async function loadWidget<O extends z.ZodType, W>(
+  spec: Pick<Phase1Widget<O, W>, 'queries' | 'parse' | 'output'>,
+  window: W,
+  loader: CubeLoader,
+  signal: AbortSignal | undefined,
+  queries = spec.queries(window),
+): Promise<{ value: z.output<O>; responses: LoadResponse[] }> {
+  const responses = await Promise.all(queries.map((q) => loader.load(q.query, signalOf(signal))));
+  return { value: spec.output.parse(spec.parse(responses, window)), responses };
+}
+
+/** A one-widget endpoint: the widget's value and the freshness of its answers. */
+async function widgetAnswer<O extends z.ZodType, W>(
+  ...args: Parameters<typeof loadWidget<O, W>>
+): Promise<CubeAnswer<z.output<O>>> {
+  const { value, responses } = await loadWidget(...args);
+  return cubeAnswer(value, responses);
+}
+
 const topTemplatesParams = (
   { timeframe, limit }: z.output<typeof topTemplatesInputSchema>,
   hour: number,
-) => ({
-  timeframe,
-  limit,
-  dateRange: timeframe === 'all' ? null : timeframeWindow(timeframe, hour).dateRange,
-  timezone: 'UTC' as const,
-});
+) => ({ timeframe, limit, window: timeframeWindow(timeframe, hour) });
 
-/** getTopTemplates: `all` ranks by the lifetime counter, the others count uses in the window. */
+/** getTopTemplates: the `top_templates` widget (phase1.ts) at the hook's limit. */
 export const topTemplatesDefinition: QueryDefinition<
   typeof topTemplatesInputSchema,
   ReturnType<typeof topTemplatesParams>,
@@ -107,13 +121,15 @@ export const topTemplatesDefinition: QueryDefinition<
   name: 'useTopTemplates',
   schema: topTemplatesInputSchema,
   params: topTemplatesParams,
-  load: async (params, loader, signal) => {
-    const cubeQuery =
-      params.dateRange === null
-        ? topTemplatesAllTimeQuery(params.limit)
-        : topTemplatesWindowQuery(params.dateRange, params.limit);
-    const response = await loader.load(cubeQuery, signalOf(signal));
-    return cubeAnswer(toTopTemplates(response, params.dateRange === null), [response]);
+  key: ({ timeframe, limit, window }) => ({
+    timeframe,
+    limit,
+    dateRange: timeframe === 'all' ? null : window.dateRange,
+    timezone: 'UTC',
+  }),
+  load: ({ window, limit }, loader, signal) => {
+    const spec = PHASE1_WIDGETS.top_templates;
+    return widgetAnswer(spec, window, loader, signal, spec.queries(window, limit));
   },
 };
 
@@ -122,7 +138,7 @@ const trendsParams = (
   hour: number,
 ) => ({ timeframe, metrics, window: timeframeWindow(timeframe, hour) });
 
-/** getTrends: one Cube query per metric, in parallel; zero-filled buckets, total, cumulative. */
+/** getTrends: the `trend.<metric>` widgets (phase1.ts) of the metrics asked, in parallel. */
 export const trendsDefinition: QueryDefinition<
   typeof trendsInputSchema,
   ReturnType<typeof trendsParams>,
@@ -140,15 +156,20 @@ export const trendsDefinition: QueryDefinition<
     timezone: 'UTC',
   }),
   load: async ({ metrics, window }, loader, signal) => {
-    const responses = await Promise.all(
-      metrics.map((metric) => loader.load(trendQuery(metric, window), signalOf(signal))),
+    const answers = await Promise.all(
+      metrics.map((metric) =>
+        loadWidget(PHASE1_WIDGETS[trendWidgetId(metric)], window, loader, signal),
+      ),
     );
     const series: Partial<Record<(typeof metrics)[number], TrendSeries>> = {};
     metrics.forEach((metric, i) => {
-      const response = responses[i];
-      if (response) series[metric] = toTrendSeries(response, metric, window);
+      const answer = answers[i];
+      if (answer) series[metric] = answer.value;
     });
-    return cubeAnswer(trendsSchema.parse({ granularity: window.granularity, series }), responses);
+    return cubeAnswer(
+      trendsSchema.parse({ granularity: window.granularity, series }),
+      answers.flatMap((a) => a.responses),
+    );
   },
 };
 
@@ -158,7 +179,7 @@ const wowParams = ({ metric, weeks }: z.output<typeof wowInputSchema>, hour: num
   windows: wowWindows(weeks, hour),
 });
 
-/** getWoW: the 7·N days ending today against the 7·N days before (`compareDateRange`). */
+/** getWoW: the `wow.<metric>` widget (phase1.ts): the last 7·N days against the 7·N before. */
 export const wowDefinition: QueryDefinition<
   typeof wowInputSchema,
   ReturnType<typeof wowParams>,
@@ -174,10 +195,8 @@ export const wowDefinition: QueryDefinition<
     previous: windows.previous,
     timezone: 'UTC',
   }),
-  load: async ({ metric, windows }, loader, signal) => {
-    const response = await loader.load(wowQuery(metric, windows), signalOf(signal));
-    return cubeAnswer(toWow(response, metric, windows), [response]);
-  },
+  load: ({ metric, windows }, loader, signal) =>
+    widgetAnswer(PHASE1_WIDGETS[wowWidgetId(metric)], windows, loader, signal),
 };
 
 /** A section hook's input: one of its widgets at one of its timeframes. */

@@ -9,7 +9,6 @@ import type { TypedQuery } from '../cube/query';
 import {
   TIMEFRAMES,
   type Timeframe,
-  type TimeframeWindow,
   timeframeWindow,
   WINDOW_TIMEFRAMES,
   type WindowTimeframe,
@@ -17,22 +16,16 @@ import {
   type WowWeeks,
   wowWindows,
 } from '../timeframe';
-import {
-  TOP_TEMPLATES_LIMIT,
-  topTemplatesAllTimeQuery,
-  topTemplatesWindowQuery,
-  trendQuery,
-  wowQuery,
-} from './queries';
+import { PHASE1_WIDGETS, type Phase1WidgetId } from './phase1';
 import { SECTIONS, type SectionId } from './sections';
-import { DISTINCT_WOW, type SectionWidget, type WidgetQuery } from './sections/define';
+import type { SectionWidget, WidgetQuery } from './sections/define';
 
 export type TabTimeframe = WindowTimeframe | `wow-${WowWeeks}w`;
 
 export interface TabQuery {
   /** `<widget>/<timeframe>` (`#<i>` when a widget sends several queries), unique. */
   readonly name: string;
-  /** Phase 1 widget id, or `<section>.<widget>`. */
+  /** Phase 1 widget id (`phase1.ts`), or `<section>.<widget>`. */
   readonly widget: string;
   readonly phase: 1 | 2;
   readonly section: SectionId | null;
@@ -41,48 +34,6 @@ export interface TabQuery {
   /** Why this query runs on the source tables instead of a rollup (absent: it must hit one). */
   readonly deliberatelyRaw?: string;
 }
-
-interface Phase1Widget {
-  readonly widget: string;
-  readonly build: (window: TimeframeWindow) => WidgetQuery;
-}
-
-/** Phase 1's timeframe-driven widgets, in the order the dashboard renders them. */
-export const PHASE1_WIDGETS: readonly Phase1Widget[] = [
-  ...(
-    [
-      ['trend_exports', 'exports'],
-      ['trend_prompts', 'prompts'],
-      ['trend_conversions', 'paywall'],
-    ] as const
-  ).map(([widget, metric]) => ({
-    widget,
-    build: (w: TimeframeWindow) => ({ query: trendQuery(metric, w) }),
-  })),
-  {
-    widget: 'top_templates',
-    build: (w) => ({
-      query:
-        w.timeframe === 'all'
-          ? topTemplatesAllTimeQuery(TOP_TEMPLATES_LIMIT)
-          : topTemplatesWindowQuery(w.dateRange, TOP_TEMPLATES_LIMIT),
-    }),
-  },
-];
-
-export const PHASE1_WOW_WIDGETS = [
-  {
-    widget: 'wow_export_success',
-    build: (w: ReturnType<typeof wowWindows>) => ({ query: wowQuery('export_success', w) }),
-  },
-  {
-    widget: 'wow_paying_users',
-    build: (w: ReturnType<typeof wowWindows>): WidgetQuery => ({
-      query: wowQuery('paying_users', w),
-      deliberatelyRaw: DISTINCT_WOW,
-    }),
-  },
-] as const;
 
 function entry(
   base: Omit<TabQuery, 'name' | 'query' | 'deliberatelyRaw'>,
@@ -97,27 +48,32 @@ function entry(
   };
 }
 
+/** Phase 1's queries for one chip value: each widget's `queries` (null: another chip drives it). */
+function phase1At(
+  timeframe: TabTimeframe,
+  label: string,
+  queriesOf: (spec: (typeof PHASE1_WIDGETS)[Phase1WidgetId]) => readonly WidgetQuery[] | null,
+): TabQuery[] {
+  return Object.entries(PHASE1_WIDGETS).flatMap(([widget, spec]) =>
+    (queriesOf(spec) ?? []).map((q) =>
+      entry({ widget, phase: 1, section: null, timeframe }, q, `${widget}/${label}`),
+    ),
+  );
+}
+
 /** Phase 1's queries at one timeframe (what its row sends for `?tf=`). */
 export function phase1Queries(timeframe: Timeframe, now: Date | number): TabQuery[] {
   const window = timeframeWindow(timeframe, now);
-  return PHASE1_WIDGETS.map((w) =>
-    entry(
-      { widget: w.widget, phase: 1, section: null, timeframe },
-      w.build(window),
-      `${w.widget}/${timeframe}`,
-    ),
+  return phase1At(timeframe, timeframe, (spec) =>
+    spec.chip === 'timeframe' ? spec.queries(window) : null,
   );
 }
 
 /** Phase 1's week-over-week cards at one span. */
 export function wowQueries(weeks: WowWeeks, now: Date | number): TabQuery[] {
   const windows = wowWindows(weeks, now);
-  return PHASE1_WOW_WIDGETS.map((w) =>
-    entry(
-      { widget: w.widget, phase: 1, section: null, timeframe: `wow-${weeks}w` },
-      w.build(windows),
-      `${w.widget}/${weeks}w`,
-    ),
+  return phase1At(`wow-${weeks}w`, `${weeks}w`, (spec) =>
+    spec.chip === 'wow' ? spec.queries(windows) : null,
   );
 }
 

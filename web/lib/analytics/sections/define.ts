@@ -2,6 +2,10 @@
  * The shape of a Phase 2 section: its timeframes and its widgets, each widget being the Cube
  * queries it sends for a window, and how their answers become the widget's data (checked by a
  * zod schema). Hooks, the registry of tab queries, fixtures, tests and the bench all read these.
+ * A widget's id is `<section>.<widget>` everywhere: its SQL oracles are under that id in
+ * `oracles/queries.ts` and (test id `widget-<section>-<widget>`) `oracles/pages.ts`; its hook is
+ * the section's in `definitions.ts` (`SECTION_ROUTES`), its table `sections/tables.ts`, its chart
+ * `web/embed/tab/sections/`. Phase 1's widgets (`phase1.ts`) have the same shape.
  */
 import type { z } from 'zod';
 import type { TypedQuery } from '../../cube/query';
@@ -14,12 +18,13 @@ export interface WidgetQuery {
   readonly deliberatelyRaw?: string;
 }
 
-export interface SectionWidget<O extends z.ZodType = z.ZodType> {
+/** One widget: the queries it sends for a window and how their answers become its data. */
+export interface SectionWidget<O extends z.ZodType = z.ZodType, W = TimeframeWindow> {
   readonly output: O;
   /** The queries the widget sends for a window (sent in parallel). */
-  readonly queries: (window: TimeframeWindow) => readonly WidgetQuery[];
+  readonly queries: (window: W) => readonly WidgetQuery[];
   /** The answers, in `queries` order, → the widget's data (validated with `output`). */
-  readonly parse: (responses: readonly LoadResponse[], window: TimeframeWindow) => z.input<O>;
+  readonly parse: (responses: readonly LoadResponse[], window: W) => z.input<O>;
 }
 
 export interface Section<

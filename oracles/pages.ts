@@ -1,24 +1,173 @@
 /**
- * What each Phase 2 section must show at a timeframe, from hand-written SQL on the source tables
- * (not through Cube): per widget, whether it is empty and every number it shows, keyed by the
- * `data-metric` its <Num> carries. Totals come from the view oracles of tests/model (written from
- * the source schema's definitions); breakdowns, rankings and buckets are written out here. Windows come from
- * web/lib/timeframe.ts, the one definition everywhere.
+ * The page's oracle: what the Analytics tab must show, from hand-written SQL on the source tables
+ * (not through Cube), for the e2e checks of the rendered page (`tests/e2e/phase1-view.ts`,
+ * `section-view.ts`) and the MCP tools. Windows come from web/lib/timeframe.ts.
+ *
+ * Phase 1 (the overview row):
+ * - leaderboard: template_usage rows per template in the window (`all`: templates.usage_count),
+ *   top 10 by count desc, then template id asc;
+ * - trends: rows per UTC hour / day / ISO week, zero-filled; `all` starts at the week of the
+ *   metric's first row; what each trend counts: `TREND_SOURCES` (sql.ts);
+ * - WoW: export success = completed ÷ all exports in percent (deltas in points and percent),
+ *   paying users = distinct users with a purchase; deltaPct null when previous is 0.
+ *
+ * Phase 2 sections: per widget (keyed by its test id, `widget-<section>-<widget>`; a section widget
+ * without its expectation does not compile), whether it is empty and every number it shows,
+ * keyed by the `data-metric` its <Num> carries. Totals come from the views' oracle (`views.ts`);
+ * breakdowns, rankings and buckets are written out here.
  */
 
-import type { SectionId } from '../../web/lib/analytics/sections';
-import { TOP_ERRORS_LIMIT } from '../../web/lib/analytics/sections/exports';
-import { HOTSPOTS_LIMIT, TOP_TOOLS_LIMIT } from '../../web/lib/analytics/sections/llm';
+import type { TrendMetric, WowMetric } from '../web/lib/analytics/schemas';
+import type { SECTIONS, SectionId } from '../web/lib/analytics/sections';
+import { TOP_ERRORS_LIMIT } from '../web/lib/analytics/sections/exports';
+import { HOTSPOTS_LIMIT, TOP_TOOLS_LIMIT } from '../web/lib/analytics/sections/llm';
 import {
   type Granularity,
   startOfUtcWeek,
+  type Timeframe,
   timeframeWindow,
   WEEK_MS,
   type WindowTimeframe,
-} from '../../web/lib/timeframe';
-import { VIEW_ORACLES } from '../model/view-oracles';
-import { percentileCont, ratio, type SqlWindow, sqlWindow } from '../support/compare';
-import type { Oracle, OracleRow } from '../support/oracle';
+  type WowWeeks,
+  wowWindows,
+} from '../web/lib/timeframe';
+import {
+  type Oracle,
+  type OracleRow,
+  percentileCont,
+  ratio,
+  type SqlWindow,
+  sqlWindow,
+  TREND_SOURCES,
+  trendRows,
+} from './sql';
+import { VIEW_ORACLES } from './views';
+
+// ---------------------------------------------------------------- Phase 1
+export type ExpectedRow = { id: string; count: number };
+
+export async function leaderboardOracle(
+  db: Oracle,
+  timeframe: Timeframe,
+  now: number,
+): Promise<ExpectedRow[]> {
+  if (timeframe === 'all') {
+    const rows = await db.sql(
+      `SELECT id, usage_count AS n FROM templates ORDER BY usage_count DESC, id ASC LIMIT 10`,
+    );
+    return rows.map(toExpectedRow);
+  }
+  const { from, to } = sqlWindow(timeframeWindow(timeframe, now).dateRange);
+  const rows = await db.sql(
+    `SELECT u.template_id AS id, count(*) AS n
+       FROM template_usage u
+       JOIN templates t ON t.id = u.template_id
+      WHERE u.created_at >= $1 AND u.created_at < $2
+      GROUP BY u.template_id
+      ORDER BY n DESC, id ASC
+      LIMIT 10`,
+    [from, to],
+  );
+  return rows.map(toExpectedRow);
+}
+
+const toExpectedRow = (row: OracleRow): ExpectedRow => ({
+  id: String(row.id),
+  count: Number(row.n),
+});
+
+export type ExpectedTrend = {
+  bucketCount: number;
+  total: number;
+  granularity: string;
+  counts: number[];
+};
+
+export async function trendOracle(
+  db: Oracle,
+  metric: TrendMetric,
+  timeframe: Timeframe,
+  now: number,
+): Promise<ExpectedTrend> {
+  const window = timeframeWindow(timeframe, now);
+  const { from, to } = sqlWindow(window.dateRange);
+  const unit = window.granularity;
+  // Buckets from the window's start (`all`: the week of the metric's first row) to the bucket
+  // holding `now`; each counts the metric's rows in [start, start + 1 unit) within the window.
+  const rows = await db.sql(
+    `WITH metric AS (
+       SELECT created_at FROM (${trendRows(TREND_SOURCES[metric])}) s
+        WHERE created_at >= $1 AND created_at < $2
+     ), first_bucket AS (
+       SELECT CASE WHEN $4 THEN date_trunc($3, min(created_at)) ELSE $1::timestamptz END AS at
+         FROM metric
+     )
+     SELECT b.start, count(m.created_at) AS n
+       FROM first_bucket f
+      CROSS JOIN LATERAL generate_series(
+               f.at, date_trunc($3, $5::timestamptz), ('1 ' || $3)::interval) AS b(start)
+       LEFT JOIN metric m
+         ON m.created_at >= b.start AND m.created_at < b.start + ('1 ' || $3)::interval
+      GROUP BY b.start
+      ORDER BY b.start`,
+    [from, to, unit, timeframe === 'all', new Date(now).toISOString()],
+  );
+  const counts = rows.map((r) => Number(r.n));
+  return {
+    bucketCount: counts.length,
+    total: counts.reduce((a, b) => a + b, 0),
+    granularity: unit,
+    counts,
+  };
+}
+
+export type ExpectedWow = {
+  current: number | null;
+  previous: number | null;
+  deltaAbs: number | null;
+  deltaPct: number | null;
+};
+
+export async function wowOracle(
+  db: Oracle,
+  metric: WowMetric,
+  weeks: WowWeeks,
+  now: number,
+): Promise<ExpectedWow> {
+  const windows = wowWindows(weeks, now);
+  const current = sqlWindow(windows.current);
+  const previous = sqlWindow(windows.previous);
+  const params = [current.from, current.to, previous.from, previous.to];
+  const sql =
+    metric === 'export_success'
+      ? `WITH w AS (
+           SELECT 100.0 * count(*) FILTER (WHERE status = 'completed' AND created_at >= $1)
+                    / NULLIF(count(*) FILTER (WHERE created_at >= $1), 0) AS cur,
+                  100.0 * count(*) FILTER (WHERE status = 'completed' AND created_at < $4)
+                    / NULLIF(count(*) FILTER (WHERE created_at < $4), 0) AS prev
+             FROM exports
+            WHERE created_at >= $3 AND created_at < $2)
+         SELECT cur, prev, cur - prev AS delta_abs, (cur - prev) / NULLIF(prev, 0) * 100 AS delta_pct
+           FROM w`
+      : `WITH w AS (
+           SELECT count(DISTINCT user_id) FILTER (WHERE created_at >= $1) AS cur,
+                  count(DISTINCT user_id) FILTER (WHERE created_at < $4) AS prev
+             FROM credit_transactions
+            WHERE type = 'purchase' AND created_at >= $3 AND created_at < $2)
+         SELECT cur, prev, cur - prev AS delta_abs,
+                (cur - prev)::numeric / NULLIF(prev, 0) * 100 AS delta_pct
+           FROM w`;
+  const row = await db.one(sql, params);
+  const num = (v: OracleRow[string]) => (v === null ? null : Number(v));
+  return {
+    current: num(row.cur ?? null),
+    previous: num(row.prev ?? null),
+    deltaAbs: num(row.delta_abs ?? null),
+    deltaPct: num(row.delta_pct ?? null),
+  };
+}
+
+// ---------------------------------------------------------------- Phase 2 sections
 
 export type Values = Record<string, number | null>;
 export interface WidgetExpectation {
@@ -29,6 +178,11 @@ export interface WidgetExpectation {
   readonly buckets?: number;
 }
 export type SectionExpectation = Record<string, WidgetExpectation>;
+/** A section's expectations: one per widget, by test id. */
+type PageOf<S extends SectionId> = {
+  readonly [W in keyof (typeof SECTIONS)[S]['widgets'] &
+    string as `widget-${S}-${W}`]: WidgetExpectation;
+};
 
 const n = (row: OracleRow | undefined, key: string): number => Number(row?.[key] ?? 0);
 
@@ -38,14 +192,14 @@ async function family(db: Oracle, name: string, w: SqlWindow) {
   return f.expected(db, w);
 }
 
-type Builder = (
+type Builder<S extends SectionId> = (
   db: Oracle,
   w: SqlWindow,
   timeframe: WindowTimeframe,
   now: number,
-) => Promise<SectionExpectation>;
+) => Promise<PageOf<S>>;
 
-const releases: Builder = async (db, w) => {
+const releases: Builder<'releases'> = async (db, w) => {
   const list = await db.sql(
     `SELECT id::text AS id, view_count FROM changelog_entries
       WHERE status = 'published' AND published_at >= $1 AND published_at < $2
@@ -76,7 +230,7 @@ const releases: Builder = async (db, w) => {
   };
 };
 
-const exportsBuilder: Builder = async (db, w, timeframe, now) => {
+const exportsBuilder: Builder<'exports'> = async (db, w, timeframe, now) => {
   const t = await family(db, 'exports_overview', w);
   const formats = await db.sql(
     `SELECT format, count(*) AS n FROM exports WHERE created_at >= $1 AND created_at < $2
@@ -134,11 +288,7 @@ const exportsBuilder: Builder = async (db, w, timeframe, now) => {
 };
 
 /** The export reliability widgets (definitions: model/README.md, "Export reliability"). */
-async function exportReliability(
-  db: Oracle,
-  w: SqlWindow,
-  granularity: Granularity,
-): Promise<SectionExpectation> {
+async function exportReliability(db: Oracle, w: SqlWindow, granularity: Granularity) {
   const inWindow = 'a.created_at >= $1 AND a.created_at < $2';
   const phases = await db.sql(
     `SELECT event,
@@ -246,7 +396,7 @@ async function exportReliability(
   };
 }
 
-const engagement: Builder = async (db, w) => {
+const engagement: Builder<'engagement'> = async (db, w) => {
   const p = await family(db, 'engagement (prompts)', w);
   const it = await family(db, 'engagement (iterations)', w);
   const s = await family(db, 'engagement (iterations to success)', w);
@@ -287,7 +437,7 @@ const engagement: Builder = async (db, w) => {
   };
 };
 
-const monetization: Builder = async (db, w, timeframe, now) => {
+const monetization: Builder<'monetization'> = async (db, w, timeframe, now) => {
   const p = await family(db, 'paywall_funnel', w);
   const c = await family(db, 'credits', w);
   const counts = {
@@ -342,7 +492,7 @@ const monetization: Builder = async (db, w, timeframe, now) => {
   };
 };
 
-const llm: Builder = async (db, w) => {
+const llm: Builder<'llm'> = async (db, w) => {
   const t = await family(db, 'llm_usage', w);
   const params = [w.from, w.to];
   const models = await db.sql(
@@ -429,7 +579,7 @@ const llm: Builder = async (db, w) => {
   };
 };
 
-const assets: Builder = async (db, w) => {
+const assets: Builder<'assets'> = async (db, w) => {
   const a = await family(db, 'assets', w);
   const uploads = `SELECT memory_value->>'asset_type' AS type,
                           (memory_value->>'size_bytes')::bigint AS size
@@ -477,7 +627,7 @@ const assets: Builder = async (db, w) => {
   };
 };
 
-const BUILDERS: Record<SectionId, Builder> = {
+const BUILDERS: { readonly [S in SectionId]: Builder<S> } = {
   releases,
   exports: exportsBuilder,
   engagement,

@@ -1,26 +1,162 @@
 /**
- * The raw-SQL side of the Phase 2 sections: for every query a section widget sends
- * (`web/lib/analytics/sections/*.ts`), the SQL an analyst would write on the source tables
- * for the same numbers, with columns named after the Cube members
- * so `answers.ts` compares them row by row. Written from the schema's definitions (as
- * tests/model/view-oracles.ts, which checks the model's views the same way), not from the
- * model's SQL: counts and sums of an empty window are 0, rates and averages of one are NULL.
+ * The tab queries' oracle: for every query the Analytics tab sends (`web/lib/analytics/registry.ts`),
+ * the SQL an analyst would write on the source tables for the same rows, keyed by the registry's
+ * widget ids (Phase 1: `phase1.ts`; Phase 2: `<section>.<widget>`), one SQL per query the widget
+ * sends, in the same order. Columns are named after the Cube members so `bench/answers.ts`
+ * compares the two answers row by row; `result` numbers the date ranges of a week-over-week
+ * comparison. The bench (and so its CI smoke test) checks every query of the tab against these.
  *
- * The type below makes a missing oracle a compile error: a new section widget needs its SQL here.
+ * The SQL uses the schema's indexes (`created_at` on every event table, `(event_type, created_at)`
+ * on paywall_events, `(template_id)` on template_usage) and Cube's inclusive range (`range`).
+ * Counts and sums of an empty window are 0, rates and averages of one are NULL.
+ *
+ * The types below make a missing oracle a compile error: a new widget needs its SQL here.
  */
+import type { PHASE1_WIDGETS, Phase1WidgetId } from '../web/lib/analytics/phase1';
+import { TOP_TEMPLATES_LIMIT, TREND_METRIC_SPECS, WOW_MEMBERS } from '../web/lib/analytics/queries';
+import type { TabQuery } from '../web/lib/analytics/registry';
+import type { TrendMetric } from '../web/lib/analytics/schemas';
 import type { SECTIONS, SectionId } from '../web/lib/analytics/sections';
 import { TOP_ERRORS_LIMIT } from '../web/lib/analytics/sections/exports';
 import { HOTSPOTS_LIMIT, TOP_TOOLS_LIMIT } from '../web/lib/analytics/sections/llm';
 import { RELEASE_LIST_LIMIT } from '../web/lib/analytics/sections/releases';
-import type { TimeframeWindow } from '../web/lib/timeframe';
-import { bucket, range, type SqlQuery } from './oracles';
+import {
+  type CubeDateRange,
+  type TimeframeWindow,
+  timeframeWindow,
+  type WindowTimeframe,
+  type WowWindows,
+  wowWeeksSchema,
+  wowWindows,
+} from '../web/lib/timeframe';
+import { bucket, range, type SqlQuery, TREND_SOURCES, type TrendSource } from './sql';
 
-/** A widget's oracles for a window, one per query it sends (same order). */
-type WidgetOracle = (window: TimeframeWindow) => SqlQuery[];
-export type SectionOracles = {
+/** A widget's oracles for its window, one per query it sends (same order). */
+type WidgetOracle<W = TimeframeWindow> = (window: W) => SqlQuery[];
+type Phase1Oracles = {
+  readonly [W in Phase1WidgetId]: WidgetOracle<
+    Parameters<(typeof PHASE1_WIDGETS)[W]['queries']>[0]
+  >;
+};
+type SectionOracles = {
   readonly [S in SectionId]: {
     readonly [W in keyof (typeof SECTIONS)[S]['widgets']]: WidgetOracle;
   };
+};
+
+// ---------------------------------------------------------------- Top templates
+/** 24h/7d/30d: uses in the window (index on created_at), the top N joined to their names. */
+function topTemplatesWindowSql(dateRange: CubeDateRange, limit: number): SqlQuery {
+  return {
+    text: `
+      SELECT t.id AS "template_leaderboard.template_id",
+             t.name AS "template_leaderboard.template_name",
+             t.thumbnail_url AS "template_leaderboard.thumbnail_url",
+             u.uses AS "template_leaderboard.uses"
+        FROM (SELECT template_id, count(*) AS uses
+                FROM template_usage
+               WHERE created_at >= $1 AND created_at <= $2
+               GROUP BY template_id) u
+        JOIN templates t ON t.id = u.template_id
+       ORDER BY u.uses DESC, t.id ASC
+       LIMIT $3`,
+    values: [...range(dateRange), limit],
+  };
+}
+
+/** `all`: the app's lifetime counter. */
+function topTemplatesAllTimeSql(limit: number): SqlQuery {
+  return {
+    text: `
+      SELECT id AS "template_leaderboard.template_id",
+             name AS "template_leaderboard.template_name",
+             thumbnail_url AS "template_leaderboard.thumbnail_url",
+             usage_count AS "template_leaderboard.lifetime_uses"
+        FROM templates
+       ORDER BY usage_count DESC, id ASC
+       LIMIT $1`,
+    values: [limit],
+  };
+}
+
+// ---------------------------------------------------------------- Trends
+/** Rows per bucket in the window; the columns are the Cube keys the trend query returns. */
+function trendSql(
+  source: TrendSource,
+  window: TimeframeWindow,
+  keys: { bucket: string; count: string },
+): SqlQuery {
+  return {
+    text: `
+      SELECT ${bucket('created_at', window.granularity)} AS "${keys.bucket}",
+             count(*) AS "${keys.count}"
+        FROM ${source.table}
+       WHERE created_at >= $1 AND created_at <= $2${source.where ? ` AND ${source.where}` : ''}
+       GROUP BY 1
+       ORDER BY 1`,
+    values: range(window.dateRange),
+  };
+}
+
+// ---------------------------------------------------------------- Week over week
+function twoWindows(windows: WowWindows, select: string, from: string, where: string | null) {
+  const filter = where ? ` AND ${where}` : '';
+  return {
+    text: `
+      SELECT 0 AS result, ${select} FROM ${from} WHERE created_at >= $1 AND created_at <= $2${filter}
+      UNION ALL
+      SELECT 1 AS result, ${select} FROM ${from} WHERE created_at >= $3 AND created_at <= $4${filter}`,
+    values: [...range(windows.current), ...range(windows.previous)],
+  };
+}
+
+/** Export success: completed and all exports created in each window. */
+function wowExportSuccessSql(
+  windows: WowWindows,
+  keys: { completed: string; all: string },
+): SqlQuery {
+  return twoWindows(
+    windows,
+    `count(*) FILTER (WHERE status = 'completed') AS "${keys.completed}", count(*) AS "${keys.all}"`,
+    'exports',
+    null,
+  );
+}
+
+/** Paying users: distinct users with a purchase transaction in each window. */
+function wowPayingUsersSql(windows: WowWindows, keys: { payingUsers: string }): SqlQuery {
+  return twoWindows(
+    windows,
+    `count(DISTINCT user_id) AS "${keys.payingUsers}"`,
+    'credit_transactions',
+    "type = 'purchase'",
+  );
+}
+
+// ---------------------------------------------------------------- Phase 1
+const trend =
+  (metric: TrendMetric): WidgetOracle =>
+  (w) => {
+    const spec = TREND_METRIC_SPECS[metric];
+    return [
+      trendSql(TREND_SOURCES[metric], w, {
+        bucket: `${spec.timeDimension}.${w.granularity}`,
+        count: spec.measure,
+      }),
+    ];
+  };
+
+const PHASE1_ORACLES: Phase1Oracles = {
+  'trend.exports': trend('exports'),
+  'trend.prompts': trend('prompts'),
+  'trend.paywall': trend('paywall'),
+  top_templates: (w) => [
+    w.timeframe === 'all'
+      ? topTemplatesAllTimeSql(TOP_TEMPLATES_LIMIT)
+      : topTemplatesWindowSql(w.dateRange, TOP_TEMPLATES_LIMIT),
+  ],
+  'wow.export_success': (w) => [wowExportSuccessSql(w, WOW_MEMBERS.export_success)],
+  'wow.paying_users': (w) => [wowPayingUsersSql(w, WOW_MEMBERS.paying_users)],
 };
 
 /** `column` inside the window ($1, $2: Cube's inclusive range). */
@@ -398,7 +534,7 @@ const assets: SectionOracles['assets'] = {
     ),
 };
 
-export const SECTION_ORACLES: SectionOracles = {
+const SECTION_ORACLES: SectionOracles = {
   releases,
   exports,
   engagement,
@@ -406,3 +542,30 @@ export const SECTION_ORACLES: SectionOracles = {
   llm,
   assets,
 };
+
+/** Every widget's oracle, by the registry's widget id (`TabQuery.widget`). */
+export const QUERY_ORACLES: Readonly<Record<string, WidgetOracle<never>>> = {
+  ...PHASE1_ORACLES,
+  ...Object.fromEntries(
+    Object.entries(SECTION_ORACLES).flatMap(([section, widgets]) =>
+      Object.entries(widgets).map(([name, oracle]) => [`${section}.${name}`, oracle]),
+    ),
+  ),
+};
+
+/**
+ * The SQL of one tab query (`tabQueries(now)`, `phase1Queries`, `sectionQueries` with the same
+ * `now`): its widget's oracle at the query's window, the `#<i>`-th when the widget sends several.
+ */
+export function tabQueryOracle(q: TabQuery, now: number): SqlQuery {
+  const oracle = QUERY_ORACLES[q.widget] as WidgetOracle<TimeframeWindow | WowWindows> | undefined;
+  if (!oracle) throw new Error(`no SQL oracle for ${q.widget} (oracles/queries.ts)`);
+  const weeks = /^wow-(\d)w$/.exec(q.timeframe)?.[1];
+  const window = weeks
+    ? wowWindows(wowWeeksSchema.parse(Number(weeks)), now)
+    : timeframeWindow(q.timeframe as WindowTimeframe, now);
+  const index = Number(/#(\d+)$/.exec(q.name)?.[1] ?? 0);
+  const sql = oracle(window)[index];
+  if (!sql) throw new Error(`${q.name}: oracles/queries.ts has no SQL for query ${index}`);
+  return sql;
+}

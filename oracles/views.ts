@@ -1,11 +1,10 @@
 /**
- * The hand-written SQL answer for every measure of every view, on a time window: plain SQL on the
- * source tables plus arithmetic in TypeScript, written from the source schema's definitions and not
- * from the model's SQL, so a model mistake cannot hide in both. Each entry is one query family (a view, or one root of `engagement`).
+ * The views' oracle: the hand-written SQL answer for every measure of every view, on a time
+ * window: plain SQL on the source tables plus arithmetic in TypeScript. Each entry is one query
+ * family (a view, or one root of `engagement`). The model tests check every measure against it;
+ * the page oracle (`pages.ts`) takes the sections' totals from it.
  */
-import type { SqlWindow } from '../support/compare';
-import { percentileCont, ratio } from '../support/compare';
-import type { Oracle, OracleRow } from '../support/oracle';
+import { type Oracle, type OracleRow, percentileCont, ratio, type SqlWindow } from './sql';
 
 export type Expected = Record<string, number | null>;
 
