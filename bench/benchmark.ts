@@ -8,7 +8,9 @@ import type pg from 'pg';
 import { PRE_AGGREGATIONS_SCHEMA } from '../cube/options';
 import { buildAllRollups } from '../cube/rollups';
 import { createPool } from '../db/connection';
+import { CubeClient, usedPreAggregations } from '../lib/cube-client';
 import { describeTimeToData } from '../lib/time-to-data';
+import { type LoadResponse, servedFromPreAggregations } from '../web/lib/cube/response';
 import {
   HOUR_MS,
   type Timeframe,
@@ -32,7 +34,6 @@ import {
   type Widget,
 } from './cases';
 import { type BenchCube, buildPartitions, processMemory, startBenchCube } from './cube';
-import { CubeHttp, type CubeLoad, servedFromRollups, usedPreAggregations } from './cube-http';
 import { type BenchDatabase, ensureBenchDatabase } from './database';
 import { deliberatelyRaw } from './deliberately-raw';
 import { scanSummary } from './explain';
@@ -101,7 +102,7 @@ async function benchQuery(
   q: BenchQuery,
   now: number,
   pool: pg.Pool,
-  http: CubeHttp,
+  http: CubeClient,
   options: BenchOptions,
   checkReads: boolean,
 ): Promise<QueryReport> {
@@ -124,14 +125,14 @@ async function benchQuery(
   try {
     // Warm-up, and the answers the timings are about: they must agree.
     const a = await runSql(pool, q);
-    const b = await http.load(q.query, 'no-cache');
-    const c = await http.load(q.query, 'warm');
+    const b = await http.load(q.query, { cache: 'no-cache' });
+    const c = await http.load(q.query);
     const answer = answerFromCube(q.query, b.response);
     report.rows = rowCount(answer);
     report.mismatch = compareAnswers(q.query, answerFromSql(q.query, a.rows), answer);
     report.warmMismatch = compareAnswers(q.query, answer, answerFromCube(q.query, c.response));
     report.rollups = usedPreAggregations(b.response);
-    report.servedFromRollup = servedFromRollups(b.response);
+    report.servedFromRollup = servedFromPreAggregations(b.response);
     const raw = deliberatelyRaw(q.query, now);
     report.deliberatelyRaw = raw?.reason ?? null;
     if (raw?.note) report.notes.push(raw.note);
@@ -145,9 +146,9 @@ async function benchQuery(
     if (checkReads && options.readChecks > 0 && report.servedFromRollup) {
       const results = b.response.results.length;
       const before = await rollupReadCalls(pool);
-      for (let i = 0; i < options.readChecks; i++) await http.load(q.query, 'no-cache');
+      for (let i = 0; i < options.readChecks; i++) await http.load(q.query, { cache: 'no-cache' });
       const middle = await rollupReadCalls(pool);
-      for (let i = 0; i < options.readChecks; i++) await http.load(q.query, 'warm');
+      for (let i = 0; i < options.readChecks; i++) await http.load(q.query);
       const after = await rollupReadCalls(pool);
       report.rollupReads = {
         uncachedLoads: options.readChecks * results,
@@ -162,11 +163,11 @@ async function benchQuery(
       {
         a: async () => (await runSql(pool, q)).ms,
         b: async () => {
-          const load = await http.load(q.query, 'no-cache');
+          const load = await http.load(q.query, { cache: 'no-cache' });
           report.polls += load.polls;
           return load.ms;
         },
-        c: async () => (await http.load(q.query, 'warm')).ms,
+        c: async () => (await http.load(q.query)).ms,
       },
       plan,
     );
@@ -183,16 +184,19 @@ async function benchQuery(
 async function benchTogether(
   queries: BenchQuery[],
   pool: pg.Pool,
-  http: CubeHttp,
+  http: CubeClient,
   budget: Budget,
   perQuery: QueryReport[],
 ): Promise<GroupTimings> {
   const all = {
     a: async () => (await timed(() => Promise.all(queries.map((q) => runSql(pool, q))))).ms,
     b: async () =>
-      (await timed(() => Promise.all(queries.map((q) => http.load(q.query, 'no-cache'))))).ms,
-    c: async () =>
-      (await timed(() => Promise.all(queries.map((q) => http.load(q.query, 'warm'))))).ms,
+      (
+        await timed(() =>
+          Promise.all(queries.map((q) => http.load(q.query, { cache: 'no-cache' }))),
+        )
+      ).ms,
+    c: async () => (await timed(() => Promise.all(queries.map((q) => http.load(q.query))))).ms,
   };
   // The queries ran on their own just before, so caches are warm. A contender whose slowest
   // query alone exceeds the budget skips the group warm-up (a 20 s oracle would cost 20 s more for
@@ -236,14 +240,14 @@ export const BATCH_MIN_SENDS = 31;
  */
 async function benchBatch(
   queries: BenchQuery[],
-  http: CubeHttp,
+  http: CubeClient,
   rounds: number,
 ): Promise<Pick<TabReport, 'batch' | 'batchError' | 'batchMismatch'>> {
   const send = () => http.loadBatch(queries.map((q) => q.query));
   try {
     const batched = await send();
-    const singles = await Promise.all(queries.map((q) => http.load(q.query, 'warm')));
-    const dataOf = (answer: CubeLoad | undefined) =>
+    const singles = await Promise.all(queries.map((q) => http.load(q.query)));
+    const dataOf = (answer: { response: LoadResponse } | undefined) =>
       JSON.stringify(answer?.response.results.map((r) => r.data) ?? null);
     const differ = queries.filter((_, i) => dataOf(batched[i]) !== dataOf(singles[i]));
     const samples: number[] = [];
@@ -266,7 +270,7 @@ async function incrementalRefresh(
   db: BenchDatabase,
   pool: pg.Pool,
   cube: BenchCube,
-  http: CubeHttp,
+  http: CubeClient,
   fullBuild: BenchReport['fullBuild'],
   widgets: readonly Widget[],
   withSections: boolean,
@@ -347,7 +351,7 @@ async function incrementalRefresh(
   for (const q of newest) {
     try {
       const a = await runSql(pool, q);
-      const b = await http.load(q.query, 'no-cache');
+      const b = await http.load(q.query, { cache: 'no-cache' });
       freshChecks.push({
         id: q.id,
         mismatch: compareAnswers(
@@ -355,7 +359,7 @@ async function incrementalRefresh(
           answerFromSql(q.query, a.rows),
           answerFromCube(q.query, b.response),
         ),
-        servedFromRollup: servedFromRollups(b.response),
+        servedFromRollup: servedFromPreAggregations(b.response),
       });
     } catch (error) {
       freshChecks.push({
@@ -464,7 +468,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     };
     log(`  ${fullBuild.partitions} partitions in ${fullBuild.seconds.toFixed(1)} s`);
 
-    const http = new CubeHttp({ apiUrl: benchCube.apiUrl, token: benchCube.token });
+    const http = new CubeClient({ apiUrl: benchCube.apiUrl, token: benchCube.token });
     const pings: number[] = [];
     for (let i = 0; i < 30; i++) pings.push(await http.ping());
 

@@ -3,14 +3,15 @@
  * number comparison (integers exactly, everything else to 1e-9 relative; null only equals null).
  */
 import { expect } from 'vitest';
+import type { CubeRow } from '../../lib/cube-client';
+import { num } from '../../lib/cube-client';
 import {
   parseCubeTimestamp,
   type Timeframe,
   timeframeWindow,
   toCubeTimestamp,
 } from '../../web/lib/timeframe';
-import type { CubeRow, DateRange } from './cube';
-import { num } from './cube';
+import type { DateRange } from './cube';
 
 /** A Cube date range [start, end] (end inclusive, ms) as the SQL interval [from, to). */
 export interface SqlWindow {
