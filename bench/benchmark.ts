@@ -8,7 +8,9 @@ import type pg from 'pg';
 import { PRE_AGGREGATIONS_SCHEMA } from '../cube/options';
 import { buildAllRollups } from '../cube/rollups';
 import { createPool } from '../db/connection';
+import { CubeClient, usedPreAggregations } from '../lib/cube-client';
 import { describeTimeToData } from '../lib/time-to-data';
+import { type LoadResponse, servedFromPreAggregations } from '../web/lib/cube/response';
 import {
   HOUR_MS,
   type Timeframe,
@@ -32,7 +34,6 @@ import {
   type Widget,
 } from './cases';
 import { type BenchCube, buildPartitions, processMemory, startBenchCube } from './cube';
-import { CubeHttp, type CubeLoad, servedFromRollups, usedPreAggregations } from './cube-http';
 import { type BenchDatabase, ensureBenchDatabase } from './database';
 import { deliberatelyRaw } from './deliberately-raw';
 import { scanSummary } from './explain';
@@ -101,7 +102,7 @@ async function benchQuery(
   q: BenchQuery,
   now: number,
   pool: pg.Pool,
-  http: CubeHttp,
+  http: CubeClient,
   options: BenchOptions,
   checkReads: boolean,
 ): Promise<QueryReport> {
@@ -124,14 +125,14 @@ async function benchQuery(
   try {
     // Warm-up, and the answers the timings are about: they must agree.
     const a = await runSql(pool, q);
-    const b = await http.load(q.query, 'no-cache');
-    const c = await http.load(q.query, 'warm');
+    const b = await http.load(q.query, { cache: 'no-cache' });
+    const c = await http.load(q.query);
     const answer = answerFromCube(q.query, b.response);
     report.rows = rowCount(answer);
     report.mismatch = compareAnswers(q.query, answerFromSql(q.query, a.rows), answer);
     report.warmMismatch = compareAnswers(q.query, answer, answerFromCube(q.query, c.response));
     report.rollups = usedPreAggregations(b.response);
-    report.servedFromRollup = servedFromRollups(b.response);
+    report.servedFromRollup = servedFromPreAggregations(b.response);
     const raw = deliberatelyRaw(q.query, now);
     report.deliberatelyRaw = raw?.reason ?? null;
     if (raw?.note) report.notes.push(raw.note);
@@ -145,9 +146,9 @@ async function benchQuery(
     if (checkReads && options.readChecks > 0 && report.servedFromRollup) {
       const results = b.response.results.length;
       const before = await rollupReadCalls(pool);
-      for (let i = 0; i < options.readChecks; i++) await http.load(q.query, 'no-cache');
+      for (let i = 0; i < options.readChecks; i++) await http.load(q.query, { cache: 'no-cache' });
       const middle = await rollupReadCalls(pool);
-      for (let i = 0; i < options.readChecks; i++) await http.load(q.query, 'warm');
+      for (let i = 0; i < options.readChecks; i++) await http.load(q.query);
       const after = await rollupReadCalls(pool);
       report.rollupReads = {
         uncachedLoads: options.readChecks * results,
@@ -162,11 +163,11 @@ async function benchQuery(
       {
         a: async () => (await runSql(pool, q)).ms,
         b: async () => {
-          const load = await http.load(q.query, 'no-cache');
+          const load = await http.load(q.query, { cache: 'no-cache' });
           report.polls += load.polls;
           return load.ms;
         },
-        c: async () => (await http.load(q.query, 'warm')).ms,
+        c: async () => (await http.load(q.query)).ms,
       },
       plan,
     );
@@ -183,16 +184,19 @@ async function benchQuery(
 async function benchTogether(
   queries: BenchQuery[],
   pool: pg.Pool,
-  http: CubeHttp,
+  http: CubeClient,
   budget: Budget,
   perQuery: QueryReport[],
 ): Promise<GroupTimings> {
   const all = {
     a: async () => (await timed(() => Promise.all(queries.map((q) => runSql(pool, q))))).ms,
     b: async () =>
-      (await timed(() => Promise.all(queries.map((q) => http.load(q.query, 'no-cache'))))).ms,
-    c: async () =>
-      (await timed(() => Promise.all(queries.map((q) => http.load(q.query, 'warm'))))).ms,
+      (
+        await timed(() =>
+          Promise.all(queries.map((q) => http.load(q.query, { cache: 'no-cache' }))),
+        )
+      ).ms,
+    c: async () => (await timed(() => Promise.all(queries.map((q) => http.load(q.query))))).ms,
   };
   // The queries ran on their own just before, so caches are warm. A contender whose slowest
   // query alone exceeds the budget skips the group warm-up (a 20 s oracle would cost 20 s more for
@@ -236,14 +240,14 @@ export const BATCH_MIN_SENDS = 31;
  */
 async function benchBatch(
   queries: BenchQuery[],
-  http: CubeHttp,
+  http: CubeClient,
   rounds: number,
 ): Promise<Pick<TabReport, 'batch' | 'batchError' | 'batchMismatch'>> {
   const send = () => http.loadBatch(queries.map((q) => q.query));
   try {
     const batched = await send();
-    const singles = await Promise.all(queries.map((q) => http.load(q.query, 'warm')));
-    const dataOf = (answer: CubeLoad | undefined) =>
+    const singles = await Promise.all(queries.map((q) => http.load(q.query)));
+    const dataOf = (answer: { response: LoadResponse } | undefined) =>
       JSON.stringify(answer?.response.results.map((r) => r.data) ?? null);
     const differ = queries.filter((_, i) => dataOf(batched[i]) !== dataOf(singles[i]));
     const samples: number[] = [];
@@ -266,7 +270,7 @@ async function incrementalRefresh(
   db: BenchDatabase,
   pool: pg.Pool,
   cube: BenchCube,
-  http: CubeHttp,
+  http: CubeClient,
   fullBuild: BenchReport['fullBuild'],
   widgets: readonly Widget[],
   withSections: boolean,
@@ -347,7 +351,7 @@ async function incrementalRefresh(
   for (const q of newest) {
     try {
       const a = await runSql(pool, q);
-      const b = await http.load(q.query, 'no-cache');
+      const b = await http.load(q.query, { cache: 'no-cache' });
       freshChecks.push({
         id: q.id,
         mismatch: compareAnswers(
@@ -355,7 +359,7 @@ async function incrementalRefresh(
           answerFromSql(q.query, a.rows),
           answerFromCube(q.query, b.response),
         ),
-        servedFromRollup: servedFromRollups(b.response),
+        servedFromRollup: servedFromPreAggregations(b.response),
       });
     } catch (error) {
       freshChecks.push({
@@ -396,298 +400,444 @@ function estimateGroupSeconds(ids: string[], measured: QueryReport[], budget: Bu
   return CONTENDERS.reduce((sum, who) => sum + (worst[who] * (warmups(who) + plan[who])) / 1000, 0);
 }
 
-export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
-  const { log } = options;
-  const widgets = options.widgets ?? WIDGETS;
-  const started = new Date();
-  const loadAtStart = os.loadavg()[0] ?? 0;
-  const phases: Record<string, number> = {};
-  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t = performance.now();
-    try {
-      return await fn();
-    } finally {
-      phases[name] = Number(((performance.now() - t) / 1000).toFixed(2));
-    }
-  };
+/** What every step of one run shares: its options, its log and its phase clock. */
+type Run = {
+  readonly options: BenchOptions;
+  readonly log: (line: string) => void;
+  readonly widgets: readonly Widget[];
+  /** Seconds per named phase, for the report. */
+  readonly phases: Record<string, number>;
+  /** Times `fn` as the phase `name`. */
+  phase<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** The run's start on the `performance.now()` clock (the progress lines' elapsed time). */
+  readonly startedAt: number;
+};
 
-  const browserPort = options.browser && 'port' in options.browser ? options.browser.port : null;
-  if (browserPort !== null) await phase('web build', () => ensureWebBuild(log));
-  const db = await phase('database', () =>
-    ensureBenchDatabase({
-      scale: options.scale,
-      seed: options.seed,
-      ...options.pg,
-      log,
+function startRun(options: BenchOptions, started: Date): Run {
+  const phases: Record<string, number> = {};
+  return {
+    options,
+    log: options.log,
+    widgets: options.widgets ?? WIDGETS,
+    phases,
+    async phase(name, fn) {
+      const t = performance.now();
+      try {
+        return await fn();
+      } finally {
+        phases[name] = Number(((performance.now() - t) / 1000).toFixed(2));
+      }
+    },
+    startedAt: started.getTime() - Date.now() + performance.now(),
+  };
+}
+
+/** Says whether the hour after the data's "now" can be appended and refreshed in this run. */
+function logRefreshPlan({ log }: Run, dataNow: number): void {
+  const hourEnds = dataNow + HOUR_MS;
+  const at = new Date(hourEnds).toISOString().slice(0, 16);
+  log(
+    hourEnds <= Date.now()
+      ? `Refresh: the hour after the data's "now" ended (${at}Z): it will be appended and its refresh measured.`
+      : `Refresh: the hour after the data's "now" ends at ${at}Z, in ${fmtDuration((hourEnds - Date.now()) / 1000)}; ` +
+          'the refresh is measured only if the run reaches it after that (else reported as skipped).',
+  );
+}
+
+/** Cube on an empty rollup schema, so every run times a first build. */
+async function startCubeOnEmptySchema(
+  run: Run,
+  pool: pg.Pool,
+  db: BenchDatabase,
+  browserPort: number | null,
+): Promise<BenchCube> {
+  // Creating the schema here also spares Cube's parallel first builds their CREATE SCHEMA race:
+  // "duplicate key value violates unique constraint pg_namespace_nspname_index".
+  await pool.query(`DROP SCHEMA IF EXISTS ${PRE_AGGREGATIONS_SCHEMA} CASCADE`);
+  await pool.query(`CREATE SCHEMA ${PRE_AGGREGATIONS_SCHEMA}`);
+  run.log(`Starting Cube on :${run.options.cubePort} (refresh scheduler off)…`);
+  return run.phase('cube start', () =>
+    startBenchCube(db.config, run.options.cubePort, {
+      corsOrigin: browserPort === null ? undefined : `http://localhost:${browserPort}`,
     }),
   );
-  if (options.refresh) {
-    const hourEnds = db.dataNow + HOUR_MS;
-    const at = new Date(hourEnds).toISOString().slice(0, 16);
-    log(
-      hourEnds <= Date.now()
-        ? `Refresh: the hour after the data's "now" ended (${at}Z): it will be appended and its refresh measured.`
-        : `Refresh: the hour after the data's "now" ends at ${at}Z, in ${fmtDuration((hourEnds - Date.now()) / 1000)}; ` +
-            'the refresh is measured only if the run reaches it after that (else reported as skipped).',
-    );
+}
+
+async function buildEveryRollup(
+  run: Run,
+  db: BenchDatabase,
+  pool: pg.Pool,
+  cube: BenchCube,
+): Promise<BenchReport['fullBuild']> {
+  run.log('Building every pre-aggregation (Cube jobs API)…');
+  const statsBefore = db.statStatements ? await rollupBuildStatements(pool) : new Map();
+  const built = await run.phase('full rollup build', () =>
+    buildAllRollups(cube.apiUrl, cube.token(), { timeoutMs: 30 * 60_000 }),
+  );
+  const fullBuild: BenchReport['fullBuild'] = {
+    ...built,
+    rollupTables: await rollupTableCount(pool),
+    byRollup: db.statStatements
+      ? buildTimesBetween(statsBefore, await rollupBuildStatements(pool))
+      : [],
+  };
+  run.log(`  ${fullBuild.partitions} partitions in ${fullBuild.seconds.toFixed(1)} s`);
+  return fullBuild;
+}
+
+/** The tab in Chromium (before any query runs, so the first visit finds Cube's cache empty). */
+async function timeBrowser(
+  run: Run,
+  cube: BenchCube,
+  browserPort: number | null,
+): Promise<BrowserReport | null> {
+  const { options, log } = run;
+  if (browserPort === null) {
+    return options.browser && 'fallback' in options.browser ? options.browser.fallback() : null;
   }
+  log(`Timing the tab in Chromium (web app on :${browserPort})…`);
+  const browser = await run.phase('browser', () =>
+    measureBrowser(cube, { port: browserPort, scale: options.scale, log }),
+  );
+  const { first, warmMedian } = browser;
+  if (browser.error || !first || !warmMedian) log(`  FAILED: ${browser.error}`);
+  else {
+    if (browser.serverFirst)
+      log(`  web server's first request: ${describeTimeToData(browser.serverFirst)}`);
+    log(`  first visit: ${describeTimeToData(first)}`);
+    log(`  warm (median of ${browser.warm.n}): ${describeTimeToData(warmMedian)}`);
+  }
+  return browser;
+}
+
+/** What the run measures at the data's "now": each query once, then the groups they form. */
+type Plan = {
+  readonly measuredNow: number;
+  readonly queries: BenchQuery[];
+  readonly sections: SectionState[];
+  /** Query ids of each tab state and each section state (for the ETA). */
+  readonly tabGroups: string[][];
+  readonly sectionGroups: string[][];
+};
+
+function planRun({ options, widgets }: Run, measuredNow: number): Plan {
+  const sections = sectionStates(measuredNow, options.sectionTimeframes ?? WINDOW_TIMEFRAMES);
+  const queries = allQueries(measuredNow, options.timeframes, options.weeks, widgets);
+  for (const state of sections) {
+    for (const q of sectionBenchQueries(state)) {
+      if (!queries.some((known) => known.id === q.id)) queries.push(q);
+    }
+  }
+  return {
+    measuredNow,
+    queries,
+    sections,
+    tabGroups: tabStates(measuredNow, options.timeframes).map((state) =>
+      tabQueries(state, widgets).map((q) => q.id),
+    ),
+    sectionGroups: sections.map((state) => sectionBenchQueries(state).map((q) => q.id)),
+  };
+}
+
+/** Estimates of the phases still to come after each phase, for the progress lines' ETA (s). */
+type Later = { queries(): number; tabs(): number; sections(): number; load(): number };
+
+function estimatesAfter(
+  { options }: Run,
+  plan: Plan,
+  measured: readonly QueryReport[],
+  fullBuild: BenchReport['fullBuild'],
+): Later {
+  const groupSeconds = (groups: string[][]) =>
+    groups.reduce(
+      (sum, ids) => sum + estimateGroupSeconds(ids, [...measured], options.tabBudget),
+      0,
+    );
+  const loadSeconds = options.load ? options.load.scenarios.length * (options.load.seconds + 3) : 0;
+  const refreshSeconds = options.refresh ? 0.5 * fullBuild.seconds + 10 : 0;
+  return {
+    queries: () =>
+      groupSeconds([...plan.tabGroups, ...plan.sectionGroups]) + loadSeconds + refreshSeconds,
+    tabs: () => groupSeconds(plan.sectionGroups) + loadSeconds + refreshSeconds,
+    sections: () => loadSeconds + refreshSeconds,
+    load: () => refreshSeconds,
+  };
+}
+
+/** Every query alone, a/b/c; each report is pushed to `measured` as soon as it is known. */
+async function timeEachQuery(
+  run: Run,
+  plan: Plan,
+  measured: QueryReport[],
+  ctx: { pool: pg.Pool; http: CubeClient; db: BenchDatabase; later: Later },
+): Promise<void> {
+  const { queries, measuredNow } = plan;
+  run.log(`Timing ${queries.length} queries (a: raw SQL, b: Cube uncached, c: Cube warm)…`);
+  await run.phase('queries', async () => {
+    const steps = progress(queries.length, run.startedAt, ctx.later.queries);
+    for (const q of queries) {
+      const r = await benchQuery(
+        q,
+        measuredNow,
+        ctx.pool,
+        ctx.http,
+        run.options,
+        ctx.db.statStatements,
+      );
+      measured.push(r);
+      const n = `n ${r.timings.a.n}/${r.timings.b.n}/${r.timings.c.n}`;
+      run.log(
+        `  ${steps.step()} ` +
+          (r.error
+            ? `${q.id}: ERROR ${r.error}`
+            : `${q.id}: a ${r.timings.a.median.toFixed(1)} ms, b ${r.timings.b.median.toFixed(2)} ms, c ${r.timings.c.median.toFixed(2)} ms (${n})` +
+              `${r.mismatch ? ` · a≠b: ${r.mismatch}` : ''}${r.servedFromRollup ? '' : ' · NO ROLLUP'}`),
+      );
+    }
+  });
+}
+
+/** Queries that answered when timed alone (a failed one would fail its whole group). */
+const withoutErrors = (queries: BenchQuery[], measured: readonly QueryReport[]) =>
+  queries.filter((q) => !measured.find((r) => r.id === q.id)?.error);
+
+/** Each tab state's queries at once, a/b/c, and warm as one `/load-batch`. */
+async function timeWholeTabs(
+  run: Run,
+  plan: Plan,
+  measured: QueryReport[],
+  ctx: { pool: pg.Pool; http: CubeClient; later: Later },
+): Promise<TabReport[]> {
+  const { options, widgets } = run;
+  const tabs: TabReport[] = [];
+  await run.phase('whole tab', async () => {
+    const steps = progress(plan.tabGroups.length, run.startedAt, ctx.later.tabs);
+    for (const state of tabStates(plan.measuredNow, options.timeframes)) {
+      const tabQs = withoutErrors(tabQueries(state, widgets), measured);
+      const together = await benchTogether(tabQs, ctx.pool, ctx.http, options.tabBudget, measured);
+      const tab: TabReport = {
+        timeframe: state.timeframe,
+        weeks: state.weeks,
+        ...together,
+        ...(await benchBatch(tabQs, ctx.http, Math.max(together.timings.c.n, BATCH_MIN_SENDS))),
+      };
+      tabs.push(tab);
+      run.log(
+        `  ${steps.step()} tab ${state.timeframe}: a ${tab.timings.a.median.toFixed(1)} ms, b ${tab.timings.b.median.toFixed(2)} ms, c ${tab.timings.c.median.toFixed(2)} ms, ` +
+          (tab.batch
+            ? `c as one /load-batch ${tab.batch.median.toFixed(2)} ms`
+            : `/load-batch FAILED: ${tab.batchError}`),
+      );
+    }
+  });
+  return tabs;
+}
+
+/** Each Phase 2 section state's queries at once, a/b/c. */
+async function timeWholeSections(
+  run: Run,
+  plan: Plan,
+  measured: QueryReport[],
+  ctx: { pool: pg.Pool; http: CubeClient; later: Later },
+): Promise<SectionReport[]> {
+  const reports: SectionReport[] = [];
+  await run.phase('whole section', async () => {
+    const steps = progress(plan.sections.length, run.startedAt, ctx.later.sections);
+    for (const state of plan.sections) {
+      const sectionQs = withoutErrors(sectionBenchQueries(state), measured);
+      const report: SectionReport = {
+        section: state.section,
+        timeframe: state.timeframe,
+        ...(await benchTogether(sectionQs, ctx.pool, ctx.http, run.options.tabBudget, measured)),
+      };
+      reports.push(report);
+      run.log(
+        `  ${steps.step()} section ${state.section}@${state.timeframe}: a ${report.timings.a.median.toFixed(1)} ms, b ${report.timings.b.median.toFixed(2)} ms, c ${report.timings.c.median.toFixed(2)} ms`,
+      );
+    }
+  });
+  return reports;
+}
+
+/** The load test's scenarios, one after the other (none when the options ask for none). */
+async function runLoadScenarios(
+  run: Run,
+  plan: Plan,
+  cube: BenchCube,
+  later: Later,
+): Promise<LoadReport[]> {
+  const { options, widgets, log } = run;
+  const load: LoadReport[] = [];
+  if (!options.load || options.load.scenarios.length === 0) return load;
+  const { scenarios, seconds } = options.load;
+  log(`Load test: ${scenarios.length} scenarios of ${seconds} s (simulated admins on the tab)…`);
+  await run.phase('load', async () => {
+    const steps = progress(scenarios.length, run.startedAt, later.load);
+    for (const scenario of scenarios) {
+      const result = await runLoad(scenario, {
+        apiUrl: cube.apiUrl,
+        token: cube.token,
+        states: tabStates(plan.measuredNow, options.timeframes),
+        tabQueries: (state) => tabQueries(state, widgets),
+        durationMs: seconds * 1000,
+        rampMs: 1000,
+        queryTimeoutMs: 30_000,
+        cubePid: cube.process.process.pid,
+      });
+      load.push(result);
+      log(`  ${steps.step()} ${describeLoad(result)}`);
+    }
+  });
+  return load;
+}
+
+/** One appended hour and the partitions its refresh rebuilds (null when not asked for). */
+async function timeRefresh(
+  run: Run,
+  ctx: {
+    db: BenchDatabase;
+    pool: pg.Pool;
+    cube: BenchCube;
+    http: CubeClient;
+    fullBuild: BenchReport['fullBuild'];
+  },
+): Promise<RefreshReport | null> {
+  const { options, log } = run;
+  if (!options.refresh) return null;
+  log('Appending one hour of rows and refreshing its partitions…');
+  const refresh = await run.phase('incremental refresh', () =>
+    incrementalRefresh(
+      ctx.db,
+      ctx.pool,
+      ctx.cube,
+      ctx.http,
+      ctx.fullBuild,
+      run.widgets,
+      (options.sectionTimeframes ?? WINDOW_TIMEFRAMES).includes('24h'),
+    ),
+  );
+  log(
+    refresh.skipped
+      ? `  skipped: ${refresh.skipped}`
+      : refresh.error
+        ? `  ${refresh.appendedTotal} rows; refresh FAILED: ${refresh.error}`
+        : `  ${refresh.appendedTotal} rows; ${refresh.partitionsRebuilt} of ${refresh.partitionsTotal} partitions in ${refresh.seconds.toFixed(1)} s`,
+  );
+  return refresh;
+}
+
+/** Everything that makes the run fail: wrong answers, missing rollups, failed steps. */
+function failuresOf(
+  queries: readonly QueryReport[],
+  tabs: readonly TabReport[],
+  refresh: RefreshReport | null,
+  browser: BrowserReport | null,
+): string[] {
+  const failures: string[] = [];
+  for (const q of queries) {
+    if (q.error) failures.push(`${q.id}: ${q.error}`);
+    if (q.mismatch) failures.push(`${q.id}: raw SQL and Cube differ (${q.mismatch})`);
+    if (q.warmMismatch)
+      failures.push(`${q.id}: cached and uncached Cube differ (${q.warmMismatch})`);
+    if (!q.error && !q.servedFromRollup && q.deliberatelyRaw === null) {
+      failures.push(`${q.id}: not answered from a rollup (and not recorded as deliberately raw)`);
+    }
+    if (q.rollupReads && q.rollupReads.uncachedReads < q.rollupReads.uncachedLoads) {
+      failures.push(`${q.id}: uncached loads did not all read the rollup`);
+    }
+  }
+  for (const tab of tabs) {
+    if (tab.batchError) failures.push(`tab ${tab.timeframe} as one /load-batch: ${tab.batchError}`);
+    if (tab.batchMismatch) {
+      failures.push(
+        `tab ${tab.timeframe}: /load-batch answers differ from single /loads (${tab.batchMismatch})`,
+      );
+    }
+  }
+  if (refresh?.error) failures.push(`incremental refresh: ${refresh.error}`);
+  if (browser?.error) failures.push(`the tab in Chromium: ${browser.error}`);
+  for (const check of refresh?.freshChecks ?? []) {
+    if (check.mismatch) failures.push(`after the refresh, ${check.id}: ${check.mismatch}`);
+  }
+  return failures;
+}
+
+function machineOf(loadAtStart: number): BenchReport['machine'] {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.versions.node,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverage: [loadAtStart, os.loadavg()[0] ?? 0],
+  };
+}
+
+/**
+ * One run, step by step: web build (with a browser) → database → Cube → full rollup build →
+ * round trips → the tab in Chromium → each query → whole tabs → whole sections → load →
+ * incremental refresh → failures and targets.
+ */
+export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
+  const started = new Date();
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  const run = startRun(options, started);
+  const { log } = run;
+
+  const browserPort = options.browser && 'port' in options.browser ? options.browser.port : null;
+  if (browserPort !== null) await run.phase('web build', () => ensureWebBuild(log));
+  const db = await run.phase('database', () =>
+    ensureBenchDatabase({ scale: options.scale, seed: options.seed, ...options.pg, log }),
+  );
+  if (options.refresh) logRefreshPlan(run, db.dataNow);
   let cube: BenchCube | undefined;
   let unregisterCube: () => void = () => undefined;
   const pool = createPool(db.config, { max: 8, applicationName: 'bench-raw-sql' });
   try {
-    // Every run times a first build: no rollup tables from an earlier run. (Creating the schema
-    // here also spares Cube's parallel first builds their CREATE SCHEMA race: "duplicate key
-    // value violates unique constraint pg_namespace_nspname_index".)
-    await pool.query(`DROP SCHEMA IF EXISTS ${PRE_AGGREGATIONS_SCHEMA} CASCADE`);
-    await pool.query(`CREATE SCHEMA ${PRE_AGGREGATIONS_SCHEMA}`);
-    log(`Starting Cube on :${options.cubePort} (refresh scheduler off)…`);
-    const benchCube = await phase('cube start', () =>
-      startBenchCube(db.config, options.cubePort, {
-        corsOrigin: browserPort === null ? undefined : `http://localhost:${browserPort}`,
-      }),
-    );
+    const benchCube = await startCubeOnEmptySchema(run, pool, db, browserPort);
     cube = benchCube;
     unregisterCube = stopOnInterrupt(() => benchCube.process.stop());
     log(`Cube: ${benchCube.engine.summary}`);
+    const fullBuild = await buildEveryRollup(run, db, pool, benchCube);
 
-    log('Building every pre-aggregation (Cube jobs API)…');
-    const statsBefore = db.statStatements ? await rollupBuildStatements(pool) : new Map();
-    const built = await phase('full rollup build', () =>
-      buildAllRollups(benchCube.apiUrl, benchCube.token(), { timeoutMs: 30 * 60_000 }),
-    );
-    const fullBuild: BenchReport['fullBuild'] = {
-      ...built,
-      rollupTables: await rollupTableCount(pool),
-      byRollup: db.statStatements
-        ? buildTimesBetween(statsBefore, await rollupBuildStatements(pool))
-        : [],
-    };
-    log(`  ${fullBuild.partitions} partitions in ${fullBuild.seconds.toFixed(1)} s`);
-
-    const http = new CubeHttp({ apiUrl: benchCube.apiUrl, token: benchCube.token });
+    const http = new CubeClient({ apiUrl: benchCube.apiUrl, token: benchCube.token });
     const pings: number[] = [];
     for (let i = 0; i < 30; i++) pings.push(await http.ping());
+    const browser = await timeBrowser(run, benchCube, browserPort);
 
-    // Before any query runs, so the first visit finds Cube's result cache empty.
-    let browser: BrowserReport | null = null;
-    if (browserPort !== null) {
-      log(`Timing the tab in Chromium (web app on :${browserPort})…`);
-      browser = await phase('browser', () =>
-        measureBrowser(benchCube, { port: browserPort, scale: options.scale, log }),
-      );
-      const { first, warmMedian } = browser;
-      if (browser.error || !first || !warmMedian) log(`  FAILED: ${browser.error}`);
-      else {
-        if (browser.serverFirst)
-          log(`  web server's first request: ${describeTimeToData(browser.serverFirst)}`);
-        log(`  first visit: ${describeTimeToData(first)}`);
-        log(`  warm (median of ${browser.warm.n}): ${describeTimeToData(warmMedian)}`);
-      }
-    } else if (options.browser && 'fallback' in options.browser) {
-      browser = await options.browser.fallback();
-    }
-
-    const measuredNow = db.dataNow;
-    const sections: SectionState[] = sectionStates(
-      measuredNow,
-      options.sectionTimeframes ?? WINDOW_TIMEFRAMES,
-    );
-    const queries = allQueries(measuredNow, options.timeframes, options.weeks, widgets);
-    for (const state of sections) {
-      for (const q of sectionBenchQueries(state)) {
-        if (!queries.some((known) => known.id === q.id)) queries.push(q);
-      }
-    }
-    // Estimates of the phases still to come, for the progress lines' ETA.
-    const tabGroups = tabStates(measuredNow, options.timeframes).map((state) =>
-      tabQueries(state, widgets).map((q) => q.id),
-    );
-    const sectionGroups = sections.map((state) => sectionBenchQueries(state).map((q) => q.id));
-    const groupSeconds = (groups: string[][]) =>
-      groups.reduce(
-        (sum, ids) => sum + estimateGroupSeconds(ids, queryReports, options.tabBudget),
-        0,
-      );
-    const loadSeconds = options.load
-      ? options.load.scenarios.length * (options.load.seconds + 3)
-      : 0;
-    const refreshSeconds = options.refresh ? 0.5 * fullBuild.seconds + 10 : 0;
-    const runStarted = started.getTime() - Date.now() + performance.now();
-
-    log(`Timing ${queries.length} queries (a: raw SQL, b: Cube uncached, c: Cube warm)…`);
-    const queryReports: QueryReport[] = [];
-    await phase('queries', async () => {
-      const steps = progress(
-        queries.length,
-        runStarted,
-        () => groupSeconds([...tabGroups, ...sectionGroups]) + loadSeconds + refreshSeconds,
-      );
-      for (const q of queries) {
-        const r = await benchQuery(q, measuredNow, pool, http, options, db.statStatements);
-        queryReports.push(r);
-        const n = `n ${r.timings.a.n}/${r.timings.b.n}/${r.timings.c.n}`;
-        log(
-          `  ${steps.step()} ` +
-            (r.error
-              ? `${q.id}: ERROR ${r.error}`
-              : `${q.id}: a ${r.timings.a.median.toFixed(1)} ms, b ${r.timings.b.median.toFixed(2)} ms, c ${r.timings.c.median.toFixed(2)} ms (${n})` +
-                `${r.mismatch ? ` · a≠b: ${r.mismatch}` : ''}${r.servedFromRollup ? '' : ' · NO ROLLUP'}`),
-        );
-      }
-    });
-
-    const tabs: TabReport[] = [];
-    await phase('whole tab', async () => {
-      const steps = progress(
-        tabGroups.length,
-        runStarted,
-        () => groupSeconds(sectionGroups) + loadSeconds + refreshSeconds,
-      );
-      for (const state of tabStates(measuredNow, options.timeframes)) {
-        const tabQs = tabQueries(state, widgets).filter(
-          (q) => !queryReports.find((r) => r.id === q.id)?.error,
-        );
-        const together = await benchTogether(tabQs, pool, http, options.tabBudget, queryReports);
-        const tab: TabReport = {
-          timeframe: state.timeframe,
-          weeks: state.weeks,
-          ...together,
-          ...(await benchBatch(tabQs, http, Math.max(together.timings.c.n, BATCH_MIN_SENDS))),
-        };
-        tabs.push(tab);
-        log(
-          `  ${steps.step()} tab ${state.timeframe}: a ${tab.timings.a.median.toFixed(1)} ms, b ${tab.timings.b.median.toFixed(2)} ms, c ${tab.timings.c.median.toFixed(2)} ms, ` +
-            (tab.batch
-              ? `c as one /load-batch ${tab.batch.median.toFixed(2)} ms`
-              : `/load-batch FAILED: ${tab.batchError}`),
-        );
-      }
-    });
-
-    const sectionReports: SectionReport[] = [];
-    await phase('whole section', async () => {
-      const steps = progress(sections.length, runStarted, () => loadSeconds + refreshSeconds);
-      for (const state of sections) {
-        const sectionQs = sectionBenchQueries(state).filter(
-          (q) => !queryReports.find((r) => r.id === q.id)?.error,
-        );
-        const report: SectionReport = {
-          section: state.section,
-          timeframe: state.timeframe,
-          ...(await benchTogether(sectionQs, pool, http, options.tabBudget, queryReports)),
-        };
-        sectionReports.push(report);
-        log(
-          `  ${steps.step()} section ${state.section}@${state.timeframe}: a ${report.timings.a.median.toFixed(1)} ms, b ${report.timings.b.median.toFixed(2)} ms, c ${report.timings.c.median.toFixed(2)} ms`,
-        );
-      }
-    });
-
-    const load: LoadReport[] = [];
-    if (options.load && options.load.scenarios.length > 0) {
-      const { scenarios, seconds } = options.load;
-      log(
-        `Load test: ${scenarios.length} scenarios of ${seconds} s (simulated admins on the tab)…`,
-      );
-      await phase('load', async () => {
-        const steps = progress(scenarios.length, runStarted, () => refreshSeconds);
-        for (const scenario of scenarios) {
-          const result = await runLoad(scenario, {
-            apiUrl: benchCube.apiUrl,
-            token: benchCube.token,
-            states: tabStates(measuredNow, options.timeframes),
-            tabQueries: (state) => tabQueries(state, widgets),
-            durationMs: seconds * 1000,
-            rampMs: 1000,
-            queryTimeoutMs: 30_000,
-            cubePid: benchCube.process.process.pid,
-          });
-          load.push(result);
-          log(`  ${steps.step()} ${describeLoad(result)}`);
-        }
-      });
-    }
-
-    let refresh: RefreshReport | null = null;
-    if (options.refresh) {
-      log('Appending one hour of rows and refreshing its partitions…');
-      refresh = await phase('incremental refresh', () =>
-        incrementalRefresh(
-          db,
-          pool,
-          benchCube,
-          http,
-          fullBuild,
-          widgets,
-          (options.sectionTimeframes ?? WINDOW_TIMEFRAMES).includes('24h'),
-        ),
-      );
-      log(
-        refresh.skipped
-          ? `  skipped: ${refresh.skipped}`
-          : refresh.error
-            ? `  ${refresh.appendedTotal} rows; refresh FAILED: ${refresh.error}`
-            : `  ${refresh.appendedTotal} rows; ${refresh.partitionsRebuilt} of ${refresh.partitionsTotal} partitions in ${refresh.seconds.toFixed(1)} s`,
-      );
-    }
+    const plan = planRun(run, db.dataNow);
+    const measured: QueryReport[] = [];
+    const later = estimatesAfter(run, plan, measured, fullBuild);
+    await timeEachQuery(run, plan, measured, { pool, http, db, later });
+    const tabs = await timeWholeTabs(run, plan, measured, { pool, http, later });
+    const sections = await timeWholeSections(run, plan, measured, { pool, http, later });
+    const load = await runLoadScenarios(run, plan, benchCube, later);
+    const refresh = await timeRefresh(run, { db, pool, cube: benchCube, http, fullBuild });
 
     const cubeMemory = await processMemory(benchCube.process.process.pid);
-    const failures: string[] = [];
-    for (const q of queryReports) {
-      if (q.error) failures.push(`${q.id}: ${q.error}`);
-      if (q.mismatch) failures.push(`${q.id}: raw SQL and Cube differ (${q.mismatch})`);
-      if (q.warmMismatch)
-        failures.push(`${q.id}: cached and uncached Cube differ (${q.warmMismatch})`);
-      if (!q.error && !q.servedFromRollup && q.deliberatelyRaw === null) {
-        failures.push(`${q.id}: not answered from a rollup (and not recorded as deliberately raw)`);
-      }
-      if (q.rollupReads && q.rollupReads.uncachedReads < q.rollupReads.uncachedLoads) {
-        failures.push(`${q.id}: uncached loads did not all read the rollup`);
-      }
-    }
-    for (const tab of tabs) {
-      if (tab.batchError)
-        failures.push(`tab ${tab.timeframe} as one /load-batch: ${tab.batchError}`);
-      if (tab.batchMismatch) {
-        failures.push(
-          `tab ${tab.timeframe}: /load-batch answers differ from single /loads (${tab.batchMismatch})`,
-        );
-      }
-    }
-    if (refresh?.error) failures.push(`incremental refresh: ${refresh.error}`);
-    if (browser?.error) failures.push(`the tab in Chromium: ${browser.error}`);
-    for (const check of refresh?.freshChecks ?? []) {
-      if (check.mismatch) failures.push(`after the refresh, ${check.id}: ${check.mismatch}`);
-    }
+    const failures = failuresOf(measured, tabs, refresh, browser);
     const finished = new Date();
-    const cpus = os.cpus();
     const partial: Omit<BenchReport, 'targets'> = {
       version: 1,
       startedAt: started.toISOString(),
       finishedAt: finished.toISOString(),
       seconds: (finished.getTime() - started.getTime()) / 1000,
-      machine: {
-        cpus: cpus.length,
-        cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-        memoryGb: Math.round(os.totalmem() / 2 ** 30),
-        node: process.versions.node,
-        platform: `${os.platform()} ${os.release()}`,
-        loadAverage: [loadAtStart, os.loadavg()[0] ?? 0],
-      },
+      machine: machineOf(loadAtStart),
       engine: benchCube.engine,
-      dataset: { ...db.report(), dataNow: new Date(measuredNow).toISOString() },
+      dataset: { ...db.report(), dataNow: new Date(plan.measuredNow).toISOString() },
       fullBuild,
       roundTripMs: summarize(pings),
       plan: { query: options.budget, group: options.tabBudget },
-      queries: queryReports,
+      queries: measured,
       tabs,
-      sections: sectionReports,
+      sections,
       refresh,
       cubeMemory,
       browser,
       load,
       failures,
-      phases,
+      phases: run.phases,
     };
     return { ...partial, targets: evaluateTargets(partial) };
   } finally {

@@ -26,10 +26,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { buildAllRollups, rollupTableCount } from '../cube/rollups';
+import { type CacheMode, CubeClient } from '../lib/cube-client';
 import { TIMEFRAMES } from '../web/lib/timeframe';
 import { tabQueries, tabStates } from './cases';
 import { type BenchCube, benchCubePort, profileCubeInto, startBenchCube } from './cube';
-import { type CacheMode, CubeHttp } from './cube-http';
 import { openReusedBenchDatabase } from './database';
 import { installInterruptHandlers, stopOnInterrupt } from './interrupt';
 import { processCpuMs } from './load';
@@ -87,12 +87,12 @@ try {
   const states = tabStates(db.dataNow, timeframes);
   const wall = new Map<string, number[]>();
   const tabOf = (target: BenchCube, record: boolean) => {
-    const http = new CubeHttp({ apiUrl: target.apiUrl, token: target.token });
+    const http = new CubeClient({ apiUrl: target.apiUrl, token: target.token });
     return async () => {
       for (const state of states) {
         await Promise.all(
           tabQueries(state).map(async (q) => {
-            const { ms } = await http.load(q.query, cache);
+            const { ms } = await http.load(q.query, { cache });
             if (record) wall.set(q.id, [...(wall.get(q.id) ?? []), ms]);
           }),
         );

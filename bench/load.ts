@@ -12,9 +12,9 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type CacheMode, CubeClient } from '../lib/cube-client';
 import { type BenchQuery, type TabState, tabQueries } from './cases';
 import { processMemory } from './cube';
-import { type CacheMode, CubeHttp } from './cube-http';
 import { quantile } from './stats';
 
 export type LoadScenario = {
@@ -111,7 +111,7 @@ export async function runLoad(scenario: LoadScenario, options: LoadOptions): Pro
     // Each admin is a browser: its own keep-alive connections, at most 6 to one origin.
     const agent = new http.Agent({ keepAlive: true, maxSockets: 6 });
     agents.push(agent);
-    const cube = new CubeHttp({
+    const cube = new CubeClient({
       apiUrl: options.apiUrl,
       token: options.token,
       timeoutMs: options.queryTimeoutMs,
@@ -123,11 +123,13 @@ export async function runLoad(scenario: LoadScenario, options: LoadOptions): Pro
       const tabStarted = performance.now();
       const answers =
         scenario.transport === 'batch'
-          ? await cube.loadBatch(plan, scenario.cache).then(
+          ? await cube.loadBatch(plan, { cache: scenario.cache }).then(
               (all) => all.map((value) => ({ status: 'fulfilled' as const, value })),
               (reason: unknown) => plan.map(() => ({ status: 'rejected' as const, reason })),
             )
-          : await Promise.allSettled(plan.map((query) => cube.load(query, scenario.cache)));
+          : await Promise.allSettled(
+              plan.map((query) => cube.load(query, { cache: scenario.cache })),
+            );
       let complete = true;
       for (const answer of answers) {
         if (answer.status === 'fulfilled') {

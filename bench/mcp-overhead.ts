@@ -16,10 +16,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { signCubeToken } from '../cube/auth';
 import { readCubeEnv } from '../cube/env';
+import { CubeClient } from '../lib/cube-client';
 import { topTemplatesWindowQuery } from '../web/lib/analytics/queries';
+import { cubeQuery } from '../web/lib/cube/query';
 import { createMcpToken, mcpTokenFile } from '../web/lib/mcp/tokens';
 import { timeframeWindow } from '../web/lib/timeframe';
-import { CubeHttp } from './cube-http';
 import { summarize } from './stats';
 
 const { values } = parseArgs({
@@ -45,13 +46,13 @@ const CASES = [
       dimensions: ['exports_overview.format'],
       timeDimension: { dimension: 'exports_overview.created_at', dateRange: [...range] },
     },
-    rest: {
+    rest: cubeQuery({
       measures: ['exports_overview.exports'],
       dimensions: ['exports_overview.format'],
-      timeDimensions: [{ dimension: 'exports_overview.created_at', dateRange: [...range] }],
+      timeDimensions: [{ dimension: 'exports_overview.created_at', dateRange: range }],
       limit: 201,
       timezone: 'UTC',
-    },
+    }),
   },
   {
     name: 'top_templates (7d)',
@@ -75,7 +76,7 @@ await client.connect(
   }),
 );
 const cubeToken = signCubeToken(cubeEnv.apiSecret, { sub: 'bench-mcp', role: 'admin' }, 3600);
-const cube = new CubeHttp({ apiUrl: cubeUrl, token: () => cubeToken });
+const cube = new CubeClient({ apiUrl: cubeUrl, token: () => cubeToken });
 
 const timed = async (run: () => Promise<unknown>) => {
   const t0 = performance.now();
@@ -89,7 +90,7 @@ for (const c of CASES) {
     client.callTool({ name: c.tool, arguments: c.args }).then((r) => {
       if (r.isError) throw new Error(`${c.tool}: ${JSON.stringify(r.content)}`);
     });
-  const load = () => cube.load(c.rest, 'warm');
+  const load = () => cube.load(c.rest);
   for (let i = 0; i < WARMUP; i++) {
     await mcp();
     await load();

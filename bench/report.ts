@@ -83,132 +83,168 @@ function timingLine(report: BenchReport): string {
 const samples = (t: Record<Contender, Summary>) => `${t.a.n}/${t.b.n}/${t.c.n}`;
 
 /** `perQuery: false` leaves out the table of every query (BENCHMARKS.md links to it instead). */
-export function renderMarkdown(report: BenchReport, { perQuery = true } = {}): string {
+/** One part of the report: its Markdown lines (empty when the run has nothing for it). */
+type Section = (report: BenchReport) => string[];
+
+/** When, where, on what data. */
+const runSection: Section = (report) => {
   const d = report.dataset;
-  const out: string[] = [];
-  out.push(
+  return [
     `Run ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${report.seconds.toFixed(0)} s in all · ` +
       `${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GB, load ${report.machine.loadAverage.map((l) => l.toFixed(1)).join(' → ')} · Node ${report.machine.node} · ` +
       `Cube engine: ${report.engine.name}`,
-  );
-  out.push('');
-  out.push(
+    '',
     `Data: scale \`${d.scale}\` (seed ${d.seed}), ${d.totalRows.toLocaleString('en-US')} source rows, ` +
       `data "now" ${d.dataNow.slice(0, 16).replace('T', ' ')} UTC${d.reused ? ' (bench database reused)' : ''}. ` +
       timingLine(report),
-  );
-  out.push('', '### Targets', '');
-  out.push(
+  ];
+};
+
+const targetsSection: Section = (report) => [
+  '',
+  '### Targets',
+  '',
+  table(
+    ['what', 'was (issue)', 'now (this run)', 'target', 'met', 'what holds it back'],
+    report.targets.map((t) => [
+      t.name,
+      t.was ?? '',
+      t.value,
+      t.target,
+      t.met === null ? '–' : t.met ? 'yes' : '**no**',
+      t.note ?? '',
+    ]),
+  ),
+];
+
+const tabsSection: Section = (report) => [
+  '',
+  '### Whole tab (all its queries at once, as the browser sends them)',
+  '',
+  table(
+    [
+      'tab',
+      'queries',
+      'a: raw SQL',
+      'b: Cube uncached',
+      'c: Cube warm',
+      'c: warm, one /load-batch',
+      'n',
+      'a/b',
+      'b/c',
+    ],
+    report.tabs.map((t) => [
+      `${t.timeframe} (WoW ${t.weeks}w)`,
+      String(t.queries.length),
+      ...timingCells(t.timings),
+      t.batch ? spread(t.batch) : t.batchError ? 'failed' : '–',
+      samples(t.timings),
+      fmtRatio(t.ratioAB),
+      fmtRatio(t.ratioBC),
+    ]),
+  ),
+];
+
+const sectionsSection: Section = (report) => {
+  if (!report.sections || report.sections.length === 0) return [];
+  return [
+    '',
+    '### Whole section (Phase 2: all its queries at once, at each timeframe it offers)',
+    '',
     table(
-      ['what', 'was (issue)', 'now (this run)', 'target', 'met', 'what holds it back'],
-      report.targets.map((t) => [
-        t.name,
-        t.was ?? '',
-        t.value,
-        t.target,
-        t.met === null ? '–' : t.met ? 'yes' : '**no**',
-        t.note ?? '',
+      ['section', 'queries', 'a: raw SQL', 'b: Cube uncached', 'c: Cube warm', 'n', 'a/b', 'b/c'],
+      report.sections.map((s) => [
+        `${s.section} (${s.timeframe})`,
+        String(s.queries.length),
+        ...timingCells(s.timings),
+        samples(s.timings),
+        fmtRatio(s.ratioAB),
+        fmtRatio(s.ratioBC),
       ]),
     ),
-  );
+  ];
+};
 
-  out.push('', '### Whole tab (all its queries at once, as the browser sends them)', '');
-  out.push(
-    table(
-      [
-        'tab',
-        'queries',
-        'a: raw SQL',
-        'b: Cube uncached',
-        'c: Cube warm',
-        'c: warm, one /load-batch',
-        'n',
-        'a/b',
-        'b/c',
-      ],
-      report.tabs.map((t) => [
-        `${t.timeframe} (WoW ${t.weeks}w)`,
-        String(t.queries.length),
-        ...timingCells(t.timings),
-        t.batch ? spread(t.batch) : t.batchError ? 'failed' : '–',
-        samples(t.timings),
-        fmtRatio(t.ratioAB),
-        fmtRatio(t.ratioBC),
-      ]),
-    ),
-  );
+const queriesSection: Section = (report) => [
+  '',
+  '### Every query the tab sends',
+  '',
+  table(
+    [
+      'query',
+      'rollup used',
+      'rows',
+      'a: raw SQL',
+      'b: Cube uncached',
+      'c: Cube warm',
+      'n',
+      'a/b',
+      'b/c',
+      'check',
+    ],
+    report.queries.map((q) => [
+      q.id,
+      q.rollups.map(shortRollup).join(', ') ||
+        (q.deliberatelyRaw ? 'none (deliberately raw)' : '**none**'),
+      String(q.rows),
+      ...timingCells(q.timings),
+      samples(q.timings),
+      fmtRatio(q.ratioAB),
+      fmtRatio(q.ratioBC),
+      status(q),
+    ]),
+  ),
+];
 
-  if (report.sections && report.sections.length > 0) {
-    out.push(
-      '',
-      '### Whole section (Phase 2: all its queries at once, at each timeframe it offers)',
-      '',
-    );
-    out.push(
-      table(
-        ['section', 'queries', 'a: raw SQL', 'b: Cube uncached', 'c: Cube warm', 'n', 'a/b', 'b/c'],
-        report.sections.map((s) => [
-          `${s.section} (${s.timeframe})`,
-          String(s.queries.length),
-          ...timingCells(s.timings),
-          samples(s.timings),
-          fmtRatio(s.ratioAB),
-          fmtRatio(s.ratioBC),
-        ]),
-      ),
-    );
-  }
-
-  if (perQuery) {
-    out.push('', '### Every query the tab sends', '');
-    out.push(
-      table(
-        [
-          'query',
-          'rollup used',
-          'rows',
-          'a: raw SQL',
-          'b: Cube uncached',
-          'c: Cube warm',
-          'n',
-          'a/b',
-          'b/c',
-          'check',
-        ],
-        report.queries.map((q) => [
-          q.id,
-          q.rollups.map(shortRollup).join(', ') ||
-            (q.deliberatelyRaw ? 'none (deliberately raw)' : '**none**'),
-          String(q.rows),
-          ...timingCells(q.timings),
-          samples(q.timings),
-          fmtRatio(q.ratioAB),
-          fmtRatio(q.ratioBC),
-          status(q),
-        ]),
-      ),
-    );
-  }
-
-  out.push('', '### Slowest three queries through Cube (uncached)', '');
-  for (const q of slowestQueries(report)) {
-    out.push(
+const slowestSection: Section = (report) => [
+  '',
+  '### Slowest three queries through Cube (uncached)',
+  '',
+  ...slowestQueries(report).map(
+    (q) =>
       `- \`${q.id}\`: ${fmtMs(q.timings.b.median)} ms uncached, ${fmtMs(q.timings.c.median)} ms warm, ` +
-        `${fmtMs(q.timings.a.median)} ms raw (${fmtRatio(q.ratioAB)}): ${whySlow(q, report.roundTripMs.median)}.`,
-    );
-  }
+      `${fmtMs(q.timings.a.median)} ms raw (${fmtRatio(q.ratioAB)}): ${whySlow(q, report.roundTripMs.median)}.`,
+  ),
+];
 
+/** Each query's notes, one line per note with the queries it applies to. */
+const notesSection: Section = (report) => {
   const notes = new Map<string, string[]>();
   for (const q of report.queries) {
     for (const note of q.notes) notes.set(note, [...(notes.get(note) ?? []), q.id]);
   }
-  if (notes.size > 0) {
-    out.push('', '### Notes', '');
-    for (const [note, ids] of notes)
-      out.push(`- ${ids.map((id) => `\`${id}\``).join(', ')}: ${note}.`);
-  }
+  if (notes.size === 0) return [];
+  return [
+    '',
+    '### Notes',
+    '',
+    ...[...notes].map(([note, ids]) => `- ${ids.map((id) => `\`${id}\``).join(', ')}: ${note}.`),
+  ];
+};
 
-  out.push('', '### Build, refresh, load, memory', '');
+/** The incremental refresh's rows of the build table (none when the run did not ask for it). */
+function refreshRows(r: NonNullable<BenchReport['refresh']>): string[][] {
+  const rows: string[][] = [];
+  if (!r.skipped)
+    rows.push([
+      'append one hour of rows',
+      `${r.appendSeconds.toFixed(1)} s`,
+      `${r.appendedTotal.toLocaleString('en-US')} rows, ${r.hour[0].slice(0, 16)} – ${r.hour[1].slice(11, 16)} UTC`,
+    ]);
+  const fresh = r.freshChecks.every((c) => c.mismatch === null);
+  if (r.skipped) rows.push(['incremental refresh', 'not measured', r.skipped]);
+  else if (r.error) rows.push(['incremental refresh', 'FAILED', r.error]);
+  else
+    rows.push([
+      'incremental refresh',
+      `${r.seconds.toFixed(1)} s`,
+      `${r.partitionsRebuilt} of ${r.partitionsTotal} partitions rebuilt (${Math.round((100 * r.seconds) / r.fullBuildSeconds)} % of the full build); new hour visible through Cube and equal to raw SQL: ${fresh ? 'yes' : 'NO'}`,
+    ]);
+  return rows;
+}
+
+const buildSection: Section = (report) => {
+  const d = report.dataset;
   const rows: string[][] = [
     [
       'demo data: generation + COPY',
@@ -225,74 +261,58 @@ export function renderMarkdown(report: BenchReport, { perQuery = true } = {}): s
       `${report.fullBuild.seconds.toFixed(1)} s`,
       `${report.fullBuild.partitions} partitions, Cube jobs API`,
     ],
+    ...(report.refresh ? refreshRows(report.refresh) : []),
+    [
+      'Cube peak memory (VmHWM)',
+      report.cubeMemory.peakMb === null ? '–' : `${report.cubeMemory.peakMb.toFixed(0)} MB`,
+      `RSS at the end ${report.cubeMemory.rssMb === null ? '–' : `${report.cubeMemory.rssMb.toFixed(0)} MB`}`,
+    ],
+    ['bare round trip to Cube (/readyz)', `${fmtMs(report.roundTripMs.median)} ms`, 'median'],
   ];
-  if (report.refresh) {
-    const r = report.refresh;
-    if (!r.skipped)
-      rows.push([
-        'append one hour of rows',
-        `${r.appendSeconds.toFixed(1)} s`,
-        `${r.appendedTotal.toLocaleString('en-US')} rows, ${r.hour[0].slice(0, 16)} – ${r.hour[1].slice(11, 16)} UTC`,
-      ]);
-    const fresh = r.freshChecks.every((c) => c.mismatch === null);
-    if (r.skipped) rows.push(['incremental refresh', 'not measured', r.skipped]);
-    else if (r.error) rows.push(['incremental refresh', 'FAILED', r.error]);
-    else
-      rows.push([
-        'incremental refresh',
-        `${r.seconds.toFixed(1)} s`,
-        `${r.partitionsRebuilt} of ${r.partitionsTotal} partitions rebuilt (${Math.round((100 * r.seconds) / r.fullBuildSeconds)} % of the full build); new hour visible through Cube and equal to raw SQL: ${fresh ? 'yes' : 'NO'}`,
-      ]);
-  }
-  rows.push([
-    'Cube peak memory (VmHWM)',
-    report.cubeMemory.peakMb === null ? '–' : `${report.cubeMemory.peakMb.toFixed(0)} MB`,
-    `RSS at the end ${report.cubeMemory.rssMb === null ? '–' : `${report.cubeMemory.rssMb.toFixed(0)} MB`}`,
-  ]);
-  rows.push([
-    'bare round trip to Cube (/readyz)',
-    `${fmtMs(report.roundTripMs.median)} ms`,
-    'median',
-  ]);
-  out.push(table(['what', 'time', 'detail'], rows));
+  return ['', '### Build, refresh, load, memory', '', table(['what', 'time', 'detail'], rows)];
+};
 
-  if (report.load && report.load.length > 0) {
-    const first = report.load[0];
-    out.push(
-      '',
-      '### Load (simulated admins on the tab, loopback)',
-      '',
-      `Each admin sends one tab state's queries at once (as the browser does, over its own 6 keep-alive connections), waits for every answer, pauses ${first?.thinkMs ?? 0} ms, and moves to the next timeframe chip; admins start spread over 1 s and run ${first ? first.seconds.toFixed(0) : '–'} s. Latency is per query, wall time on the client including re-polls; CPU is Cube's own (user + system) per answered query.`,
-      '',
-      table(
-        [
-          'admins',
-          'cache',
-          'queries/s',
-          'p50',
-          'p95',
-          'p99',
-          'max',
-          'errors',
-          'Cube RSS peak',
-          'Cube CPU / query',
-        ],
-        report.load.map((l) => [
-          String(l.clients),
-          `${l.cache === 'warm' ? 'warm' : 'uncached'}${l.transport === 'batch' ? ', one /load-batch per tab state' : ''}`,
-          l.throughput.toFixed(0),
-          `${fmtMs(l.p50)} ms`,
-          `${fmtMs(l.p95)} ms`,
-          `${fmtMs(l.p99)} ms`,
-          `${fmtMs(l.max)} ms`,
-          l.errors === 0 ? '0' : `**${l.errors}** (${l.errorSamples.join('; ')})`,
-          l.rssPeakMb === null ? '–' : `${l.rssPeakMb.toFixed(0)} MB`,
-          l.cubeCpuMsPerQuery === null ? '–' : `${fmtMs(l.cubeCpuMsPerQuery)} ms`,
-        ]),
-      ),
-    );
-  }
+const loadSection: Section = (report) => {
+  if (!report.load || report.load.length === 0) return [];
+  const first = report.load[0];
+  return [
+    '',
+    '### Load (simulated admins on the tab, loopback)',
+    '',
+    `Each admin sends one tab state's queries at once (as the browser does, over its own 6 keep-alive connections), waits for every answer, pauses ${first?.thinkMs ?? 0} ms, and moves to the next timeframe chip; admins start spread over 1 s and run ${first ? first.seconds.toFixed(0) : '–'} s. Latency is per query, wall time on the client including re-polls; CPU is Cube's own (user + system) per answered query.`,
+    '',
+    table(
+      [
+        'admins',
+        'cache',
+        'queries/s',
+        'p50',
+        'p95',
+        'p99',
+        'max',
+        'errors',
+        'Cube RSS peak',
+        'Cube CPU / query',
+      ],
+      report.load.map((l) => [
+        String(l.clients),
+        `${l.cache === 'warm' ? 'warm' : 'uncached'}${l.transport === 'batch' ? ', one /load-batch per tab state' : ''}`,
+        l.throughput.toFixed(0),
+        `${fmtMs(l.p50)} ms`,
+        `${fmtMs(l.p95)} ms`,
+        `${fmtMs(l.p99)} ms`,
+        `${fmtMs(l.max)} ms`,
+        l.errors === 0 ? '0' : `**${l.errors}** (${l.errorSamples.join('; ')})`,
+        l.rssPeakMb === null ? '–' : `${l.rssPeakMb.toFixed(0)} MB`,
+        l.cubeCpuMsPerQuery === null ? '–' : `${fmtMs(l.cubeCpuMsPerQuery)} ms`,
+      ]),
+    ),
+  ];
+};
 
+/** Where the build time went, what the refresh rebuilt, and the cache-bypass check. */
+const rollupsSection: Section = (report) => {
+  const out: string[] = [];
   const slowest = (list: RollupBuildTime[]) =>
     list
       .slice(0, 6)
@@ -339,11 +359,35 @@ export function renderMarkdown(report: BenchReport, { perQuery = true } = {}): s
         `${warmLoads} warm loads ran ${warmReads}.`,
     );
   }
-  out.push(
-    '',
-    `Correctness: ${report.failures.length === 0 ? 'every query: (a) = (b) = (c)' : report.failures.join('; ')}.`,
-  );
-  return out.join('\n');
+  return out;
+};
+
+const correctnessSection: Section = (report) => [
+  '',
+  `Correctness: ${report.failures.length === 0 ? 'every query: (a) = (b) = (c)' : report.failures.join('; ')}.`,
+];
+
+/** The report's parts in order; a new measurement adds its own section here. */
+function sectionsOf({ perQuery }: { perQuery: boolean }): Section[] {
+  return [
+    runSection,
+    targetsSection,
+    tabsSection,
+    sectionsSection,
+    ...(perQuery ? [queriesSection] : []),
+    slowestSection,
+    notesSection,
+    buildSection,
+    loadSection,
+    rollupsSection,
+    correctnessSection,
+  ];
+}
+
+export function renderMarkdown(report: BenchReport, { perQuery = true } = {}): string {
+  return sectionsOf({ perQuery })
+    .flatMap((section) => section(report))
+    .join('\n');
 }
 
 /** `bench/results/<date>[-<scale>][-n].json`; never overwrites an earlier run. */

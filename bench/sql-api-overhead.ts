@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { signCubeToken } from '../cube/auth';
 import { readCubeEnv } from '../cube/env';
-import { CubeHttp } from './cube-http';
+import { CubeClient, uncheckedQuery } from '../lib/cube-client';
 
 const { values } = parseArgs({
   options: {
@@ -124,7 +124,7 @@ async function main() {
   await client.connect();
   const token = signCubeToken(settings.apiSecret, { sub: 'bench:sql-api', role: 'admin' });
   // One kept-alive connection each way, as node-postgres keeps its one socket.
-  const rest = new CubeHttp({
+  const rest = new CubeClient({
     apiUrl: `http://127.0.0.1:${settings.port}/cubejs-api/v1`,
     token: () => token,
     agent: new http.Agent({ keepAlive: true, maxSockets: 1 }),
@@ -136,13 +136,13 @@ async function main() {
   );
   for (const pair of PAIRS) {
     const sqlRows = (await client.query(pair.sql)).rowCount;
-    const restRows = (await rest.load(pair.rest, 'warm')).response.results[0]?.data.length;
+    const restRows = (await rest.load(uncheckedQuery(pair.rest))).response.results[0]?.data.length;
     if (!pair.composed && sqlRows !== restRows) {
       throw new Error(`${pair.name}: ${sqlRows} rows via SQL API, ${restRows} via REST`);
     }
     for (let i = 0; i < WARMUP; i++) {
       await client.query(pair.sql);
-      await rest.load(pair.rest, 'warm');
+      await rest.load(uncheckedQuery(pair.rest));
     }
     const sqlTimes: number[] = [];
     const restTimes: number[] = [];
@@ -154,7 +154,7 @@ async function main() {
       cpu.sql += cubeCpuMs() - before;
       before = cubeCpuMs();
       for (let i = 0; i < BLOCK; i++) {
-        restTimes.push(await timed(() => rest.load(pair.rest, 'warm')));
+        restTimes.push(await timed(() => rest.load(uncheckedQuery(pair.rest))));
       }
       cpu.rest += cubeCpuMs() - before;
     }

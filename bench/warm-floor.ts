@@ -13,10 +13,11 @@
 import http from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { RESULT_CACHE_HEADER } from '../cube/hardening/result-fast-path';
 import { buildAllRollups, rollupTableCount } from '../cube/rollups';
+import { CubeClient } from '../lib/cube-client';
 import { tabQueries, tabStates } from './cases';
 import { benchCubePort, profileCubeInto, startBenchCube } from './cube';
-import { CubeHttp } from './cube-http';
 import { openReusedBenchDatabase } from './database';
 import { installInterruptHandlers, stopOnInterrupt } from './interrupt';
 import { processCpuMs } from './load';
@@ -53,14 +54,17 @@ try {
   if ((await rollupTableCount(db.config)) === 0) {
     await buildAllRollups(cube.apiUrl, cube.token(), { timeoutMs: 30 * 60_000 });
   }
-  const client = new CubeHttp({ apiUrl: cube.apiUrl, token: cube.token, agent });
+  const client = new CubeClient({ apiUrl: cube.apiUrl, token: cube.token, agent });
   const state = tabStates(db.dataNow).find((s) => s.timeframe === values.timeframe);
   if (!state) throw new Error(`No tab state for timeframe ${values.timeframe}`);
   const tab = tabQueries(state);
   const queries = tab.map((q) => q.query);
-  for (let i = 0; i < 3; i++) await Promise.all(queries.map((q) => client.load(q, 'warm')));
+  for (let i = 0; i < 3; i++) await Promise.all(queries.map((q) => client.load(q)));
   const caches = await Promise.all(
-    tab.map(async (q) => `${q.id} ${await client.resultCacheOf(q.query)}`),
+    tab.map(async (q) => {
+      const { headers } = await client.loadAnswer(q.query);
+      return `${q.id} ${headers.get(RESULT_CACHE_HEADER) ?? 'bypassed'}`;
+    }),
   );
 
   const pid = cube.process.process.pid;
@@ -82,7 +86,7 @@ try {
   const [first] = queries;
   const hits: number[] = [];
   const cpuBefore = await processCpuMs(pid);
-  for (let i = 0; i < rounds; i++) hits.push((await client.load(first, 'warm')).ms);
+  for (let i = 0; i < rounds; i++) hits.push((await client.load(first)).ms);
   const cpuAfter = await processCpuMs(pid);
   const cpuPerHit =
     cpuBefore !== null && cpuAfter !== null ? ((cpuAfter - cpuBefore) / rounds).toFixed(3) : '?';
@@ -103,7 +107,7 @@ try {
         : '?';
     return { ...summarize(samples), cpuPerQuery: cpu };
   };
-  const concurrent = await timeTab(() => Promise.all(queries.map((q) => client.load(q, 'warm'))));
+  const concurrent = await timeTab(() => Promise.all(queries.map((q) => client.load(q))));
   const batch = await timeTab(() => client.loadBatch(queries)).catch((error: Error) => ({
     error: error.message,
   }));

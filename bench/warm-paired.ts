@@ -16,9 +16,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CubeClient } from '../lib/cube-client';
 import { tabQueries, tabStates } from './cases';
 import { benchCubePort, startBenchCube } from './cube';
-import { CubeHttp } from './cube-http';
 import { openReusedBenchDatabase } from './database';
 import { installInterruptHandlers, stopOnInterrupt } from './interrupt';
 import { processCpuMs } from './load';
@@ -63,7 +63,7 @@ const sides = cubes.map(({ name, cube }) => {
     name,
     cube,
     agent,
-    client: new CubeHttp({ apiUrl: cube.apiUrl, token: cube.token, agent }),
+    client: new CubeClient({ apiUrl: cube.apiUrl, token: cube.token, agent }),
     pings: [] as number[],
     hits: [] as number[],
     payingHits: [] as number[],
@@ -96,20 +96,20 @@ try {
   const paying = tab.find((q) => q.widget === 'wow.paying_users')?.query;
   if (!paying) throw new Error('No wow.paying_users query in the tab');
   for (const side of sides) {
-    for (let i = 0; i < 3; i++) await Promise.all(queries.map((q) => side.client.load(q, 'warm')));
+    for (let i = 0; i < 3; i++) await Promise.all(queries.map((q) => side.client.load(q)));
   }
   const loadAtStart = os.loadavg()[0] ?? 0;
   for (let i = 0; i < rounds; i++) {
     for (const side of inTurn(i)) {
       side.pings.push(await ping(side));
-      side.hits.push((await side.client.load(first, 'warm')).ms);
-      side.payingHits.push((await side.client.load(paying, 'warm')).ms);
+      side.hits.push((await side.client.load(first)).ms);
+      side.payingHits.push((await side.client.load(paying)).ms);
     }
   }
   for (const side of sides) {
     const pid = side.cube.process.process.pid;
     const before = await processCpuMs(pid);
-    for (let i = 0; i < rounds; i++) await side.client.load(first, 'warm');
+    for (let i = 0; i < rounds; i++) await side.client.load(first);
     const after = await processCpuMs(pid);
     if (before !== null && after !== null) side.cpuPerHit = ((after - before) / rounds).toFixed(3);
   }
@@ -117,7 +117,7 @@ try {
   for (let i = 0; i < tabRounds; i++) {
     for (const side of inTurn(i)) {
       let started = performance.now();
-      await Promise.all(queries.map((q) => side.client.load(q, 'warm')));
+      await Promise.all(queries.map((q) => side.client.load(q)));
       side.concurrent.push(performance.now() - started);
       started = performance.now();
       await side.client.loadBatch(queries);

@@ -18,6 +18,7 @@ import type { PgConfig } from '../db/connection';
 import { embeddedPortFromEnv, startEmbeddedPostgres } from '../db/embedded';
 import { migrate } from '../db/migrate';
 import { seed } from '../db/seed';
+import { CubeClient } from '../lib/cube-client';
 import {
   phase1Queries,
   sectionQueries,
@@ -93,18 +94,9 @@ function sectionFixtures(): Fixture[] {
   return list;
 }
 
-async function load(apiUrl: string, token: string, query: TypedQuery): Promise<unknown> {
-  const url = `${apiUrl}/load?queryType=multi&query=${encodeURIComponent(JSON.stringify(query))}`;
-  for (let attempt = 0; attempt < 120; attempt++) {
-    const response = await fetch(url, { headers: { Authorization: token } });
-    const body = (await response.json()) as { error?: string };
-    if (body.error === 'Continue wait') continue;
-    if (!response.ok || body.error) {
-      throw new Error(`/load ${response.status}: ${body.error ?? ''} for ${JSON.stringify(query)}`);
-    }
-    return body;
-  }
-  throw new Error(`/load kept answering "Continue wait" for ${JSON.stringify(query)}`);
+/** The `/load` answer exactly as Cube sent it (checked to be data, not an error). */
+async function load(cube: CubeClient, query: TypedQuery): Promise<unknown> {
+  return JSON.parse((await cube.load(query)).text);
 }
 
 async function withStack<T>(
@@ -146,8 +138,9 @@ async function withStack<T>(
 }
 
 await withStack(async (apiUrl, token) => {
+  const cube = new CubeClient({ apiUrl, token, timeoutMs: 120_000 });
   // The first purchase day, read through Cube (the same answer with or without our own stack).
-  const first = (await load(apiUrl, token, {
+  const first = (await load(cube, {
     measures: ['credits.purchases'],
     segments: ['credits.purchase_transactions'],
     timeDimensions: [{ dimension: 'credits.created_at', granularity: 'day' }],
@@ -163,7 +156,7 @@ await withStack(async (apiUrl, token) => {
   const fixtures = [...phase1Fixtures(firstPurchaseDay), ...sectionFixtures()];
   await fs.mkdir(FIXTURES, { recursive: true });
   for (const f of fixtures) {
-    const body = await load(apiUrl, token, f.query);
+    const body = await load(cube, f.query);
     await fs.writeFile(
       path.join(FIXTURES, `${f.name}.recorded.json`),
       `${JSON.stringify(body, null, 2)}\n`,

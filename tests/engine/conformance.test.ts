@@ -16,6 +16,7 @@ import { signCubeToken } from '../../cube/auth';
 import { buildAllRollups } from '../../cube/rollups';
 import { type RunningCube, startCube } from '../../cube/server';
 import { embeddedPortFromEnv } from '../../db/embedded';
+import { CubeClient } from '../../lib/cube-client';
 import {
   CONFORMANCE_MODEL_DIR,
   DRIVER_TEST_SCHEMA,
@@ -57,12 +58,12 @@ afterAll(async () => {
 type Body = Record<string, unknown>;
 type Row = Record<string, unknown>;
 
+/** `GET /load` of a query on the conformance model (its own cubes), whatever the status. */
 async function load(query: unknown, params: Record<string, string> = {}) {
-  const url = new URL(`${cube.apiUrl}/load`);
-  url.searchParams.set('query', JSON.stringify(query));
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  const response = await fetch(url, { headers: { Authorization: token() } });
-  return { status: response.status, body: (await response.json()) as Body };
+  const client = new CubeClient({ apiUrl: cube.apiUrl, token });
+  const search = new URLSearchParams({ query: JSON.stringify(query), ...params });
+  const { status, body } = await client.request(`load?${search}`);
+  return { status, body: body as Body };
 }
 
 /** A successful `/load`: its rows. */

@@ -7,6 +7,7 @@ import { signCubeToken } from '../../cube/auth';
 import { withClient } from '../../db/connection';
 import { type RunningPostgres, startEmbeddedPostgres } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
+import { CubeClient } from '../../lib/cube-client';
 import { startTestCube } from '../setup/test-cube';
 
 const dataDir = '.data/test-outage-pg';
@@ -35,23 +36,17 @@ let day = 0;
 async function loadFreshQuery() {
   day += 1;
   const date = new Date(Date.UTC(2020, 0, day)).toISOString().slice(0, 10);
-  const url = new URL(`${cube.cube.apiUrl}/load`);
-  url.searchParams.set(
-    'query',
-    JSON.stringify({
-      measures: ['exports_overview.exports'],
-      timeDimensions: [{ dimension: 'exports_overview.created_at', dateRange: [date, date] }],
-    }),
-  );
+  const query = {
+    measures: ['exports_overview.exports'],
+    timeDimensions: [{ dimension: 'exports_overview.created_at', dateRange: [date, date] }],
+  };
   const token = signCubeToken(cube.cube.apiSecret, { sub: 't', role: 'admin' });
   // Like @cubejs-client/core: "Continue wait" means "ask again", until an answer or an error.
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const response = await fetch(url, { headers: { Authorization: token } });
-    const body = (await response.json()) as Record<string, unknown>;
-    if (body.error !== 'Continue wait' || Date.now() > deadline)
-      return { status: response.status, body };
-  }
+  const client = new CubeClient({ apiUrl: cube.cube.apiUrl, token, timeoutMs: 90_000 });
+  const { status, body } = await client.request(
+    `load?${new URLSearchParams({ query: JSON.stringify(query) })}`,
+  );
+  return { status, body: body as Record<string, unknown> };
 }
 
 test('Cube reports the outage as an error and recovers when Postgres is back', async () => {

@@ -13,11 +13,8 @@ import { tabQueries, tabStates } from '../../bench/cases';
 import { signCubeToken } from '../../cube/auth';
 import { loadParamsOf } from '../../cube/hardening/front-door';
 import { RESULT_CACHE_HEADER } from '../../cube/hardening/result-fast-path';
-import {
-  LOAD_BATCH_MAX_QUERIES,
-  LOAD_BATCH_METHOD,
-  loadBatchResponseSchema,
-} from '../../cube/load-batch-wire';
+import { LOAD_BATCH_MAX_QUERIES, LOAD_BATCH_METHOD } from '../../cube/load-batch-wire';
+import { CubeClient, uncheckedQuery } from '../../lib/cube-client';
 import { BatchingTransport } from '../../web/lib/cube/batch-transport';
 import { createCubeLoader } from '../../web/lib/cube/client';
 import type { LoadResponse } from '../../web/lib/cube/response';
@@ -73,28 +70,24 @@ const exportsIn = (body: unknown): number =>
 
 type Got = { status: number; cache: string | null; etag: string | null; text: string };
 
+const node = new CubeClient({ apiUrl, token: admin });
+
 /** One `GET /load`, as `@cubejs-client/core` sends it; `Continue wait` is polled. */
 async function getLoad(
-  query: unknown,
+  query: Query,
   token = admin,
   headers: Record<string, string> = {},
 ): Promise<Got> {
-  const params = new URLSearchParams({ query: JSON.stringify(query), queryType: 'multi' });
-  for (;;) {
-    const response = await fetch(`${apiUrl}/load?${params}`, {
-      headers: { Authorization: token, ...headers },
-    });
-    const text = await response.text();
-    if (text.includes('Continue wait')) continue;
-    return {
-      status: response.status,
-      cache: response.headers.get(RESULT_CACHE_HEADER),
-      etag: response.headers.get('etag'),
-      text,
-    };
-  }
+  const answer = await node.loadAnswer(uncheckedQuery(query), { token, headers });
+  return {
+    status: answer.status,
+    cache: answer.headers.get(RESULT_CACHE_HEADER),
+    etag: answer.headers.get('etag'),
+    text: answer.text,
+  };
 }
 
+/** A raw `POST /load-batch`, for the refusals (no token, too many queries): no polling. */
 async function postBatch(queries: unknown[], token: string | null = admin) {
   const response = await fetch(`${apiUrl}/${LOAD_BATCH_METHOD}`, {
     method: 'POST',
@@ -109,26 +102,8 @@ async function postBatch(queries: unknown[], token: string | null = admin) {
 }
 
 /** A batch whose entries answered `Continue wait` are sent again, as the transport does. */
-async function batch(queries: unknown[], token = admin) {
-  const answers: Array<{ status: number; cache?: string; body: unknown } | undefined> = queries.map(
-    () => undefined,
-  );
-  for (;;) {
-    const pending = queries.flatMap((query, i) => (answers[i] ? [] : [{ query, i }]));
-    if (pending.length === 0)
-      return answers as Array<{ status: number; cache?: string; body: unknown }>;
-    const { status, text } = await postBatch(
-      pending.map((p) => p.query),
-      token,
-    );
-    expect(status).toBe(200);
-    const { results } = loadBatchResponseSchema.parse(JSON.parse(text));
-    expect(results).toHaveLength(pending.length);
-    pending.forEach(({ i }, n) => {
-      const result = results[n];
-      if (result && !JSON.stringify(result.body).includes('Continue wait')) answers[i] = result;
-    });
-  }
+function batch(queries: Query[], token = admin) {
+  return node.loadBatchEntries(queries.map(uncheckedQuery), { token });
 }
 
 describe('GET /load: a kept answer ahead of Cube’s middlewares', () => {

@@ -15,6 +15,7 @@ import {
   resultCacheSettingsFrom,
 } from '../../cube/hardening/result-fast-path';
 import { buildAllRollups } from '../../cube/rollups';
+import { CubeClient } from '../../lib/cube-client';
 
 const { apiUrl, apiSecret } = inject('cube');
 const pool = new pg.Pool({ ...inject('pg'), max: 2 });
@@ -28,29 +29,25 @@ const admin = signCubeToken(apiSecret, { sub: 'fast-admin', role: 'admin' });
 
 type Answer = { status: number; cache: string | null; text: string; exports: number };
 
+const cube = new CubeClient({ apiUrl, token: admin });
+
+/** `POST /load` with a single (not multi) answer, whatever its status. */
 async function load(
   query: unknown,
   { token = admin, cache }: { token?: string; cache?: 'no-cache' } = {},
 ): Promise<Answer> {
-  for (;;) {
-    const response = await fetch(`${apiUrl}/load`, {
-      method: 'POST',
-      headers: { Authorization: token, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ query, ...(cache ? { cache } : {}) }),
-    });
-    const text = await response.text();
-    const body = JSON.parse(text) as {
-      error?: string;
-      data?: Array<Record<string, string | number>>;
-    };
-    if (body.error === 'Continue wait') continue;
-    return {
-      status: response.status,
-      cache: response.headers.get(RESULT_CACHE_HEADER),
-      text,
-      exports: (body.data ?? []).reduce((sum, row) => sum + Number(row[EXPORTS] ?? 0), 0),
-    };
-  }
+  const answer = await cube.request('load', {
+    method: 'POST',
+    token,
+    body: { query, ...(cache ? { cache } : {}) },
+  });
+  const { data = [] } = answer.body as { data?: Array<Record<string, string | number>> };
+  return {
+    status: answer.status,
+    cache: answer.headers.get(RESULT_CACHE_HEADER),
+    text: answer.text,
+    exports: data.reduce((sum, row) => sum + Number(row[EXPORTS] ?? 0), 0),
+  };
 }
 
 const EXPORTS = 'exports_overview.exports';

@@ -9,7 +9,9 @@ import pg from 'pg';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { signCubeToken } from '../../cube/auth';
 import { RESULT_CACHE_HEADER } from '../../cube/hardening/result-fast-path';
+import { CubeClient } from '../../lib/cube-client';
 import { wowQuery } from '../../web/lib/analytics/queries';
+import type { TypedQuery } from '../../web/lib/cube/query';
 import { wowWindows } from '../../web/lib/timeframe';
 
 const { apiUrl, apiSecret } = inject('cube');
@@ -29,31 +31,15 @@ const bypassToken = () =>
 type Answer = { cache: string | null; text: string; current: number; previous: number };
 const PAYING = 'credits.paying_users';
 
-async function load(query: unknown, token = admin): Promise<Answer> {
-  for (;;) {
-    const response = await fetch(`${apiUrl}/load`, {
-      method: 'POST',
-      headers: { Authorization: token, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ query, queryType: 'multi' }),
-    });
-    const text = await response.text();
-    const body = JSON.parse(text) as {
-      error?: string;
-      results?: Array<{ data: Array<Record<string, unknown>>; usedPreAggregations?: object }>;
-    };
-    if (body.error === 'Continue wait') continue;
-    expect(response.status, text).toBe(200);
-    const results = body.results ?? [];
-    expect(results).toHaveLength(2);
-    for (const r of results) expect(Object.keys(r.usedPreAggregations ?? {})).toHaveLength(0);
-    const value = (i: number) => Number(results[i]?.data[0]?.[PAYING] ?? 0);
-    return {
-      cache: response.headers.get(RESULT_CACHE_HEADER),
-      text,
-      current: value(0),
-      previous: value(1),
-    };
-  }
+const cube = new CubeClient({ apiUrl, token: admin });
+
+async function load(query: TypedQuery, token = admin): Promise<Answer> {
+  const { response, headers, text } = await cube.load(query, { method: 'POST', token });
+  const { results } = response;
+  expect(results).toHaveLength(2);
+  for (const r of results) expect(Object.keys(r.usedPreAggregations ?? {})).toHaveLength(0);
+  const value = (i: number) => Number(results[i]?.data[0]?.[PAYING] ?? 0);
+  return { cache: headers.get(RESULT_CACHE_HEADER), text, current: value(0), previous: value(1) };
 }
 
 const span = (

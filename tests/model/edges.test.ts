@@ -4,6 +4,7 @@
  * rates whose denominator is zero (null, never NaN or an error).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { num, uncheckedQuery, usedPreAggregations } from '../../lib/cube-client';
 import { ratio, sqlWindow } from '../../oracles/sql';
 import { VIEW_ORACLES } from '../../oracles/views';
 import { assetsSection } from '../../web/lib/analytics/sections/assets';
@@ -16,7 +17,7 @@ import {
   toCubeTimestamp,
 } from '../../web/lib/timeframe';
 import { expectMembers } from '../support/compare';
-import { cubeFromTestStack, num } from '../support/cube';
+import { cubeFromTestStack } from '../support/cube';
 import { oracleFromTestStack } from '../support/oracle';
 import { dataNow } from './now';
 
@@ -56,7 +57,7 @@ describe('UTC day boundary', () => {
       timeDimensions: [{ dimension: 'prompts.created_at', granularity: 'day', dateRange: range }],
       timezone: 'UTC',
     });
-    expect(answer.usedPreAggregations).not.toEqual([]);
+    expect(usedPreAggregations(answer.response)).not.toEqual([]);
     const days = [yesterday - DAY_MS, yesterday];
     const expected = await Promise.all(
       days.map((d) =>
@@ -77,7 +78,7 @@ describe('UTC day boundary', () => {
     const noon = startOfUtcDay(now) - DAY_MS + 12 * HOUR_MS + 30 * 60_000;
     const range = [toCubeTimestamp(noon - DAY_MS), toCubeTimestamp(noon - 1)] as const;
     const answer = await cube.load({
-      measures: ['prompts.prompts', 'exports_overview.exports'].slice(0, 1),
+      measures: ['prompts.prompts'],
       timeDimensions: [{ dimension: 'prompts.created_at', dateRange: range }],
       timezone: 'UTC',
     });
@@ -95,7 +96,7 @@ describe('UTC day boundary', () => {
     const [request] = reuse.queries(window);
     if (!request) throw new Error('the reuse card sends no query');
     const answer = await cube.load(request.query);
-    expect(answer.usedPreAggregations).toEqual([
+    expect(usedPreAggregations(answer.response)).toEqual([
       expect.stringMatching(/\.uploaded_assets_hourly$/),
     ]);
     const card = reuse.parse(
@@ -103,7 +104,7 @@ describe('UTC day boundary', () => {
         toMultiResponse({
           queryType: 'regularQuery',
           pivotQuery: request.query,
-          results: answer.results,
+          results: answer.response.results,
         }),
       ],
       window,
@@ -130,7 +131,7 @@ describe('UTC day boundary', () => {
       timeDimensions: [{ dimension: 'prompts.created_at', dateRange: range }],
       timezone: 'UTC',
     });
-    expect(answer.usedPreAggregations.some((t) => t.includes('hourly'))).toBe(true);
+    expect(usedPreAggregations(answer.response).some((t) => t.includes('hourly'))).toBe(true);
     const w = sqlWindow(range);
     expect(num(answer.rows[0], 'prompts.prompts')).toBe(await promptsInWindow(w.from, w.to));
   });
@@ -171,11 +172,14 @@ describe('daylight saving time in America/New_York', () => {
           granularity === 'day'
             ? ([`${before}T00:00:00.000`, `${after}T23:59:59.999`] as const)
             : ([`${day}T00:00:00.000`, `${day}T23:59:59.999`] as const);
-        const answer = await cube.load({
-          measures: ['prompts.prompts'],
-          timeDimensions: [{ dimension: 'prompts.created_at', granularity, dateRange: range }],
-          timezone: zone,
-        });
+        // Another zone than the tab's UTC: the model must bucket any zone right.
+        const answer = await cube.load(
+          uncheckedQuery({
+            measures: ['prompts.prompts'],
+            timeDimensions: [{ dimension: 'prompts.created_at', granularity, dateRange: range }],
+            timezone: zone,
+          }),
+        );
         const rows = await oracle.sql(
           `SELECT to_char(date_trunc('${granularity}', created_at AT TIME ZONE '${zone}'), 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS bucket,
                   count(*) AS n
@@ -207,11 +211,13 @@ describe('an empty window', () => {
     test.each(VIEW_ORACLES)(
       '$name: counts and sums are 0, rates and averages null',
       async (family) => {
-        const answer = await cube.load({
-          measures: family.measures,
-          timeDimensions: [{ dimension: family.timeDimension, dateRange: range }],
-          timezone: 'UTC',
-        });
+        const answer = await cube.load(
+          uncheckedQuery({
+            measures: family.measures,
+            timeDimensions: [{ dimension: family.timeDimension, dateRange: range }],
+            timezone: 'UTC',
+          }),
+        );
         expect(answer.rows).toHaveLength(1);
         const expected = await family.expected(oracle, sqlWindow(range));
         expect(Object.values(expected).every((v) => v === 0 || v === null)).toBe(true);

@@ -4,7 +4,8 @@
  * carries a title, a description and the right format.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { cubeFromTestStack, type Meta } from '../support/cube';
+import type { CubeMeta } from '../../lib/cube-client';
+import { cubeFromTestStack } from '../support/cube';
 
 const D = 'string';
 const T = 'time';
@@ -121,7 +122,7 @@ const PERCENT = [
 ];
 const CURRENCY = ['credits.revenue'];
 
-let meta: Meta;
+let meta: CubeMeta;
 beforeAll(async () => {
   meta = await cubeFromTestStack().meta();
 });

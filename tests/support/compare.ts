@@ -3,9 +3,10 @@
  * everything else to 1e-9 relative; null only equals null).
  */
 import { expect } from 'vitest';
+import type { CubeRow } from '../../lib/cube-client';
+import { num } from '../../lib/cube-client';
 import { type Timeframe, timeframeWindow } from '../../web/lib/timeframe';
-import type { CubeRow, DateRange } from './cube';
-import { num } from './cube';
+import type { DateRange } from './cube';
 
 export function timeframeRange(timeframe: Timeframe, now: number): DateRange {
   return timeframeWindow(timeframe, now).dateRange;

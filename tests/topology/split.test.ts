@@ -22,6 +22,7 @@ import {
 import { migrate } from '../../db/migrate';
 import { seed } from '../../db/seed';
 import { stopAllChildren } from '../../lib/child';
+import { CubeClient } from '../../lib/cube-client';
 import { type RoundRobinProxy, startRoundRobinProxy } from '../../scripts/lib/round-robin-proxy';
 import {
   type SplitInput,
@@ -58,35 +59,30 @@ function hourlyQuery() {
 type Answer = { status: number; error?: string; total: number; current: number; rollups: string[] };
 
 async function load(apiUrl: string, query: unknown): Promise<Answer> {
-  const url = new URL(`${apiUrl}/load`);
-  url.searchParams.set('query', JSON.stringify(query));
   // Multi: the form the web app uses, and the one compareDateRange queries need.
-  url.searchParams.set('queryType', 'multi');
-  for (;;) {
-    const response = await fetch(url, { headers: { Authorization: token } });
-    const body = (await response.json()) as {
-      error?: string;
-      results?: Array<{
-        data: Array<Record<string, string | number | null>>;
-        usedPreAggregations?: Record<string, unknown>;
-      }>;
-    };
-    if (body.error === 'Continue wait') continue;
-    const first = body.results?.[0];
-    const rows = first?.data ?? [];
-    const hourKey = `${hourStart.toISOString().slice(0, 19)}.000`;
-    return {
-      status: response.status,
-      error: body.error,
-      total: rows.reduce((sum, row) => sum + Number(row['exports_overview.exports'] ?? 0), 0),
-      current: Number(
-        rows.find((row) => row['exports_overview.created_at.hour'] === hourKey)?.[
-          'exports_overview.exports'
-        ] ?? 0,
-      ),
-      rollups: Object.keys(first?.usedPreAggregations ?? {}),
-    };
-  }
+  const search = new URLSearchParams({ query: JSON.stringify(query), queryType: 'multi' });
+  const answer = await new CubeClient({ apiUrl, token }).request(`load?${search}`);
+  const body = answer.body as {
+    error?: string;
+    results?: Array<{
+      data: Array<Record<string, string | number | null>>;
+      usedPreAggregations?: Record<string, unknown>;
+    }>;
+  };
+  const first = body.results?.[0];
+  const rows = first?.data ?? [];
+  const hourKey = `${hourStart.toISOString().slice(0, 19)}.000`;
+  return {
+    status: answer.status,
+    error: body.error,
+    total: rows.reduce((sum, row) => sum + Number(row['exports_overview.exports'] ?? 0), 0),
+    current: Number(
+      rows.find((row) => row['exports_overview.created_at.hour'] === hourKey)?.[
+        'exports_overview.exports'
+      ] ?? 0,
+    ),
+    rollups: Object.keys(first?.usedPreAggregations ?? {}),
+  };
 }
 
 /** The same numbers from the source table. */

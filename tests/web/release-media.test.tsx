@@ -60,7 +60,17 @@ describe('the demo media the app serves', () => {
     expect(file?.contentType).toBe('video/webm');
     // The EBML magic number every WebM file starts with.
     expect([...(file?.body.slice(0, 4) ?? [])]).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
-    expect(file?.body.length).toBeGreaterThan(1_000);
+    // A whole file, not a header alone: the EBML header names the WebM doc type, and the
+    // Segment (0x18538067) that holds the frames follows it.
+    const bytes = [...(file?.body ?? [])];
+    const text = new TextDecoder('latin1').decode(file?.body.slice(0, 64));
+    expect(text).toContain('webm');
+    const segment = bytes.findIndex(
+      (b, i) =>
+        b === 0x18 && bytes[i + 1] === 0x53 && bytes[i + 2] === 0x80 && bytes[i + 3] === 0x67,
+    );
+    expect(segment).toBeGreaterThan(4);
+    expect(bytes.length - segment).toBeGreaterThan(100);
   });
 
   test('a release thumbnail is an SVG naming its version', () => {

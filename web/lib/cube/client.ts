@@ -6,6 +6,7 @@
  */
 import cube, { type CubeApi, type ITransport, RequestError } from '@cubejs-client/core';
 import { BatchingTransport } from './batch-transport';
+import { CubeRequestError } from './errors';
 import type { TypedQuery } from './query';
 import { type LoadResponse, toMultiResponse } from './response';
 import { CUBE_TOKEN_ENDPOINT, type CubeTokenResponse, cubeTokenResponseSchema } from './token';
@@ -27,15 +28,7 @@ export interface CubeLoader {
   sql(query: TypedQuery, options?: LoadOptions): Promise<CubeSql>;
 }
 
-/** A failed Cube request, with Cube's own error message. */
-export class CubeRequestError extends Error {
-  readonly status: number | null;
-  constructor(message: string, status: number | null) {
-    super(message);
-    this.name = 'CubeRequestError';
-    this.status = status;
-  }
-}
+export { CubeRequestError };
 
 export interface CubeLoaderOptions {
   fetchToken: () => Promise<unknown>;
