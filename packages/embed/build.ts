@@ -90,16 +90,19 @@ async function compileScripts(files: string[]): Promise<void> {
   });
   // The package's own entry files: the peer check, then the shared sources' public modules.
   await esbuild.build({
-    entryPoints: [path.join(PKG_DIR, 'src', 'peers.ts')],
+    entryPoints: ['peers.ts', 'next-peer.ts'].map((f) => path.join(PKG_DIR, 'src', f)),
     outdir: DIST,
+    bundle: true,
     format: 'esm',
     platform: 'neutral',
     target: 'es2023',
     define: peerDefines,
+    plugins: [oneFileAtATime],
     logLevel: 'warning',
   });
-  for (const name of ['index', 'server']) {
-    const js = `import './peers.js';\nexport * from './web/embed/${name}.js';\n`;
+  const entries = { index: ['./peers.js'], server: ['./peers.js', './next-peer.js'] };
+  for (const [name, checks] of Object.entries(entries)) {
+    const js = `${checks.map((c) => `import '${c}';\n`).join('')}export * from './web/embed/${name}.js';\n`;
     fs.writeFileSync(path.join(DIST, `${name}.js`), js);
     fs.writeFileSync(path.join(DIST, `${name}.d.ts`), `export * from './web/embed/${name}';\n`);
   }

@@ -41,8 +41,14 @@ const db = createOracle(e2e.pg);
 /** The host's folder, outside the repository (removed after the run). */
 const HOST = fs.mkdtempSync(path.join(os.tmpdir(), 'acme-admin-'));
 
-async function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv) {
-  const child = startChild(name, command, args, { env, cwd: HOST, quiet: true });
+async function run(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd = HOST,
+) {
+  const child = startChild(name, command, args, { env, cwd, quiet: true });
   const code = await child.exited;
   if (code !== 0) throw new Error(`${name} failed:\n${child.recentOutput().slice(-25).join('\n')}`);
   return child.recentOutput();
@@ -88,6 +94,7 @@ beforeAll(async () => {
     process.execPath,
     ['--import', 'tsx', path.join(PACKAGE, 'build.ts')],
     env,
+    ROOT,
   );
   const [packed] = JSON.parse(
     execFileSync('npm', ['pack', '--json', '--pack-destination', HOST], {

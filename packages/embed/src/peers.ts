@@ -1,8 +1,8 @@
 /**
- * Fails the host's build (Next evaluates the server entry while it collects pages) with one
- * message naming this package, the peer and the range, when React or Next.js is outside the
- * ranges in package.json's peerDependencies — rather than an obscure error deep in a hook. npm
- * warns at install time too, but a host may pass --legacy-peer-deps or ignore the warning.
+ * Fails the host's build (Next evaluates the entries while it collects pages) with one message
+ * naming this package, the peer and the range, when React or Next.js is outside the ranges in
+ * package.json's peerDependencies — rather than an obscure error deep in a hook. npm warns at
+ * install time too, but a host may pass --legacy-peer-deps or ignore the warning.
  */
 import { version as reactVersion } from 'react';
 
@@ -17,15 +17,13 @@ function inRange(version: string, range: string): boolean {
   return major >= Number(low) && major < Number(high);
 }
 
-function check(peer: string, found: string | undefined): void {
+export function checkPeer(peer: string, found: string): void {
   const range = __EMBED_PEERS__[peer];
-  if (found === undefined || range === undefined || inRange(found, range)) return;
+  if (range === undefined || inRange(found, range)) return;
   throw new Error(
     `${__EMBED_NAME__}@${__EMBED_VERSION__} needs ${peer}@"${range}" (its peerDependencies), ` +
       `but this app has ${peer}@${found}. Install a version in that range.`,
   );
 }
 
-check('react', reactVersion);
-// Next defines this in every bundle it compiles (server and browser).
-check('next', typeof process === 'undefined' ? undefined : process.env.__NEXT_VERSION);
+checkPeer('react', reactVersion);
