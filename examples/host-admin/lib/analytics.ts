@@ -27,6 +27,7 @@ export function analyticsConfig(): EmbedConfig {
   return {
     cubeApiUrl: process.env.ACME_CUBE_API_URL ?? '',
     getToken: hostCubeToken,
-    theme: { '--accent': '#0f766e' },
+    // Acme's teal, on the tab only (docs/embedding.md lists the variables).
+    theme: { '--accent': '#0f766e', '--series-1': '#0f766e', '--bar': 'rgba(15, 118, 110, 0.12)' },
   };
 }
