@@ -24,6 +24,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(PKG_DIR, 'package.json'), 'utf8
   name: string;
   version: string;
   peerDependencies: Record<string, string>;
+  dependencies: Record<string, string>;
 };
 
 const isCssModule = (file: string) => file.endsWith('.module.css');
@@ -44,7 +45,29 @@ async function sourceFiles(): Promise<string[]> {
     loader: { '.css': 'local-css' },
     logLevel: 'silent',
   });
+  checkDeclared(result.metafile);
   return Object.keys(result.metafile.inputs).map((f) => path.join(ROOT, f));
+}
+
+/** A package the sources import but package.json does not declare would fail in the host only. */
+function checkDeclared(metafile: esbuild.Metafile): void {
+  const declared = new Set([
+    ...Object.keys(pkg.dependencies),
+    ...Object.keys(pkg.peerDependencies),
+  ]);
+  const undeclared = new Set<string>();
+  for (const input of Object.values(metafile.inputs)) {
+    for (const { path: specifier, external } of input.imports) {
+      if (!external || specifier.startsWith('.') || specifier.startsWith('node:')) continue;
+      const parts = specifier.split('/');
+      const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? '');
+      if (!declared.has(name)) undeclared.add(name);
+    }
+  }
+  if (undeclared.size > 0)
+    throw new Error(
+      `packages/embed/package.json declares neither dependency nor peer: ${[...undeclared].join(', ')}`,
+    );
 }
 
 /** The emitted name of a relative import: `./x` (x.ts, x.tsx or x/index.ts) → `./x.js`. */
