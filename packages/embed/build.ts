@@ -174,11 +174,12 @@ async function compileStyles(modules: string[]): Promise<void> {
 
 /** `.d.ts` for every source file (tsc follows the entries' imports; CSS types from Next's). */
 function emitTypes(): void {
-  const tsconfig = path.join(PKG_DIR, 'tsconfig.build.json');
+  // Written inside dist (git-ignored), so a lint or git run beside a build never sees it.
+  const tsconfig = path.join(DIST, 'tsconfig.types.json');
   fs.writeFileSync(
     tsconfig,
     JSON.stringify({
-      extends: '../../web/tsconfig.json',
+      extends: path.join(ROOT, 'web', 'tsconfig.json'),
       compilerOptions: {
         noEmit: false,
         declaration: true,
