@@ -11,8 +11,10 @@ import {
   PreAggregationLoadCache,
   PreAggregationPartitionRangeLoader,
   QueryCache,
+  QueryOrchestrator,
 } from './engine/cube-modules';
 import { installDateParseMemo } from './engine/date-parse-memo';
+import { installDroppedRollupRetry } from './engine/dropped-rollup-retry';
 import { installEnvCache } from './engine/env-cache';
 import { redactInSinkOnly } from './engine/log-sink';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
@@ -89,6 +91,7 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
   // Plain JS in Cube's gateway and query orchestrator, the same for both engines.
   installVersionEntriesCache(PreAggregationLoadCache);
   installRollupListingWatch(PreAggregationLoadCache);
+  installDroppedRollupRetry(QueryOrchestrator);
   installLoadAdmission(ApiGateway);
   installDateParseMemo(PreAggregationPartitionRangeLoader);
   installCheapCacheLookups(QueryCache);
