@@ -7,6 +7,7 @@ import type { SqlLogins } from './auth';
 import { installLoadAdmission } from './compat/admission';
 import { installCheapCacheLookups } from './compat/cache-lookup-cost';
 import { installDateParseMemo } from './compat/date-parse-memo';
+import { installDroppedRollupRetry } from './compat/dropped-rollup-retry';
 import { installEnvCache } from './compat/env-cache';
 import { PlaygroundCubeServer } from './compat/playground-server';
 import { installRollupListingWatch } from './compat/rollup-listing';
@@ -18,6 +19,7 @@ import {
   PreAggregationLoadCache,
   PreAggregationPartitionRangeLoader,
   QueryCache,
+  QueryOrchestrator,
 } from './engine/cube-modules';
 import { redactInSinkOnly } from './engine/log-sink';
 import { NativeFreeCubeServer, prepareNativeFreeEngine } from './engine/native-free';
@@ -91,6 +93,8 @@ export async function startCube(input: StartCubeInput): Promise<RunningCube> {
   // each speed patch can be left out with CUBE_COMPAT_OFF, switches.ts).
   if (compatPatchOn('version-entries-cache')) installVersionEntriesCache(PreAggregationLoadCache);
   if (compatPatchOn('rollup-listing')) installRollupListingWatch(PreAggregationLoadCache);
+  // Not a speed patch: without it a query naming a rollup table the worker just replaced fails.
+  installDroppedRollupRetry(QueryOrchestrator);
   installLoadAdmission(ApiGateway);
   if (compatPatchOn('date-parse-memo')) installDateParseMemo(PreAggregationPartitionRangeLoader);
   if (compatPatchOn('cache-lookup-cost')) installCheapCacheLookups(QueryCache);

@@ -25,5 +25,9 @@ export const {
   PreAggregations,
   UserError: CompilerUserError,
 } = require('@cubejs-backend/schema-compiler') as typeof SchemaCompilerModule;
-export const { PreAggregationLoadCache, PreAggregationPartitionRangeLoader, QueryCache } =
-  require('@cubejs-backend/query-orchestrator') as typeof QueryOrchestratorModule;
+export const {
+  PreAggregationLoadCache,
+  PreAggregationPartitionRangeLoader,
+  QueryCache,
+  QueryOrchestrator,
+} = require('@cubejs-backend/query-orchestrator') as typeof QueryOrchestratorModule;

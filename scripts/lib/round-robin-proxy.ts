@@ -26,7 +26,7 @@ export type RoundRobinProxy = {
    * `release`: a restarted instance is warmed up before it takes traffic.
    */
   hold(port: number, reason: string): void;
-  /** Lets the health check put a held instance back. */
+  /** Lets the health check put a held instance back (checked at once). */
   release(port: number): void;
   stop(): Promise<void>;
 };
@@ -192,7 +192,10 @@ export async function startRoundRobinProxy(input: {
     },
     release(port) {
       const upstream = upstreams.find((u) => u.port === port);
-      if (upstream) upstream.held = false;
+      if (!upstream) return;
+      upstream.held = false;
+      // Checked now rather than at the next interval: it was just warmed up, so it is ready.
+      void check(upstream);
     },
     async stop() {
       clearInterval(health);

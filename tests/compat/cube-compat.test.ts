@@ -23,6 +23,7 @@ import {
   PreAggregationLoadCache,
   PreAggregationPartitionRangeLoader,
   QueryCache,
+  QueryOrchestrator,
   ResultMultiWrapper,
   ResultWrapper,
 } from '../../cube/engine/cube-modules';
@@ -189,6 +190,9 @@ const FINGERPRINTS: Fingerprint[] = [
       fetchQueryStageState: '62b47b630611b3e6',
     },
   ),
+  ...methods('dropped-rollup-retry.ts', 'query-orchestrator QueryOrchestrator', QueryOrchestrator, {
+    fetchQuery: '32b3131b20a1c99e',
+  }),
   ...methods('cache-lookup-cost.ts', 'query-orchestrator QueryCache', QueryCache, {
     cacheOperationContext: 'e1501396bdf1e7d6',
   }),

@@ -159,6 +159,24 @@ function p99(sent: Sent[]): number {
   return sorted[Math.floor(sorted.length * 0.99)] ?? Number.NaN;
 }
 
+/**
+ * Seconds after `from` until the p99 of every later request is back to normal: at most twice the
+ * p99 of the requests sent before `from` (tenths of a second; NaN when it never is).
+ */
+function p99BackToNormal(sent: Sent[], from: number): number {
+  const normal = 2 * p99(sent.filter((s) => s.at < from));
+  const last = Math.max(...sent.map((s) => s.at));
+  for (let tenths = 0; from + tenths * 100 <= last; tenths++) {
+    if (p99(sent.filter((s) => s.at >= from + tenths * 100)) <= normal) return tenths / 10;
+  }
+  return Number.NaN;
+}
+
+/** Postgres's answer for a rollup table that no longer exists, as Cube passes it on. */
+const droppedRollup = (s: Sent) =>
+  s.status === 400 &&
+  /relation "analytics_pre_aggregations\.[^"]+" does not exist/.test(s.error ?? '');
+
 /** Exports in the current hour, through the proxy and on the source table. */
 async function currentHour(): Promise<{ cube: number; source: number }> {
   const from = hourStart.toISOString().slice(0, 19);
@@ -259,7 +277,9 @@ beforeAll(async () => {
   };
   launcher.process.stdout?.on('data', keep);
   launcher.process.stderr?.on('data', keep);
-  await lineMatching(/^Ready in /, 0, 480_000);
+  // The launcher builds every rollup first (about 230 tables): 2 to 8 minutes on a shared 2-core
+  // machine, depending on its load.
+  await lineMatching(/^Ready in /, 0, 900_000);
   // Each instance answers the tab once before the load starts: a cold instance compiles and
   // plans each query first, which takes seconds on a busy machine and is not what is measured.
   for (const port of ports.apis) {
@@ -276,7 +296,7 @@ beforeAll(async () => {
       }
     }
   }
-});
+}, 1_000_000);
 
 afterAll(async () => {
   await stopAllChildren();
@@ -298,17 +318,20 @@ describe('split topology under load: one part dies at a time', () => {
     );
     const upAt = await lineMatching(/cube api 2 is up again/, killedAt, 1000);
     // A few seconds of load with both instances serving again.
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await new Promise((resolve) => setTimeout(resolve, 5000));
     const sent = await load.stop();
     const before = sent.filter((s) => s.at < killedAt);
     const after = sent.filter((s) => s.at > backAt);
     const failed = failures(sent);
+    // Printed, not asserted: speed is the bench's to measure, and this machine is shared.
     console.log(
       `API instance SIGKILL: ${failed.length} of ${sent.length} requests failed; ` +
         `restarted and warmed up after ${((upAt - killedAt) / 1000).toFixed(1)} s, ` +
         `back in rotation after ${((backAt - killedAt) / 1000).toFixed(1)} s; ` +
-        `p99 ${p99(before)} ms before, ${p99(after)} ms once back`,
+        `p99 ${p99(before)} ms before, ${p99(sent.filter((s) => s.at >= killedAt + 5000))} ms from 5 s after the kill, ` +
+        `${p99(after)} ms once back; p99 back to normal (≤ 2× before) ${p99BackToNormal(sent, killedAt)} s after the kill`,
     );
+    expect(failed.filter(droppedRollup)).toEqual([]);
     expect(failed.length / sent.length, JSON.stringify(failed.slice(0, 5))).toBeLessThanOrEqual(
       0.001,
     );
@@ -409,26 +432,13 @@ describe('split topology under load: one part dies at a time', () => {
     expect(during.status).toBe(503);
     expect(during.error).toMatch(/^The database is unavailable \(.+\); try again shortly\.$/);
     expect(recoveredAt - backAt).toBeLessThanOrEqual(10_000);
-    // Known defect, not yet fixed: in some runs, after the worker refreshes (once it takes the lock
-    // again, or after the previous test's restart, before the outage), an API instance still
-    // reads a rollup table version the worker has replaced and
-    // answers 400 `relation "analytics_pre_aggregations.…" does not exist`. Counted and printed;
-    // any other late failure, or one later than that, still fails the test.
-    const staleRollup = (f: (typeof failed)[number]) =>
-      f.status === 400 &&
-      /relation "analytics_pre_aggregations\.[^"]+" does not exist/.test(f.error ?? '');
-    const late = failed.filter((f) => f.at > recoveredAt);
-    console.log(
-      `stale-rollup 400s (known defect): ${failed.filter(staleRollup).length}, ` +
-        `${late.filter(staleRollup).length} of them after recovery`,
-    );
+    // Every failure falls in the outage and names it. A query that named a rollup table the worker
+    // had just replaced (`relation "analytics_pre_aggregations.…" does not exist`) once failed
+    // here too, after the worker's refreshes; it is planned again on a fresh listing now
+    // (cube/engine/dropped-rollup-retry.ts).
     for (const failure of failed) {
-      if (staleRollup(failure)) {
-        expect(failure.at).toBeLessThanOrEqual(recoveredAt + 20_000);
-        continue;
-      }
-      expect(failure.at + failure.ms).toBeGreaterThanOrEqual(stoppedAt);
-      expect(failure.at).toBeLessThanOrEqual(recoveredAt);
+      expect(failure.at + failure.ms, JSON.stringify(failure)).toBeGreaterThanOrEqual(stoppedAt);
+      expect(failure.at, JSON.stringify(failure)).toBeLessThanOrEqual(recoveredAt);
       expect(failure.status).toBe(503);
       expect(failure.error).toMatch(/^The database is unavailable \(.+\)/);
     }
