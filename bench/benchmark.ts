@@ -47,6 +47,7 @@ import {
   rollupReadCalls,
   rollupTableCount,
 } from './rollup-reads';
+import { benchSqlApi, type SqlApiReport } from './sql-api';
 import { ratio, summarize } from './stats';
 import { evaluateTargets } from './targets';
 import type {
@@ -85,6 +86,8 @@ export type BenchOptions = {
   browser?: { port: number } | { fallback: () => Promise<BrowserReport | null> };
   /** The load test's scenarios (bench/load.ts); none = skip. */
   load?: { scenarios: LoadScenario[]; seconds: number };
+  /** The SQL API section (bench/sql-api.ts) on this port; none = skip. */
+  sqlApi?: { port: number; rounds: number; sessions: number };
   log: (line: string) => void;
 };
 
@@ -444,6 +447,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     const benchCube = await phase('cube start', () =>
       startBenchCube(db.config, options.cubePort, {
         corsOrigin: browserPort === null ? undefined : `http://localhost:${browserPort}`,
+        sqlPort: options.sqlApi?.port,
       }),
     );
     cube = benchCube;
@@ -583,6 +587,20 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       }
     });
 
+    let sqlApi: SqlApiReport | null = null;
+    if (options.sqlApi && benchCube.sql && benchCube.process.process.pid !== undefined) {
+      log('SQL API: replayed tool statements, the SQL API against REST, concurrent sessions…');
+      const input = {
+        ...options.sqlApi,
+        login: benchCube.sql,
+        cubePid: benchCube.process.process.pid,
+        http,
+        dataNow: measuredNow,
+        log,
+      };
+      sqlApi = await phase('sql api', () => benchSqlApi(input));
+    }
+
     const load: LoadReport[] = [];
     if (options.load && options.load.scenarios.length > 0) {
       const { scenarios, seconds } = options.load;
@@ -655,6 +673,9 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       }
     }
     if (refresh?.error) failures.push(`incremental refresh: ${refresh.error}`);
+    for (const s of sqlApi?.statements ?? []) {
+      if (s.error) failures.push(`SQL API, ${s.id}: ${s.error}`);
+    }
     if (browser?.error) failures.push(`the tab in Chromium: ${browser.error}`);
     for (const check of refresh?.freshChecks ?? []) {
       if (check.mismatch) failures.push(`after the refresh, ${check.id}: ${check.mismatch}`);
@@ -686,6 +707,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       cubeMemory,
       browser,
       load,
+      sqlApi,
       failures,
       phases,
     };

@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Contender } from './measure';
 import { rollupOfTable } from './rollup-reads';
+import { renderSqlApi } from './sql-api';
 import type { Summary } from './stats';
 import { fmtMs, fmtRatio, whySlow } from './targets';
 import type { BenchReport, QueryReport, RollupBuildTime } from './types';
@@ -339,6 +340,7 @@ export function renderMarkdown(report: BenchReport, { perQuery = true } = {}): s
         `${warmLoads} warm loads ran ${warmReads}.`,
     );
   }
+  out.push(...renderSqlApi(report.sqlApi, table, { perStatement: perQuery }));
   out.push(
     '',
     `Correctness: ${report.failures.length === 0 ? 'every query: (a) = (b) = (c)' : report.failures.join('; ')}.`,

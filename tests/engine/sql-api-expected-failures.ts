@@ -28,5 +28,5 @@ export const DRIVER_SQL_EXPECTED_FAILURES: ReadonlySet<string> = new Set<string>
   'SQL API: Date/time comparison with date_trunc with SQL push down',
 ]);
 
-/** Replayed tool statements (tests/engine/sql-replay/statements.ts), by id. */
+/** Replayed tool statements (bench/sql-replay.ts), by id. */
 export const REPLAY_EXPECTED_FAILURES: ReadonlySet<string> = new Set<string>([]);
