@@ -287,7 +287,8 @@ async function sessionsMemory(
   };
 }
 
-const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 1)} ms` : '–');
+const num = (x: number) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 2 : 1) : '–');
+const ms = (x: number) => `${num(x)} ms`;
 
 /** The section's targets (missing when the run had no SQL API section). */
 export function sqlApiTargets(report: SqlApiReport | null | undefined): TargetReport[] {
@@ -368,7 +369,7 @@ export function renderSqlApi(
           s.tool,
           s.error
             ? `ERROR: ${s.error}`
-            : `${ms(s.timing.median)} (${ms(s.timing.p25)}–${ms(s.timing.p75)})`,
+            : `${num(s.timing.median)} (${num(s.timing.p25)}–${num(s.timing.p75)}) ms`,
           String(s.rows),
           `${s.cubeParts}${s.composed ? ' + Postgres' : ''}`,
           s.rollups.map((r) => r.replace(/^[^.]*\./, '')).join(', ') || 'none (source tables)',
