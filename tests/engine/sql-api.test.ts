@@ -498,14 +498,20 @@ describe('statements around Cube queries (what BI tools and SQL clients send)', 
   });
 
   test('a Cube part over the bound is refused with 54000, and the session goes on', async () => {
+    // The seed follows the hour it is made at, and the messages behind `prompts` number around
+    // the bound (50,000): under it the statement must count them exactly, over it be refused.
+    const [source] = await oracle.sql('select count(*)::int as n from messages');
+    const overBound = Number(source?.n) >= 50_000;
     await withPg(async (c) => {
-      const error = await c
-        .query('SELECT count(*) FROM (SELECT * FROM prompts) t')
-        .catch((e: { code?: string }) => e);
-      expect([(error as { code?: string }).code, 'rows' in (error as object)]).toEqual([
-        '54000',
-        false,
-      ]);
+      const outcome = await c
+        .query('SELECT count(*)::int AS n FROM (SELECT * FROM prompts) t')
+        .then(
+          (result) => ({ code: undefined, rows: result.rows }),
+          (e: { code?: string }) => ({ code: e.code, rows: undefined }),
+        );
+      expect(outcome).toEqual(
+        overBound ? { code: '54000', rows: undefined } : { code: undefined, rows: [source] },
+      );
       expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     });
   });
