@@ -48,6 +48,7 @@ import {
   rollupReadCalls,
   rollupTableCount,
 } from './rollup-reads';
+import { benchSqlApi, type SqlApiReport } from './sql-api';
 import { ratio, summarize } from './stats';
 import { evaluateTargets } from './targets';
 import type {
@@ -86,6 +87,8 @@ export type BenchOptions = {
   browser?: { port: number } | { fallback: () => Promise<BrowserReport | null> };
   /** The load test's scenarios (bench/load.ts); none = skip. */
   load?: { scenarios: LoadScenario[]; seconds: number };
+  /** The SQL API section (bench/sql-api.ts) on this port; none = skip. */
+  sqlApi?: { port: number; rounds: number; sessions: number };
   log: (line: string) => void;
 };
 
@@ -459,6 +462,7 @@ async function startCubeOnEmptySchema(
   return run.phase('cube start', () =>
     startBenchCube(db.config, run.options.cubePort, {
       corsOrigin: browserPort === null ? undefined : `http://localhost:${browserPort}`,
+      sqlPort: run.options.sqlApi?.port,
     }),
   );
 }
@@ -692,6 +696,27 @@ async function runLoadScenarios(
 }
 
 /** One appended hour and the partitions its refresh rebuilds (null when not asked for). */
+/** The SQL API section (bench/sql-api.ts): replayed tool statements, SQL API against REST. */
+async function timeSqlApi(
+  run: Run,
+  cube: BenchCube,
+  http: CubeClient,
+  dataNow: number,
+): Promise<SqlApiReport | null> {
+  const pid = cube.process.process.pid;
+  if (!run.options.sqlApi || !cube.sql || pid === undefined) return null;
+  run.log('SQL API: replayed tool statements, the SQL API against REST, concurrent sessions…');
+  const input = {
+    ...run.options.sqlApi,
+    login: cube.sql,
+    cubePid: pid,
+    http,
+    dataNow,
+    log: run.log,
+  };
+  return run.phase('sql api', () => benchSqlApi(input));
+}
+
 async function timeRefresh(
   run: Run,
   ctx: {
@@ -732,6 +757,7 @@ function failuresOf(
   tabs: readonly TabReport[],
   refresh: RefreshReport | null,
   browser: BrowserReport | null,
+  sqlApi: SqlApiReport | null,
 ): string[] {
   const failures: string[] = [];
   for (const q of queries) {
@@ -755,6 +781,9 @@ function failuresOf(
     }
   }
   if (refresh?.error) failures.push(`incremental refresh: ${refresh.error}`);
+  for (const statement of sqlApi?.statements ?? []) {
+    if (statement.error) failures.push(`SQL API, ${statement.id}: ${statement.error}`);
+  }
   if (browser?.error) failures.push(`the tab in Chromium: ${browser.error}`);
   for (const check of refresh?.freshChecks ?? []) {
     if (check.mismatch) failures.push(`after the refresh, ${check.id}: ${check.mismatch}`);
@@ -812,11 +841,12 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     await timeEachQuery(run, plan, measured, { pool, http, db, later });
     const tabs = await timeWholeTabs(run, plan, measured, { pool, http, later });
     const sections = await timeWholeSections(run, plan, measured, { pool, http, later });
+    const sqlApi = await timeSqlApi(run, benchCube, http, plan.measuredNow);
     const load = await runLoadScenarios(run, plan, benchCube, later);
     const refresh = await timeRefresh(run, { db, pool, cube: benchCube, http, fullBuild });
 
     const cubeMemory = await processMemory(benchCube.process.process.pid);
-    const failures = failuresOf(measured, tabs, refresh, browser);
+    const failures = failuresOf(measured, tabs, refresh, browser, sqlApi);
     const finished = new Date();
     const partial: Omit<BenchReport, 'targets'> = {
       version: 1,
@@ -836,6 +866,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       cubeMemory,
       browser,
       load,
+      sqlApi,
       failures,
       phases: run.phases,
     };

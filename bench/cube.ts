@@ -20,6 +20,8 @@ export type BenchCube = {
   /** A valid admin token (re-signed well before it expires). */
   token: () => string;
   engine: { name: string; summary: string };
+  /** The SQL API's login, when it was started with one (`sqlPort`). */
+  sql: { port: number; user: string; password: string } | null;
 };
 
 const TOKEN_TTL_SECONDS = 60 * 60;
@@ -40,15 +42,20 @@ export function profileCubeInto(dir: string): void {
 export async function startBenchCube(
   db: PgConfig,
   port: number,
-  input: { corsOrigin?: string } = {},
+  input: { corsOrigin?: string; sqlPort?: number } = {},
 ): Promise<BenchCube> {
   const apiSecret = randomBytes(24).toString('hex');
+  const sql = input.sqlPort
+    ? { port: input.sqlPort, user: 'bench', password: randomBytes(16).toString('hex') }
+    : null;
   const child = await spawnCube({
     db,
     port,
     apiSecret,
     quiet: true,
+    sqlPort: sql?.port ?? false,
     env: {
+      ...(sql ? { CUBEJS_SQL_USER: sql.user, CUBEJS_SQL_PASSWORD: sql.password } : {}),
       CUBE_REFRESH_SECONDS: '0',
       // The production statement timeout (cube/limits.ts, 60 s) fits a first build of the
       // biggest rollup at 25 M rows on a quiet machine (~24 s), not on a busy one: a bench run
@@ -76,7 +83,7 @@ export async function startBenchCube(
         name: 'native-free',
         summary: `native-free engine (JS planner; native module unavailable: ${probe.reason})`,
       };
-  return { process: child, apiUrl: child.apiUrl, apiSecret, token: current, engine };
+  return { process: child, apiUrl: child.apiUrl, apiSecret, token: current, engine, sql };
 }
 
 /** Peak and current resident memory of a process (MB), from /proc/<pid>/status. */

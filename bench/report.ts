@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Contender } from './measure';
 import { rollupOfTable } from './rollup-reads';
+import { renderSqlApi } from './sql-api';
 import type { Summary } from './stats';
 import { fmtMs, fmtRatio, whySlow } from './targets';
 import type { BenchReport, QueryReport, RollupBuildTime } from './types';
@@ -362,6 +363,11 @@ const rollupsSection: Section = (report) => {
   return out;
 };
 
+const sqlApiSection =
+  (perQuery: boolean): Section =>
+  (report) =>
+    renderSqlApi(report.sqlApi, table, { perStatement: perQuery });
+
 const correctnessSection: Section = (report) => [
   '',
   `Correctness: ${report.failures.length === 0 ? 'every query: (a) = (b) = (c)' : report.failures.join('; ')}.`,
@@ -380,6 +386,7 @@ function sectionsOf({ perQuery }: { perQuery: boolean }): Section[] {
     buildSection,
     loadSection,
     rollupsSection,
+    sqlApiSection(perQuery),
     correctnessSection,
   ];
 }

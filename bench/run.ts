@@ -21,6 +21,7 @@ import { readE2eTimings } from './browser';
 import { installInterruptHandlers } from './interrupt';
 import type { LoadScenario } from './load';
 import { renderMarkdown, updateBenchmarksMd, writeResults } from './report';
+import { SQL_API_SESSIONS } from './sql-api';
 import { evaluateTargets } from './targets';
 import type { BenchReport, Scale } from './types';
 
@@ -44,10 +45,12 @@ const USAGE = `Usage: npm run bench -- [options]
   --load-seconds <n>            seconds per load scenario (default 60 at large, 20 otherwise; 0 = skip)
   --load-clients <list>         simulated admins per scenario (default 50,200), each run warm and uncached
   --think <ms>                  an admin's pause between tab states (default 1000)
+  --no-sql-api                  skip the SQL API section (replayed tool statements, 50 sessions)
   --fresh                       regenerate the bench database
   --no-write                    do not write bench/results/*.json or BENCHMARKS.md
   --from <results.json>         no run: re-render a saved run (table, targets, BENCHMARKS.md)
 Environment: BENCH_PG_PORT (default 25440), BENCH_CUBE_PORT (default 4020), BENCH_WEB_PORT (3020),
+  BENCH_SQL_PORT (the SQL API, default 15440),
   BENCH_PG_DIR (default .data/bench-pg, .data/bench-pg-<scale> below large; never the demo one)`;
 
 function fail(message: string): never {
@@ -76,6 +79,7 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
         timeframes: { type: 'string' },
         'no-refresh': { type: 'boolean', default: false },
         'no-sections': { type: 'boolean', default: false },
+        'no-sql-api': { type: 'boolean', default: false },
         browser: { type: 'boolean' },
         'no-browser': { type: 'boolean', default: false },
         'load-seconds': { type: 'string' },
@@ -164,6 +168,9 @@ function parse(): BenchOptions & { write: boolean; from: string | null } {
     sectionTimeframes: values['no-sections'] ? [] : windows,
     weeks: WOW_WEEKS,
     refresh: !values['no-refresh'],
+    ...(!values['no-sql-api'] && {
+      sqlApi: { port: port('BENCH_SQL_PORT', 15440), rounds, sessions: SQL_API_SESSIONS },
+    }),
     readChecks: 3,
     log: (line) => console.log(line),
     write: !values['no-write'],

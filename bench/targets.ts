@@ -5,6 +5,7 @@
 
 import type { TimeToData } from '../lib/time-to-data';
 import type { LoadReport } from './load';
+import { sqlApiTargets } from './sql-api';
 import { quantile, ratio } from './stats';
 import type { BenchReport, BrowserReport, QueryReport, TabReport, TargetReport } from './types';
 
@@ -436,6 +437,7 @@ export function evaluateTargets(report: Omit<BenchReport, 'targets'>): TargetRep
     ...tabRatioTargets(report),
     ...[refreshTarget(report), viewersTarget(report)].filter((t): t is TargetReport => t !== null),
     ...loadTargets(report),
+    ...sqlApiTargets(report.sqlApi),
   ];
 
   const d = report.dataset;

@@ -2,6 +2,7 @@
 import type { TimeToData } from '../lib/time-to-data';
 import type { LoadReport } from './load';
 import type { Budget, Contender } from './measure';
+import type { SqlApiReport } from './sql-api';
 import type { Summary } from './stats';
 
 export type Scale = 'small' | 'medium' | 'large';
@@ -170,6 +171,8 @@ export type BenchReport = {
   browser?: BrowserReport | null;
   /** The load test (bench/load.ts): absent in runs made before it, empty when skipped. */
   load?: LoadReport[];
+  /** The SQL API section (bench/sql-api.ts): absent in older runs, null when skipped. */
+  sqlApi?: SqlApiReport | null;
   targets: TargetReport[];
   /** Correctness problems: any makes the run fail (exit code 1). */
   failures: string[];

@@ -946,17 +946,33 @@ const between = (column: Node, from: string, to: string) => ({
   },
 });
 
+const compared = (column: Node, op: string, value: string) => ({
+  A_Expr: {
+    kind: 'AEXPR_OP',
+    name: [stringNode(op)],
+    lexpr: column,
+    rexpr: { A_Const: { sval: { sval: value } } },
+  },
+});
+
 /**
- * `date_trunc('year', t) = '2020-01-01'` (or `IN` one value) as `t >= '2020-01-01' AND t <
- * '2021-01-01'`: a range Cube can take as a date range (rolling windows need one).
+ * A condition on `date_trunc(g, t)` and a literal at the start of a `g` bucket, as one on `t`
+ * that Cube can take as a date range (rolling windows need one): `= '2020-01-01'` (or `IN` one
+ * value) as `t >= '2020-01-01' AND t < '2021-01-01'`; `< S` as `t < S`, `>= S` as `t >= S`,
+ * `<= S` as `t <` the next bucket, `> S` as `t >=` the next bucket.
  */
 function truncEqualityAsRange(conjunct: unknown, ref: CubeRef): unknown {
   const [tag, body] = unwrap(conjunct);
   if (tag !== 'A_Expr') return conjunct;
-  const op = list(body.name).map(str)[0];
+  const op = list(body.name).map(str)[0] ?? '';
   const values =
     body.kind === 'AEXPR_IN' ? list(unwrap(body.rexpr)[1].items ?? body.rexpr) : [body.rexpr];
-  if (op !== '=' || values.length !== 1 || (body.kind !== 'AEXPR_OP' && body.kind !== 'AEXPR_IN'))
+  const ordered = ['<', '<=', '>', '>='].includes(op) && body.kind === 'AEXPR_OP';
+  if (
+    (op !== '=' && !ordered) ||
+    values.length !== 1 ||
+    (body.kind !== 'AEXPR_OP' && body.kind !== 'AEXPR_IN')
+  )
     return conjunct;
   const operand = timeOperand(body.lexpr, ref);
   const literal = constString(values[0]);
@@ -968,7 +984,11 @@ function truncEqualityAsRange(conjunct: unknown, ref: CubeRef): unknown {
   if (Number.isNaN(start.getTime()) || !isBucketStart(start, operand.granularity)) return conjunct;
   const column = list(unwrap(body.lexpr)[1].args)[1] as Node;
   const text = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
-  return between(column, text(start), text(nextBucket(start, operand.granularity)));
+  const next = text(nextBucket(start, operand.granularity));
+  if (op === '<' || op === '>=') return compared(column, op, text(start));
+  if (op === '<=') return compared(column, '<', next);
+  if (op === '>') return compared(column, '>=', next);
+  return between(column, text(start), next);
 }
 
 const PLAIN_TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?$/;

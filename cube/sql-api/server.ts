@@ -218,18 +218,16 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
   };
 
   /**
-   * A statement around Cube queries: constant time bounds folded by Postgres, each Cube part
-   * loaded through Cube (bounded), the statement evaluated over them in the catalog database.
+   * A statement around Cube queries, composed: constant time bounds folded by Postgres, the Cube
+   * parts (each bounded) and the statement to evaluate over them in the catalog database.
    */
-  const runComposed = async (
+  const composeStatement = async (
     plan: Extract<Plan, { kind: 'cube' }>,
     params: ParamValue[],
-    settings: Map<string, string>,
+    zone: string,
     signal: AbortSignal,
-    login: string,
-  ): Promise<StatementResult> => {
+  ) => {
     const views = await currentViews();
-    const zone = timezone(settings);
     const tree = structuredClone(plan.node);
     const foldable = foldableTimeBounds(tree, views);
     if (foldable.length > 0) {
@@ -246,12 +244,28 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
       });
     }
     const composed = compose(tree, views, params, zone, params.length);
+    const scans = composed.scans.map((scan) => {
+      const query = { ...scan.query, timezone: zone };
+      const limited = query.limit !== undefined;
+      if (!limited) query.limit = LIMITS.sqlApiMaxCubeRows;
+      return { scan, query, limited };
+    });
+    return { composed, scans };
+  };
+
+  /** Each Cube part loaded through Cube, the statement evaluated over them in the catalog database. */
+  const runComposed = async (
+    plan: Extract<Plan, { kind: 'cube' }>,
+    params: ParamValue[],
+    settings: Map<string, string>,
+    signal: AbortSignal,
+    login: string,
+  ): Promise<StatementResult> => {
+    const zone = timezone(settings);
+    const { composed, scans } = await composeStatement(plan, params, zone, signal);
     const bound = LIMITS.sqlApiMaxCubeRows;
     const payloads = await Promise.all(
-      composed.scans.map(async (scan) => {
-        const query = { ...scan.query, timezone: zone };
-        const limited = query.limit !== undefined;
-        if (!limited) query.limit = bound;
+      scans.map(async ({ scan, query, limited }) => {
         const rows = await cube.load(query, signal, runAsUser(login, scan.changeUser));
         if (!limited && rows.length >= bound) {
           throw new SqlApiError(
@@ -274,6 +288,36 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
     return result;
   };
 
+  /**
+   * `EXPLAIN`: the Cube queries the statement sends, one `CubeScan: request=<json>` line each (as
+   * stock Cube's logical plan names them), and whether Postgres evaluates a statement over them.
+   */
+  const explain = async (
+    plan: Extract<Plan, { kind: 'cube' }>,
+    params: ParamValue[],
+    settings: Map<string, string>,
+    signal: AbortSignal,
+  ): Promise<StatementResult> => {
+    const zone = timezone(settings);
+    const direct = plan.view ? plainTranslation(plan.select, plan.view, params, zone) : undefined;
+    const lines = direct
+      ? [`CubeScan: request=${JSON.stringify({ ...direct.query, timezone: zone })}`]
+      : [
+          'Projection: evaluated by Postgres over the Cube parts below',
+          ...(await composeStatement(plan, params, zone, signal)).scans.map(
+            ({ query }) => `  CubeScan: request=${JSON.stringify(query)}`,
+          ),
+        ];
+    return {
+      fields: fieldsOf([
+        { name: 'plan_type', pgType: 'text' },
+        { name: 'plan', pgType: 'text' },
+      ]),
+      rows: [['logical_plan', lines.join('\n')]],
+      command: 'EXPLAIN',
+    };
+  };
+
   const sessionBackend: SessionBackend = {
     user: options.user,
     superUser: options.superUser,
@@ -288,6 +332,7 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
       signal,
       login,
     ): Promise<StatementResult> {
+      if (plan.explain) return explain(plan, params, settings, signal);
       const direct = plan.view
         ? plainTranslation(plan.select, plan.view, params, timezone(settings))
         : undefined;
@@ -310,6 +355,12 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
       };
     },
     async describeCube(plan, paramCount, settings) {
+      if (plan.explain) {
+        return fieldsOf([
+          { name: 'plan_type', pgType: 'text' },
+          { name: 'plan', pgType: 'text' },
+        ]);
+      }
       const placeholders = Array.from({ length: paramCount }, () => '1');
       const direct = plan.view
         ? plainTranslation(plan.select, plan.view, placeholders, timezone(settings))

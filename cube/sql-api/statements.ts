@@ -16,7 +16,7 @@ export type Plan =
    * A SELECT that reads Cube tables: `view` when it is one plain query on one table (translated
    * straight to one Cube query), otherwise composed around its Cube parts (compose.ts).
    */
-  | { kind: 'cube'; view?: ViewTable; select: Node; node: Node }
+  | { kind: 'cube'; view?: ViewTable; select: Node; node: Node; explain?: boolean }
   | { kind: 'catalog'; sql: string }
   | { kind: 'set'; name: string; value: string | null }
   | { kind: 'reset-all' }
@@ -191,6 +191,16 @@ export function planStatement(statement: ParsedStatement, views: Map<string, Vie
       const view = fromTag === 'RangeVar' ? viewOf(rangeVar, views) : undefined;
       const plain = from.length === 1 && tables.length === 1 && view !== undefined;
       return { kind: 'cube', ...(plain && { view }), select: body, node: statement.node };
+    }
+    case 'ExplainStmt': {
+      // As in stock Cube's SQL API: the Cube queries a statement becomes, without running them.
+      const inner = planStatement({ ...statement, node: body.query as Node }, views);
+      if (inner.kind === 'catalog') return { kind: 'catalog', sql: statement.sql };
+      if (inner.kind !== 'cube') throw unsupported('EXPLAIN of this statement');
+      if (Array.isArray(body.options) && body.options.length > 0) {
+        throw unsupported('EXPLAIN with options on a Cube table');
+      }
+      return { ...inner, explain: true };
     }
     case 'VariableSetStmt': {
       const name = String(body.name ?? '').toLowerCase();

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BATCH_MIN_SENDS, type BenchOptions, runBenchmark } from '../../bench/benchmark';
 import { renderMarkdown } from '../../bench/report';
+import { REPLAY_STATEMENTS } from '../../bench/sql-replay';
 import type { BenchReport } from '../../bench/types';
 import { EmbeddedPostgresInUseError } from '../../db/embedded';
 import { sectionQueries } from '../../web/lib/analytics/registry';
@@ -69,6 +70,12 @@ beforeAll(async () => {
         { clients: 2, cache: 'no-cache', thinkMs: 0 },
       ],
       seconds: 1,
+    },
+    // The SQL API section once over: each replayed statement, two concurrent sessions.
+    sqlApi: {
+      port: await portFor(Number(process.env.TEST_BENCH_SQL_PORT ?? 15441)),
+      rounds: 1,
+      sessions: 2,
     },
     // BENCH_SMOKE_LOG=1 prints the bench's progress (per query and per group timings).
     log: process.env.BENCH_SMOKE_LOG ? (line) => console.log(line) : () => undefined,
@@ -185,6 +192,19 @@ describe('the benchmark at small scale', () => {
     expect(unverified).toEqual([]);
   });
 
+  test('the SQL API section ran every replayed statement, with the rollups of its Cube parts', () => {
+    const sqlApi = report.sqlApi;
+    expect(sqlApi?.statements.map((s) => s.id)).toEqual(REPLAY_STATEMENTS.map((s) => s.id));
+    expect(sqlApi?.statements.filter((s) => s.error).map((s) => `${s.id}: ${s.error}`)).toEqual([]);
+    for (const s of sqlApi?.statements ?? []) expect(s.cubeParts, s.id).toBeGreaterThan(0);
+    // A grouped statement on exports_overview is served by one of its view's rollups.
+    const byColumn = sqlApi?.statements.find((s) => s.id === 'metabase-count-by-column');
+    expect(byColumn?.rollups.length).toBeGreaterThan(0);
+    expect(sqlApi?.postProcessed.cubeRows).toBeGreaterThan(0);
+    expect(sqlApi?.memory).toMatchObject({ sessions: 2, errors: 0 });
+    expect(sqlApi?.memory.statements).toBe(2 * REPLAY_STATEMENTS.length);
+  });
+
   test('the targets table has every speed and load target row, each missed one explained', () => {
     expect(report.targets.map((t) => t.name.replace(/ \(.*$/, ''))).toEqual([
       'Browser, warm visit: navigation → every widget showing data',
@@ -199,6 +219,10 @@ describe('the benchmark at small scale', () => {
       '50 concurrent tab viewers, warm',
       '50 clients on the tab, warm',
       '200 clients on the tab, warm',
+      'SQL API over REST, simple grouped query',
+      'SQL API post-processing over a ≤ 10,000-row Cube result',
+      'SQL API, 2 concurrent sessions running the replayed statements',
+      'SQL API, every replayed tool statement answers',
       'Demo-data load',
       'Every query answered from a pre-aggregation, or recorded with the reason it cannot be',
     ]);

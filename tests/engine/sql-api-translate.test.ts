@@ -6,6 +6,7 @@
 import { loadModule } from 'libpg-query';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { canSwitchSqlUser, sqlApiAuth } from '../../cube/auth';
+import { compose } from '../../cube/sql-api/compose';
 import { SqlApiError } from '../../cube/sql-api/errors';
 import { parseStatements, planStatement } from '../../cube/sql-api/statements';
 import { translateSelect } from '../../cube/sql-api/translate';
@@ -184,6 +185,37 @@ describe('translation', () => {
     ['SELECT MEASURE(count) FROM orders ORDER BY status', '0A000'],
   ])('%s is refused with %s', (sql, code) => {
     expect(refusal(sql)).toBe(code);
+  });
+});
+
+describe('composition', () => {
+  const filtersOf = (sql: string) => {
+    const [statement] = parseStatements(sql);
+    if (!statement) throw new Error('no statement');
+    const { scans, sql: outer } = compose(statement.node, views, [], 'UTC', 0);
+    return { query: scans[0]?.query, outer };
+  };
+
+  test.each([
+    ['<', 'beforeDate', '2021-01-01'],
+    ['>=', 'afterOrOnDate', '2021-01-01'],
+    ['<=', 'beforeDate', '2021-01-02'],
+    ['>', 'afterOrOnDate', '2021-01-02'],
+  ])("date_trunc('day', t) %s a day's start goes to Cube as %s %s on t", (op, operator, day) => {
+    const { query, outer } = filtersOf(
+      `SELECT LOWER(status), MEASURE(count) FROM orders WHERE date_trunc('day', created_at) ${op} '2021-01-01T00:00:00.000' GROUP BY 1`,
+    );
+    expect(query?.filters).toEqual([
+      { member: 'orders.created_at', operator, values: [`${day}T00:00:00.000`] },
+    ]);
+    expect(outer).not.toMatch(/WHERE/i);
+  });
+
+  test("date_trunc('month', t) < a day inside a month stays for Postgres (not a bucket start)", () => {
+    const { outer } = filtersOf(
+      "SELECT LOWER(status), MEASURE(count) FROM orders WHERE date_trunc('month', created_at) < '2021-01-15' GROUP BY 1",
+    );
+    expect(outer).toMatch(/date_trunc/i);
   });
 });
 

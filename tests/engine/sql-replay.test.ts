@@ -1,5 +1,5 @@
 /**
- * Replays the SQL that BI tools and SQL clients generate (tests/engine/sql-replay/statements.ts)
+ * Replays the SQL that BI tools and SQL clients generate (bench/sql-replay.ts)
  * against the test stack's SQL API through real clients (node-postgres, psql, psycopg2,
  * SQLAlchemy) and checks every answer against hand-written SQL on the source tables: the same
  * column names, the same rows (as a multiset unless the order is determined), numbers to 1e-9
@@ -10,14 +10,14 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, test } from 'vitest';
-import { sameNumber } from '../support/compare';
-import { expectedToFail, REPLAY_EXPECTED_FAILURES } from './sql-api-expected-failures';
 import {
   REPLAY_STATEMENTS,
   type ReplayContext,
   type ReplayStatement,
   replayContext,
-} from './sql-replay/statements';
+} from '../../bench/sql-replay';
+import { sameNumber } from '../support/compare';
+import { expectedToFail, REPLAY_EXPECTED_FAILURES } from './sql-api-expected-failures';
 
 const run = promisify(execFile);
 const sql = inject('cube').sql;
@@ -282,6 +282,9 @@ describe('statements that reach past Cube are refused, and the session stays usa
     "SELECT lo_import('/etc/passwd')",
     "SELECT * FROM dblink('host=127.0.0.1 dbname=postgres', 'select 1') AS t(a int)",
     'SELECT rolname, rolpassword FROM pg_catalog.pg_authid',
+    'CREATE TEMP TABLE mine AS SELECT 1 AS a',
+    'SELECT 1 AS a INTO TEMP TABLE mine',
+    'EXPLAIN ANALYZE SELECT * FROM public.exports',
   ];
   test.each(refused)('%s', async (text) => {
     const client = new pg.Client({ host: '127.0.0.1', port, user, password, database: 'cube' });
@@ -296,6 +299,35 @@ describe('statements that reach past Cube are refused, and the session stays usa
       expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     } finally {
       await client.end().catch(() => undefined);
+    }
+  });
+
+  test("no session sees another's temporary tables: none can be made, none is there to read", async () => {
+    const connect = async () => {
+      const client = new pg.Client({ host: '127.0.0.1', port, user, password, database: 'cube' });
+      client.on('error', () => undefined);
+      await client.connect();
+      return client;
+    };
+    const [a, b] = [await connect(), await connect()];
+    try {
+      const code = (text: string, client: pg.Client) =>
+        client.query(text).then(
+          () => 'rows',
+          (e: { code?: string }) => e.code,
+        );
+      // Session a tries to leave a table behind; b, still connected beside it, looks for one.
+      expect(await code('CREATE TEMP TABLE shared_secret AS SELECT 1 AS a', a)).toBe('25006');
+      expect(await code('SELECT 1 AS a INTO TEMP TABLE shared_secret', a)).toBe('0A000');
+      expect(await code('SELECT * FROM pg_temp.shared_secret', b)).toBe('42P01');
+      // The composed statement a runs keeps its Cube rows in parameters, never in a table.
+      await a.query('SELECT count(*) FROM (SELECT format FROM exports_overview GROUP BY 1) t');
+      const temporary = await b.query(
+        "SELECT c.relname FROM pg_catalog.pg_class c WHERE c.relpersistence = 't'",
+      );
+      expect(temporary.rows).toEqual([]);
+    } finally {
+      await Promise.all([a.end(), b.end()].map((p) => p.catch(() => undefined)));
     }
   });
 });
