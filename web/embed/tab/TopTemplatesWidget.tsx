@@ -6,6 +6,8 @@ import { SkeletonRows } from '../../components/panel/Skeleton';
 import { WidgetPanel } from '../../components/panel/WidgetPanel';
 import { topTemplatesTable } from '../../lib/analytics/exploreTables';
 import { TOP_TEMPLATES_LIMIT } from '../../lib/analytics/queries';
+import { phase1Queries } from '../../lib/analytics/registry';
+import { definitionsOf } from '../../lib/definitions';
 import { TIMEFRAME_LABELS, type Timeframe } from '../../lib/timeframe';
 
 /** Leaderboard: the 10 most used templates in the timeframe (lifetime uses for "all"). */
@@ -17,6 +19,9 @@ export function TopTemplatesWidget(props: { timeframe: Timeframe }) {
     <WidgetPanel
       testId="widget-top-templates"
       title="Top templates"
+      definitions={definitionsOf(
+        phase1Queries(props.timeframe, 0).filter((q) => q.widget === 'top_templates'),
+      )}
       subtitle={allTime ? 'Lifetime uses' : `Uses · ${TIMEFRAME_LABELS[props.timeframe]}`}
       query={query}
       explore={{

@@ -5,10 +5,11 @@ import { useTrends } from '../../components/hooks/queries/useTrends';
 import { SkeletonLine, SkeletonStack } from '../../components/panel/Skeleton';
 import { WidgetPanel } from '../../components/panel/WidgetPanel';
 import { trendTable } from '../../lib/analytics/exploreTables';
-import { TREND_METRIC_SPECS } from '../../lib/analytics/queries';
+import { TREND_METRIC_SPECS, trendQuery } from '../../lib/analytics/queries';
 import type { TrendMetric } from '../../lib/analytics/schemas';
+import { definitionsOf } from '../../lib/definitions';
 import { formatCount } from '../../lib/format';
-import { TIMEFRAME_LABELS, type Timeframe } from '../../lib/timeframe';
+import { TIMEFRAME_LABELS, type Timeframe, timeframeWindow } from '../../lib/timeframe';
 import styles from './TrendWidget.module.css';
 
 const COLORS: Record<TrendMetric, string> = {
@@ -32,6 +33,9 @@ export function TrendWidget(props: { timeframe: Timeframe; metric: TrendMetric }
     <WidgetPanel
       testId={`widget-trend-${props.metric}`}
       title={label}
+      definitions={definitionsOf([
+        { query: trendQuery(props.metric, timeframeWindow(props.timeframe, 0)) },
+      ])}
       subtitle={`${TIMEFRAME_LABELS[props.timeframe]} · ${BUCKETS[props.timeframe]}`}
       query={query}
       explore={{

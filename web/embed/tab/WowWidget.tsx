@@ -5,8 +5,10 @@ import { WowCard } from '../../components/metrics/WowCard';
 import { SkeletonLine, SkeletonStack } from '../../components/panel/Skeleton';
 import { WidgetPanel } from '../../components/panel/WidgetPanel';
 import { wowTable } from '../../lib/analytics/exploreTables';
+import { wowQuery } from '../../lib/analytics/queries';
 import type { WowMetric } from '../../lib/analytics/schemas';
-import type { WowWeeks } from '../../lib/timeframe';
+import { definitionsOf } from '../../lib/definitions';
+import { type WowWeeks, wowWindows } from '../../lib/timeframe';
 
 export const WOW_TITLES: Record<WowMetric, string> = {
   export_success: 'Export success rate',
@@ -26,6 +28,7 @@ export function WowWidget(props: { metric: WowMetric; weeks: WowWeeks }) {
     <WidgetPanel
       testId={`widget-wow-${props.metric}`}
       title={WOW_TITLES[props.metric]}
+      definitions={definitionsOf([{ query: wowQuery(props.metric, wowWindows(props.weeks, 0)) }])}
       subtitle={`Last ${days} days vs the ${days} days before`}
       query={query}
       explore={{

@@ -15,7 +15,7 @@ function Types(props: { timeframe: WindowTimeframe }) {
   const query = useAssetStats({ timeframe: props.timeframe, widget: 'types' });
   return (
     <SectionWidget
-      testId="widget-assets-types"
+      widget="types"
       section="assets"
       table={SECTION_TABLES.assets.types}
       title="Uploads by type"
@@ -58,7 +58,7 @@ function Reuse(props: { timeframe: WindowTimeframe }) {
   const query = useAssetStats({ timeframe: props.timeframe, widget: 'reuse' });
   return (
     <SectionWidget
-      testId="widget-assets-reuse"
+      widget="reuse"
       section="assets"
       table={SECTION_TABLES.assets.reuse}
       title="Reuse"
@@ -85,7 +85,7 @@ function Sizes(props: { timeframe: WindowTimeframe }) {
   const query = useAssetStats({ timeframe: props.timeframe, widget: 'sizes' });
   return (
     <SectionWidget
-      testId="widget-assets-sizes"
+      widget="sizes"
       section="assets"
       table={SECTION_TABLES.assets.sizes}
       title="Upload sizes"

@@ -17,7 +17,7 @@ function Prompts(props: { timeframe: WindowTimeframe }) {
   const query = useEngagement({ timeframe: props.timeframe, widget: 'prompts' });
   return (
     <SectionWidget
-      testId="widget-engagement-prompts"
+      widget="prompts"
       section="engagement"
       table={SECTION_TABLES.engagement.prompts}
       title="Prompts per active user"
@@ -44,7 +44,7 @@ function Iterations(props: { timeframe: WindowTimeframe }) {
   const query = useEngagement({ timeframe: props.timeframe, widget: 'iterations' });
   return (
     <SectionWidget
-      testId="widget-engagement-iterations"
+      widget="iterations"
       section="engagement"
       table={SECTION_TABLES.engagement.iterations}
       title="Iterations to success"
@@ -70,7 +70,7 @@ function EditMix(props: { timeframe: WindowTimeframe }) {
   const query = useEngagement({ timeframe: props.timeframe, widget: 'editMix' });
   return (
     <SectionWidget
-      testId="widget-engagement-editMix"
+      widget="editMix"
       section="engagement"
       table={SECTION_TABLES.engagement.editMix}
       title="Edit complexity"
@@ -114,7 +114,7 @@ function FirstScene(props: { timeframe: WindowTimeframe }) {
   const query = useEngagement({ timeframe: props.timeframe, widget: 'firstScene' });
   return (
     <SectionWidget
-      testId="widget-engagement-firstScene"
+      widget="firstScene"
       section="engagement"
       table={SECTION_TABLES.engagement.firstScene}
       title="Time to first scene"

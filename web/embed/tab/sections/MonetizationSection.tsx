@@ -17,7 +17,7 @@ function Funnel(props: { timeframe: WindowTimeframe }) {
   const query = useMonetizationFunnel({ timeframe: props.timeframe, widget: 'funnel' });
   return (
     <SectionWidget
-      testId="widget-monetization-funnel"
+      widget="funnel"
       section="monetization"
       table={SECTION_TABLES.monetization.funnel}
       title="Paywall funnel"
@@ -64,7 +64,7 @@ function Credits(props: { timeframe: WindowTimeframe }) {
   const granularity = timeframeWindow(props.timeframe, 0).granularity;
   return (
     <SectionWidget
-      testId="widget-monetization-credits"
+      widget="credits"
       section="monetization"
       table={SECTION_TABLES.monetization.credits}
       title="Credits used vs purchased"

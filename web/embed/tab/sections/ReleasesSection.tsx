@@ -116,7 +116,7 @@ function ReleaseList(props: { timeframe: WindowTimeframe }) {
     nav.navigate(withSearchParam(nav.search, RELEASE_PARAM, id));
   return (
     <SectionWidget
-      testId="widget-releases-list"
+      widget="list"
       section="releases"
       table={SECTION_TABLES.releases.list}
       title="Views per release"
@@ -199,7 +199,7 @@ function Cadence(props: { timeframe: WindowTimeframe }) {
   const query = useReleaseAnalytics({ timeframe: props.timeframe, widget: 'cadence' });
   return (
     <SectionWidget
-      testId="widget-releases-cadence"
+      widget="cadence"
       section="releases"
       table={SECTION_TABLES.releases.cadence}
       title="Publish cadence"
@@ -229,7 +229,7 @@ function Coverage(props: { timeframe: WindowTimeframe }) {
   const query = useReleaseAnalytics({ timeframe: props.timeframe, widget: 'coverage' });
   return (
     <SectionWidget
-      testId="widget-releases-coverage"
+      widget="coverage"
       section="releases"
       table={SECTION_TABLES.releases.coverage}
       title="Media coverage"
