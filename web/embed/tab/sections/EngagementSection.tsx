@@ -4,7 +4,7 @@ import { BarChartCard, ChartTable, NumCell } from '../../../components/charts/Ba
 import { useEngagement } from '../../../components/hooks/queries/sectionHooks';
 import { StatList, stat } from '../../../components/metrics/StatList';
 import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
-import { formatCount, formatDecimal, formatDuration, formatShare } from '../../../lib/format';
+import { formatCount, formatMinutes, formatRatio, formatShare } from '../../../lib/format';
 import type { WindowTimeframe } from '../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
 import styles from './sections.module.css';
@@ -30,7 +30,7 @@ function Prompts(props: { timeframe: WindowTimeframe }) {
         <StatList
           columns={3}
           items={[
-            stat(`${M}.prompts.perUser`, 'Prompts per user', d.perUser, formatDecimal),
+            stat(`${M}.prompts.perUser`, 'Prompts per user', d.perUser, formatRatio),
             stat(`${M}.prompts.prompts`, 'Prompts', d.prompts, formatCount),
             stat(`${M}.prompts.activeUsers`, 'Active users', d.activeUsers, formatCount),
           ]}
@@ -57,7 +57,7 @@ function Iterations(props: { timeframe: WindowTimeframe }) {
         <StatList
           columns={2}
           items={[
-            stat(`${M}.iterations.average`, 'Average iterations', d.average, formatDecimal),
+            stat(`${M}.iterations.average`, 'Average iterations', d.average, formatRatio),
             stat(`${M}.iterations.scenes`, 'Scenes that succeeded', d.scenes, formatCount),
           ]}
         />
@@ -131,7 +131,7 @@ function FirstScene(props: { timeframe: WindowTimeframe }) {
               metric: `${M}.firstScene.averageMinutes`,
               label: 'Average time',
               value: d.averageMinutes,
-              display: formatDuration(d.averageMinutes === null ? null : d.averageMinutes * 60),
+              display: formatMinutes(d.averageMinutes),
             },
             stat(`${M}.firstScene.projects`, 'Projects', d.projects, formatCount),
           ]}

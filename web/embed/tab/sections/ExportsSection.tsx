@@ -12,9 +12,10 @@ import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
 import {
   formatBucketLabel,
   formatCount,
-  formatDecimal,
   formatDuration,
   formatMillis,
+  formatMinutes,
+  formatPercent,
   formatShare,
 } from '../../../lib/format';
 import { TIMEFRAME_LABELS, timeframeWindow, type WindowTimeframe } from '../../../lib/timeframe';
@@ -59,7 +60,7 @@ function Totals(props: { timeframe: WindowTimeframe }) {
               metric: `${M}.totals.videoMinutes`,
               label: 'Video exported',
               value: d.videoMinutes,
-              display: `${formatDecimal(d.videoMinutes)} min`,
+              display: formatMinutes(d.videoMinutes),
             },
           ]}
         />
@@ -265,7 +266,7 @@ function Finalizing(props: { timeframe: WindowTimeframe }) {
             title="Finalizing share per period (%)"
             testId="exports-finalizing-trend"
             granularity={granularity}
-            format={(v) => `${formatDecimal(v)} %`}
+            format={(v) => formatPercent(v)}
             series={[
               {
                 key: 'share',

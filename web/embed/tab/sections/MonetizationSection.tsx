@@ -6,7 +6,7 @@ import { useMonetizationFunnel } from '../../../components/hooks/queries/section
 import { StatList, stat } from '../../../components/metrics/StatList';
 import { FUNNEL_LABELS } from '../../../lib/analytics/sections/monetization';
 import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
-import { formatCompact, formatCount, formatShare } from '../../../lib/format';
+import { formatCompact, formatCount, formatShare, shareRest } from '../../../lib/format';
 import { timeframeWindow, type WindowTimeframe } from '../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
 import styles from './sections.module.css';
@@ -48,7 +48,8 @@ function Funnel(props: { timeframe: WindowTimeframe }) {
                   {formatShare(s.conversion)}
                 </NumCell>
                 <NumCell metric={`${M}.funnel.${s.step}.dropOff`} value={s.dropOff}>
-                  {formatShare(s.dropOff)}
+                  {/* The rest of the rounded conversion: the two add up to exactly 100 %. */}
+                  {formatShare(shareRest(s.conversion))}
                 </NumCell>
               </tr>
             ))}
