@@ -189,7 +189,10 @@ export function WidgetPanel<T>(props: WidgetPanelProps<T>) {
       footer={
         data !== undefined || refreshFailed ? (
           <>
-            <DataAsOf lastRefreshTime={query.lastRefreshTime} />
+            <DataAsOf
+              lastRefreshTime={query.lastRefreshTime}
+              fromPreAggregations={query.fromPreAggregations}
+            />
             {refreshFailed ? (
               <span className={styles.warning} role="alert" data-testid="widget-warning">
                 Refresh failed: {query.error?.message}{' '}

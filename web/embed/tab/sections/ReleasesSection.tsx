@@ -120,6 +120,11 @@ function ReleaseList(props: { timeframe: WindowTimeframe }) {
       section="releases"
       table={SECTION_TABLES.releases.list}
       title="Views per release"
+      subtitle={
+        props.timeframe === 'all'
+          ? 'All releases · lifetime views'
+          : `Releases published in the ${TIMEFRAME_LABELS[props.timeframe].toLowerCase()} · lifetime views`
+      }
       className={styles.wide}
       timeframe={props.timeframe}
       query={query}
@@ -217,6 +222,8 @@ function Cadence(props: { timeframe: WindowTimeframe }) {
               'Median time between releases',
               d.medianDays,
               formatDays,
+              // One release in the period still has a gap: to the release before it.
+              'from each release published in the period back to the release before it, which may be older than the period',
             ),
           ]}
         />

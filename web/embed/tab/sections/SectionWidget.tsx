@@ -27,6 +27,8 @@ export function SectionWidget<T>(props: {
   widget: string;
   section: SectionId;
   title: string;
+  /** What the timeframe selects, when more than its label (default: the timeframe's label). */
+  subtitle?: string;
   /** The rows the widget shows, for its Explore menu's CSV (web/lib/analytics/sections/tables.ts). */
   table: (data: T, granularity: Granularity) => ExploreTable;
   timeframe: WindowTimeframe;
@@ -51,7 +53,7 @@ export function SectionWidget<T>(props: {
         testId={testId}
         title={props.title}
         definitions={definitions}
-        subtitle={TIMEFRAME_LABELS[props.timeframe]}
+        subtitle={props.subtitle ?? TIMEFRAME_LABELS[props.timeframe]}
         className={props.className}
         query={props.query}
         explore={{
