@@ -236,6 +236,10 @@ async function shownQuery(page: Page, widget: string): Promise<TypedQuery | Type
   );
   expect(sql.length).toBeGreaterThan(0);
   for (const statement of sql) expect(statement).toMatch(/SELECT/i);
+  // Laid out one clause a line (sql-formatter), not Cube's one long line.
+  for (const statement of sql) expect(statement).toMatch(/\n\s*FROM\b/);
+  const copies = await page.$$(`${dialog} [data-testid=explore-copy]`);
+  expect(copies.length).toBe(sql.length + 1);
   await page.keyboard.press('Escape');
   await page.waitForSelector(dialog, { state: 'hidden' });
   return query;
