@@ -5,6 +5,7 @@
  */
 
 import { measureDefinitions } from './cube/definitions.generated';
+import type { MeasureName } from './cube/members';
 import type { TypedQuery } from './cube/query';
 
 export interface MetricDefinition {
@@ -16,14 +17,18 @@ export interface MetricDefinition {
 const DEFINITIONS: Readonly<Record<string, { title: string; description: string }>> =
   measureDefinitions;
 
-/** The definitions of every measure the queries ask for, once each, in query order. */
+/**
+ * The definitions of `shown` (a figure the tab derives from the queried measures, e.g. a rate it
+ * divides itself) and of every measure the queries ask for, once each, in that order.
+ */
 export function definitionsOf(
   queries: readonly { readonly query: TypedQuery }[],
+  shown: readonly MeasureName[] = [],
 ): MetricDefinition[] {
   const seen = new Set<string>();
   const list: MetricDefinition[] = [];
-  for (const { query } of queries) {
-    for (const measure of query.measures ?? []) {
+  for (const measures of [shown, ...queries.map(({ query }) => query.measures ?? [])]) {
+    for (const measure of measures) {
       if (seen.has(measure)) continue;
       seen.add(measure);
       const definition = DEFINITIONS[measure];

@@ -28,7 +28,11 @@ export function WowWidget(props: { metric: WowMetric; weeks: WowWeeks }) {
     <WidgetPanel
       testId={`widget-wow-${props.metric}`}
       title={WOW_TITLES[props.metric]}
-      definitions={definitionsOf([{ query: wowQuery(props.metric, wowWindows(props.weeks, 0)) }])}
+      definitions={definitionsOf(
+        [{ query: wowQuery(props.metric, wowWindows(props.weeks, 0)) }],
+        // The card shows completed ÷ exports, the model's success rate.
+        props.metric === 'export_success' ? ['exports_overview.success_rate'] : [],
+      )}
       subtitle={`Last ${days} days vs the ${days} days before`}
       query={query}
       explore={{
