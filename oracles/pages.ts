@@ -618,6 +618,8 @@ const assets: Builder<'assets'> = async (db, w) => {
         'assets.reuse.reuseRate': a['assets.reuse_rate'] ?? null,
         'assets.reuse.reused': a['assets.reused_assets'] ?? null,
         'assets.reuse.newAssets': a['assets.new_assets'] ?? null,
+        // The uploads the note reconciles with new assets: the same count as Uploads by type.
+        'assets.reuse.uploads': count,
       },
     },
     'widget-assets-sizes': {

@@ -1,5 +1,6 @@
 /**
- * `npm run gen:cube-types`: regenerates web/lib/cube/members.generated.ts from a running Cube
+ * `npm run gen:cube-types`: regenerates web/lib/cube/members.generated.ts and
+ * web/lib/cube/definitions.generated.ts from a running Cube
  * (`npm start` or `npm run cube`; CUBE_API_URL, default http://localhost:4000/cubejs-api/v1).
  * `--check` exits 1 when the file is stale instead of writing it.
  */
@@ -8,7 +9,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { signCubeToken } from '../cube/auth';
 import { readCubeEnv } from '../cube/env';
-import { GENERATED_PATH, metaSchema, renderMembersFile } from './lib/cube-types';
+import {
+  DEFINITIONS_PATH,
+  GENERATED_PATH,
+  metaSchema,
+  renderDefinitionsFile,
+  renderMembersFile,
+} from './lib/cube-types';
 
 const { values } = parseArgs({
   options: { check: { type: 'boolean', default: false } },
@@ -22,16 +29,23 @@ if (!response.ok) {
   console.error(`GET ${apiUrl}/meta answered ${response.status}: ${await response.text()}`);
   process.exit(1);
 }
-const rendered = renderMembersFile(metaSchema.parse(await response.json()));
-const target = path.resolve(import.meta.dirname, '..', GENERATED_PATH);
-const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
-if (values.check) {
-  if (current !== rendered) {
-    console.error(`${GENERATED_PATH} is stale: run \`npm run gen:cube-types\` with Cube running.`);
-    process.exit(1);
+const meta = metaSchema.parse(await response.json());
+const files = [
+  [GENERATED_PATH, renderMembersFile(meta)],
+  [DEFINITIONS_PATH, renderDefinitionsFile(meta)],
+] as const;
+let stale = false;
+for (const [file, rendered] of files) {
+  const target = path.resolve(import.meta.dirname, '..', file);
+  const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
+  if (values.check) {
+    if (current !== rendered) {
+      console.error(`${file} is stale: run \`npm run gen:cube-types\` with Cube running.`);
+      stale = true;
+    } else console.log(`${file} is up to date.`);
+  } else {
+    fs.writeFileSync(target, rendered);
+    console.log(`Wrote ${file} (${rendered.split('\n').length} lines).`);
   }
-  console.log(`${GENERATED_PATH} is up to date.`);
-} else {
-  fs.writeFileSync(target, rendered);
-  console.log(`Wrote ${GENERATED_PATH} (${rendered.split('\n').length} lines).`);
 }
+if (stale) process.exit(1);

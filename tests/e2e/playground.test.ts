@@ -17,6 +17,7 @@ import { sqlWindow } from '../../oracles/sql';
 import type { SectionId } from '../../web/lib/analytics/sections';
 import { FUNNEL_LABELS, FUNNEL_STEPS } from '../../web/lib/analytics/sections/monetization';
 import type { TypedQuery } from '../../web/lib/cube/query';
+import { roundedValue, type ValueKind } from '../../web/lib/format';
 import { installedDevServerRoutes } from '../support/dev-server-routes';
 import { createOracle } from '../support/oracle';
 import {
@@ -235,6 +236,10 @@ async function shownQuery(page: Page, widget: string): Promise<TypedQuery | Type
   );
   expect(sql.length).toBeGreaterThan(0);
   for (const statement of sql) expect(statement).toMatch(/SELECT/i);
+  // Laid out one clause a line (sql-formatter), not Cube's one long line.
+  for (const statement of sql) expect(statement).toMatch(/\n\s*FROM\b/);
+  const copies = await page.$$(`${dialog} [data-testid=explore-copy]`);
+  expect(copies.length).toBe(sql.length + 1);
   await page.keyboard.press('Escape');
   await page.waitForSelector(dialog, { state: 'hidden' });
   return query;
@@ -307,12 +312,21 @@ describe('Explore, from every Phase 1 widget', () => {
       const shown = await readWow(page, metric);
       const [row] = rows;
       const num = (s: string | undefined) => (s === undefined || s === '' ? null : Number(s));
+      // The file rounds as the card does: rates and changes to one decimal, counts whole.
+      const rate = metric === 'export_success';
+      const round = (v: number | null, kind: ValueKind) =>
+        v === null ? null : roundedValue(v, kind);
       expect({
         current: num(row?.[1]),
         previous: num(row?.[2]),
         deltaAbs: num(row?.[3]),
         deltaPct: num(row?.[4]),
-      }).toEqual(shown);
+      }).toEqual({
+        current: round(shown.current, rate ? 'percent' : 'count'),
+        previous: round(shown.previous, rate ? 'percent' : 'count'),
+        deltaAbs: round(shown.deltaAbs, rate ? 'points' : 'count'),
+        deltaPct: round(shown.deltaPct, 'percent'),
+      });
     }
   });
 
@@ -336,53 +350,56 @@ describe('Explore, from every Phase 1 widget', () => {
 
 /**
  * One widget per Phase 2 section, each with what its CSV row becomes on the page: the
- * `data-metric` names (and values, as written in the file) the widget shows for that row.
+ * `data-metric` names the widget shows for that row, the file's cell, and the cell's kind (the
+ * file holds the page's exact `data-value` rounded as the screen rounds that kind; a drop-off
+ * is the rest of its step's rounded conversion, so the two add up to 100).
  */
+type Cell = [metric: string, value: string | undefined, kind: ValueKind | 'rest'];
 const PHASE2_EXPLORE: ReadonlyArray<{
   section: SectionId;
   widget: string;
   file: string;
   header: string[];
-  metrics: (row: string[]) => Array<[metric: string, value: string | undefined]>;
+  metrics: (row: string[]) => Cell[];
 }> = [
   {
     section: 'releases',
     widget: 'list',
     file: 'releases-views-per-release_all-time.csv',
     header: ['Release ID', 'Version', 'Title', 'Published (UTC)', 'Views', 'Video', 'Thumbnail'],
-    metrics: (r) => [[`releases.list.${r[0]}.views`, r[4]]],
+    metrics: (r) => [[`releases.list.${r[0]}.views`, r[4], 'count']],
   },
   {
     section: 'exports',
     widget: 'formats',
     file: 'exports-by-format_all-time.csv',
-    header: ['Format', 'Exports', 'Share (0–1)'],
+    header: ['Format', 'Exports', 'Share (%)'],
     metrics: (r) => [
-      [`exports.formats.${r[0]}.exports`, r[1]],
-      [`exports.formats.${r[0]}.share`, r[2]],
+      [`exports.formats.${r[0]}.exports`, r[1], 'count'],
+      [`exports.formats.${r[0]}.share`, r[2], 'share'],
     ],
   },
   {
     section: 'engagement',
     widget: 'editMix',
     file: 'engagement-edit-complexity_all-time.csv',
-    header: ['Kind', 'Edits', 'Share (0–1)'],
+    header: ['Kind', 'Edits', 'Share (%)'],
     metrics: (r) => [
-      [`engagement.editMix.${r[0]?.toLowerCase()}.count`, r[1]],
-      [`engagement.editMix.${r[0]?.toLowerCase()}.share`, r[2]],
+      [`engagement.editMix.${r[0]?.toLowerCase()}.count`, r[1], 'count'],
+      [`engagement.editMix.${r[0]?.toLowerCase()}.share`, r[2], 'share'],
     ],
   },
   {
     section: 'monetization',
     widget: 'funnel',
     file: 'monetization-paywall-funnel_all-time.csv',
-    header: ['Step', 'Count', 'Conversion (0–1)', 'Drop-off (0–1)'],
+    header: ['Step', 'Count', 'Conversion (%)', 'Drop-off (%)'],
     metrics: (r) => {
       const step = FUNNEL_STEPS.find((s) => FUNNEL_LABELS[s] === r[0]) ?? `unknown ${r[0]}`;
       return [
-        [`monetization.funnel.${step}.count`, r[1]],
-        [`monetization.funnel.${step}.conversion`, r[2]],
-        [`monetization.funnel.${step}.dropOff`, r[3]],
+        [`monetization.funnel.${step}.count`, r[1], 'count'],
+        [`monetization.funnel.${step}.conversion`, r[2], 'share'],
+        [`monetization.funnel.${step}.dropOff`, r[3], 'rest'],
       ];
     },
   },
@@ -390,11 +407,11 @@ const PHASE2_EXPLORE: ReadonlyArray<{
     section: 'llm',
     widget: 'tools',
     file: 'llm-top-tools_all-time.csv',
-    header: ['Tool', 'Calls', 'Errors', 'Error rate (0–1)'],
+    header: ['Tool', 'Calls', 'Errors', 'Error rate (%)'],
     metrics: (r) => [
-      [`llm.tools.${r[0]}.calls`, r[1]],
-      [`llm.tools.${r[0]}.errors`, r[2]],
-      [`llm.tools.${r[0]}.errorRate`, r[3]],
+      [`llm.tools.${r[0]}.calls`, r[1], 'count'],
+      [`llm.tools.${r[0]}.errors`, r[2], 'count'],
+      [`llm.tools.${r[0]}.errorRate`, r[3], 'share'],
     ],
   },
   {
@@ -403,8 +420,8 @@ const PHASE2_EXPLORE: ReadonlyArray<{
     file: 'assets-uploads-by-type_all-time.csv',
     header: ['Type', 'Uploads', 'Size (bytes)'],
     metrics: (r) => [
-      [`assets.types.${r[0]}.uploads`, r[1]],
-      [`assets.types.${r[0]}.bytes`, r[2]],
+      [`assets.types.${r[0]}.uploads`, r[1], 'count'],
+      [`assets.types.${r[0]}.bytes`, r[2], 'bytes'],
     ],
   },
 ];
@@ -445,8 +462,26 @@ describe('Explore, from a widget of every Phase 2 section', () => {
           els.map((e) => [e.getAttribute('data-metric'), e.getAttribute('data-value')]),
         ),
       );
-      const inFile = Object.fromEntries(rows.flatMap((r) => metrics(r)));
-      expect(inFile).toEqual(onPage);
+      const cells = rows.flatMap((r) => metrics(r));
+      const inFile = Object.fromEntries(cells.map(([metric, value]) => [metric, value]));
+      const pageValue = (metric: string) => {
+        const raw = onPage[metric];
+        return raw === undefined || raw === null || raw === '' ? null : Number(raw);
+      };
+      const expected = Object.fromEntries(
+        Object.keys(onPage).map((metric) => {
+          const kind = cells.find(([m]) => m === metric)?.[2] ?? 'count';
+          const value =
+            kind === 'rest'
+              ? pageValue(metric.replace(/\.dropOff$/, '.conversion'))
+              : pageValue(metric);
+          if (value === null) return [metric, ''];
+          const cell =
+            kind === 'rest' ? 100 - roundedValue(value, 'share') : roundedValue(value, kind);
+          return [metric, String(Number(cell.toFixed(1)))];
+        }),
+      );
+      expect(inFile).toEqual(expected);
       expect(Object.keys(inFile)).toHaveLength(rows.length * metrics(header).length);
     },
     240_000,

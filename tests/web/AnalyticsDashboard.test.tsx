@@ -5,6 +5,7 @@ import {
   AnalyticsDashboard,
   type AnalyticsDashboardProps,
 } from '../../web/embed/tab/AnalyticsDashboard';
+import { measureDefinitions } from '../../web/lib/cube/definitions.generated';
 import {
   byMeasure,
   cubeError,
@@ -58,6 +59,30 @@ describe('AnalyticsDashboard', () => {
     expect(screen.getByTestId('wow-card-paying_users').dataset.current).toBe(
       String(recordedNumber('wow-paying-users-1w', 'credits.paying_users', 0, 0)),
     );
+  });
+
+  test('every Phase 1 widget title defines its measures in the model’s words, before data', () => {
+    renderWithCube(<AnalyticsDashboard {...props()} />, {
+      reply: () => new Promise(() => {}),
+      now: NOW,
+    });
+    const definitions: Record<string, { description: string }> = measureDefinitions;
+    // The measure each widget is about (each widget's query asks for it).
+    for (const [id, measure] of [
+      ['widget-trend-exports', 'exports_overview.exports'],
+      ['widget-trend-prompts', 'prompts.prompts'],
+      ['widget-trend-paywall', 'paywall_funnel.conversions'],
+      ['widget-top-templates', 'template_leaderboard.uses'],
+      ['widget-wow-export_success', 'exports_overview.success_rate'],
+      ['widget-wow-paying_users', 'credits.paying_users'],
+    ] as const) {
+      const widget = screen.getByTestId(id);
+      expect(within(widget).getByTestId('metric-info').getAttribute('aria-label')).toMatch(/^What/);
+      const item = within(widget)
+        .getByTestId('metric-definitions')
+        .querySelector(`[data-measure="${measure}"]`);
+      expect(item?.textContent, `${id}: ${measure}`).toContain(definitions[measure]?.description);
+    }
   });
 
   test('timeframe chips: pressed state, click and keyboard', () => {

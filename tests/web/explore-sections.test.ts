@@ -178,33 +178,61 @@ describe('Phase 2 widget tables', () => {
         'r1,2.0,,2026-11-01T00:00:00.000Z,0,,https://t/1',
     );
   });
-  test('stat widgets are one row, shares kept 0–1 and said so in the header', () => {
+  test('stat widgets are one row, shares in percent, units in the header, rounded as on screen', () => {
     expect(csv('releases', 'coverage')).toBe(
-      'Published releases,With video (share 0–1),With thumbnail (share 0–1),With both (share 0–1)\r\n4,0.5,0.75,0.25',
+      'Published releases,With video (%),With thumbnail (%),With both (%)\r\n4,50,75,25',
     );
     expect(csv('exports', 'totals')).toBe(
-      'Exports,Completed,Failed,Success rate (0–1),Average render time (s),Video exported (min)\r\n10,8,2,0.8,12.5,3.25',
+      'Exports,Completed,Failed,Success rate (%),Average render time (s),Video exported (min)\r\n10,8,2,80,12.5,3.3',
     );
-    expect(csv('engagement', 'firstScene')).toBe(
-      'Average time to first scene (min),Projects\r\n,0',
+    expect(csv('engagement', 'firstScene')).toBe('Average time to first scene (s),Projects\r\n,0');
+    expect(
+      tableToCsv(
+        SECTION_TABLES.engagement.firstScene({ averageMinutes: 0.26394, projects: 3 }, 'day'),
+      ),
+    ).toBe('Average time to first scene (s),Projects\r\n15.8,3');
+    expect(
+      tableToCsv(
+        SECTION_TABLES.exports.totals(
+          {
+            exports: 3,
+            completed: 1,
+            failed: 2,
+            successRate: 1 / 3,
+            avgRenderSeconds: 36052.89999999999,
+            videoMinutes: 220.14,
+          },
+          'day',
+        ),
+      ),
+    ).toBe(
+      'Exports,Completed,Failed,Success rate (%),Average render time (s),Video exported (min)\r\n3,1,2,33.3,36052.9,220.1',
     );
   });
   test('top export errors: ranked, formula-like messages escaped, the total closes the file', () => {
     expect(csv('exports', 'errors')).toBe(
-      'Rank,Message,Failures,Share of failures (0–1)\r\n1,timeout,3,0.6\r\n2,"\'=cmd",1,0.2\r\n,All failures,5,1',
+      'Rank,Message,Failures,Share of failures (%)\r\n1,timeout,3,60\r\n2,"\'=cmd",1,20\r\n,All failures,5,100',
     );
   });
   test('edit mix and funnel use the widget’s labels', () => {
     expect(csv('engagement', 'editMix')).toBe(
-      'Kind,Edits,Share (0–1)\r\nStructural,1,0.25\r\nCreative,3,0.75\r\nSurgical,0,0',
+      'Kind,Edits,Share (%)\r\nStructural,1,25\r\nCreative,3,75\r\nSurgical,0,0',
     );
     expect(csv('monetization', 'funnel').split('\r\n')).toEqual([
-      'Step,Count,Conversion (0–1),Drop-off (0–1)',
+      'Step,Count,Conversion (%),Drop-off (%)',
       `${FUNNEL_LABELS.viewed},10,,`,
-      `${FUNNEL_LABELS.clicked},4,0.4,0.6`,
-      `${FUNNEL_LABELS.checkout},2,0.5,0.5`,
-      `${FUNNEL_LABELS.completed},1,0.5,0.5`,
+      `${FUNNEL_LABELS.clicked},4,40,60`,
+      `${FUNNEL_LABELS.checkout},2,50,50`,
+      `${FUNNEL_LABELS.completed},1,50,50`,
     ]);
+    // 1 of 16: 6.25 % and 93.75 % would both round up (to 100.1); the drop-off is the rest.
+    const [, row] = tableToCsv(
+      SECTION_TABLES.monetization.funnel(
+        [{ step: 'clicked', count: 1, conversion: 1 / 16, dropOff: 15 / 16 }],
+        'day',
+      ),
+    ).split('\r\n');
+    expect(row).toBe(`${FUNNEL_LABELS.clicked},1,6.3,93.7`);
   });
   test('credits: one row per bucket, both series side by side, bucket named by granularity', () => {
     expect(csv('monetization', 'credits', 'week')).toBe(
@@ -217,6 +245,6 @@ describe('Phase 2 widget tables', () => {
     expect(csv('llm', 'models')).toBe(
       'Provider,Model,Input tokens,Output tokens,Total tokens\r\nopenai,gpt-x,100,50,150',
     );
-    expect(csv('llm', 'latency')).toBe('Provider,Average (ms),p95 (ms)\r\nopenai,820.5,');
+    expect(csv('llm', 'latency')).toBe('Provider,Average (ms),p95 (ms)\r\nopenai,821,');
   });
 });

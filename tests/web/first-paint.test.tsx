@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { BarChartCard } from '../../web/components/charts/BarChartCard';
 import { SeriesChart } from '../../web/components/charts/SeriesChart';
 import { Sparkline } from '../../web/components/charts/Sparkline';
+import { ClockContext } from '../../web/components/hooks/cubeContext';
 
 const buckets = ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04'];
 const counts = [3, 0, 12, 6];
@@ -102,6 +103,42 @@ describe('charts in the first paint', () => {
       />,
     );
     expect(html.querySelectorAll('[data-chart] svg path')).toHaveLength(2);
+  });
+
+  test('lines: the bucket still filling is drawn apart (dashed) and said to be "so far"', async () => {
+    const days = ['2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'].map(
+      (d) => `${d}T00:00:00.000Z`,
+    );
+    const chart = (
+      <SeriesChart
+        title="Credits"
+        granularity="day"
+        format={(v) => String(v)}
+        series={['a', 'b'].map((key) => ({
+          key,
+          label: key,
+          color: 'red',
+          points: days.map((bucket, i) => ({ bucket, count: counts[i] ?? 0 })),
+        }))}
+      />
+    );
+    const at = (iso: string) => (
+      <ClockContext.Provider value={() => Date.parse(iso)}>{chart}</ClockContext.Provider>
+    );
+    // Nov 20 14:00: the last day is partial; one solid and one dashed path per series.
+    const during = await serverHtml(at('2026-11-20T14:00:00Z'));
+    expect(during.querySelector('figure')?.getAttribute('data-partial-last')).toBe('true');
+    const paths = [...during.querySelectorAll('[data-chart] svg path')];
+    expect(paths).toHaveLength(4);
+    expect(paths.filter((p) => p.getAttribute('stroke-dasharray'))).toHaveLength(2);
+    expect(during.querySelector('figcaption tbody tr:last-child td')?.textContent).toContain(
+      '(so far)',
+    );
+    // Nov 21: every bucket is complete; nothing is drawn apart.
+    const after = await serverHtml(at('2026-11-21T00:00:00Z'));
+    expect(after.querySelector('figure')?.hasAttribute('data-partial-last')).toBe(false);
+    expect(after.querySelectorAll('[data-chart] svg path')).toHaveLength(2);
+    expect(after.textContent).not.toContain('(so far)');
   });
 
   test('the browser hydrates the server HTML without a mismatch', async () => {

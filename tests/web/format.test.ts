@@ -1,13 +1,23 @@
 import { expect, test } from 'vitest';
 import {
+  csvHeader,
   formatAgo,
   formatAsOf,
   formatAxisLabel,
   formatBucketLabel,
+  formatCompact,
+  formatDays,
   formatDeltaCount,
   formatDeltaPercent,
   formatDeltaPoints,
+  formatDuration,
+  formatMillis,
+  formatMinutes,
   formatPercent,
+  formatRatio,
+  formatShare,
+  roundedValue,
+  shareRest,
 } from '../../web/lib/format';
 
 const en = { locale: 'en-US' };
@@ -83,4 +93,63 @@ test('axis labels: weekly (all-time, over a year) axes name the year, daily and 
   expect(formatAxisLabel('2025-11-17T00:00:00.000Z', 'week', utc)).toBe('Nov 17, 2025');
   expect(formatAxisLabel('2026-11-17T00:00:00.000Z', 'day', utc)).toBe('Nov 17');
   expect(formatAxisLabel('2026-11-17T14:00:00.000Z', 'hour', utc)).toBe('2:00 PM');
+});
+
+// ------------------------------------------------ one precision per kind of value
+test('same kind, same precision: averages per something always carry one decimal', () => {
+  expect([4, 5.63].map((v) => formatRatio(v, en))).toEqual(['4.0', '5.6']);
+  expect(formatRatio(null, en)).toBe('—');
+});
+
+test('same kind, same precision: compact counts carry one decimal once compacted', () => {
+  expect([3_000_000, 3_240_000, 12_345, 950].map((v) => formatCompact(v, en))).toEqual([
+    '3.0M',
+    '3.2M',
+    '12.3K',
+    '950',
+  ]);
+});
+
+test('same kind, same precision: durations under a minute carry one decimal', () => {
+  expect([12, 12.73, 0.4, 59.96].map(formatDuration)).toEqual([
+    '12.0 s',
+    '12.7 s',
+    '0.4 s',
+    '1 min 00 s',
+  ]);
+  expect([185, 7800].map(formatDuration)).toEqual(['3 min 05 s', '2 h 10 min']);
+  expect(formatMillis(850, en)).toBe('850 ms');
+  expect([1000, 1240].map((v) => formatMillis(v, en))).toEqual(['1.0 s', '1.2 s']);
+});
+
+test('minutes of video read as a duration: hours when large', () => {
+  expect(formatMinutes(220.1)).toBe('3 h 40 min');
+  expect(formatMinutes(0.26394)).toBe('15.8 s');
+  expect(formatMinutes(null)).toBe('—');
+});
+
+test('days carry one decimal', () => {
+  expect([1, 19.94, 7].map((v) => formatDays(v, en))).toEqual(['1.0 day', '19.9 days', '7.0 days']);
+});
+
+test('a CSV cell is the screen’s rounding in the header’s unit', () => {
+  expect(roundedValue(0.3605289999, 'share')).toBe(36.1);
+  expect(formatShare(0.3605289999, en)).toBe('36.1%');
+  expect(roundedValue(36052.89999999999, 'seconds')).toBe(36052.9);
+  expect(roundedValue(820.5, 'milliseconds')).toBe(821);
+  expect(roundedValue(95.23809, 'percent')).toBe(95.2);
+  expect(roundedValue(1 / 3, 'ratio')).toBe(0.3);
+  expect(csvHeader('Share', 'share')).toBe('Share (%)');
+  expect(csvHeader('Exports', 'count')).toBe('Exports');
+  expect(csvHeader('Region', undefined)).toBe('Region');
+});
+
+test('a share and its rest add up to exactly 100 % once rounded', () => {
+  for (const share of [1 / 16, 3 / 8, 0.12345, 0.5, 1, 0]) {
+    const rest = shareRest(share);
+    if (rest === null) throw new Error('unreachable');
+    expect(roundedValue(share, 'share') + roundedValue(rest, 'share')).toBeCloseTo(100, 9);
+    expect(formatShare(rest, en)).toBe(`${(100 - roundedValue(share, 'share')).toFixed(1)}%`);
+  }
+  expect(shareRest(null)).toBeNull();
 });

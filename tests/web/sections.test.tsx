@@ -21,6 +21,7 @@ import { ReleasesSection } from '../../web/embed/tab/sections/ReleasesSection';
 import { SectionNavContext } from '../../web/embed/tab/sections/SectionNav';
 import { SECTION_IDS, SECTIONS, type SectionId } from '../../web/lib/analytics/sections';
 import type { SectionWidget } from '../../web/lib/analytics/sections/define';
+import { measureDefinitions } from '../../web/lib/cube/definitions.generated';
 import type { LoadResponse } from '../../web/lib/cube/response';
 import { timeframeWindow, type WindowTimeframe } from '../../web/lib/timeframe';
 import {
@@ -103,6 +104,25 @@ describe.each(CASES)('$section / $widget', (c) => {
     });
     expect(widgetEl(c).dataset.state).toBe('loading');
     expect(widgetEl(c).getAttribute('aria-busy')).toBe('true');
+  });
+
+  test('definitions: the model’s description of every measure it asks for, before any answer', () => {
+    const now = fixtureNow(data[0] ?? '');
+    renderWithCube(<View timeframe={c.tf} />, { reply: () => new Promise(() => {}), now });
+    const button = within(widgetEl(c)).getByTestId('metric-info');
+    const popover = within(widgetEl(c)).getByTestId('metric-definitions');
+    expect(button.getAttribute('popovertarget')).toBe(popover.id);
+    const definitions: Record<string, { description: string }> = measureDefinitions;
+    const measures = new Set(
+      c.spec.queries(timeframeWindow(c.tf, now)).flatMap((q) => q.query.measures ?? []),
+    );
+    expect(measures.size).toBeGreaterThan(0);
+    for (const measure of measures) {
+      const description = definitions[measure]?.description;
+      expect(description, `${measure} has no description in the model`).toBeTruthy();
+      const item = popover.querySelector(`[data-measure="${measure}"]`);
+      expect(item?.textContent, measure).toContain(description);
+    }
   });
 
   test('data: every number shown is one of the parsed answer’s, with "data as of"', async () => {

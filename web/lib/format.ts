@@ -38,12 +38,17 @@ export function formatCount(value: number, opts: FormatOptions = {}): string {
   return new Intl.NumberFormat(opts.locale, { maximumFractionDigits: 0 }).format(value);
 }
 
-/** 12.3K-style for tight spaces. */
+/**
+ * 12.3K-style for tight spaces: below a thousand the count itself, above it always one decimal
+ * ("3.0M" next to "3.2M", never "3M").
+ */
 export function formatCompact(value: number, opts: FormatOptions = {}): string {
   opts = resolved(opts);
+  if (Math.abs(value) < 1000) return formatCount(value, opts);
   return new Intl.NumberFormat(opts.locale, {
     notation: 'compact',
     maximumFractionDigits: 1,
+    minimumFractionDigits: 1,
   }).format(value);
 }
 
@@ -53,8 +58,8 @@ export function formatPercent(value: number | null, opts: FormatOptions = {}): s
   if (value === null) return '—';
   return new Intl.NumberFormat(opts.locale, {
     style: 'percent',
-    maximumFractionDigits: 1,
-    minimumFractionDigits: 1,
+    maximumFractionDigits: VALUE_KINDS.percent.digits,
+    minimumFractionDigits: VALUE_KINDS.percent.digits,
   }).format(value / 100);
 }
 
@@ -221,24 +226,37 @@ export function formatShare(value: number | null, opts: FormatOptions = {}): str
   if (value === null) return EM_DASH;
   return new Intl.NumberFormat(opts.locale, {
     style: 'percent',
-    maximumFractionDigits: 1,
-    minimumFractionDigits: 1,
+    maximumFractionDigits: VALUE_KINDS.share.digits,
+    minimumFractionDigits: VALUE_KINDS.share.digits,
   }).format(value);
 }
 
-/** One decimal at most: "3.4", "12". */
+/** One decimal at most: "3.4", "12" (sizes, where "820 B" reads better than "820.0 B"). */
 export function formatDecimal(value: number | null, opts: FormatOptions = {}): string {
   opts = resolved(opts);
   if (value === null) return EM_DASH;
   return new Intl.NumberFormat(opts.locale, { maximumFractionDigits: 1 }).format(value);
 }
 
-/** A duration in seconds for people: "42 s", "3 min 05 s", "2 h 10 min". */
+/** An average per something (prompts per user, iterations per scene): always one decimal, "4.0". */
+export function formatRatio(value: number | null, opts: FormatOptions = {}): string {
+  opts = resolved(opts);
+  if (value === null) return EM_DASH;
+  return new Intl.NumberFormat(opts.locale, {
+    maximumFractionDigits: VALUE_KINDS.ratio.digits,
+    minimumFractionDigits: VALUE_KINDS.ratio.digits,
+  }).format(value);
+}
+
+/**
+ * A duration in seconds for people: under a minute with one decimal ("12.0 s", "12.7 s"), then
+ * "3 min 05 s", then "2 h 10 min".
+ */
 export function formatDuration(seconds: number | null): string {
   if (seconds === null) return EM_DASH;
-  if (seconds < 10) return `${(Math.round(seconds * 10) / 10).toString()} s`;
+  const tenths = Math.round(seconds * 10);
+  if (tenths < 600) return `${(tenths / 10).toFixed(VALUE_KINDS.seconds.digits)} s`;
   const total = Math.round(seconds);
-  if (total < 60) return `${total} s`;
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
@@ -246,12 +264,21 @@ export function formatDuration(seconds: number | null): string {
   return `${m} min ${String(s).padStart(2, '0')} s`;
 }
 
-/** Milliseconds of a response: "850 ms", "1.2 s". */
+/** A length of video in minutes, as a duration: "42.5 s", "12 min 30 s", "3 h 40 min". */
+export function formatMinutes(minutes: number | null): string {
+  return formatDuration(minutes === null ? null : minutes * 60);
+}
+
+/** Milliseconds of a response: "850 ms", "1.0 s", "1.2 s". */
 export function formatMillis(ms: number | null, opts: FormatOptions = {}): string {
   opts = resolved(opts);
   if (ms === null) return EM_DASH;
-  if (ms < 1000) return `${formatCount(ms, opts)} ms`;
-  return `${formatDecimal(ms / 1000, opts)} s`;
+  if (Math.round(ms) < 1000) return `${formatCount(ms, opts)} ms`;
+  // Seconds with the seconds' one decimal: "1.0 s" next to "1.2 s".
+  return `${new Intl.NumberFormat(opts.locale, {
+    maximumFractionDigits: VALUE_KINDS.seconds.digits,
+    minimumFractionDigits: VALUE_KINDS.seconds.digits,
+  }).format(ms / 1000)} s`;
 }
 
 /** Token counts in k / M: "950", "12.3K", "4.1M". */
@@ -274,9 +301,59 @@ export function formatBytes(value: number, opts: FormatOptions = {}): string {
   return `${formatDecimal(v, opts)} ${BYTE_UNITS[unit]}`;
 }
 
-/** "1 day", "3.5 days". */
+/** Days with one decimal, like every other average: "1.0 day", "3.5 days". */
 export function formatDays(value: number | null, opts: FormatOptions = {}): string {
   opts = resolved(opts);
   if (value === null) return EM_DASH;
-  return `${formatDecimal(value, opts)} ${value === 1 ? 'day' : 'days'}`;
+  const body = new Intl.NumberFormat(opts.locale, {
+    maximumFractionDigits: VALUE_KINDS.days.digits,
+    minimumFractionDigits: VALUE_KINDS.days.digits,
+  }).format(value);
+  return `${body} ${body === '1.0' ? 'day' : 'days'}`;
+}
+
+// ---------------------------------------------------------------- one precision per kind
+/**
+ * The kinds of number the tab shows, each with the one precision (decimals, in its CSV unit)
+ * the screen and the CSV files use, and the unit a CSV header names. `scale` turns the widget's
+ * value into that unit (a 0–1 share is written in percent).
+ */
+export const VALUE_KINDS = {
+  count: { unit: null, scale: 1, digits: 0 },
+  /** A 0–1 share, shown and written as a percentage. */
+  share: { unit: '%', scale: 100, digits: 1 },
+  /** A value already in percent units (95.2). */
+  percent: { unit: '%', scale: 1, digits: 1 },
+  /** A change of a rate, in percentage points. */
+  points: { unit: 'points', scale: 1, digits: 1 },
+  ratio: { unit: null, scale: 1, digits: 1 },
+  seconds: { unit: 's', scale: 1, digits: 1 },
+  minutes: { unit: 'min', scale: 1, digits: 1 },
+  milliseconds: { unit: 'ms', scale: 1, digits: 0 },
+  days: { unit: 'days', scale: 1, digits: 1 },
+  bytes: { unit: 'bytes', scale: 1, digits: 0 },
+} as const;
+export type ValueKind = keyof typeof VALUE_KINDS;
+
+/** A value rounded to its kind's precision, in its CSV unit (0.36052 share → 36.1). */
+export function roundedValue(value: number, kind: ValueKind): number {
+  const { scale, digits } = VALUE_KINDS[kind];
+  const factor = 10 ** digits;
+  // toFixed drops the binary noise the division leaves (36.1 rather than 36.099999999999994).
+  return Number((Math.round(value * scale * factor) / factor).toFixed(digits));
+}
+
+/** A CSV header with its unit: "Share (%)", "Average render time (s)"; counts stay bare. */
+export function csvHeader(label: string, kind: ValueKind | undefined): string {
+  const unit = kind ? VALUE_KINDS[kind].unit : null;
+  return unit ? `${label} (${unit})` : label;
+}
+
+/**
+ * The rest of a share after rounding (a funnel step's drop-off next to its conversion): 1 − the
+ * rounded share, so the two shown side by side add up to exactly 100 %.
+ */
+export function shareRest(share: number | null): number | null {
+  if (share === null) return null;
+  return 1 - roundedValue(share, 'share') / VALUE_KINDS.share.scale;
 }

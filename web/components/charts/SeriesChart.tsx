@@ -1,8 +1,10 @@
 'use client';
 
 import { lazy } from 'react';
+import { isPartialBucket } from '../../lib/buckets';
 import { formatBucketLabel } from '../../lib/format';
 import type { Granularity } from '../../lib/timeframe';
+import { useUtcHour } from '../hooks/useUtcHour';
 import { ChartBox, FirstPaintLines } from './FirstPaint';
 
 // Recharts loads after the first paint, which already shows the lines (see Sparkline).
@@ -17,9 +19,14 @@ export interface Series {
 
 const HEIGHT = 180;
 
+/** The row key of a series' dashed segment into the bucket still filling. */
+export const partialKey = (key: string) => `${key}:partial`;
+
 /**
- * Lines over zero-filled buckets (every series has the same buckets), with a legend, a tooltip
+ * Straight lines over the buckets (every series has the same buckets), with a legend, a tooltip
  * in the viewer's local time and a text alternative: a visually hidden table of every bucket.
+ * The bucket still filling (today, this hour, this week) is drawn dashed and said to be "so far",
+ * so its part-count does not read as a drop.
  */
 export function SeriesChart(props: {
   series: readonly Series[];
@@ -29,16 +36,31 @@ export function SeriesChart(props: {
   testId?: string;
 }) {
   const buckets = props.series[0]?.points.map((p) => p.bucket) ?? [];
+  // Hour-aligned buckets: partial at the hour's start exactly when partial now.
+  const hour = useUtcHour();
+  const last = buckets[buckets.length - 1];
+  const partialLast =
+    last !== undefined && buckets.length > 1 && isPartialBucket(last, props.granularity, hour);
   const rows = buckets.map((bucket, i) => {
-    const row: Record<string, string | number> = { bucket };
-    for (const s of props.series) row[s.key] = s.points[i]?.count ?? 0;
+    const row: Record<string, string | number | null> = { bucket };
+    for (const s of props.series) {
+      const value = s.points[i]?.count ?? 0;
+      // The solid line stops at the last complete bucket; the dashed one joins it to the partial.
+      row[s.key] = partialLast && i === buckets.length - 1 ? null : value;
+      if (partialLast) row[partialKey(s.key)] = i >= buckets.length - 2 ? value : null;
+    }
     return row;
   });
   const summary = `${props.title}: ${buckets.length} buckets; ${props.series
     .map((s) => `${s.label} total ${props.format(s.points.reduce((t, p) => t + p.count, 0))}`)
     .join(', ')}`;
   return (
-    <figure style={{ margin: 0 }} data-testid={props.testId} data-bucket-count={buckets.length}>
+    <figure
+      style={{ margin: 0 }}
+      data-testid={props.testId}
+      data-bucket-count={buckets.length}
+      data-partial-last={partialLast ? 'true' : undefined}
+    >
       <ChartBox
         label={summary}
         firstPaint={
@@ -50,6 +72,7 @@ export function SeriesChart(props: {
             }))}
             height={HEIGHT - 64}
             axes
+            partialLast={partialLast}
           />
         }
       >
@@ -59,6 +82,7 @@ export function SeriesChart(props: {
           granularity={props.granularity}
           format={props.format}
           height={HEIGHT}
+          partialLast={partialLast}
         />
       </ChartBox>
       <figcaption className="sr-only">
@@ -77,7 +101,10 @@ export function SeriesChart(props: {
           <tbody>
             {buckets.map((bucket, i) => (
               <tr key={bucket}>
-                <td>{formatBucketLabel(bucket, props.granularity)}</td>
+                <td>
+                  {formatBucketLabel(bucket, props.granularity)}
+                  {partialLast && i === buckets.length - 1 ? ' (so far)' : ''}
+                </td>
                 {props.series.map((s) => (
                   <td key={s.key}>{props.format(s.points[i]?.count ?? 0)}</td>
                 ))}

@@ -29,7 +29,7 @@ type SqlState =
   | { readonly status: 'error'; readonly message: string }
   | {
       readonly status: 'ready';
-      readonly statements: readonly { label: string; sql: CubeSql }[];
+      readonly statements: readonly { label: string; sql: CubeSql; formatted: string }[];
     };
 
 /**
@@ -92,10 +92,14 @@ export function ExploreMenu(props: ExploreMenuProps) {
     dialogRef.current?.showModal();
     setSql({ status: 'loading' });
     Promise.all(
-      regular.map(async (part) => ({
-        label: part.period ? `SQL, ${part.period}` : 'SQL',
-        sql: await loader.sql(part.query),
-      })),
+      regular.map(async (part) => {
+        const sql = await loader.sql(part.query);
+        return {
+          label: part.period ? `SQL, ${part.period}` : 'SQL',
+          sql,
+          formatted: await formatSql(sql.sql),
+        };
+      }),
     ).then(
       (statements) => setSql({ status: 'ready', statements }),
       (error: unknown) =>
@@ -122,6 +126,7 @@ export function ExploreMenu(props: ExploreMenuProps) {
   const hasQuery = props.queries.length > 0;
   const first = props.queries[0];
   const regular = props.queries.flatMap(regularQueriesOf);
+  const queryJson = JSON.stringify(props.queries.length === 1 ? first : props.queries, null, 2);
   return (
     <div className={styles.explore}>
       <button
@@ -213,13 +218,57 @@ export function ExploreMenu(props: ExploreMenuProps) {
             Close
           </button>
         </div>
-        <h3 className={styles.dialogSubtitle}>Cube query</h3>
+        <div className={styles.codeHeader}>
+          <h3 className={styles.dialogSubtitle}>Cube query</h3>
+          <CopyButton text={queryJson} what="query" />
+        </div>
         <pre className={styles.code} data-testid="explore-query-json">
-          {JSON.stringify(props.queries.length === 1 ? first : props.queries, null, 2)}
+          {queryJson}
         </pre>
         <SqlSection state={sql} />
       </dialog>
     </div>
+  );
+}
+
+/**
+ * Cube's SQL laid out one clause a line (sql-formatter, loaded only when a query is shown); Cube's
+ * own text when the formatter cannot parse it, so the dialog never hides the statement.
+ */
+async function formatSql(sql: string): Promise<string> {
+  try {
+    const { format } = await import('sql-formatter');
+    return format(sql, { language: 'postgresql', keywordCase: 'upper' });
+  } catch {
+    return sql;
+  }
+}
+
+/** Copies `text` to the clipboard and says so for a moment (politely announced). */
+function CopyButton(props: { text: string; what: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  useEffect(() => {
+    if (state === 'idle') return;
+    const timer = setTimeout(() => setState('idle'), 2000);
+    return () => clearTimeout(timer);
+  }, [state]);
+  return (
+    <button
+      type="button"
+      className="button button--small"
+      data-testid="explore-copy"
+      aria-label={`Copy ${props.what}`}
+      onClick={() => {
+        navigator.clipboard.writeText(props.text).then(
+          () => setState('copied'),
+          () => setState('failed'),
+        );
+      }}
+    >
+      <span aria-live="polite">
+        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy'}
+      </span>
+    </button>
   );
 }
 
@@ -254,9 +303,12 @@ function SqlSection(props: { state: SqlState | null }) {
     <>
       {state.statements.map((s) => (
         <section key={s.label}>
-          <h3 className={styles.dialogSubtitle}>{s.label}</h3>
+          <div className={styles.codeHeader}>
+            <h3 className={styles.dialogSubtitle}>{s.label}</h3>
+            <CopyButton text={s.formatted} what="SQL" />
+          </div>
           <pre className={styles.code} data-testid="explore-query-sql">
-            {s.sql.sql}
+            {s.formatted}
           </pre>
           {s.sql.params.length > 0 ? (
             <p className={styles.note} data-testid="explore-query-params">

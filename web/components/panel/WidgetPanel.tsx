@@ -2,19 +2,23 @@
 
 import type { ReactNode } from 'react';
 import type { ExploreTable } from '../../lib/analytics/explore';
+import type { MetricDefinition } from '../../lib/definitions';
 import type { CubeQueryState } from '../hooks/queries/cubeQueryState';
 import { DataAsOf } from '../metrics/DataAsOf';
 import { ExploreMenu } from './ExploreMenu';
+import { MetricInfo } from './MetricInfo';
 import styles from './WidgetPanel.module.css';
 
 export type WidgetState = 'loading' | 'error' | 'empty' | 'ready';
 
 export interface WidgetFrameProps {
   readonly testId: string;
-  readonly title: ReactNode;
+  readonly title: string;
   readonly subtitle?: ReactNode;
   readonly actions?: ReactNode;
   readonly className?: string;
+  /** What the widget's numbers mean (the model's descriptions), behind an "i" by the title. */
+  readonly definitions?: readonly MetricDefinition[];
 }
 
 interface FrameProps extends WidgetFrameProps {
@@ -37,7 +41,12 @@ export function WidgetFrame(props: FrameProps) {
     >
       <header className={styles.header}>
         <div>
-          <h2 className={styles.title}>{props.title}</h2>
+          <div className={styles.titleRow}>
+            <h2 className={styles.title}>{props.title}</h2>
+            {props.definitions ? (
+              <MetricInfo title={props.title} definitions={props.definitions} />
+            ) : null}
+          </div>
           {props.subtitle ? (
             <p className={styles.subtitle} data-testid="widget-subtitle">
               {props.subtitle}
@@ -180,7 +189,10 @@ export function WidgetPanel<T>(props: WidgetPanelProps<T>) {
       footer={
         data !== undefined || refreshFailed ? (
           <>
-            <DataAsOf lastRefreshTime={query.lastRefreshTime} />
+            <DataAsOf
+              lastRefreshTime={query.lastRefreshTime}
+              fromPreAggregations={query.fromPreAggregations}
+            />
             {refreshFailed ? (
               <span className={styles.warning} role="alert" data-testid="widget-warning">
                 Refresh failed: {query.error?.message}{' '}

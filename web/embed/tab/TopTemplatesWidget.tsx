@@ -6,7 +6,8 @@ import { SkeletonRows } from '../../components/panel/Skeleton';
 import { WidgetPanel } from '../../components/panel/WidgetPanel';
 import { PHASE1_WIDGETS } from '../../lib/analytics/phase1';
 import { TOP_TEMPLATES_LIMIT } from '../../lib/analytics/queries';
-import { TIMEFRAME_LABELS, type Timeframe } from '../../lib/timeframe';
+import { definitionsOf } from '../../lib/definitions';
+import { TIMEFRAME_LABELS, type Timeframe, timeframeWindow } from '../../lib/timeframe';
 
 /** Leaderboard: the 10 most used templates in the timeframe (lifetime uses for "all"). */
 export function TopTemplatesWidget(props: { timeframe: Timeframe }) {
@@ -18,6 +19,7 @@ export function TopTemplatesWidget(props: { timeframe: Timeframe }) {
     <WidgetPanel
       testId="widget-top-templates"
       title={spec.title}
+      definitions={definitionsOf(spec.queries(timeframeWindow(props.timeframe, 0)))}
       subtitle={allTime ? 'Lifetime uses' : `Uses · ${TIMEFRAME_LABELS[props.timeframe]}`}
       query={query}
       explore={{

@@ -6,8 +6,9 @@ import { SkeletonLine, SkeletonStack } from '../../components/panel/Skeleton';
 import { WidgetPanel } from '../../components/panel/WidgetPanel';
 import { PHASE1_WIDGETS, trendWidgetId } from '../../lib/analytics/phase1';
 import type { TrendMetric } from '../../lib/analytics/schemas';
+import { definitionsOf } from '../../lib/definitions';
 import { formatCount } from '../../lib/format';
-import { TIMEFRAME_LABELS, type Timeframe } from '../../lib/timeframe';
+import { TIMEFRAME_LABELS, type Timeframe, timeframeWindow } from '../../lib/timeframe';
 import styles from './TrendWidget.module.css';
 
 const COLORS: Record<TrendMetric, string> = {
@@ -32,6 +33,7 @@ export function TrendWidget(props: { timeframe: Timeframe; metric: TrendMetric }
     <WidgetPanel
       testId={`widget-trend-${props.metric}`}
       title={label}
+      definitions={definitionsOf(spec.queries(timeframeWindow(props.timeframe, 0)))}
       subtitle={`${TIMEFRAME_LABELS[props.timeframe]} · ${BUCKETS[props.timeframe]}`}
       query={query}
       explore={{

@@ -6,7 +6,8 @@ import { SkeletonLine, SkeletonStack } from '../../components/panel/Skeleton';
 import { WidgetPanel } from '../../components/panel/WidgetPanel';
 import { PHASE1_WIDGETS, wowWidgetId } from '../../lib/analytics/phase1';
 import type { WowMetric } from '../../lib/analytics/schemas';
-import type { WowWeeks } from '../../lib/timeframe';
+import { definitionsOf } from '../../lib/definitions';
+import { type WowWeeks, wowWindows } from '../../lib/timeframe';
 
 const EMPTY: Record<WowMetric, string> = {
   export_success: 'No exports in either period.',
@@ -22,6 +23,11 @@ export function WowWidget(props: { metric: WowMetric; weeks: WowWeeks }) {
     <WidgetPanel
       testId={`widget-wow-${props.metric}`}
       title={spec.title}
+      definitions={definitionsOf(
+        spec.queries(wowWindows(props.weeks, 0)),
+        // The card shows completed ÷ exports, the model's success rate.
+        props.metric === 'export_success' ? ['exports_overview.success_rate'] : [],
+      )}
       subtitle={`Last ${days} days vs the ${days} days before`}
       query={query}
       explore={{

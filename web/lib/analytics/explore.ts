@@ -4,11 +4,14 @@
  */
 import Papa from 'papaparse';
 import type { TypedQuery } from '../cube/query';
+import { csvHeader, roundedValue, type ValueKind } from '../format';
 
 export interface ExploreColumn {
   readonly key: string;
-  /** The human column name (the CSV header). */
+  /** The human column name (the CSV header, which adds the kind's unit). */
   readonly label: string;
+  /** A numeric column's kind: its cells are rounded as the screen rounds them (web/lib/format). */
+  readonly kind?: ValueKind;
 }
 
 export type ExploreCell = string | number | null;
@@ -49,15 +52,22 @@ export function regularQueriesOf(query: TypedQuery): RegularQuery[] {
   }));
 }
 
+/** A cell as the file writes it: a number of a kind column rounded to the kind's precision. */
+export function csvCell(value: ExploreCell | undefined, kind: ValueKind | undefined): ExploreCell {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'number' && kind ? roundedValue(value, kind) : value;
+}
+
 /**
- * RFC 4180 CSV with a header row of human column names. Cells that a spreadsheet would run as a
- * formula (`=`, `+`, `-`, `@` at the start of a text cell) are escaped.
+ * RFC 4180 CSV with a header row of human column names and units ("Share (%)"), numbers rounded
+ * as the screen rounds them. Cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`
+ * at the start of a text cell) are escaped.
  */
 export function tableToCsv(table: ExploreTable): string {
   return Papa.unparse(
     {
-      fields: table.columns.map((c) => c.label),
-      data: table.rows.map((row) => table.columns.map((c) => row[c.key] ?? '')),
+      fields: table.columns.map((c) => csvHeader(c.label, c.kind)),
+      data: table.rows.map((row) => table.columns.map((c) => csvCell(row[c.key], c.kind))),
     },
     { escapeFormulae: true, newline: '\r\n' },
   );

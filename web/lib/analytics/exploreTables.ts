@@ -8,10 +8,10 @@ import type { TopTemplate, TrendMetric, Trends, Wow } from './schemas';
 export function topTemplatesTable(rows: readonly TopTemplate[], allTime: boolean): ExploreTable {
   return {
     columns: [
-      { key: 'rank', label: 'Rank' },
+      { key: 'rank', label: 'Rank', kind: 'count' },
       { key: 'id', label: 'Template ID' },
       { key: 'name', label: 'Template' },
-      { key: 'uses', label: allTime ? 'Lifetime uses' : 'Uses' },
+      { key: 'uses', label: allTime ? 'Lifetime uses' : 'Uses', kind: 'count' },
     ],
     rows: rows.map((r, i) => ({ rank: i + 1, id: r.id, name: r.name, uses: r.usageCount })),
   };
@@ -28,7 +28,7 @@ export function trendTable(trends: Trends, metric: TrendMetric, label: string): 
   return {
     columns: [
       { key: 'bucket', label: BUCKET_LABELS[trends.granularity] },
-      { key: 'count', label },
+      { key: 'count', label, kind: 'count' },
     ],
     rows: (trends.series[metric]?.buckets ?? []).map((b) => ({ bucket: b.bucket, count: b.count })),
   };
@@ -36,14 +36,15 @@ export function trendTable(trends: Trends, metric: TrendMetric, label: string): 
 
 export function wowTable(w: Wow, title: string, weeks: number): ExploreTable {
   const days = weeks * 7;
-  const unit = w.unit === 'percent' ? ' (%)' : '';
+  const rate = w.unit === 'percent';
+  const value = rate ? 'percent' : 'count';
   return {
     columns: [
       { key: 'metric', label: 'Metric' },
-      { key: 'current', label: `Last ${days} days${unit}` },
-      { key: 'previous', label: `Previous ${days} days${unit}` },
-      { key: 'deltaAbs', label: w.unit === 'percent' ? 'Change (points)' : 'Change' },
-      { key: 'deltaPct', label: 'Change (%)' },
+      { key: 'current', label: `Last ${days} days`, kind: value },
+      { key: 'previous', label: `Previous ${days} days`, kind: value },
+      { key: 'deltaAbs', label: 'Change', kind: rate ? 'points' : 'count' },
+      { key: 'deltaPct', label: 'Change', kind: 'percent' },
     ],
     rows: [
       {

@@ -4,16 +4,19 @@ import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'r
 import { formatAxisLabel, formatBucketLabel } from '../../../lib/format';
 import type { Granularity } from '../../../lib/timeframe';
 import { useEntranceAnimation } from '../FirstPaint';
-import type { Series } from '../SeriesChart';
+import { partialKey, type Series } from '../SeriesChart';
 
 /** The interactive lines (Recharts), loaded after the first paint (see SeriesChart). */
 export default function LinesChart(props: {
   series: readonly Series[];
-  rows: readonly Record<string, string | number>[];
+  rows: readonly Record<string, string | number | null>[];
   granularity: Granularity;
   format: (value: number) => string;
   height: number;
+  /** The last bucket is still filling: each series' last segment is dashed (see SeriesChart). */
+  partialLast: boolean;
 }) {
+  const last = props.rows[props.rows.length - 1]?.bucket;
   const animate = useEntranceAnimation();
   return (
     <LineChart
@@ -39,10 +42,15 @@ export default function LinesChart(props: {
       />
       <Tooltip
         isAnimationActive={false}
-        labelFormatter={(v) => formatBucketLabel(String(v), props.granularity)}
+        // Where the solid and the dashed segment meet, both name the same value: list it once.
+        payloadUniqBy={(entry) => String(entry.dataKey).replace(/:partial$/, '')}
+        labelFormatter={(v) =>
+          `${formatBucketLabel(String(v), props.granularity)}${props.partialLast && v === last ? ' (so far)' : ''}`
+        }
         formatter={(value, name) => [
           typeof value === 'number' ? props.format(value) : String(value),
-          props.series.find((s) => s.key === name)?.label ?? String(name),
+          props.series.find((s) => s.key === name || partialKey(s.key) === name)?.label ??
+            String(name),
         ]}
         contentStyle={{
           background: 'var(--surface)',
@@ -55,6 +63,22 @@ export default function LinesChart(props: {
         formatter={(value) => props.series.find((s) => s.key === value)?.label ?? value}
         wrapperStyle={{ fontSize: 12 }}
       />
+      {props.partialLast
+        ? props.series.map((s) => (
+            <Line
+              key={partialKey(s.key)}
+              type="linear"
+              dataKey={partialKey(s.key)}
+              stroke={s.color}
+              strokeWidth={2}
+              strokeDasharray="4 3"
+              dot={false}
+              legendType="none"
+              isAnimationActive={animate}
+              animationDuration={400}
+            />
+          ))
+        : null}
       {props.series.map((s) => (
         <Line
           key={s.key}

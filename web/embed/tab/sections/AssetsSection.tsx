@@ -15,7 +15,7 @@ function Types(props: { timeframe: WindowTimeframe }) {
   const query = useAssetStats({ timeframe: props.timeframe, widget: 'types' });
   return (
     <SectionWidget
-      testId="widget-assets-types"
+      widget="types"
       section="assets"
       table={SECTION_TABLES.assets.types}
       title="Uploads by type"
@@ -58,7 +58,7 @@ function Reuse(props: { timeframe: WindowTimeframe }) {
   const query = useAssetStats({ timeframe: props.timeframe, widget: 'reuse' });
   return (
     <SectionWidget
-      testId="widget-assets-reuse"
+      widget="reuse"
       section="assets"
       table={SECTION_TABLES.assets.reuse}
       title="Reuse"
@@ -68,14 +68,46 @@ function Reuse(props: { timeframe: WindowTimeframe }) {
       empty={`No uploads ${inPeriod(props.timeframe)}.`}
     >
       {(d) => (
-        <StatList
-          columns={3}
-          items={[
-            stat(`${M}.reuse.reuseRate`, 'Reuse rate', d.reuseRate, formatShare),
-            stat(`${M}.reuse.reused`, 'Reused', d.reused, formatCount),
-            stat(`${M}.reuse.newAssets`, 'New', d.newAssets, formatCount),
-          ]}
-        />
+        <div className={styles.stack}>
+          <StatList
+            columns={2}
+            items={[
+              stat(
+                `${M}.reuse.reuseRate`,
+                'Reuse rate',
+                d.reuseRate,
+                formatShare,
+                'reused ÷ new assets',
+              ),
+              stat(
+                `${M}.reuse.reused`,
+                'Reused',
+                d.reused,
+                formatCount,
+                'new assets now in more than one project',
+              ),
+              stat(
+                `${M}.reuse.newAssets`,
+                'New assets',
+                d.newAssets,
+                formatCount,
+                'first uploads of a file',
+              ),
+              stat(
+                `${M}.reuse.uploads`,
+                'Uploads',
+                d.uploads,
+                formatCount,
+                'as in Uploads by type',
+              ),
+            ]}
+          />
+          <p className={styles.note} data-testid="assets-reuse-note">
+            An asset counts once, in the period of its first upload; uploading the same file again
+            (in any project) adds an upload, not a new asset. So uploads can exceed new assets, and
+            reuse of an older asset counts in the period it was first uploaded.
+          </p>
+        </div>
       )}
     </SectionWidget>
   );
@@ -85,7 +117,7 @@ function Sizes(props: { timeframe: WindowTimeframe }) {
   const query = useAssetStats({ timeframe: props.timeframe, widget: 'sizes' });
   return (
     <SectionWidget
-      testId="widget-assets-sizes"
+      widget="sizes"
       section="assets"
       table={SECTION_TABLES.assets.sizes}
       title="Upload sizes"

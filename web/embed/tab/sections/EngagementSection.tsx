@@ -4,7 +4,7 @@ import { BarChartCard, ChartTable, NumCell } from '../../../components/charts/Ba
 import { useEngagement } from '../../../components/hooks/queries/sectionHooks';
 import { StatList, stat } from '../../../components/metrics/StatList';
 import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
-import { formatCount, formatDecimal, formatDuration, formatShare } from '../../../lib/format';
+import { formatCount, formatMinutes, formatRatio, formatShare } from '../../../lib/format';
 import type { WindowTimeframe } from '../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
 import styles from './sections.module.css';
@@ -17,7 +17,7 @@ function Prompts(props: { timeframe: WindowTimeframe }) {
   const query = useEngagement({ timeframe: props.timeframe, widget: 'prompts' });
   return (
     <SectionWidget
-      testId="widget-engagement-prompts"
+      widget="prompts"
       section="engagement"
       table={SECTION_TABLES.engagement.prompts}
       title="Prompts per active user"
@@ -30,7 +30,7 @@ function Prompts(props: { timeframe: WindowTimeframe }) {
         <StatList
           columns={3}
           items={[
-            stat(`${M}.prompts.perUser`, 'Prompts per user', d.perUser, formatDecimal),
+            stat(`${M}.prompts.perUser`, 'Prompts per user', d.perUser, formatRatio),
             stat(`${M}.prompts.prompts`, 'Prompts', d.prompts, formatCount),
             stat(`${M}.prompts.activeUsers`, 'Active users', d.activeUsers, formatCount),
           ]}
@@ -44,7 +44,7 @@ function Iterations(props: { timeframe: WindowTimeframe }) {
   const query = useEngagement({ timeframe: props.timeframe, widget: 'iterations' });
   return (
     <SectionWidget
-      testId="widget-engagement-iterations"
+      widget="iterations"
       section="engagement"
       table={SECTION_TABLES.engagement.iterations}
       title="Iterations to success"
@@ -57,7 +57,7 @@ function Iterations(props: { timeframe: WindowTimeframe }) {
         <StatList
           columns={2}
           items={[
-            stat(`${M}.iterations.average`, 'Average iterations', d.average, formatDecimal),
+            stat(`${M}.iterations.average`, 'Average iterations', d.average, formatRatio),
             stat(`${M}.iterations.scenes`, 'Scenes that succeeded', d.scenes, formatCount),
           ]}
         />
@@ -70,7 +70,7 @@ function EditMix(props: { timeframe: WindowTimeframe }) {
   const query = useEngagement({ timeframe: props.timeframe, widget: 'editMix' });
   return (
     <SectionWidget
-      testId="widget-engagement-editMix"
+      widget="editMix"
       section="engagement"
       table={SECTION_TABLES.engagement.editMix}
       title="Edit complexity"
@@ -114,7 +114,7 @@ function FirstScene(props: { timeframe: WindowTimeframe }) {
   const query = useEngagement({ timeframe: props.timeframe, widget: 'firstScene' });
   return (
     <SectionWidget
-      testId="widget-engagement-firstScene"
+      widget="firstScene"
       section="engagement"
       table={SECTION_TABLES.engagement.firstScene}
       title="Time to first scene"
@@ -131,7 +131,7 @@ function FirstScene(props: { timeframe: WindowTimeframe }) {
               metric: `${M}.firstScene.averageMinutes`,
               label: 'Average time',
               value: d.averageMinutes,
-              display: formatDuration(d.averageMinutes === null ? null : d.averageMinutes * 60),
+              display: formatMinutes(d.averageMinutes),
             },
             stat(`${M}.firstScene.projects`, 'Projects', d.projects, formatCount),
           ]}

@@ -12,9 +12,10 @@ import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
 import {
   formatBucketLabel,
   formatCount,
-  formatDecimal,
   formatDuration,
   formatMillis,
+  formatMinutes,
+  formatPercent,
   formatShare,
 } from '../../../lib/format';
 import { TIMEFRAME_LABELS, timeframeWindow, type WindowTimeframe } from '../../../lib/timeframe';
@@ -27,7 +28,7 @@ function Totals(props: { timeframe: WindowTimeframe }) {
   const query = useExportFunnel({ timeframe: props.timeframe, widget: 'totals' });
   return (
     <SectionWidget
-      testId="widget-exports-totals"
+      widget="totals"
       section="exports"
       table={SECTION_TABLES.exports.totals}
       title="Exports"
@@ -59,7 +60,7 @@ function Totals(props: { timeframe: WindowTimeframe }) {
               metric: `${M}.totals.videoMinutes`,
               label: 'Video exported',
               value: d.videoMinutes,
-              display: `${formatDecimal(d.videoMinutes)} min`,
+              display: formatMinutes(d.videoMinutes),
             },
           ]}
         />
@@ -72,7 +73,7 @@ function Formats(props: { timeframe: WindowTimeframe }) {
   const query = useExportFunnel({ timeframe: props.timeframe, widget: 'formats' });
   return (
     <SectionWidget
-      testId="widget-exports-formats"
+      widget="formats"
       section="exports"
       table={SECTION_TABLES.exports.formats}
       title="By format"
@@ -116,7 +117,7 @@ function Errors(props: { timeframe: WindowTimeframe }) {
   const query = useExportFunnel({ timeframe: props.timeframe, widget: 'errors' });
   return (
     <SectionWidget
-      testId="widget-exports-errors"
+      widget="errors"
       section="exports"
       table={SECTION_TABLES.exports.errors}
       title="Top errors"
@@ -160,7 +161,7 @@ function Phases(props: { timeframe: WindowTimeframe }) {
   const query = useExportFunnel({ timeframe: props.timeframe, widget: 'phases' });
   return (
     <SectionWidget
-      testId="widget-exports-phases"
+      widget="phases"
       section="exports"
       table={SECTION_TABLES.exports.phases}
       title="Time per phase"
@@ -205,7 +206,7 @@ function Finalizing(props: { timeframe: WindowTimeframe }) {
   const granularity = timeframeWindow(props.timeframe, 0).granularity;
   return (
     <SectionWidget
-      testId="widget-exports-finalizing"
+      widget="finalizing"
       section="exports"
       table={SECTION_TABLES.exports.finalizing}
       title="Finalizing share of render time"
@@ -265,7 +266,7 @@ function Finalizing(props: { timeframe: WindowTimeframe }) {
             title="Finalizing share per period (%)"
             testId="exports-finalizing-trend"
             granularity={granularity}
-            format={(v) => `${formatDecimal(v)} %`}
+            format={(v) => formatPercent(v)}
             series={[
               {
                 key: 'share',
@@ -302,7 +303,7 @@ function FailedIn(props: { timeframe: WindowTimeframe }) {
   const query = useExportFunnel({ timeframe: props.timeframe, widget: 'failedIn' });
   return (
     <SectionWidget
-      testId="widget-exports-failedIn"
+      widget="failedIn"
       section="exports"
       table={SECTION_TABLES.exports.failedIn}
       title="Where failed exports fail"
@@ -338,7 +339,7 @@ function Stuck(props: { timeframe: WindowTimeframe }) {
   const query = useExportFunnel({ timeframe: props.timeframe, widget: 'stuck' });
   return (
     <SectionWidget
-      testId="widget-exports-stuck"
+      widget="stuck"
       section="exports"
       table={SECTION_TABLES.exports.stuck}
       title="Stuck exports"

@@ -15,7 +15,7 @@ function Summary(props: { timeframe: WindowTimeframe }) {
   const query = useLLMUsage({ timeframe: props.timeframe, widget: 'summary' });
   return (
     <SectionWidget
-      testId="widget-llm-summary"
+      widget="summary"
       section="llm"
       table={SECTION_TABLES.llm.summary}
       title="Calls and reliability"
@@ -44,7 +44,7 @@ function Models(props: { timeframe: WindowTimeframe }) {
   const query = useLLMUsage({ timeframe: props.timeframe, widget: 'models' });
   return (
     <SectionWidget
-      testId="widget-llm-models"
+      widget="models"
       section="llm"
       table={SECTION_TABLES.llm.models}
       title="Tokens by provider and model"
@@ -98,7 +98,7 @@ function Latency(props: { timeframe: WindowTimeframe }) {
   const query = useLLMUsage({ timeframe: props.timeframe, widget: 'latency' });
   return (
     <SectionWidget
-      testId="widget-llm-latency"
+      widget="latency"
       section="llm"
       table={SECTION_TABLES.llm.latency}
       title="Response time"
@@ -134,7 +134,7 @@ function Tools(props: { timeframe: WindowTimeframe }) {
   const query = useLLMUsage({ timeframe: props.timeframe, widget: 'tools' });
   return (
     <SectionWidget
-      testId="widget-llm-tools"
+      widget="tools"
       section="llm"
       table={SECTION_TABLES.llm.tools}
       title="Top tools"
@@ -181,7 +181,7 @@ function Hotspots(props: { timeframe: WindowTimeframe }) {
   const query = useLLMUsage({ timeframe: props.timeframe, widget: 'hotspots' });
   return (
     <SectionWidget
-      testId="widget-llm-hotspots"
+      widget="hotspots"
       section="llm"
       table={SECTION_TABLES.llm.hotspots}
       title="Error hotspots"

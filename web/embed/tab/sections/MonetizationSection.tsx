@@ -6,7 +6,7 @@ import { useMonetizationFunnel } from '../../../components/hooks/queries/section
 import { StatList, stat } from '../../../components/metrics/StatList';
 import { FUNNEL_LABELS } from '../../../lib/analytics/sections/monetization';
 import { SECTION_TABLES } from '../../../lib/analytics/sections/tables';
-import { formatCompact, formatCount, formatShare } from '../../../lib/format';
+import { formatCompact, formatCount, formatShare, shareRest } from '../../../lib/format';
 import { timeframeWindow, type WindowTimeframe } from '../../../lib/timeframe';
 import { inPeriod, SectionWidget } from './SectionWidget';
 import styles from './sections.module.css';
@@ -17,7 +17,7 @@ function Funnel(props: { timeframe: WindowTimeframe }) {
   const query = useMonetizationFunnel({ timeframe: props.timeframe, widget: 'funnel' });
   return (
     <SectionWidget
-      testId="widget-monetization-funnel"
+      widget="funnel"
       section="monetization"
       table={SECTION_TABLES.monetization.funnel}
       title="Paywall funnel"
@@ -48,7 +48,8 @@ function Funnel(props: { timeframe: WindowTimeframe }) {
                   {formatShare(s.conversion)}
                 </NumCell>
                 <NumCell metric={`${M}.funnel.${s.step}.dropOff`} value={s.dropOff}>
-                  {formatShare(s.dropOff)}
+                  {/* The rest of the rounded conversion: the two add up to exactly 100 %. */}
+                  {formatShare(shareRest(s.conversion))}
                 </NumCell>
               </tr>
             ))}
@@ -64,7 +65,7 @@ function Credits(props: { timeframe: WindowTimeframe }) {
   const granularity = timeframeWindow(props.timeframe, 0).granularity;
   return (
     <SectionWidget
-      testId="widget-monetization-credits"
+      widget="credits"
       section="monetization"
       table={SECTION_TABLES.monetization.credits}
       title="Credits used vs purchased"

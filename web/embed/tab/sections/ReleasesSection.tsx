@@ -116,10 +116,15 @@ function ReleaseList(props: { timeframe: WindowTimeframe }) {
     nav.navigate(withSearchParam(nav.search, RELEASE_PARAM, id));
   return (
     <SectionWidget
-      testId="widget-releases-list"
+      widget="list"
       section="releases"
       table={SECTION_TABLES.releases.list}
       title="Views per release"
+      subtitle={
+        props.timeframe === 'all'
+          ? 'All releases · lifetime views'
+          : `Releases published in the ${TIMEFRAME_LABELS[props.timeframe].toLowerCase()} · lifetime views`
+      }
       className={styles.wide}
       timeframe={props.timeframe}
       query={query}
@@ -199,7 +204,7 @@ function Cadence(props: { timeframe: WindowTimeframe }) {
   const query = useReleaseAnalytics({ timeframe: props.timeframe, widget: 'cadence' });
   return (
     <SectionWidget
-      testId="widget-releases-cadence"
+      widget="cadence"
       section="releases"
       table={SECTION_TABLES.releases.cadence}
       title="Publish cadence"
@@ -217,6 +222,8 @@ function Cadence(props: { timeframe: WindowTimeframe }) {
               'Median time between releases',
               d.medianDays,
               formatDays,
+              // One release in the period still has a gap: to the release before it.
+              'from each release published in the period back to the release before it, which may be older than the period',
             ),
           ]}
         />
@@ -229,7 +236,7 @@ function Coverage(props: { timeframe: WindowTimeframe }) {
   const query = useReleaseAnalytics({ timeframe: props.timeframe, widget: 'coverage' });
   return (
     <SectionWidget
-      testId="widget-releases-coverage"
+      widget="coverage"
       section="releases"
       table={SECTION_TABLES.releases.coverage}
       title="Media coverage"

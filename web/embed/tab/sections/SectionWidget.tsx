@@ -7,7 +7,9 @@ import { SkeletonLine } from '../../../components/panel/Skeleton';
 import { WidgetErrorBoundary } from '../../../components/panel/WidgetErrorBoundary';
 import { WidgetPanel } from '../../../components/panel/WidgetPanel';
 import type { ExploreTable } from '../../../lib/analytics/explore';
+import { sectionQueries } from '../../../lib/analytics/registry';
 import { SECTIONS, type SectionId } from '../../../lib/analytics/sections';
+import { definitionsOf } from '../../../lib/definitions';
 import {
   type Granularity,
   TIMEFRAME_LABELS,
@@ -21,9 +23,12 @@ import {
  * section down.
  */
 export function SectionWidget<T>(props: {
-  testId: string;
+  /** The widget's key in its section (web/lib/analytics/sections), e.g. "types". */
+  widget: string;
   section: SectionId;
   title: string;
+  /** What the timeframe selects, when more than its label (default: the timeframe's label). */
+  subtitle?: string;
   /** The rows the widget shows, for its Explore menu's CSV (web/lib/analytics/sections/tables.ts). */
   table: (data: T, granularity: Granularity) => ExploreTable;
   timeframe: WindowTimeframe;
@@ -36,12 +41,19 @@ export function SectionWidget<T>(props: {
   const { reset } = useQueryErrorResetBoundary();
   const label = SECTIONS[props.section].label;
   const granularity = timeframeWindow(props.timeframe, 0).granularity;
+  const testId = `widget-${props.section}-${props.widget}`;
+  const widget = `${props.section}.${props.widget}`;
+  // The measures don't depend on the hour: any instant lists the same ones.
+  const definitions = definitionsOf(
+    sectionQueries(props.section, props.timeframe, 0).filter((q) => q.widget === widget),
+  );
   return (
-    <WidgetErrorBoundary testId={props.testId} title={props.title} onReset={reset}>
+    <WidgetErrorBoundary testId={testId} title={props.title} onReset={reset}>
       <WidgetPanel
-        testId={props.testId}
+        testId={testId}
         title={props.title}
-        subtitle={TIMEFRAME_LABELS[props.timeframe]}
+        definitions={definitions}
+        subtitle={props.subtitle ?? TIMEFRAME_LABELS[props.timeframe]}
         className={props.className}
         query={props.query}
         explore={{

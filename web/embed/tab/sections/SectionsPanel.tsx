@@ -96,7 +96,9 @@ export function SectionsPanel(props: SectionsPanelProps) {
             <span data-testid="section-timeframe-label">{TIMEFRAME_LABELS[props.timeframe]}</span>
           </p>
           <p className={styles.scope}>
-            This section’s own timeframe; the overview above keeps its own.
+            This section’s own timeframe; the overview above keeps its own. Each widget’s “data as
+            of” is its own rollup’s last refresh (every 10 minutes; lifetime figures daily at 00:00
+            UTC): hover it for the rule.
           </p>
         </div>
         <LinkChips

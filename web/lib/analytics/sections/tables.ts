@@ -1,10 +1,11 @@
 /**
  * The rows each Phase 2 widget displays, as CSV-ready tables with human column names (its
  * Explore menu's "Download CSV"). One mapper per widget of every section: the mapped type makes
- * a widget added to a section without a table a type error. Values are the widget's own raw
- * numbers (the `data-value` of what it shows); shares stay 0–1 and say so in the header, so the
- * file holds exact values rather than rounded percentages.
+ * a widget added to a section without a table a type error. Values are the widget's own numbers
+ * (the `data-value` of what it shows); each numeric column names its kind, so the file rounds
+ * them as the screen does and names the unit in the header (a 0–1 share is written "Share (%)").
  */
+import { shareRest, type ValueKind } from '../../format';
 import type { Granularity } from '../../timeframe';
 import type { ExploreTable } from '../explore';
 import { BUCKET_LABELS } from '../exploreTables';
@@ -25,7 +26,11 @@ export type SectionTables = {
 
 const EDIT_KIND_LABELS = { structural: 'Structural', creative: 'Creative', surgical: 'Surgical' };
 
-const col = (key: string, label: string) => ({ key, label });
+const col = (key: string, label: string, kind?: ValueKind) => ({
+  key,
+  label,
+  ...(kind ? { kind } : {}),
+});
 
 export const SECTION_TABLES: SectionTables = {
   releases: {
@@ -35,7 +40,7 @@ export const SECTION_TABLES: SectionTables = {
         col('version', 'Version'),
         col('title', 'Title'),
         col('publishedAt', 'Published (UTC)'),
-        col('views', 'Views'),
+        col('views', 'Views', 'count'),
         col('videoUrl', 'Video'),
         col('thumbnailUrl', 'Thumbnail'),
       ],
@@ -51,40 +56,44 @@ export const SECTION_TABLES: SectionTables = {
     }),
     coverage: (d) => ({
       columns: [
-        col('published', 'Published releases'),
-        col('video', 'With video (share 0–1)'),
-        col('thumbnail', 'With thumbnail (share 0–1)'),
-        col('both', 'With both (share 0–1)'),
+        col('published', 'Published releases', 'count'),
+        col('video', 'With video', 'share'),
+        col('thumbnail', 'With thumbnail', 'share'),
+        col('both', 'With both', 'share'),
       ],
       rows: [{ published: d.published, video: d.video, thumbnail: d.thumbnail, both: d.both }],
     }),
     cadence: (d) => ({
-      columns: [col('medianDays', 'Median days between releases')],
+      columns: [col('medianDays', 'Median time between releases', 'days')],
       rows: [{ medianDays: d.medianDays }],
     }),
   },
   exports: {
     totals: (d) => ({
       columns: [
-        col('exports', 'Exports'),
-        col('completed', 'Completed'),
-        col('failed', 'Failed'),
-        col('successRate', 'Success rate (0–1)'),
-        col('avgRenderSeconds', 'Average render time (s)'),
-        col('videoMinutes', 'Video exported (min)'),
+        col('exports', 'Exports', 'count'),
+        col('completed', 'Completed', 'count'),
+        col('failed', 'Failed', 'count'),
+        col('successRate', 'Success rate', 'share'),
+        col('avgRenderSeconds', 'Average render time', 'seconds'),
+        col('videoMinutes', 'Video exported', 'minutes'),
       ],
       rows: [{ ...d }],
     }),
     formats: (rows) => ({
-      columns: [col('format', 'Format'), col('exports', 'Exports'), col('share', 'Share (0–1)')],
+      columns: [
+        col('format', 'Format'),
+        col('exports', 'Exports', 'count'),
+        col('share', 'Share', 'share'),
+      ],
       rows: rows.map((r) => ({ format: r.format, exports: r.exports, share: r.share })),
     }),
     errors: (d) => ({
       columns: [
-        col('rank', 'Rank'),
+        col('rank', 'Rank', 'count'),
         col('message', 'Message'),
-        col('count', 'Failures'),
-        col('share', 'Share of failures (0–1)'),
+        col('count', 'Failures', 'count'),
+        col('share', 'Share of failures', 'share'),
       ],
       // The widget also shows the total; it closes the file as a row of its own.
       rows: [
@@ -103,15 +112,19 @@ export const SECTION_TABLES: SectionTables = {
       ],
     }),
     phases: (rows) => ({
-      columns: [col('phase', 'Phase'), col('medianMs', 'Median (ms)'), col('p95Ms', 'p95 (ms)')],
+      columns: [
+        col('phase', 'Phase'),
+        col('medianMs', 'Median', 'milliseconds'),
+        col('p95Ms', 'p95', 'milliseconds'),
+      ],
       rows: rows.map((r) => ({ phase: r.phase, medianMs: r.medianMs, p95Ms: r.p95Ms })),
     }),
     finalizing: (d, granularity) => ({
       columns: [
         col('scope', 'Scope'),
-        col('share', 'Finalizing share (0–1)'),
-        col('finalizingSeconds', 'Finalizing (s)'),
-        col('renderSeconds', 'Render time (s)'),
+        col('share', 'Finalizing share', 'share'),
+        col('finalizingSeconds', 'Finalizing', 'seconds'),
+        col('renderSeconds', 'Render time', 'seconds'),
       ],
       // Overall first, then each format, then each bucket of the trend.
       rows: [
@@ -138,31 +151,38 @@ export const SECTION_TABLES: SectionTables = {
     failedIn: (d) => ({
       columns: [
         col('phase', 'Last phase before failing'),
-        col('failures', 'Failures'),
-        col('share', 'Share of failures (0–1)'),
+        col('failures', 'Failures', 'count'),
+        col('share', 'Share of failures', 'share'),
       ],
       rows: d.phases.map((r) => ({ phase: r.phase, failures: r.failures, share: r.share })),
     }),
     stuck: (d) => ({
-      columns: [col('phase', 'Stuck in phase'), col('exports', 'Exports')],
+      columns: [col('phase', 'Stuck in phase'), col('exports', 'Exports', 'count')],
       rows: [...d.phases, { phase: 'All phases', exports: d.total }],
     }),
   },
   engagement: {
     prompts: (d) => ({
       columns: [
-        col('perUser', 'Prompts per user'),
-        col('prompts', 'Prompts'),
-        col('activeUsers', 'Active users'),
+        col('perUser', 'Prompts per user', 'ratio'),
+        col('prompts', 'Prompts', 'count'),
+        col('activeUsers', 'Active users', 'count'),
       ],
       rows: [{ perUser: d.perUser, prompts: d.prompts, activeUsers: d.activeUsers }],
     }),
     iterations: (d) => ({
-      columns: [col('average', 'Average iterations'), col('scenes', 'Scenes that succeeded')],
+      columns: [
+        col('average', 'Average iterations', 'ratio'),
+        col('scenes', 'Scenes that succeeded', 'count'),
+      ],
       rows: [{ average: d.average, scenes: d.scenes }],
     }),
     editMix: (d) => ({
-      columns: [col('kind', 'Kind'), col('count', 'Edits'), col('share', 'Share (0–1)')],
+      columns: [
+        col('kind', 'Kind'),
+        col('count', 'Edits', 'count'),
+        col('share', 'Share', 'share'),
+      ],
       rows: d.kinds.map((k) => ({
         kind: EDIT_KIND_LABELS[k.kind],
         count: k.count,
@@ -171,25 +191,32 @@ export const SECTION_TABLES: SectionTables = {
     }),
     firstScene: (d) => ({
       columns: [
-        col('averageMinutes', 'Average time to first scene (min)'),
-        col('projects', 'Projects'),
+        // In seconds, the unit the screen shows a short wait in ("15.8 s").
+        col('averageSeconds', 'Average time to first scene', 'seconds'),
+        col('projects', 'Projects', 'count'),
       ],
-      rows: [{ averageMinutes: d.averageMinutes, projects: d.projects }],
+      rows: [
+        {
+          averageSeconds: d.averageMinutes === null ? null : d.averageMinutes * 60,
+          projects: d.projects,
+        },
+      ],
     }),
   },
   monetization: {
     funnel: (steps) => ({
       columns: [
         col('step', 'Step'),
-        col('count', 'Count'),
-        col('conversion', 'Conversion (0–1)'),
-        col('dropOff', 'Drop-off (0–1)'),
+        col('count', 'Count', 'count'),
+        col('conversion', 'Conversion', 'share'),
+        col('dropOff', 'Drop-off', 'share'),
       ],
       rows: steps.map((s) => ({
         step: FUNNEL_LABELS[s.step],
         count: s.count,
         conversion: s.conversion,
-        dropOff: s.dropOff,
+        // As on screen: the rest of the rounded conversion, so the two add up to 100 %.
+        dropOff: shareRest(s.conversion),
       })),
     }),
     credits: (d, granularity) => {
@@ -197,8 +224,8 @@ export const SECTION_TABLES: SectionTables = {
       return {
         columns: [
           col('bucket', BUCKET_LABELS[granularity]),
-          col('purchased', 'Credits purchased'),
-          col('used', 'Credits used'),
+          col('purchased', 'Credits purchased', 'count'),
+          col('used', 'Credits used', 'count'),
         ],
         // Both series share their buckets (monetization.ts zero-fills them alike).
         rows: d.purchased.map((b) => ({
@@ -212,10 +239,10 @@ export const SECTION_TABLES: SectionTables = {
   llm: {
     summary: (d) => ({
       columns: [
-        col('calls', 'Calls'),
-        col('totalTokens', 'Tokens'),
-        col('successRate', 'Success ratio (0–1)'),
-        col('errorRate', 'Error rate (0–1)'),
+        col('calls', 'Calls', 'count'),
+        col('totalTokens', 'Tokens', 'count'),
+        col('successRate', 'Success rate', 'share'),
+        col('errorRate', 'Error rate', 'share'),
       ],
       rows: [
         {
@@ -230,9 +257,9 @@ export const SECTION_TABLES: SectionTables = {
       columns: [
         col('provider', 'Provider'),
         col('model', 'Model'),
-        col('inputTokens', 'Input tokens'),
-        col('outputTokens', 'Output tokens'),
-        col('totalTokens', 'Total tokens'),
+        col('inputTokens', 'Input tokens', 'count'),
+        col('outputTokens', 'Output tokens', 'count'),
+        col('totalTokens', 'Total tokens', 'count'),
       ],
       rows: rows.map((r) => ({
         provider: r.provider,
@@ -245,17 +272,17 @@ export const SECTION_TABLES: SectionTables = {
     latency: (rows) => ({
       columns: [
         col('provider', 'Provider'),
-        col('avgMs', 'Average (ms)'),
-        col('p95Ms', 'p95 (ms)'),
+        col('avgMs', 'Average', 'milliseconds'),
+        col('p95Ms', 'p95', 'milliseconds'),
       ],
       rows: rows.map((r) => ({ provider: r.provider, avgMs: r.avgMs, p95Ms: r.p95Ms })),
     }),
     tools: (rows) => ({
       columns: [
         col('tool', 'Tool'),
-        col('calls', 'Calls'),
-        col('errors', 'Errors'),
-        col('errorRate', 'Error rate (0–1)'),
+        col('calls', 'Calls', 'count'),
+        col('errors', 'Errors', 'count'),
+        col('errorRate', 'Error rate', 'share'),
       ],
       rows: rows.map((r) => ({
         tool: r.tool,
@@ -265,25 +292,41 @@ export const SECTION_TABLES: SectionTables = {
       })),
     }),
     hotspots: (rows) => ({
-      columns: [col('tool', 'Tool'), col('errorType', 'Error type'), col('errors', 'Errors')],
+      columns: [
+        col('tool', 'Tool'),
+        col('errorType', 'Error type'),
+        col('errors', 'Errors', 'count'),
+      ],
       rows: rows.map((r) => ({ tool: r.tool, errorType: r.errorType, errors: r.errors })),
     }),
   },
   assets: {
     types: (rows) => ({
-      columns: [col('type', 'Type'), col('uploads', 'Uploads'), col('bytes', 'Size (bytes)')],
+      columns: [
+        col('type', 'Type'),
+        col('uploads', 'Uploads', 'count'),
+        col('bytes', 'Size', 'bytes'),
+      ],
       rows: rows.map((r) => ({ type: r.type, uploads: r.uploads, bytes: r.bytes })),
     }),
     reuse: (d) => ({
       columns: [
-        col('reuseRate', 'Reuse rate (0–1)'),
-        col('reused', 'Reused'),
-        col('newAssets', 'New'),
+        col('reuseRate', 'Reuse rate', 'share'),
+        col('reused', 'Reused', 'count'),
+        col('newAssets', 'New', 'count'),
+        col('uploads', 'Uploads', 'count'),
       ],
-      rows: [{ reuseRate: d.reuseRate, reused: d.reused, newAssets: d.newAssets }],
+      rows: [
+        {
+          reuseRate: d.reuseRate,
+          reused: d.reused,
+          newAssets: d.newAssets,
+          uploads: d.uploads,
+        },
+      ],
     }),
     sizes: (rows) => ({
-      columns: [col('bucket', 'Size'), col('uploads', 'Uploads')],
+      columns: [col('bucket', 'Size'), col('uploads', 'Uploads', 'count')],
       rows: rows.map((r) => ({ bucket: r.bucket, uploads: r.uploads })),
     }),
   },
