@@ -108,7 +108,16 @@ async function shoot(
   name: string,
   target: Locator | 'page',
 ): Promise<BaselineCheck> {
-  // No hover, no focus ring, fonts loaded: only what the state itself shows.
+  // Every chart drawn by Recharts (its code loads lazily: until then the box shows the
+  // first-paint drawing, at another height), no hover, no focus ring, fonts loaded.
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('[data-chart]')].every((box) =>
+        box.querySelector('svg.recharts-surface'),
+      ),
+    undefined,
+    { timeout: 60_000 },
+  );
   await page.mouse.move(viewport.width - 1, viewport.height - 1);
   await page.evaluate(async () => {
     (document.activeElement as HTMLElement | null)?.blur();
