@@ -1,8 +1,8 @@
 /**
  * Admin → Analytics in Chromium against the seeded stack of tests/setup/global-e2e.ts: sign-in,
  * time to data (cold and warm), every chip's numbers against hand-written SQL, the URL as the
- * view state, bad links, the 403 for non-admins, README screenshots, and that every query the
- * browser sent was answered from a pre-aggregation.
+ * view state, bad links, the 403 for non-admins, the server-rendered first paint, and that every
+ * query the browser sent was answered from a pre-aggregation.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -45,10 +45,9 @@ import { expectPhase1Oracles } from './phase1-view';
 
 const e2e = inject('e2e');
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-// Every run writes them under .data/; UPDATE_SCREENSHOTS=1 refreshes the README's copies.
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? path.join(ROOT, 'docs', 'screenshots')
-  : path.join(ROOT, '.data', 'screenshots');
+// The server-rendered page as a picture, for a person to look at (the visual suite,
+// tests/e2e/visual.test.ts, compares the hydrated page with its baselines).
+const SCREENSHOTS = path.join(ROOT, '.data', 'screenshots');
 const ANALYTICS = `${e2e.webUrl}/admin/analytics`;
 const db = createOracle(e2e.pg);
 
@@ -250,33 +249,6 @@ describe.sequential('Admin → Analytics in Chromium', () => {
     expect(token.status()).toBe(403);
     expect(await recorder.settle()).toEqual([]);
     await context.close();
-  });
-
-  test('screenshots for the README: every timeframe (light) and one dark', async () => {
-    await fs.mkdir(SCREENSHOTS, { recursive: true });
-    const shots: Array<{ timeframe: Timeframe; colorScheme: 'light' | 'dark'; file: string }> = [
-      ...TIMEFRAMES.map((timeframe) => ({
-        timeframe,
-        colorScheme: 'light' as const,
-        file: `analytics-${timeframe}.png`,
-      })),
-      { timeframe: DEFAULT_TIMEFRAME, colorScheme: 'dark', file: 'analytics-dark.png' },
-    ];
-    for (const colorScheme of ['light', 'dark'] as const) {
-      const { context, page } = await newContext({
-        ...adminSession(),
-        colorScheme,
-        timezoneId: 'UTC',
-      });
-      for (const shot of shots.filter((s) => s.colorScheme === colorScheme)) {
-        await page.goto(`${ANALYTICS}?tf=${shot.timeframe}`);
-        await waitForDashboard(page, shot.timeframe);
-        const file = path.join(SCREENSHOTS, shot.file);
-        await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
-        expect((await fs.stat(file)).size).toBeGreaterThan(10_000);
-      }
-      await context.close();
-    }
   });
 
   test("the server's HTML alone shows every widget's data, charts drawn (JavaScript off)", async () => {

@@ -1,8 +1,8 @@
 /**
  * The six Phase 2 sections in Chromium against the seeded stack of tests/setup/global-e2e.ts:
  * time to all data per section (first visit and warm), every number of every widget at every
- * timeframe a section offers against hand-written SQL (oracles/pages.ts), the release
- * drill-down, the URL round trip, keyboard reach, bad links, and a screenshot per section.
+ * timeframe a section offers against hand-written SQL (oracles/pages.ts), the release drill-down,
+ * the URL round trip, keyboard reach and bad links (their look: tests/e2e/visual.test.ts).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -27,9 +27,6 @@ import { expectSectionOracle as expectSectionOracleOn, waitForSection } from './
 
 const e2e = inject('e2e');
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? path.join(ROOT, 'docs', 'screenshots')
-  : path.join(ROOT, '.data', 'screenshots');
 const TIMINGS_FILE = path.join(ROOT, '.data', 'e2e-section-timings.json');
 const ANALYTICS = `${e2e.webUrl}/admin/analytics`;
 const db = createOracle(e2e.pg);
@@ -354,26 +351,6 @@ describe.sequential('Phase 2 sections in Chromium', () => {
     await waitForSection(page, 'exports', '24h');
     expect(await page.locator('[data-testid=timeframe-notice]').textContent()).toContain('90d');
     expect(await page.locator('[data-testid=section-timeframe-notice]').count()).toBe(0);
-    await context.close();
-  });
-
-  test('a screenshot of every section for the README', async () => {
-    await fs.mkdir(SCREENSHOTS, { recursive: true });
-    // Tall enough that no section scrolls under the sticky top bar.
-    const { context, page } = await newPage({
-      timezoneId: 'UTC',
-      viewport: { width: 1280, height: 2400 },
-    });
-    for (const section of SECTION_IDS) {
-      const tf = SECTIONS[section].defaultTimeframe;
-      await page.goto(`${ANALYTICS}?section=${section}`);
-      await waitForSection(page, section, tf);
-      const file = path.join(SCREENSHOTS, `section-${section}.png`);
-      await page
-        .locator('[data-testid=sections]')
-        .screenshot({ path: file, animations: 'disabled' });
-      expect((await fs.stat(file)).size).toBeGreaterThan(10_000);
-    }
     await context.close();
   });
 });

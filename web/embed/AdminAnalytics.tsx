@@ -47,7 +47,7 @@ export async function AdminAnalytics(props: AdminAnalyticsProps) {
     ? await prefetchTab(
         config,
         parseTabState(searchOf(props.searchParams ?? {})),
-        Date.now(),
+        config.now ? Date.parse(config.now) : Date.now(),
         undefined,
         token,
       )
@@ -57,6 +57,7 @@ export async function AdminAnalytics(props: AdminAnalyticsProps) {
     tokenEndpoint: config.tokenEndpoint,
     timezone: config.timezone,
     theme: config.theme,
+    ...(config.now ? { now: config.now } : {}),
   };
   return (
     // useSearchParams needs a Suspense boundary in a statically analysed route.

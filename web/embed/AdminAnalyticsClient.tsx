@@ -39,7 +39,10 @@ export function AdminAnalyticsClient(props: AdminAnalyticsClientProps) {
       data-hydrated={hydrated}
       style={config.theme as CSSProperties}
     >
-      <AnalyticsProviders tokenEndpoint={config.tokenEndpoint}>
+      <AnalyticsProviders
+        tokenEndpoint={config.tokenEndpoint}
+        {...(config.now ? { clock: fixedClock(Date.parse(config.now)) } : {})}
+      >
         <HydrationBoundary state={props.dehydratedState}>
           <RoutedTab router={router} />
         </HydrationBoundary>
@@ -53,3 +56,5 @@ function RoutedTab(props: { router: RouterAdapter }) {
   const search = props.router.useSearch();
   return <AnalyticsTab search={search} navigate={props.router.push} />;
 }
+
+const fixedClock = (ms: number) => () => ms;

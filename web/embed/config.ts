@@ -42,6 +42,11 @@ export const embedClientConfigSchema = z.object({
     .default('UTC'),
   /** CSS custom properties set on the tab's root, e.g. `{ '--accent': '#0a7' }`. */
   theme: z.record(cssVariable, z.string()).default({}),
+  /**
+   * A fixed "now" for every window and "today" on the tab (server render and browser alike),
+   * for screenshots of seeded data; absent, the real clock.
+   */
+  now: z.iso.datetime({ offset: true }).optional(),
 });
 export type EmbedClientConfigInput = z.input<typeof embedClientConfigSchema>;
 export type EmbedClientConfig = z.output<typeof embedClientConfigSchema>;

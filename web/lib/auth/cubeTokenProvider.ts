@@ -29,6 +29,8 @@ export function demoEmbedConfig(): EmbedConfig {
     getToken: demoTokenProvider,
     // ANALYTICS_PREFETCH=0 turns the server render of the data off (the e2e's before/after).
     prefetch: process.env.ANALYTICS_PREFETCH !== '0',
+    // ANALYTICS_FIXED_NOW (an ISO instant) pins the tab's clock: the e2e's visual baselines.
+    ...(process.env.ANALYTICS_FIXED_NOW ? { now: process.env.ANALYTICS_FIXED_NOW } : {}),
     ...(process.env.CUBE_SERVER_API_URL
       ? { serverCubeApiUrl: process.env.CUBE_SERVER_API_URL }
       : {}),
