@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { verdictFor } from './policy';
+import { RUN_ON_ARRIVAL_JS, RUN_ON_ARRIVAL_PATH, withRunOnArrival } from './run-on-arrival';
 import {
   checkPlaygroundToken,
   PLAYGROUND_COOKIE,
@@ -91,7 +92,7 @@ export function mountPlayground(
   core: PlaygroundCore,
   settings: PlaygroundSettings,
 ): void {
-  const index = playgroundIndexHtml();
+  const index = withRunOnArrival(playgroundIndexHtml());
   const staticFiles = new Set(listFiles(PLAYGROUND_DIR));
   const assets = serveStatic(PLAYGROUND_DIR, { index: false, fallthrough: false, etag: false });
 
@@ -144,12 +145,19 @@ export function mountPlayground(
   app.use('/', (req, res, next) => {
     const route = new URL(req.url ?? '/', 'http://x').pathname;
     const isIndex = route === '/' || route === '/index.html';
-    if (!isIndex && !staticFiles.has(route)) return next();
+    const isRunOnArrival = route === RUN_ON_ARRIVAL_PATH;
+    if (!isIndex && !isRunOnArrival && !staticFiles.has(route)) return next();
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     void access(req)
       .then((who) => {
         res.setHeader('Content-Security-Policy', PLAYGROUND_CSP);
         if (!who.ok) return sendRefusal(res, who.status, who.reason, settings.webUrl);
+        if (isRunOnArrival) {
+          res.statusCode = 200;
+          res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+          res.setHeader('Cache-Control', 'no-store');
+          return res.end(RUN_ON_ARRIVAL_JS);
+        }
         if (!isIndex) return assets(req, res, next);
         res.statusCode = 200;
         res.setHeader('Content-Type', 'text/html; charset=utf-8');

@@ -11,6 +11,7 @@ import jwt from 'jsonwebtoken';
 import Papa from 'papaparse';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { z } from 'zod';
 import { signCubeToken } from '../../cube/auth';
 import { DEV_SERVER_ROUTES, DEV_SERVER_STATIC } from '../../cube/playground/policy';
 import { sqlWindow } from '../../oracles/sql';
@@ -57,14 +58,36 @@ afterAll(async () => {
   await db.end();
 });
 
-/** Opens the Playground link of a widget's Explore menu; resolves to the Playground tab. */
+/**
+ * Opens the Playground link of a widget's Explore menu; resolves to the Playground tab once the
+ * linked query has run there by itself (nobody presses Run Query) with the query of its URL.
+ */
 async function openInPlayground(page: Page, widget: string): Promise<Page> {
   await page.click(`[data-testid=${widget}] [data-testid=explore-button]`);
   const [playground] = await Promise.all([
     page.context().waitForEvent('page'),
     page.click(`[data-testid=${widget}] [data-testid=explore-open-playground] >> nth=0`),
   ]);
+  const ran = playground.waitForResponse(
+    (res) => new URL(res.url()).pathname.endsWith('/cubejs-api/v1/load') && res.status() === 200,
+    { timeout: 60_000 },
+  );
   await playground.waitForSelector('[data-qa=RunQueryButton]', { timeout: 60_000 });
+  const request = (await ran).request();
+  const sent = z
+    .object({ measures: z.array(z.string()).optional() })
+    .loose()
+    .parse(
+      JSON.parse(
+        new URL(request.url()).searchParams.get('query') ??
+          JSON.stringify(JSON.parse(request.postData() ?? '{}').query ?? null),
+      ),
+    );
+  const linked = z
+    .object({ measures: z.array(z.string()).optional() })
+    .loose()
+    .parse(queryInPlaygroundUrl(playground));
+  expect(sent.measures).toEqual(linked.measures);
   return playground;
 }
 
