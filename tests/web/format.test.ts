@@ -11,6 +11,7 @@ import {
   formatDeltaPercent,
   formatDeltaPoints,
   formatDuration,
+  formatExact,
   formatMillis,
   formatMinutes,
   formatPercent,
@@ -67,9 +68,20 @@ test.each([
   ['2026-11-20T00:00:00.000Z', 'day', 'America/New_York', 'Nov 19, 7:00 PM – Nov 20, 7:00 PM'],
   ['2026-11-16T00:00:00.000Z', 'week', 'UTC', 'Week of Nov 16 – 22, 2026'],
 ] as const)('bucket %s (%s) in %s reads "%s"', (bucket, granularity, timeZone, label) => {
-  expect(
-    formatBucketLabel(bucket, granularity, { locale: 'en-US', timeZone }).replace(/\s/g, ' '),
-  ).toBe(label);
+  expect(formatBucketLabel(bucket, granularity, { locale: 'en-US', timeZone })).toBe(label);
+});
+
+test('date labels have plain spaces, as Chromium writes them, so the server renders the browser’s text', () => {
+  const utc = { locale: 'en-US', timeZone: 'UTC' };
+  const labels = [
+    formatBucketLabel('2026-11-20T14:00:00.000Z', 'hour', utc),
+    formatBucketLabel('2026-11-16T00:00:00.000Z', 'week', utc),
+    formatBucketLabel('2026-11-20T00:00:00.000Z', 'day', { ...utc, timeZone: 'America/New_York' }),
+    formatAxisLabel('2026-11-17T14:00:00.000Z', 'hour', utc),
+    formatAsOf('2026-11-19T14:31:07.000Z', Date.parse('2026-11-20T15:00:00Z'), utc),
+    formatExact('2026-11-19T14:31:07.000Z', utc),
+  ];
+  for (const label of labels) expect(label).not.toMatch(/[\u202f\u2009]/);
 });
 
 test('data as of: time only today, with the date otherwise', () => {

@@ -98,6 +98,13 @@ export function formatDeltaPercent(value: number | null, opts: FormatOptions = {
   return signed(Math.round(value * 10), body);
 }
 
+/**
+ * Node's ICU writes "3\u202fPM" and "Nov 3\u2009–\u20099" where Chromium writes plain spaces, so a
+ * date the server rendered differed from the browser's and React refused to hydrate it (#418 on
+ * every hourly or ranged label). Plain spaces on both sides.
+ */
+const plainSpaces = (text: string) => text.replace(/[\u202f\u2009]/g, ' ');
+
 /** Hour and minute of an instant in a time zone. */
 function wallClock(ms: number, timeZone: string | undefined): { hour: number; minute: number } {
   const parts = new Intl.DateTimeFormat('en-US', {
@@ -125,14 +132,16 @@ export function formatBucketLabel(
   const end = start + GRANULARITY_MS[granularity];
   const { timeZone, locale } = opts;
   if (granularity === 'hour') {
-    return new Intl.DateTimeFormat(locale, {
-      timeZone,
-      weekday: 'short',
-      month: 'short',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-    }).formatRange(start, end);
+    return plainSpaces(
+      new Intl.DateTimeFormat(locale, {
+        timeZone,
+        weekday: 'short',
+        month: 'short',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: '2-digit',
+      }).formatRange(start, end),
+    );
   }
   const clock = wallClock(start, timeZone);
   const midnight = clock.hour === 0 && clock.minute === 0;
@@ -144,9 +153,11 @@ export function formatBucketLabel(
     year: granularity === 'week' ? 'numeric' : undefined,
   });
   if (midnight) {
-    return granularity === 'day'
-      ? dateOnly.format(start)
-      : `Week of ${dateOnly.formatRange(start, end - 1)}`;
+    return plainSpaces(
+      granularity === 'day'
+        ? dateOnly.format(start)
+        : `Week of ${dateOnly.formatRange(start, end - 1)}`,
+    );
   }
   const withTime = new Intl.DateTimeFormat(locale, {
     timeZone,
@@ -155,7 +166,7 @@ export function formatBucketLabel(
     hour: 'numeric',
     minute: '2-digit',
   });
-  const range = withTime.formatRange(start, end);
+  const range = plainSpaces(withTime.formatRange(start, end));
   return granularity === 'day' ? range : `Week of ${range}`;
 }
 
@@ -167,14 +178,15 @@ export function formatAxisLabel(
 ): string {
   opts = resolved(opts);
   const ms = Date.parse(bucketIso);
-  return new Intl.DateTimeFormat(opts.locale, {
+  const format = new Intl.DateTimeFormat(opts.locale, {
     timeZone: opts.timeZone,
     ...(granularity === 'hour'
       ? { hour: 'numeric', minute: '2-digit' }
       : granularity === 'week'
         ? { month: 'short', day: 'numeric', year: 'numeric' }
         : { month: 'short', day: 'numeric' }),
-  }).format(ms);
+  });
+  return plainSpaces(format.format(ms));
 }
 
 /** "14:05" today, "Nov 20, 14:05" otherwise (always with the date when `nowMs` is null), local time. */
@@ -188,22 +200,25 @@ export function formatAsOf(iso: string, nowMs: number | null, opts: FormatOption
     day: '2-digit',
   });
   const sameDay = nowMs !== null && day.format(ms) === day.format(nowMs);
-  return new Intl.DateTimeFormat(opts.locale, {
+  const format = new Intl.DateTimeFormat(opts.locale, {
     timeZone: opts.timeZone,
     ...(sameDay ? {} : { month: 'short', day: 'numeric' }),
     hour: 'numeric',
     minute: '2-digit',
-  }).format(ms);
+  });
+  return plainSpaces(format.format(ms));
 }
 
 /** "Nov 20, 2026, 14:05:00 UTC": the exact instant, for a tooltip. */
 export function formatExact(iso: string, opts: FormatOptions = {}): string {
   opts = resolved(opts);
-  return new Date(iso).toLocaleString(opts.locale, {
-    timeZone: opts.timeZone,
-    dateStyle: 'medium',
-    timeStyle: 'long',
-  });
+  return plainSpaces(
+    new Date(iso).toLocaleString(opts.locale, {
+      timeZone: opts.timeZone,
+      dateStyle: 'medium',
+      timeStyle: 'long',
+    }),
+  );
 }
 
 /** "just now", "3 min ago", "2 h ago", "4 d ago". */
