@@ -191,7 +191,11 @@ describe('an admin builds a query in the Playground', () => {
       () => !document.querySelector('[data-qa=RunQueryButton]')?.hasAttribute('disabled'),
     );
     await page.click('[data-qa=RunQueryButton]');
-    await page.waitForSelector('[data-qa=QueryBuilderResult-row_0]', { timeout: 60_000 });
+    // This query's rows, not the linked query's, which ran on arrival.
+    await page.waitForSelector(
+      '[data-qa=QueryBuilderResult-row_0] [data-name="exports_overview.format"]',
+      { timeout: 60_000 },
+    );
 
     const shown = await page.$$eval(
       '[data-element=Row][data-qa^=QueryBuilderResult-row_]',
