@@ -45,6 +45,7 @@ export function BarChartCard(props: {
   return (
     <ChartBox
       className={styles.chart}
+      height={height}
       label={summary}
       testId={props.testId}
       firstPaint={

@@ -20,10 +20,13 @@ const WIDTH = 1000;
 /**
  * The chart box: marks it as a chart for the time-to-data probe (lib/time-to-data.ts: a frame
  * shows data once every `[data-chart]` in it holds an SVG) and positions the first-paint drawing.
+ * It keeps the chart's height before Recharts has loaded: the first-paint drawing is laid over
+ * the box, so an empty box let it spill over whatever follows the chart.
  */
 export function ChartBox(props: {
   firstPaint: ReactNode;
   children: ReactNode;
+  height: number;
   className?: string;
   label: string;
   testId?: string;
@@ -31,6 +34,7 @@ export function ChartBox(props: {
   return (
     <div
       className={props.className ? `${styles.box} ${props.className}` : styles.box}
+      style={{ minHeight: props.height }}
       role="img"
       aria-label={props.label}
       data-chart=""

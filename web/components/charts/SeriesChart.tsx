@@ -62,6 +62,7 @@ export function SeriesChart(props: {
       data-partial-last={partialLast ? 'true' : undefined}
     >
       <ChartBox
+        height={HEIGHT}
         label={summary}
         firstPaint={
           <FirstPaintLines

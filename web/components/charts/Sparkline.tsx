@@ -65,6 +65,7 @@ export function Sparkline(props: SparklineProps) {
     >
       <ChartBox
         className={styles.chart}
+        height={height}
         label={summary}
         firstPaint={
           <FirstPaintLines
