@@ -197,15 +197,23 @@ describe('an admin builds a query in the Playground', () => {
       () => !document.querySelector('[data-qa=RunQueryButton]')?.hasAttribute('disabled'),
     );
     await page.click('[data-qa=RunQueryButton]');
-    // This query's rows, not the linked query's, which ran on arrival.
-    await page.waitForSelector(
-      '[data-qa=QueryBuilderResult-row_0] [data-name="exports_overview.format"]',
-      { timeout: 60_000 },
-    );
 
-    const shown = await page.$$eval(
-      '[data-element=Row][data-qa^=QueryBuilderResult-row_]',
-      (rows) =>
+    // Cube resolved "Last 30 days" to explicit bounds; the oracle counts the same window.
+    await expect.poll(() => loads.length, { timeout: 60_000 }).toBeGreaterThan(0);
+    const range = loads.at(-1)?.query.timeDimensions?.[0]?.dateRange;
+    if (!range) throw new Error('the Playground’s /load answer carried no date range');
+    const { from, to } = sqlWindow(range);
+    expect(Date.parse(to) - Date.parse(from)).toBe(30 * 86_400_000);
+    const expected = await db.sql(
+      `SELECT format, count(*)::int AS exports FROM exports
+        WHERE created_at >= $1 AND created_at < $2 GROUP BY format ORDER BY exports DESC, format`,
+      [from, to],
+    );
+    expect(expected.length).toBeGreaterThan(1);
+    // The table shows the linked query's rows (which ran on arrival) under the new columns until
+    // this query's answer is drawn: read it until it is this query's.
+    const shown = () =>
+      page.$$eval('[data-element=Row][data-qa^=QueryBuilderResult-row_]', (rows) =>
         rows.map((row) => ({
           format: row.querySelector(
             '[data-name="exports_overview.format"] [data-element=CellValue]',
@@ -216,24 +224,16 @@ describe('an admin builds a query in the Playground', () => {
               ?.textContent?.replace(/[^\d]/g, ''),
           ),
         })),
-    );
-    // Cube resolved "Last 30 days" to explicit bounds; the oracle counts the same window.
-    await expect.poll(() => loads.length).toBeGreaterThan(0);
-    const range = loads.at(-1)?.query.timeDimensions?.[0]?.dateRange;
-    if (!range) throw new Error('the Playground’s /load answer carried no date range');
-    const { from, to } = sqlWindow(range);
-    expect(Date.parse(to) - Date.parse(from)).toBe(30 * 86_400_000);
-    const expected = await db.sql(
-      `SELECT format, count(*)::int AS exports FROM exports
-        WHERE created_at >= $1 AND created_at < $2 GROUP BY format ORDER BY exports DESC, format`,
-      [from, to],
-    );
-    expect(shown.length).toBeGreaterThan(1);
-    expect(
-      [...shown].sort(
-        (a, b) => b.exports - a.exports || String(a.format).localeCompare(String(b.format)),
-      ),
-    ).toEqual(expected.map((r) => ({ format: r.format, exports: Number(r.exports) })));
+      );
+    await expect
+      .poll(
+        async () =>
+          [...(await shown())].sort(
+            (a, b) => b.exports - a.exports || String(a.format).localeCompare(String(b.format)),
+          ),
+        { timeout: 30_000 },
+      )
+      .toEqual(expected.map((r) => ({ format: r.format, exports: Number(r.exports) })));
     await fs.mkdir(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'playground-results.png') });
 
