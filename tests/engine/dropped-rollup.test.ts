@@ -7,6 +7,7 @@
  * `relation "analytics_pre_aggregations.…" does not exist`.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { z } from 'zod';
 import { signCubeToken } from '../../cube/auth';
 import { PRE_AGGREGATIONS_SCHEMA } from '../../cube/options';
 import { buildAllRollups } from '../../cube/rollups';
@@ -18,6 +19,7 @@ import {
 } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { seed } from '../../db/seed';
+import { CubeClient, uncheckedQuery } from '../../lib/cube-client';
 import { startTestCube } from '../setup/test-cube';
 
 const pgPort = embeddedPortFromEnv(process.env, 'TEST_DROPPED_PG_PORT', 25438);
@@ -50,6 +52,21 @@ afterAll(async () => {
   await pg?.stop();
 });
 
+/** What the test reads of one batch entry (an error, or rows with the rollups that served them). */
+const entrySchema = z.object({
+  error: z.string().optional(),
+  results: z
+    .array(
+      z.object({
+        data: z.array(z.record(z.string(), z.unknown())),
+        usedPreAggregations: z
+          .record(z.string(), z.object({ lastUpdatedAt: z.number() }).loose())
+          .optional(),
+      }),
+    )
+    .optional(),
+});
+
 /**
  * Exports per day over the last `days` days, through Cube. Each call asks for another range, so no
  * cached result answers it: Cube reads the rollup tables its listing names.
@@ -65,47 +82,29 @@ async function exportsPerDay(days: number) {
     timezone: 'UTC',
   };
   const token = signCubeToken(cube.cube.apiSecret, { sub: 't', role: 'admin' });
-  for (;;) {
-    const response = await fetch(`${cube.cube.apiUrl}/load-batch`, {
-      method: 'POST',
-      headers: { Authorization: token, 'content-type': 'application/json' },
-      body: JSON.stringify({ queries: [{ query, queryType: 'multi' }] }),
-    });
-    const body = (await response.json()) as {
-      results: Array<{
-        status: number;
-        body: {
-          error?: string;
-          results?: Array<{
-            data: Array<Record<string, string>>;
-            usedPreAggregations?: Record<string, { lastUpdatedAt: number }>;
-          }>;
-        };
-      }>;
-    };
-    const entry = body.results[0];
-    if (entry?.body.error === 'Continue wait') continue;
-    const result = entry?.body.results?.[0];
-    const { rows } = await withClient(pg.config, (client) =>
-      client.query<{ n: number }>(
-        `select count(*)::int as n from exports where created_at >= $1::date and created_at < $2::date + 1`,
-        [from, to],
-      ),
-    );
-    return {
-      status: entry?.status,
-      error: entry?.body.error,
-      total: (result?.data ?? []).reduce(
-        (sum, row) => sum + Number(row['exports_overview.exports']),
-        0,
-      ),
-      source: rows[0]?.n,
-      /** Each rollup read, with the build time of the version read. */
-      rollups: Object.entries(result?.usedPreAggregations ?? {}).map(
-        ([name, used]) => `${name} ${used.lastUpdatedAt}`,
-      ),
-    };
-  }
+  const client = new CubeClient({ apiUrl: cube.cube.apiUrl, token });
+  const [entry] = await client.loadBatchEntries([uncheckedQuery(query)]);
+  const body = entrySchema.parse(entry?.body);
+  const result = body.results?.[0];
+  const { rows } = await withClient(pg.config, (client) =>
+    client.query<{ n: number }>(
+      `select count(*)::int as n from exports where created_at >= $1::date and created_at < $2::date + 1`,
+      [from, to],
+    ),
+  );
+  return {
+    status: entry?.status,
+    error: body.error,
+    total: (result?.data ?? []).reduce(
+      (sum, row) => sum + Number(row['exports_overview.exports']),
+      0,
+    ),
+    source: rows[0]?.n,
+    /** Each rollup read, with the build time of the version read. */
+    rollups: Object.entries(result?.usedPreAggregations ?? {}).map(
+      ([name, used]) => `${name} ${used.lastUpdatedAt}`,
+    ),
+  };
 }
 
 test('a query naming a rollup table that was replaced meanwhile is answered from the new version', async () => {
