@@ -722,12 +722,17 @@ describe('SQL API on the mixed-case model', () => {
         group by 1 order by 2 desc, 1 limit 3`,
     );
     expect(nested.names).toEqual(['customerId', 'n']);
-    expect(numbers(nested.rows)).toEqual(
-      await oracle(
-        `select customer_id as "customerId", count(*)::int as n from ${T}.ecommerce
-          group by 1 order by 2 desc, 1 limit 3`,
-      ),
+    const byCustomer = await oracle(
+      `select customer_id as "customerId", count(*)::int as n from ${T}.ecommerce
+        group by 1 order by 2 desc, 1 limit 3`,
     );
+    expect(numbers(nested.rows)).toEqual(byCustomer);
+    // So a tool that wraps a query it described quotes the names it was shown.
+    const wrapped = await sqlApi(
+      `select "customerId", n from (select customerid, measure(count) as n from "ECommerce" group by 1) c
+        order by 2 desc, 1 limit 3`,
+    );
+    expect(numbers(wrapped.rows)).toEqual(byCustomer);
     // An alias folded to lower case is a column of its own, found exactly.
     const aliased = await sqlApi(
       `select orderDate, sum(cnt) as n from (
