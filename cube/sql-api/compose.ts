@@ -233,15 +233,20 @@ function resolveRef(
 
 type Use = { column: ViewColumn; granularity?: string; raw: boolean };
 
-/** Rewrites the statement around its Cube scans; `payloadParam` numbers the scans' parameters. */
+/**
+ * Rewrites the statement around its Cube scans; `payloadParam` numbers the scans' parameters.
+ * `source` is the query text the statement was parsed from (to tell quoted names from unquoted).
+ */
 export function compose(
   statement: Node,
   views: Map<string, ViewTable>,
   params: ParamValue[],
   timezone: string,
   paramCount: number,
+  source: string,
 ): Composed {
   const tree = structuredClone(statement) as Node;
+  resolveUnquotedNames(tree, views, source);
   const ctes = cteNames(tree);
   const scans: CubeScan[] = [];
   for (const block of selectBlocks(tree)) {
@@ -251,17 +256,15 @@ export function compose(
       items === 1 && refs.length === 1 && unwrap(list(block.fromClause)[0])[0] === 'RangeVar';
     for (const ref of refs) {
       const scan = single
-        ? cubeBlock(block, ref, params, timezone, block === unwrap(tree)[1])
+        ? cubeBlock(block, ref, params, timezone)
         : joinedScan(block, ref, refs.length === 1 && items === 1);
-      scans.push(scan);
-      const payload = paramCount + scans.length;
-      const columns = scan.columns
-        .map((c) => `${ident(c.name)} ${PG_TYPE_SQL[c.pgType]}`)
-        .join(', ');
+      const parts = multiStageParts(scan);
+      const sources = parts.map((part) => {
+        scans.push(part);
+        return rowsSql(part, paramCount + scans.length);
+      });
+      const rows = parts.length === 1 ? sources[0] : fullJoinSql(scan, parts, sources);
       // A subquery under the table's alias: the deparser leaves a function's alias unquoted.
-      const rows = columns
-        ? `SELECT * FROM jsonb_to_recordset($${payload}::jsonb) AS cube_rows(${columns})`
-        : `SELECT FROM jsonb_array_elements($${payload}::jsonb)`;
       const replacement = `SELECT * FROM (${rows}) AS ${ident(ref.alias)}`;
       const parsed = parseSync(replacement) as { stmts: Array<{ stmt: Node }> };
       const from = list(unwrap(parsed.stmts[0]?.stmt)[1].fromClause)[0] as Node;
@@ -281,6 +284,71 @@ export function compose(
   }
   const sql = deparseSync(tree as never) as string;
   return { sql, scans, paramCount: used.length + scans.length, clientParams: used };
+}
+
+/** The rows of one Cube query, from the parameter `$payload` that carries them as JSON. */
+function rowsSql(scan: CubeScan, payload: number): string {
+  const columns = scan.columns.map((c) => `${ident(c.name)} ${PG_TYPE_SQL[c.pgType]}`).join(', ');
+  return columns
+    ? `SELECT * FROM jsonb_to_recordset($${payload}::jsonb) AS cube_rows(${columns})`
+    : `SELECT FROM jsonb_array_elements($${payload}::jsonb)`;
+}
+
+/** The members a filter (or a tree of them) reads. */
+const filterMembers = (filter: CubeQuery['filters'][number]): string[] =>
+  'member' in filter
+    ? [filter.member]
+    : ('and' in filter ? filter.and : filter.or).flatMap(filterMembers);
+
+/**
+ * A grouped Cube query with a multi_stage measure and other measures, as one Cube query per
+ * multi_stage measure and one for the others: Cube's JS planner inner-joins a multi_stage measure
+ * with the rest and drops the groups one side has no rows for (Tesseract full-joins them). The
+ * parts are full-joined back on their dimensions (`fullJoinSql`), which gives the one query's
+ * rows. A filter on a measure would apply to one part only: such a query stays whole (and Cube
+ * refuses it).
+ */
+function multiStageParts(scan: CubeScan): CubeScan[] {
+  const { measures } = scan.query;
+  const multiStage = (member: string) =>
+    scan.table.columns.some((c) => c.member === member && c.multiStage);
+  const shifted = measures.filter(multiStage);
+  if (scan.query.ungrouped || shifted.length === 0 || measures.length < 2) return [scan];
+  if (scan.query.filters.flatMap(filterMembers).some((m) => measures.includes(m))) return [scan];
+  const plain = measures.filter((m) => !multiStage(m));
+  const groups = [...(plain.length > 0 ? [plain] : []), ...shifted.map((m) => [m])];
+  return groups.map((group) => ({
+    ...scan,
+    query: { ...scan.query, measures: group },
+    columns: scan.columns.filter((c) => !measures.includes(c.key) || group.includes(c.key)),
+  }));
+}
+
+/**
+ * The parts of a split Cube query full-joined on their dimension columns, as the one query's
+ * rows: a group any part has, with each part's measures (NULL where that part has no row). The
+ * key is the dimensions as a JSON array, so NULL dimension values match each other as one group.
+ */
+function fullJoinSql(scan: CubeScan, parts: CubeScan[], sources: string[]): string {
+  const { measures } = scan.query;
+  const dimensions = scan.columns.filter((c) => !measures.includes(c.key));
+  const key = `jsonb_build_array(${dimensions.map((c) => ident(c.name)).join(', ')})`;
+  const from = sources.map((source, i) => {
+    const keyed = `(SELECT *, ${key} AS cube_key FROM (${source}) AS cube_part) AS p${i}`;
+    if (i === 0) return keyed;
+    const earlier = sources.slice(0, i).map((_, j) => `p${j}.cube_key`);
+    const joined = earlier.length === 1 ? earlier[0] : `COALESCE(${earlier.join(', ')})`;
+    return `FULL JOIN ${keyed} ON p${i}.cube_key = ${joined}`;
+  });
+  const select = scan.columns.map((c) => {
+    if (dimensions.includes(c)) {
+      const values = parts.map((_, i) => `p${i}.${ident(c.name)}`);
+      return `COALESCE(${values.join(', ')}) AS ${ident(c.name)}`;
+    }
+    const part = parts.findIndex((p) => p.query.measures.includes(c.key));
+    return `p${part}.${ident(c.name)}`;
+  });
+  return `SELECT ${select.join(', ')} FROM ${from.join(' ')}`;
 }
 
 function paramRefs(tree: unknown, out: Node[] = []): Node[] {
@@ -407,13 +475,7 @@ function andOf(nodes: unknown[]): unknown {
 }
 
 /** One block over one Cube table: a grouped or an ungrouped Cube query, pushed down as far as safe. */
-function cubeBlock(
-  block: Node,
-  ref: CubeRef,
-  params: ParamValue[],
-  timezone: string,
-  outermost: boolean,
-): CubeScan {
+function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: string): CubeScan {
   const scope = new Scope(ref.table, ref.alias);
 
   // WHERE: conjuncts Cube can take are pushed down (and leave the statement); the rest stay.
@@ -481,18 +543,6 @@ function cubeBlock(
     block.windowClause,
     block.distinctClause,
   ];
-  // A nested block's unnamed column keeps the name as written (Postgres folds unquoted names), so
-  // the enclosing query finds `rowid` for `rowId`; the outermost one shows the model's name.
-  if (!outermost) {
-    for (const item of list(block.targetList)) {
-      const [, target] = unwrap(item);
-      const [valTag, valBody] = unwrap(target.val);
-      const fields = valTag === 'ColumnRef' ? list(valBody.fields) : [];
-      const last = fields[fields.length - 1];
-      if (target.name === undefined && last && unwrap(last)[0] === 'String')
-        target.name = str(last);
-    }
-  }
   const visitor = (tag: string, body: Node): boolean => {
     if (tag === 'FuncCall') {
       const name = funcName(body);
@@ -1016,4 +1066,316 @@ export function expressionSql(node: Node): string {
 export function replaceWithLiteral(node: Node, value: string): void {
   for (const key of Object.keys(node)) delete node[key];
   node.A_Const = { sval: { sval: value } };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Unquoted names, resolved as Cube resolves them
+// ------------------------------------------------------------------------------------------------
+
+/**
+ * A relation of a block's FROM as the block sees it: the name that qualifies its columns and
+ * their names (undefined when unknown: a catalog table, a function). A Cube table also has the
+ * columns `*` expands to.
+ */
+type Relation = {
+  alias: string;
+  columns: string[] | undefined;
+  table?: ViewTable;
+  star?: string[];
+};
+
+type NameContext = {
+  views: Map<string, ViewTable>;
+  ctes: Map<string, Node>;
+  /** The query text as UTF-8: Postgres's locations count bytes. */
+  source: Buffer;
+  /** Every column name of the Cube tables the statement reads. */
+  cubeNames: Set<string>;
+};
+
+/**
+ * Cube resolves an unquoted name case-insensitively, also through subqueries: `rowId` finds the
+ * column `"rowId"` of `(SELECT * FROM "ECommerce") a`, where Postgres folds it to `rowid` and finds
+ * nothing. An unquoted reference that names no column of its block's relations exactly, but
+ * exactly one Cube column case-insensitively, is rewritten to that column (a reference straight to
+ * a Cube table is left to the Cube block, which resolves it the same way). Anything less certain
+ * (a relation whose columns are unknown, two candidates) stays as written, for Postgres to answer.
+ * Inner blocks go first, so an outer block sees the names its subqueries end up with.
+ */
+function resolveUnquotedNames(tree: Node, views: Map<string, ViewTable>, source: string): void {
+  const ctes = new Map<string, Node>();
+  const cubeNames = new Set<string>();
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(collect);
+    else if (isNode(value)) {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === 'CommonTableExpr' && isNode(inner) && typeof inner.ctename === 'string')
+          ctes.set(inner.ctename, inner);
+        if (key === 'RangeVar' && isNode(inner))
+          for (const column of viewOf(inner, views)?.columns ?? []) cubeNames.add(column.name);
+        collect(inner);
+      }
+    }
+  };
+  collect(tree);
+  if (cubeNames.size === 0) return;
+  const context: NameContext = { views, ctes, source: Buffer.from(source, 'utf8'), cubeNames };
+  // A CTE's body may come after a block that reads it: repeat until nothing changes (a rewrite
+  // only ever turns a folded name into a model's name, so an earlier one stays right).
+  for (let round = 0; round < 4 && resolveBlocks(tree, context); round++);
+}
+
+/** One pass of `resolveUnquotedNames` over every block; whether it rewrote a name. */
+function resolveBlocks(tree: Node, context: NameContext): boolean {
+  let changed = false;
+  for (const block of selectBlocks(tree).reverse()) {
+    const relations = fromRelations(list(block.fromClause), context, 0);
+    const outputNames = new Set(
+      list(block.targetList).flatMap((t) => {
+        const name = unwrap(t)[1].name;
+        return typeof name === 'string' ? [name] : [];
+      }),
+    );
+    walkExpressions(
+      [
+        block.targetList,
+        block.whereClause,
+        block.groupClause,
+        block.havingClause,
+        block.sortClause,
+        block.windowClause,
+        block.distinctClause,
+        block.fromClause,
+      ],
+      (tag, body) => {
+        if (tag !== 'ColumnRef') return true;
+        const fields = list(body.fields);
+        const last = fields[fields.length - 1];
+        if (unwrap(last)[0] !== 'String' || typeof body.location !== 'number') return false;
+        const name = str(last);
+        if (fields.length === 1 && outputNames.has(name)) return false;
+        if (!writtenUnquoted(context.source, body.location, fields.length)) return false;
+        const match = caseInsensitiveMatch(fields.map(str), relations);
+        if (match === undefined || !context.cubeNames.has(match)) return false;
+        fields[fields.length - 1] = stringNode(match);
+        changed = true;
+        return false;
+      },
+    );
+  }
+  return changed;
+}
+
+/** The one column `qualifiers.name` finds case-insensitively, when none has the name exactly. */
+function caseInsensitiveMatch(names: string[], relations: Relation[]): string | undefined {
+  const name = names[names.length - 1] ?? '';
+  const qualifier = names[names.length - 2];
+  const candidates =
+    qualifier === undefined ? relations : relations.filter((r) => r.alias === qualifier);
+  if (candidates.length === 0) return undefined;
+  const columns: string[] = [];
+  for (const relation of candidates) {
+    if (relation.columns === undefined) return undefined;
+    columns.push(...relation.columns);
+  }
+  if (columns.includes(name)) return undefined;
+  const lower = name.toLowerCase();
+  const matches = [...new Set(columns.filter((c) => c.toLowerCase() === lower))];
+  const [match] = matches;
+  if (matches.length !== 1 || match === undefined) return undefined;
+  // A Cube table's own column: its Cube block resolves the reference itself.
+  const owners = candidates.filter((r) => r.columns?.includes(match));
+  return owners.every((r) => r.table) ? undefined : match;
+}
+
+/** The relations a FROM list brings into scope. */
+function fromRelations(from: unknown[], context: NameContext, depth: number): Relation[] {
+  const out: Relation[] = [];
+  const aliasOf = (body: Node) =>
+    isNode(body.alias) && typeof body.alias.aliasname === 'string'
+      ? body.alias.aliasname
+      : undefined;
+  const renamed = (body: Node, columns: string[] | undefined) => {
+    const given = isNode(body.alias) ? list(body.alias.colnames).map(str) : [];
+    return columns === undefined ? undefined : [...given, ...columns.slice(given.length)];
+  };
+  const visit = (item: unknown) => {
+    const [tag, body] = unwrap(item);
+    if (tag === 'RangeVar') {
+      const relname = String(body.relname ?? '');
+      const cte = typeof body.schemaname !== 'string' ? context.ctes.get(relname) : undefined;
+      if (cte) {
+        const names = list(cte.aliascolnames).map(str);
+        const columns = names.length > 0 ? names : outputColumns(cte.ctequery, context, depth + 1);
+        out.push({ alias: aliasOf(body) ?? relname, columns: renamed(body, columns) });
+        return;
+      }
+      const table = viewOf(body, context.views);
+      if (table) {
+        out.push({
+          alias: aliasOf(body) ?? table.name,
+          columns: table.columns.map((c) => c.name),
+          table,
+          star: selectable(table).map((c) => c.name),
+        });
+        return;
+      }
+      out.push({ alias: aliasOf(body) ?? relname, columns: undefined });
+    } else if (tag === 'RangeSubselect') {
+      const columns = outputColumns(body.subquery, context, depth + 1);
+      out.push({ alias: aliasOf(body) ?? '', columns: renamed(body, columns) });
+    } else if (tag === 'JoinExpr') {
+      const inner = fromRelations([body.larg, body.rarg], context, depth);
+      out.push(...inner);
+      const alias = aliasOf(body);
+      if (alias !== undefined) {
+        const columns = inner.every((r) => r.columns)
+          ? inner.flatMap((r) => r.columns ?? [])
+          : undefined;
+        out.push({ alias, columns: renamed(body, columns) });
+      }
+    } else {
+      out.push({ alias: aliasOf(body) ?? '', columns: undefined });
+    }
+  };
+  if (depth > 16) return [{ alias: '', columns: undefined }];
+  from.forEach(visit);
+  return out;
+}
+
+/** The names of a query's output columns as Postgres gives them, or undefined if unknown. */
+function outputColumns(query: unknown, context: NameContext, depth: number): string[] | undefined {
+  const [tag, select] = unwrap(query);
+  if (tag !== 'SelectStmt') return undefined;
+  if (select.op !== undefined && select.op !== 'SETOP_NONE')
+    return outputColumns({ SelectStmt: select.larg }, context, depth);
+  const values = list(select.valuesLists);
+  if (values.length > 0)
+    return list(unwrap(values[0])[1].items ?? values[0]).map((_, i) => `column${i + 1}`);
+  const relations = fromRelations(list(select.fromClause), context, depth);
+  const names: string[] = [];
+  for (const item of list(select.targetList)) {
+    const [, target] = unwrap(item);
+    if (typeof target.name === 'string') {
+      names.push(target.name);
+      continue;
+    }
+    const [valTag, valBody] = unwrap(target.val);
+    const fields = valTag === 'ColumnRef' ? list(valBody.fields) : [];
+    if (fields.length > 0 && unwrap(fields[fields.length - 1])[0] === 'A_Star') {
+      const qualifier = fields.length > 1 ? str(fields[fields.length - 2]) : undefined;
+      const starred =
+        qualifier === undefined ? relations : relations.filter((r) => r.alias === qualifier);
+      for (const relation of starred) {
+        const columns = relation.star ?? relation.columns;
+        if (columns === undefined) return undefined;
+        names.push(...columns);
+      }
+      continue;
+    }
+    if (fields.length > 0) {
+      // A column of a Cube table is named as the model names it (the Cube block writes it so).
+      const name = str(fields[fields.length - 1]);
+      const qualifier = fields.length > 1 ? str(fields[fields.length - 2]) : undefined;
+      const tables = relations.filter(
+        (r) => r.table && (qualifier === undefined || r.alias === qualifier),
+      );
+      const column = tables.length === 1 && tables[0]?.table && findColumn(tables[0].table, name);
+      names.push(column ? column.name : name);
+      continue;
+    }
+    names.push(figureColumnName(target.val, context, depth));
+  }
+  return names;
+}
+
+/** Postgres's name for an unnamed output expression (FigureColname), for the cases with a name. */
+function figureColumnName(node: unknown, context: NameContext, depth: number): string {
+  const [tag, body] = unwrap(node);
+  switch (tag) {
+    case 'ColumnRef': {
+      const fields = list(body.fields);
+      return str(fields[fields.length - 1]) || '?column?';
+    }
+    case 'A_Indirection': {
+      const last = list(body.indirection).at(-1);
+      return unwrap(last)[0] === 'String' ? str(last) : figureColumnName(body.arg, context, depth);
+    }
+    case 'FuncCall':
+      return list(body.funcname).map(str).at(-1) ?? '?column?';
+    case 'TypeCast': {
+      const inner = figureColumnName(body.arg, context, depth);
+      if (inner !== '?column?') return inner;
+      const names = list(isNode(body.typeName) ? body.typeName.names : []).map(str);
+      return names.at(-1) ?? '?column?';
+    }
+    case 'CollateClause':
+      return figureColumnName(body.arg, context, depth);
+    case 'SubLink':
+      if (body.subLinkType === 'EXISTS_SUBLINK') return 'exists';
+      if (body.subLinkType === 'ARRAY_SUBLINK') return 'array';
+      if (body.subLinkType === 'EXPR_SUBLINK')
+        return outputColumns(body.subselect, context, depth + 1)?.[0] ?? '?column?';
+      return '?column?';
+    case 'CaseExpr':
+      return 'case';
+    case 'A_ArrayExpr':
+      return 'array';
+    case 'RowExpr':
+      return 'row';
+    case 'CoalesceExpr':
+      return 'coalesce';
+    case 'MinMaxExpr':
+      return body.op === 'IS_GREATEST' ? 'greatest' : 'least';
+    case 'GroupingFunc':
+      return 'grouping';
+    case 'A_Expr':
+      return body.kind === 'AEXPR_NULLIF' ? 'nullif' : '?column?';
+    default:
+      return '?column?';
+  }
+}
+
+const IDENTIFIER_BYTE = (b: number | undefined): boolean =>
+  b !== undefined &&
+  (b >= 0x80 ||
+    b === 0x5f ||
+    b === 0x24 ||
+    (b >= 0x30 && b <= 0x39) ||
+    (b >= 0x41 && b <= 0x5a) ||
+    (b >= 0x61 && b <= 0x7a));
+const DIGIT_BYTE = (b: number | undefined): boolean => b !== undefined && b >= 0x30 && b <= 0x39;
+const SPACE_BYTE = (b: number | undefined): boolean =>
+  b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0x0c;
+
+/** Whether the last of `fields` names of a column reference at byte `at` was written unquoted. */
+function writtenUnquoted(source: Buffer, at: number, fields: number): boolean {
+  let i = at;
+  let unquoted = false;
+  for (let n = 0; n < fields; n++) {
+    if (n > 0) {
+      while (SPACE_BYTE(source[i])) i++;
+      if (source[i] !== 0x2e) return false;
+      i++;
+      while (SPACE_BYTE(source[i])) i++;
+    }
+    if (source[i] === 0x22) {
+      // "…" with "" for a quote inside.
+      i++;
+      for (;;) {
+        if (i >= source.length) return false;
+        if (source[i] === 0x22 && source[i + 1] === 0x22) i += 2;
+        else if (source[i] === 0x22) break;
+        else i++;
+      }
+      i++;
+      unquoted = false;
+    } else if (IDENTIFIER_BYTE(source[i]) && !DIGIT_BYTE(source[i])) {
+      while (IDENTIFIER_BYTE(source[i])) i++;
+      // U&"…" is a quoted name too.
+      if (source[i] === 0x26) return false;
+      unquoted = true;
+    } else return false;
+  }
+  return unquoted;
 }

@@ -169,7 +169,14 @@ function plainTranslation(
   zone: string,
 ) {
   try {
-    return translateSelect(select, view, params, zone);
+    const translation = translateSelect(select, view, params, zone);
+    // A multi_stage measure with other measures is one Cube query per multi_stage measure, joined
+    // by the composition (Cube's JS planner would inner-join them and drop groups).
+    const { measures } = translation.query;
+    const multiStage = measures.filter((m) =>
+      view.columns.some((c) => c.member === m && c.multiStage),
+    );
+    return multiStage.length > 0 && measures.length > 1 ? undefined : translation;
   } catch (error) {
     if (
       error instanceof SqlApiError &&
@@ -243,7 +250,7 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
         if (value !== null && value !== undefined) replaceWithLiteral(node, value);
       });
     }
-    const composed = compose(tree, views, params, zone, params.length);
+    const composed = compose(tree, views, params, zone, params.length, plan.source);
     const scans = composed.scans.map((scan) => {
       const query = { ...scan.query, timezone: zone };
       const limited = query.limit !== undefined;
@@ -372,6 +379,7 @@ async function prepare(options: SqlApiOptions): Promise<Prepared> {
         placeholders,
         timezone(settings),
         paramCount,
+        plan.source,
       );
       return catalog.describe(composed.sql, composed.paramCount);
     },

@@ -9,14 +9,28 @@ import type { ViewTable } from './views';
 
 type Node = { [key: string]: unknown };
 
-export type ParsedStatement = { sql: string; node: Node; tag: string; paramCount: number };
+/** `source` is the whole query text the statement came from: its nodes' locations index it. */
+export type ParsedStatement = {
+  sql: string;
+  node: Node;
+  tag: string;
+  paramCount: number;
+  source: string;
+};
 
 export type Plan =
   /**
    * A SELECT that reads Cube tables: `view` when it is one plain query on one table (translated
    * straight to one Cube query), otherwise composed around its Cube parts (compose.ts).
    */
-  | { kind: 'cube'; view?: ViewTable; select: Node; node: Node; explain?: boolean }
+  | {
+      kind: 'cube';
+      view?: ViewTable;
+      select: Node;
+      node: Node;
+      source: string;
+      explain?: boolean;
+    }
   | { kind: 'catalog'; sql: string }
   | { kind: 'set'; name: string; value: string | null }
   | { kind: 'reset-all' }
@@ -80,7 +94,7 @@ function parseUncached(sql: string): ParsedStatement[] {
     const text = raw.stmt_len ? sql.slice(start, start + raw.stmt_len) : sql.slice(start);
     const node = raw.stmt as unknown as Node;
     const [tag] = unwrap(node);
-    return { sql: text.replace(/;\s*$/, ''), node, tag, paramCount: maxParam(node) };
+    return { sql: text.replace(/;\s*$/, ''), node, tag, paramCount: maxParam(node), source: sql };
   });
 }
 
@@ -190,7 +204,13 @@ export function planStatement(statement: ParsedStatement, views: Map<string, Vie
       const [fromTag, rangeVar] = unwrap(from[0]);
       const view = fromTag === 'RangeVar' ? viewOf(rangeVar, views) : undefined;
       const plain = from.length === 1 && tables.length === 1 && view !== undefined;
-      return { kind: 'cube', ...(plain && { view }), select: body, node: statement.node };
+      return {
+        kind: 'cube',
+        ...(plain && { view }),
+        select: body,
+        node: statement.node,
+        source: statement.source,
+      };
     }
     case 'ExplainStmt': {
       // As in stock Cube's SQL API: the Cube queries a statement becomes, without running them.

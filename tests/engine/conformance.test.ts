@@ -672,6 +672,123 @@ describe('values against SQL oracles', () => {
   });
 });
 
+describe('SQL API on the mixed-case model', () => {
+  /** One statement through the conformance Cube's SQL API: its rows and column names. */
+  async function sqlApi(sql: string): Promise<{ rows: Row[]; names: string[] }> {
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port: sqlLogin.port,
+      user: sqlLogin.user,
+      password: sqlLogin.password,
+      database: 'cube',
+    });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const result = await client.query(sql);
+      return { rows: result.rows, names: result.fields.map((f) => f.name) };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+  const numbers = (rows: Row[]) =>
+    rows.map((row) =>
+      Object.fromEntries(
+        Object.entries(row).map(([k, v]) => [
+          k,
+          typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v,
+        ]),
+      ),
+    );
+
+  test('unquoted names find mixed-case Cube columns through SELECT * and nested blocks, as Cube resolves them', async () => {
+    const star = await sqlApi(
+      `select rowid, a.orderid, sum(quantity) as q from (select * from "ECommerce") a
+        where city = 'Columbus' group by rowId, ORDERID order by 1 limit 5`,
+    );
+    expect(star.names).toEqual(['rowId', 'orderId', 'q']);
+    const starOracle = await oracle(
+      `select row_id as "rowId", order_id as "orderId", sum(quantity)::int as q from ${T}.ecommerce
+        where city = 'Columbus' group by 1, 2 order by 1 limit 5`,
+    );
+    expect(starOracle.length).toBe(5);
+    expect(numbers(star.rows)).toEqual(starOracle);
+
+    // A nested block names a Cube column as the model does (as the outermost one does), and the
+    // unquoted name outside finds it.
+    const nested = await sqlApi(
+      `select customerId, sum(cnt) as n from (
+         select customerid, sum(count) as cnt from "ECommerce" group by 1) c
+        group by 1 order by 2 desc, 1 limit 3`,
+    );
+    expect(nested.names).toEqual(['customerId', 'n']);
+    const byCustomer = await oracle(
+      `select customer_id as "customerId", count(*)::int as n from ${T}.ecommerce
+        group by 1 order by 2 desc, 1 limit 3`,
+    );
+    expect(numbers(nested.rows)).toEqual(byCustomer);
+    // So a tool that wraps a query it described quotes the names it was shown.
+    const wrapped = await sqlApi(
+      `select "customerId", n from (select customerid, measure(count) as n from "ECommerce" group by 1) c
+        order by 2 desc, 1 limit 3`,
+    );
+    expect(numbers(wrapped.rows)).toEqual(byCustomer);
+    // An alias folded to lower case is a column of its own, found exactly.
+    const aliased = await sqlApi(
+      `select orderDate, sum(cnt) as n from (
+         select date_trunc('month', orderDate) as orderDate, measure(count) as cnt
+           from "ECommerce" group by 1) m
+        group by orderdate order by 1`,
+    );
+    expect(aliased.names).toEqual(['orderdate', 'n']);
+    expect(numbers(aliased.rows)).toEqual(
+      await oracle(
+        `select date_trunc('month', order_date) as orderdate, count(*)::int as n
+           from ${T}.ecommerce group by 1 order by 1`,
+      ),
+    );
+  });
+
+  test('a quoted name stays exact, as in Postgres and Cube: "rowid" is no column of SELECT *', async () => {
+    await expect(sqlApi(`select "rowid" from (select * from "ECommerce") a`)).rejects.toMatchObject(
+      { code: '42703' },
+    );
+    // A column named rowid exactly is that column, not "rowId".
+    const { rows } = await sqlApi(
+      `select rowid from (select "rowId" * 10 as rowid, * from "ECommerce") a order by 1 limit 1`,
+    );
+    expect(numbers(rows)).toEqual(
+      await oracle(`select min(row_id) * 10 as rowid from ${T}.ecommerce`),
+    );
+  });
+
+  test('a multi_stage measure with another: one Cube query each, full-joined (no month dropped)', async () => {
+    const { rows, names } = await sqlApi(
+      `SELECT DATE_TRUNC('month', orderDate) AS "orderDate", MEASURE(totalQuantity) AS "totalQuantity",
+              MEASURE(totalQuantityPriorMonth) AS "totalQuantityPriorMonth"
+         FROM "ECommerce"
+        WHERE orderDate >= CAST('2020-01-01' AS DATE) AND orderDate < CAST('2021-01-01' AS DATE)
+        GROUP BY 1 ORDER BY 1`,
+    );
+    expect(names).toEqual(['orderDate', 'totalQuantity', 'totalQuantityPriorMonth']);
+    const expected = await oracle(
+      `with months as (
+         select date_trunc('month', order_date) as m, sum(quantity)::int as q from ${T}.ecommerce group by 1)
+       select coalesce(cur.m, prev.m + interval '1 month') as "orderDate",
+              cur.q as "totalQuantity", prev.q as "totalQuantityPriorMonth"
+         from (select * from months where m >= '2020-01-01' and m < '2021-01-01') cur
+         full join (select * from months
+                     where m + interval '1 month' >= '2020-01-01' and m + interval '1 month' < '2021-01-01') prev
+           on prev.m + interval '1 month' = cur.m
+        order by 1`,
+    );
+    // Months with only one of the two: what an inner join would have dropped.
+    expect(expected.some((r) => r.totalQuantity === null)).toBe(true);
+    expect(expected.some((r) => r.totalQuantityPriorMonth === null)).toBe(true);
+    expect(numbers(rows)).toEqual(expected);
+  });
+});
+
 describeDriverSqlCases(() => ({
   host: '127.0.0.1',
   port: sqlLogin.port,

@@ -192,7 +192,7 @@ describe('composition', () => {
   const filtersOf = (sql: string) => {
     const [statement] = parseStatements(sql);
     if (!statement) throw new Error('no statement');
-    const { scans, sql: outer } = compose(statement.node, views, [], 'UTC', 0);
+    const { scans, sql: outer } = compose(statement.node, views, [], 'UTC', 0, statement.source);
     return { query: scans[0]?.query, outer };
   };
 
@@ -216,6 +216,77 @@ describe('composition', () => {
       "SELECT LOWER(status), MEASURE(count) FROM orders WHERE date_trunc('month', created_at) < '2021-01-15' GROUP BY 1",
     );
     expect(outer).toMatch(/date_trunc/i);
+  });
+});
+
+describe('composition on mixed-case names', () => {
+  const events: ViewTable = {
+    name: 'Events',
+    columns: [
+      {
+        name: 'rowId',
+        member: 'Events.rowId',
+        kind: 'dimension',
+        pgType: 'int8',
+        cubeType: 'number',
+      },
+      {
+        name: 'eventType',
+        member: 'Events.eventType',
+        kind: 'dimension',
+        pgType: 'text',
+        cubeType: 'string',
+      },
+      { name: 'count', member: 'Events.count', kind: 'measure', pgType: 'int8', cubeType: 'count' },
+      {
+        name: 'countPrior',
+        member: 'Events.countPrior',
+        kind: 'measure',
+        pgType: 'int8',
+        cubeType: 'number',
+        multiStage: true,
+      },
+    ],
+  };
+  const composed = (sql: string) => {
+    const [statement] = parseStatements(sql);
+    if (!statement) throw new Error('no statement');
+    return compose(statement.node, new Map([['Events', events]]), [], 'UTC', 0, statement.source);
+  };
+
+  test.each([
+    ['SELECT * of a Cube table', 'select rowid from (select * from "Events") a'],
+    ['a qualified name', 'select a.ROWID from (select * from "Events") a'],
+    ['a nested block', 'select rowid from (select rowid from "Events") a'],
+    ['a CTE', 'with e as (select * from "Events") select rowid from e'],
+    ['text before it that is not ASCII', `select 'é€', rowid from (select * from "Events") a`],
+  ])('an unquoted name finds the one Cube column it names case-insensitively: %s', (_, sql) => {
+    expect(composed(sql).sql).toMatch(/(^|\n)SELECT\s[^(]*"rowId"/);
+  });
+
+  test.each([
+    ['quoted', 'select "rowid" from (select * from "Events") a'],
+    ['two candidates', 'select rowid from (select "rowId", "rowId" as "RowId" from "Events") a'],
+    ['an exact match', 'select rowid from (select "rowId" as rowid, * from "Events") a'],
+    ['a relation of unknown columns', 'select rowid from (select * from "Events") a, pg_class'],
+  ])('a name stays as written when %s', (_, sql) => {
+    expect(composed(sql).sql).not.toMatch(/(^|\n)SELECT\s[^(]*"rowId"/);
+  });
+
+  test('a multi_stage measure with another: one Cube query each, full-joined on the dimensions', () => {
+    const { scans, sql } = composed(
+      'select eventType, measure(count), measure(countPrior) from "Events" group by 1',
+    );
+    expect(scans.map((s) => s.query.measures)).toEqual([['Events.count'], ['Events.countPrior']]);
+    expect(scans.map((s) => s.query.dimensions)).toEqual([
+      ['Events.eventType'],
+      ['Events.eventType'],
+    ]);
+    expect(scans.map((s) => s.columns.map((c) => c.name))).toEqual([
+      ['eventType', 'count'],
+      ['eventType', 'countPrior'],
+    ]);
+    expect(sql).toMatch(/FULL JOIN/);
   });
 });
 
