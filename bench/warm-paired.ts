@@ -16,6 +16,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildAllRollups } from '../cube/rollups';
 import { CubeClient } from '../lib/cube-client';
 import { tabQueries, tabStates } from './cases';
 import { benchCubePort, startBenchCube } from './cube';
@@ -95,7 +96,12 @@ try {
   // The tab's one query Cube answers from the source tables (distinct users, no rollup).
   const paying = tab.find((q) => q.widget === 'wow.paying_users')?.query;
   if (!paying) throw new Error('No wow.paying_users query in the tab');
+  // Each version's rollups for the window the tab reads (the two models may name them apart, and
+  // a bench database made by the other checkout's run holds only its own).
+  const to = new Date(db.dataNow).toISOString().slice(0, 10);
+  const from = new Date(db.dataNow - 45 * 86_400_000).toISOString().slice(0, 10);
   for (const side of sides) {
+    await buildAllRollups(side.cube.apiUrl, side.cube.token, { dateRange: [from, to] });
     for (let i = 0; i < 3; i++) await Promise.all(queries.map((q) => side.client.load(q)));
   }
   const loadAtStart = os.loadavg()[0] ?? 0;
