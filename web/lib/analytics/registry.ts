@@ -3,7 +3,9 @@
  * sections, at every timeframe each offers (and every week-over-week span), with the reason for
  * each query that deliberately runs on the source tables. The web app's hooks build their queries
  * from the same builders; the model coverage test, the e2e checks, the fixture recorder and the
- * bench read this list, so what is tested and measured is what the tab sends.
+ * bench read this list, so what is tested and measured is what the tab sends. At `all`, a widget
+ * that draws a series over time also sends the other series' weekly queries (the page's first
+ * week is read from them, `allTime.ts`): those are listed here under their own widgets.
  */
 import type { TypedQuery } from '../cube/query';
 import {
