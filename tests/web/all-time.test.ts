@@ -58,7 +58,7 @@ function reply(query: SentQuery): Reply {
   // The finalizing widget's totals and by-format queries: not series; an empty window's answers.
   if (measure === 'export_reliability.finalizing_share') {
     return ok(
-      (query.dimensions ?? []).length > 0
+      Array.isArray(query.dimensions) && query.dimensions.length > 0
         ? 'section-exports-finalizing-7d-1-empty'
         : 'section-exports-finalizing-7d-0-empty',
     );

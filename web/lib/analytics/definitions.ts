@@ -113,8 +113,9 @@ function onceEach(loader: CubeLoader): CubeLoader {
 type Resolved<W> = Promise<{ window: W; responses: LoadResponse[] }>;
 
 /**
- * One widget at one window: its queries in parallel, parsed and checked by its schema. `resolved`
- * is the window its answer is built on (at `all`, with the page's first week, read meanwhile).
+ * One widget at one window: its queries in parallel, parsed and checked by its schema. `resolve`
+ * gives the window its answer is built on (at `all`, with the page's first week, read meanwhile;
+ * asked after the widget's own queries went out, so they come first in the answer's list).
  */
 async function loadWidget<O extends z.ZodType, W>(
   spec: Pick<Phase1Widget<O, W>, 'queries' | 'parse' | 'output'>,
@@ -122,28 +123,33 @@ async function loadWidget<O extends z.ZodType, W>(
   loader: CubeLoader,
   signal: AbortSignal | undefined,
   queries = spec.queries(window),
-  resolved: Resolved<W> = Promise.resolve({ window, responses: [] }),
+  resolve: () => Resolved<W> = () => Promise.resolve({ window, responses: [] }),
 ): Promise<{ value: z.output<O>; responses: LoadResponse[] }> {
-  const [responses, built] = await Promise.all([
-    Promise.all(queries.map((q) => loader.load(q.query, signalOf(signal)))),
-    resolved,
-  ]);
+  const own = Promise.all(queries.map((q) => loader.load(q.query, signalOf(signal))));
+  const [responses, built] = await Promise.all([own, resolve()]);
   return {
     value: spec.output.parse(spec.parse(responses, built.window)),
     responses: [...responses, ...built.responses],
   };
 }
 
-/** The window of a widget that draws a series over time (`all`: from the page's first week). */
+/**
+ * The window a widget's answer is built on: for a widget that draws a series over time at `all`,
+ * with the page's first week (`allTime.ts`), read once however many widgets ask.
+ */
 function seriesWindow(
-  spec: Pick<SectionWidget, 'series'>,
+  drawsSeries: boolean,
   window: TimeframeWindow,
   loader: CubeLoader,
   signal: AbortSignal | undefined,
-): Resolved<TimeframeWindow> {
-  return spec.series
-    ? resolveWindow(window, loader, signal)
-    : Promise.resolve({ window, responses: [] });
+): () => Resolved<TimeframeWindow> {
+  let resolved: Resolved<TimeframeWindow> | undefined;
+  return () => {
+    resolved ??= drawsSeries
+      ? resolveWindow(window, loader, signal)
+      : Promise.resolve({ window, responses: [] });
+    return resolved;
+  };
 }
 
 /** A one-widget endpoint: the widget's value and the freshness of its answers. */
@@ -204,11 +210,12 @@ export const trendsDefinition: QueryDefinition<
   }),
   load: async ({ metrics, window }, cubeLoader, signal) => {
     const loader = onceEach(cubeLoader);
-    const resolved = resolveWindow(window, loader, signal);
+    // Every trend is a series over time: one page start for all of them.
+    const resolve = seriesWindow(true, window, loader, signal);
     const answers = await Promise.all(
       metrics.map((metric) => {
         const spec = PHASE1_WIDGETS[trendWidgetId(metric)];
-        return loadWidget(spec, window, loader, signal, spec.queries(window), resolved);
+        return loadWidget(spec, window, loader, signal, spec.queries(window), resolve);
       }),
     );
     const series: Partial<Record<(typeof metrics)[number], TrendSeries>> = {};
@@ -299,7 +306,7 @@ export function sectionWidgetDefinition<W extends Record<string, SectionWidget>>
         loader,
         signal,
         spec.queries(window),
-        seriesWindow(spec, window, loader, signal),
+        seriesWindow(spec.series !== undefined, window, loader, signal),
       );
       return cubeAnswer(value as WidgetData<W[keyof W]>, responses);
     },
