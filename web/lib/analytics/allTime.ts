@@ -12,7 +12,8 @@ import type { CubeLoader } from '../cube/client';
 import type { TypedQuery } from '../cube/query';
 import type { LoadResponse } from '../cube/response';
 import { type TimeframeWindow, withAllTimeStart } from '../timeframe';
-import { PHASE1_WIDGETS } from './phase1';
+import { PHASE1_WIDGETS, trendWidgetId } from './phase1';
+import { TREND_METRICS } from './schemas';
 import { SECTIONS } from './sections';
 import type { SectionWidget, TimeSeriesSpec } from './sections/define';
 
@@ -22,20 +23,21 @@ type SeriesWidget = {
   readonly series: TimeSeriesSpec;
 };
 
-const hasSeries = (
-  id: string,
-  spec: { queries: unknown; series?: unknown },
-): SeriesWidget | null => (spec.series ? ({ id, ...spec } as SeriesWidget) : null);
+const seriesOf = (id: string, spec: SectionWidget): SeriesWidget[] =>
+  spec.series ? [{ id, queries: spec.queries, series: spec.series }] : [];
 
 /** Every widget of the tab that draws a series over time, by id (`phase1.ts`, `<section>.<widget>`). */
 export const SERIES_WIDGETS: readonly SeriesWidget[] = [
-  ...Object.entries(PHASE1_WIDGETS).map(([id, spec]) => hasSeries(id, spec)),
+  // Phase 1's series are its trends (the leaderboard and the week-over-week cards draw none).
+  ...TREND_METRICS.flatMap((metric) =>
+    seriesOf(trendWidgetId(metric), PHASE1_WIDGETS[trendWidgetId(metric)]),
+  ),
   ...Object.values(SECTIONS).flatMap((section) =>
-    Object.entries(section.widgets as Record<string, SectionWidget>).map(([name, spec]) =>
-      hasSeries(`${section.id}.${name}`, spec),
+    Object.entries(section.widgets as Record<string, SectionWidget>).flatMap(([name, spec]) =>
+      seriesOf(`${section.id}.${name}`, spec),
     ),
   ),
-].filter((w): w is SeriesWidget => w !== null);
+];
 
 /** The query of each series at the window (at `all`: what the page's first week is read from). */
 export function seriesQueries(window: TimeframeWindow): TypedQuery[] {
