@@ -5,9 +5,11 @@
  * week any of them has data in) and ends on the current week, still filling.
  */
 import { describe, expect, test } from 'vitest';
+import { seriesQueries } from '../../web/lib/analytics/allTime';
 import { SECTION_ROUTES, trendsDefinition } from '../../web/lib/analytics/definitions';
+import { tabQueries } from '../../web/lib/analytics/registry';
 import { isPartialBucket } from '../../web/lib/buckets';
-import { parseCubeTimestamp, startOfUtcWeek } from '../../web/lib/timeframe';
+import { parseCubeTimestamp, startOfUtcWeek, timeframeWindow } from '../../web/lib/timeframe';
 import {
   cubeError,
   fakeCube,
@@ -142,6 +144,16 @@ describe('all-time weekly series', () => {
     expect(leading.every((b) => b.count === 0)).toBe(true);
     expect(paywall?.total).toBe(
       rows.reduce((sum, r) => sum + Number(r['paywall_funnel.conversions']), 0),
+    );
+  });
+
+  test("the registry marks the queries the page's first week is read from, at all only", () => {
+    const listed = tabQueries(now).filter((q) => q.pageStart === true);
+    expect(new Set(listed.map((q) => q.timeframe))).toStrictEqual(new Set(['all']));
+    expect(listed.map((q) => JSON.stringify(q.query)).sort()).toStrictEqual(
+      seriesQueries(timeframeWindow('all', now))
+        .map((q) => JSON.stringify(q))
+        .sort(),
     );
   });
 });
