@@ -111,6 +111,11 @@ export function FirstPaintLines(props: {
         const split = props.partialLast === true && points.length > 1;
         const stroke = path(split ? points.slice(0, -1) : points);
         const partial = split ? path(points.slice(-2)) : null;
+        // A series with gaps marks its points (as Recharts does): a zero-length round-capped
+        // segment keeps them round in the stretched drawing.
+        const dots = s.values.some((v) => v === null)
+          ? points.flatMap((p) => (p[1] === null ? [] : [`M${p[0]},${y(p)}h0`])).join('')
+          : null;
         const fill = props.fill
           ? area<readonly [number, number | null]>()
               .defined((p) => p[1] !== null)
@@ -128,6 +133,16 @@ export function FirstPaintLines(props: {
                 fill="none"
                 stroke={s.color}
                 strokeWidth={2}
+                vectorEffect="non-scaling-stroke"
+              />
+            ) : null}
+            {dots ? (
+              <path
+                d={dots}
+                fill="none"
+                stroke={s.color}
+                strokeWidth={5}
+                strokeLinecap="round"
                 vectorEffect="non-scaling-stroke"
               />
             ) : null}
