@@ -6,8 +6,9 @@
  * Phase 1 (the overview row):
  * - leaderboard: template_usage rows per template in the window (`all`: templates.usage_count),
  *   top 10 by count desc, then template id asc;
- * - trends: rows per UTC hour / day / ISO week, zero-filled; `all` starts at the week of the
- *   metric's first row; what each trend counts: `TREND_SOURCES` (sql.ts);
+ * - trends: rows per UTC hour / day / ISO week, zero-filled; `all` starts at the page's first
+ *   week (`allTimeStartOracle`), whichever series has data then; what each trend counts:
+ *   `TREND_SOURCES` (sql.ts);
  * - WoW: export success = completed ÷ all exports in percent (deltas in points and percent),
  *   paying users = distinct users with a purchase; deltaPct null when previous is 0.
  *
@@ -23,7 +24,6 @@ import { TOP_ERRORS_LIMIT } from '../web/lib/analytics/sections/exports';
 import { HOTSPOTS_LIMIT, TOP_TOOLS_LIMIT } from '../web/lib/analytics/sections/llm';
 import {
   type Granularity,
-  startOfUtcWeek,
   type Timeframe,
   timeframeWindow,
   WEEK_MS,
@@ -32,6 +32,7 @@ import {
   wowWindows,
 } from '../web/lib/timeframe';
 import {
+  bucket,
   type Oracle,
   type OracleRow,
   percentileCont,
@@ -76,6 +77,45 @@ const toExpectedRow = (row: OracleRow): ExpectedRow => ({
   count: Number(row.n),
 });
 
+/**
+ * The week (UTC ms, a Monday) every all-time chart of the page starts at: the earliest ISO week in
+ * which any series over time has a value: an export, a user prompt, a completed purchase (the
+ * three trends), render time of an export that reached finalizing (a finalizing share: its
+ * denominator is not 0), credits purchased or used. Null when there is none.
+ */
+export async function allTimeStartOracle(db: Oracle, now: number): Promise<number | null> {
+  const { from, to } = sqlWindow(timeframeWindow('all', now).dateRange);
+  const row = await db.one(
+    `WITH firsts AS (
+       SELECT min(created_at) AS at FROM (${trendRows(TREND_SOURCES.exports)}) e
+       UNION ALL SELECT min(created_at) FROM (${trendRows(TREND_SOURCES.prompts)}) p
+       UNION ALL SELECT min(created_at) FROM (${trendRows(TREND_SOURCES.paywall)}) c
+       UNION ALL SELECT min(a.created_at) FROM export_analytics a
+                  WHERE a.event IN ('progress', 'finalizing') AND a.duration_ms > 0
+                    AND EXISTS (SELECT 1 FROM export_analytics f
+                                 WHERE f.export_id = a.export_id AND f.event = 'finalizing')
+       UNION ALL SELECT min(created_at) FROM credit_transactions
+                  WHERE type IN ('purchase', 'usage') AND amount <> 0
+     )
+     SELECT extract(epoch FROM ${bucket('min(at)', 'week')}) * 1000 AS week
+       FROM firsts WHERE at >= $1 AND at < $2`,
+    [from, to],
+  );
+  return row.week === null || row.week === undefined ? null : Number(row.week);
+}
+
+/** Buckets a chart of the window shows: fixed windows their count, `all` the page's weeks. */
+async function bucketCountOracle(
+  db: Oracle,
+  timeframe: WindowTimeframe,
+  now: number,
+): Promise<number> {
+  const window = timeframeWindow(timeframe, now);
+  if (window.bucketCount !== null) return window.bucketCount;
+  const first = await allTimeStartOracle(db, now);
+  return first === null ? 0 : Math.round((window.lastBucketStart - first) / WEEK_MS) + 1;
+}
+
 export type ExpectedTrend = {
   bucketCount: number;
   total: number;
@@ -92,25 +132,24 @@ export async function trendOracle(
   const window = timeframeWindow(timeframe, now);
   const { from, to } = sqlWindow(window.dateRange);
   const unit = window.granularity;
-  // Buckets from the window's start (`all`: the week of the metric's first row) to the bucket
-  // holding `now`; each counts the metric's rows in [start, start + 1 unit) within the window.
+  // `all` starts at the page's first week, whichever series has data then (none: no buckets).
+  const first = timeframe === 'all' ? await allTimeStartOracle(db, now) : Date.parse(from);
+  if (first === null) return { bucketCount: 0, total: 0, granularity: unit, counts: [] };
+  // Buckets from the first to the bucket holding `now`; each counts the metric's rows in
+  // [start, start + 1 unit) within the window.
   const rows = await db.sql(
     `WITH metric AS (
        SELECT created_at FROM (${trendRows(TREND_SOURCES[metric])}) s
         WHERE created_at >= $1 AND created_at < $2
-     ), first_bucket AS (
-       SELECT CASE WHEN $4 THEN date_trunc($3, min(created_at)) ELSE $1::timestamptz END AS at
-         FROM metric
      )
      SELECT b.start, count(m.created_at) AS n
-       FROM first_bucket f
-      CROSS JOIN LATERAL generate_series(
-               f.at, date_trunc($3, $5::timestamptz), ('1 ' || $3)::interval) AS b(start)
+       FROM generate_series(
+              $4::timestamptz, date_trunc($3, $5::timestamptz), ('1 ' || $3)::interval) AS b(start)
        LEFT JOIN metric m
          ON m.created_at >= b.start AND m.created_at < b.start + ('1 ' || $3)::interval
       GROUP BY b.start
       ORDER BY b.start`,
-    [from, to, unit, timeframe === 'all', new Date(now).toISOString()],
+    [from, to, unit, new Date(first).toISOString(), new Date(now).toISOString()],
   );
   const counts = rows.map((r) => Number(r.n));
   return {
@@ -251,7 +290,12 @@ const exportsBuilder: Builder<'exports'> = async (db, w, timeframe, now) => {
   );
   const failed = n(failures, 'n');
   const exportsCount = t['exports_overview.exports'] ?? 0;
-  const reliability = await exportReliability(db, w, timeframeWindow(timeframe, now).granularity);
+  const reliability = await exportReliability(
+    db,
+    w,
+    timeframeWindow(timeframe, now).granularity,
+    await bucketCountOracle(db, timeframe, now),
+  );
   return {
     'widget-exports-totals': {
       empty: exportsCount === 0,
@@ -288,7 +332,13 @@ const exportsBuilder: Builder<'exports'> = async (db, w, timeframe, now) => {
 };
 
 /** The export reliability widgets (definitions: model/README.md, "Export reliability"). */
-async function exportReliability(db: Oracle, w: SqlWindow, granularity: Granularity) {
+async function exportReliability(
+  db: Oracle,
+  w: SqlWindow,
+  granularity: Granularity,
+  /** Buckets of the trend chart: every bucket of the window, gaps where there is no share. */
+  buckets: number,
+) {
   const inWindow = 'a.created_at >= $1 AND a.created_at < $2';
   const phases = await db.sql(
     `SELECT event,
@@ -354,6 +404,7 @@ async function exportReliability(db: Oracle, w: SqlWindow, granularity: Granular
     },
     'widget-exports-finalizing': {
       empty: share(total) === null,
+      buckets,
       values: {
         [`${M}.finalizing.share`]: share(total),
         [`${M}.finalizing.finalizingSeconds`]: n(total, 'fin') / 1000,
@@ -454,19 +505,7 @@ const monetization: Builder<'monetization'> = async (db, w, timeframe, now) => {
   };
   const purchased = c['credits.credits_purchased'] ?? 0;
   const used = c['credits.credits_used'] ?? 0;
-  const window = timeframeWindow(timeframe, now);
-  let buckets = window.bucketCount ?? 0;
-  if (window.bucketCount === null) {
-    const first = await db.one(
-      `SELECT extract(epoch FROM min(created_at)) * 1000 AS at FROM credit_transactions
-        WHERE type IN ('purchase', 'usage') AND amount <> 0 AND created_at >= $1 AND created_at < $2`,
-      [w.from, w.to],
-    );
-    buckets =
-      first.at === null
-        ? 0
-        : Math.round((window.lastBucketStart - startOfUtcWeek(Number(first.at))) / WEEK_MS) + 1;
-  }
+  const buckets = await bucketCountOracle(db, timeframe, now);
   return {
     'widget-monetization-funnel': {
       empty: Object.values(counts).every((v) => v === 0),

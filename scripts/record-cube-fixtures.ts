@@ -19,6 +19,7 @@ import { embeddedPortFromEnv, startEmbeddedPostgres } from '../db/embedded';
 import { migrate } from '../db/migrate';
 import { seed } from '../db/seed';
 import { CubeClient } from '../lib/cube-client';
+import { SERIES_WIDGETS, seriesQueries } from '../web/lib/analytics/allTime';
 import {
   phase1Queries,
   sectionQueries,
@@ -27,7 +28,7 @@ import {
 } from '../web/lib/analytics/registry';
 import { SECTION_IDS, SECTIONS } from '../web/lib/analytics/sections';
 import type { TypedQuery } from '../web/lib/cube/query';
-import { DAY_MS, startOfUtcDay } from '../web/lib/timeframe';
+import { DAY_MS, startOfUtcDay, timeframeWindow } from '../web/lib/timeframe';
 
 /** The instant the recorded data ends at (and the `now` of every recorded window). */
 export const RECORD_NOW = Date.parse('2026-11-20T14:00:00.000Z');
@@ -73,6 +74,19 @@ function phase1Fixtures(firstPurchaseDay: number): Fixture[] {
       query: one(wowQueries(1, firstPurchaseDay + 12 * 3_600_000), 'wow.paying_users'),
     },
   ];
+}
+
+/**
+ * The query of every series over time at `all` (`all-time-<widget id>`): the tab reads the page's
+ * first all-time week from their answers (web/lib/analytics/allTime.ts).
+ */
+function allTimeFixtures(): Fixture[] {
+  const queries = seriesQueries(timeframeWindow('all', RECORD_NOW));
+  return SERIES_WIDGETS.map((w, i) => {
+    const query = queries[i];
+    if (!query) throw new Error(`no series query for ${w.id}`);
+    return { name: `all-time-${w.id.replace('.', '-')}`, query };
+  });
 }
 
 /** Every widget of every section at its default timeframe, with data and empty. */
@@ -153,7 +167,11 @@ await withStack(async (apiUrl, token) => {
   const firstPurchaseDay = startOfUtcDay(Date.parse(`${day}Z`));
   if (firstPurchaseDay > RECORD_NOW - 14 * DAY_MS) throw new Error('purchases start too late');
 
-  const fixtures = [...phase1Fixtures(firstPurchaseDay), ...sectionFixtures()];
+  const fixtures = [
+    ...phase1Fixtures(firstPurchaseDay),
+    ...allTimeFixtures(),
+    ...sectionFixtures(),
+  ];
   await fs.mkdir(FIXTURES, { recursive: true });
   for (const f of fixtures) {
     const body = await load(cube, f.query);

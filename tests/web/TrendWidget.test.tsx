@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { TrendWidget } from '../../web/embed/tab/TrendWidget';
 import { formatCount } from '../../web/lib/format';
 import {
+  byMeasure,
   cubeError,
   fixtureNow,
   fixtureResponse,
@@ -63,24 +64,46 @@ describe('TrendWidget', () => {
     expect(screen.getByTestId('sparkline-exports').dataset.granularity).toBe('hour');
   });
 
-  test('all: weekly buckets', async () => {
-    renderWithCube(<TrendWidget timeframe="all" metric="exports" />, {
-      reply: () => ok('trend-exports-all'),
+  test("all: weekly buckets from the page's first week (the earliest of every series')", async () => {
+    // Every series over time at `all`, recorded: the page's first week is read from all of them.
+    const allTime = {
+      'exports_overview.exports': 'trend-exports-all',
+      'prompts.prompts': 'all-time-trend-prompts',
+      'paywall_funnel.conversions': 'all-time-trend-paywall',
+      'export_reliability.finalizing_share': 'all-time-exports-finalizing',
+      'credits.credits_purchased': 'all-time-monetization-credits',
+    };
+    renderWithCube(<TrendWidget timeframe="all" metric="paywall" />, {
+      reply: byMeasure(
+        Object.fromEntries(Object.entries(allTime).map(([measure, name]) => [measure, ok(name)])),
+      ),
       now: fixtureNow('trend-exports-all'),
     });
     await waitFor(() =>
-      expect(screen.getByTestId('widget-trend-exports').dataset.state).toBe('ready'),
+      expect(screen.getByTestId('widget-trend-paywall').dataset.state).toBe('ready'),
     );
-    const spark = screen.getByTestId('sparkline-exports');
-    const weeks = recordedRows('trend-exports-all')
-      .filter((r) => Number(r['exports_overview.exports']) !== 0)
-      .map((r) => Date.parse(`${String(r['exports_overview.created_at.week'])}Z`));
+    const spark = screen.getByTestId('sparkline-paywall');
+    const firstWeek = (name: string) =>
+      Math.min(
+        ...recordedRows(name)
+          .filter((r) =>
+            Object.entries(r).some(
+              ([key, v]) => !key.includes('.created_at') && v !== null && Number(v) !== 0,
+            ),
+          )
+          .map((r) =>
+            Date.parse(
+              `${String(Object.entries(r).find(([key]) => key.endsWith('.created_at.week'))?.[1])}Z`,
+            ),
+          ),
+      );
+    const pageStart = Math.min(...Object.values(allTime).map(firstWeek));
+    // Conversions start later than other data: their first weeks are drawn empty.
+    expect(firstWeek('all-time-trend-paywall')).toBeGreaterThan(pageStart);
     const thisWeek = Date.parse('2026-11-16T00:00:00.000Z'); // the recording's now is in it
-    expect(spark.dataset.bucketCount).toBe(
-      String((thisWeek - Math.min(...weeks)) / (7 * 86_400_000) + 1),
-    );
+    expect(spark.dataset.bucketCount).toBe(String((thisWeek - pageStart) / (7 * 86_400_000) + 1));
     expect(spark.dataset.total).toBe(
-      String(recordedSum('trend-exports-all', 'exports_overview.exports')),
+      String(recordedSum('all-time-trend-paywall', 'paywall_funnel.conversions')),
     );
     expect(spark.dataset.granularity).toBe('week');
   });

@@ -7,7 +7,7 @@ import {
   zeroFill,
   zeroFillWindow,
 } from '../../web/lib/buckets';
-import { type Granularity, timeframeWindow } from '../../web/lib/timeframe';
+import { type Granularity, timeframeWindow, withAllTimeStart } from '../../web/lib/timeframe';
 
 const NOW = Date.parse('2026-11-20T14:35:00Z');
 const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
@@ -44,9 +44,12 @@ describe('zero-fill', () => {
     expect(buckets.every((b) => b.count === 0)).toBe(true);
   });
 
-  test('all without data has no buckets; with data it starts at the first non-empty week', () => {
-    const w = timeframeWindow('all', NOW);
-    expect(zeroFillWindow([], w)).toStrictEqual([]);
+  test("all: no buckets when the page has no data; else zero-filled from the page's first week", () => {
+    expect(zeroFillWindow([], withAllTimeStart(timeframeWindow('all', NOW), null))).toStrictEqual(
+      [],
+    );
+    // The page's first data is in the week of 26 October; this series' first count is later.
+    const w = withAllTimeStart(timeframeWindow('all', NOW), day('2026-10-28'));
     const buckets = zeroFillWindow(
       [
         { at: day('2026-11-02'), count: 0 },
@@ -55,6 +58,8 @@ describe('zero-fill', () => {
       w,
     );
     expect(buckets).toStrictEqual([
+      { bucket: '2026-10-26T00:00:00.000Z', count: 0 },
+      { bucket: '2026-11-02T00:00:00.000Z', count: 0 },
       { bucket: '2026-11-09T00:00:00.000Z', count: 4 },
       { bucket: '2026-11-16T00:00:00.000Z', count: 0 },
     ]);

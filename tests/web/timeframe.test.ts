@@ -10,6 +10,7 @@ import {
   timeframeWindow,
   toCubeTimestamp,
   type WowWeeks,
+  withAllTimeStart,
   wowWindows,
 } from '../../web/lib/timeframe';
 
@@ -55,13 +56,10 @@ describe('timeframe windows', () => {
     expect(w.dateRange).toStrictEqual(['2026-12-28T00:00:00.000', '2027-01-03T23:59:59.999']);
   });
 
-  test('all: weekly buckets from the week of the first data point to the current week', () => {
-    const w = timeframeWindow('all', NOW);
-    const starts = bucketStarts(w, [
-      Date.parse('2026-10-08T00:00:00Z'),
-      Date.parse('2026-11-17T00:00:00Z'),
-    ]);
-    expect(starts.map(iso)).toStrictEqual([
+  test("all: weekly buckets from the page's first week to the current week, whatever the series' own first point", () => {
+    // The page's earliest data is on Thursday 8 October: its ISO week starts Monday 5 October.
+    const w = withAllTimeStart(timeframeWindow('all', NOW), Date.parse('2026-10-08T13:00:00Z'));
+    const weeks = [
       '2026-10-05T00:00:00.000Z',
       '2026-10-12T00:00:00.000Z',
       '2026-10-19T00:00:00.000Z',
@@ -69,8 +67,30 @@ describe('timeframe windows', () => {
       '2026-11-02T00:00:00.000Z',
       '2026-11-09T00:00:00.000Z',
       '2026-11-16T00:00:00.000Z',
+    ];
+    expect(bucketStarts(w, [Date.parse('2026-10-08T00:00:00Z')]).map(iso)).toStrictEqual(weeks);
+    // A series whose data starts later, or that has none, still has every week of the page.
+    expect(bucketStarts(w, [Date.parse('2026-11-17T00:00:00Z')]).map(iso)).toStrictEqual(weeks);
+    expect(bucketStarts(w, []).map(iso)).toStrictEqual(weeks);
+  });
+
+  test('all: no buckets when the page has no data; data before the page start is kept', () => {
+    const empty = withAllTimeStart(timeframeWindow('all', NOW), null);
+    expect(bucketStarts(empty, [])).toStrictEqual([]);
+    const w = withAllTimeStart(timeframeWindow('all', NOW), Date.parse('2026-11-10T00:00:00Z'));
+    expect(bucketStarts(w, [Date.parse('2026-11-03T00:00:00Z')]).map(iso)).toStrictEqual([
+      '2026-11-02T00:00:00.000Z',
+      '2026-11-09T00:00:00.000Z',
+      '2026-11-16T00:00:00.000Z',
     ]);
-    expect(bucketStarts(w, [])).toStrictEqual([]);
+  });
+
+  test("all: an all-time window without the page's first week has no buckets of its own", () => {
+    expect(() => bucketStarts(timeframeWindow('all', NOW), [NOW])).toThrow(/withAllTimeStart/);
+    // Fixed windows have no page start to wait for.
+    expect(withAllTimeStart(timeframeWindow('7d', NOW), 0)).toStrictEqual(
+      timeframeWindow('7d', NOW),
+    );
   });
 
   test('ALL_TIME_START is a Monday (aligned to ISO weeks)', () => {

@@ -2,12 +2,15 @@
  * Recorded Cube answers → hook outputs: the contract between the model and the widgets.
  */
 import { describe, expect, test } from 'vitest';
+import { firstDataBucket, SERIES_WIDGETS } from '../../web/lib/analytics/allTime';
 import type { TrendMetric } from '../../web/lib/analytics/schemas';
 import { toTopTemplates, toTrendSeries, toWow } from '../../web/lib/analytics/transform';
 import {
   parseCubeTimestamp,
   type Timeframe,
+  type TimeframeWindow,
   timeframeWindow,
+  withAllTimeStart,
   wowWindows,
 } from '../../web/lib/timeframe';
 import {
@@ -103,17 +106,16 @@ describe('trends', () => {
     expect(series.total).toBe(series.buckets.reduce((s, b) => s + b.count, 0));
   });
 
-  test('all exports: weekly buckets from the first week with data to this week', () => {
+  test("all exports: weekly buckets from the page's first week to this week", () => {
     const now = fixtureNow('trend-exports-all');
-    const series = toTrendSeries(
-      fixtureResponse('trend-exports-all'),
-      'exports',
-      timeframeWindow('all', now),
-    );
+    const window = pageAllTime(now);
+    const series = toTrendSeries(fixtureResponse('trend-exports-all'), 'exports', window);
+    const first = window.allTimeStart ?? Number.NaN;
+    // The page's first week is the earliest of every series': none of the exports precede it.
     const weeks = recordedRows('trend-exports-all')
       .filter((r) => Number(r['exports_overview.exports']) !== 0)
       .map((r) => parseCubeTimestamp(String(r['exports_overview.created_at.week'])));
-    const first = Math.min(...weeks);
+    expect(Math.min(...weeks)).toBeGreaterThanOrEqual(first);
     const last = Date.parse('2026-11-16T00:00:00.000Z'); // the week of the recording's now
     expect(series.buckets[0]?.bucket).toBe(new Date(first).toISOString());
     expect(series.buckets.at(-1)?.bucket).toBe(new Date(last).toISOString());
@@ -194,6 +196,15 @@ describe('week over week', () => {
   });
 });
 
+/** The all-time window with the page's first week, read from every series' recorded answer. */
+function pageAllTime(now: number): TimeframeWindow {
+  const window = timeframeWindow('all', now);
+  const responses = SERIES_WIDGETS.map((w) =>
+    fixtureResponse(`all-time-${w.id.replace('.', '-')}`),
+  );
+  return withAllTimeStart(window, firstDataBucket(responses, window));
+}
+
 /**
  * Invariants that hold for any recording (hand-written or recorded from the engine): the
  * timeframe is read back from the recorded query, "now" from its date range.
@@ -229,7 +240,10 @@ describe('every recorded trend', () => {
             : days === 7
               ? '7d'
               : '30d';
-      const window = timeframeWindow(timeframe, fixtureNow(name));
+      const window =
+        timeframe === 'all'
+          ? pageAllTime(fixtureNow(name))
+          : timeframeWindow(timeframe, fixtureNow(name));
       expect(window.dateRange).toStrictEqual(td.dateRange);
       const series = toTrendSeries(response, metric, window);
       const recordedTotal = (response.results[0]?.data ?? []).reduce(

@@ -104,17 +104,24 @@ export interface TimeframeWindow {
   readonly granularity: Granularity;
   /** Explicit range sent to Cube. */
   readonly dateRange: CubeDateRange;
-  /** Number of buckets the chart shows; null for `all` (from the first week with data). */
+  /** Number of buckets the chart shows; null for `all` (from the page's first week, below). */
   readonly bucketCount: number | null;
   /** Start of the newest bucket (the current hour, day or week), UTC ms. */
   readonly lastBucketStart: number;
+  /**
+   * `all` only: the week every all-time chart of the page starts at (the earliest week any of
+   * the tab's time series has data in, `analytics/allTime.ts`), null when none has data. Absent
+   * until `withAllTimeStart` sets it: one value for the page, so side-by-side charts line up.
+   */
+  readonly allTimeStart?: number | null;
 }
 
 /**
  * The window of a timeframe at `now`:
  * - `24h`: the 24 hourly buckets ending with the current hour, [this hour − 23 h, end of this hour];
  * - `7d` / `30d` / `90d`: the 7 / 30 / 90 daily buckets ending with today, [today − (N−1) d, end of today];
- * - `all`: every row, [ALL_TIME_START, end of today], weekly buckets.
+ * - `all`: every row, [ALL_TIME_START, end of today], ISO (Monday, UTC) weeks; its charts start
+ *   at the page's first week (`withAllTimeStart`).
  * Ends are the last millisecond of the current bucket, which equals "now" for all stored rows
  * and keeps the range aligned to the granularity (so Cube can answer from rollups).
  */
@@ -160,10 +167,21 @@ export function timeframeWindow(timeframe: WindowTimeframe, now: Date | number):
   }
 }
 
+/** The all-time window with the page's first week: the week of `firstData` (null: no data). */
+export function withAllTimeStart(
+  window: TimeframeWindow,
+  firstData: number | null,
+): TimeframeWindow {
+  if (window.bucketCount !== null) return window;
+  return { ...window, allTimeStart: firstData === null ? null : startOfUtcWeek(firstData) };
+}
+
 /**
  * The bucket starts (UTC ms, oldest first) a chart of this window shows. Fixed windows have
- * exactly `bucketCount` buckets; `all` runs from the week of the earliest data point to the
- * current week (no buckets when there is no data).
+ * exactly `bucketCount` buckets; `all` runs from the page's first week (`allTimeStart`) to the
+ * current week, whatever the series' own first data point, so every all-time chart of the page
+ * has the same buckets (none when no series has data). A series with data before the page's
+ * first week (which `allTime.ts` rules out) starts there instead of losing it.
  */
 export function bucketStarts(
   window: TimeframeWindow,
@@ -174,8 +192,17 @@ export function bucketStarts(
   if (window.bucketCount !== null) {
     first = window.lastBucketStart - (window.bucketCount - 1) * step;
   } else {
-    if (dataBuckets.length === 0) return [];
-    first = startOfBucket(Math.min(...dataBuckets), window.granularity);
+    if (window.allTimeStart === undefined) {
+      throw new Error(
+        "An all-time window's buckets need the page's first week (withAllTimeStart), so every all-time series starts on the same week",
+      );
+    }
+    const starts = [
+      ...(window.allTimeStart === null ? [] : [window.allTimeStart]),
+      ...(dataBuckets.length === 0 ? [] : [Math.min(...dataBuckets)]),
+    ];
+    if (starts.length === 0) return [];
+    first = startOfBucket(Math.min(...starts), window.granularity);
     if (first > window.lastBucketStart) return [];
   }
   const starts: number[] = [];

@@ -83,7 +83,8 @@ const scaleX = (i: number, n: number) => (n <= 1 ? WIDTH / 2 : (i / (n - 1)) * W
 
 /** Lines (or one filled area) over equally spaced buckets, 0 at the bottom. */
 export function FirstPaintLines(props: {
-  series: readonly { key: string; color: string; values: readonly number[] }[];
+  /** A null value is a bucket without one (a share with nothing to divide): a gap. */
+  series: readonly { key: string; color: string; values: readonly (number | null)[] }[];
   height: number;
   /** Headroom above the highest point, px. */
   top?: number;
@@ -94,22 +95,30 @@ export function FirstPaintLines(props: {
   partialLast?: boolean;
 }) {
   const top = props.top ?? 4;
-  const max = Math.max(0, ...props.series.flatMap((s) => s.values));
+  const max = Math.max(0, ...props.series.flatMap((s) => s.values.filter((v) => v !== null)));
   const svg = (
     <DrawingSvg height={props.height}>
       {props.series.map((s) => {
         const points = s.values.map((v, i) => [scaleX(i, s.values.length), v] as const);
-        const y = (p: readonly [number, number]) => scaleY(p[1], max, props.height, top);
+        const y = (p: readonly [number, number | null]) =>
+          scaleY(p[1] ?? 0, max, props.height, top);
         // Straight segments: counts are discrete, a smoothed curve would invent values.
-        const path = line<readonly [number, number]>()
+        const path = line<readonly [number, number | null]>()
+          .defined((p) => p[1] !== null)
           .x((p) => p[0])
           .y(y)
           .curve(curveLinear);
         const split = props.partialLast === true && points.length > 1;
         const stroke = path(split ? points.slice(0, -1) : points);
         const partial = split ? path(points.slice(-2)) : null;
+        // A series with gaps marks its points (as Recharts does): a zero-length round-capped
+        // segment keeps them round in the stretched drawing.
+        const dots = s.values.some((v) => v === null)
+          ? points.flatMap((p) => (p[1] === null ? [] : [`M${p[0]},${y(p)}h0`])).join('')
+          : null;
         const fill = props.fill
-          ? area<readonly [number, number]>()
+          ? area<readonly [number, number | null]>()
+              .defined((p) => p[1] !== null)
               .x((p) => p[0])
               .y0(props.height)
               .y1(y)
@@ -124,6 +133,16 @@ export function FirstPaintLines(props: {
                 fill="none"
                 stroke={s.color}
                 strokeWidth={2}
+                vectorEffect="non-scaling-stroke"
+              />
+            ) : null}
+            {dots ? (
+              <path
+                d={dots}
+                fill="none"
+                stroke={s.color}
+                strokeWidth={5}
+                strokeLinecap="round"
                 vectorEffect="non-scaling-stroke"
               />
             ) : null}

@@ -14,10 +14,14 @@ export interface Series {
   readonly key: string;
   readonly label: string;
   readonly color: string;
-  readonly points: readonly { bucket: string; count: number }[];
+  /** Every series has the same buckets; a null count is a bucket without a value (a gap). */
+  readonly points: readonly { bucket: string; count: number | null }[];
 }
 
 const HEIGHT = 180;
+
+const formatValue = (value: number | null, format: (value: number) => string) =>
+  value === null ? 'no data' : format(value);
 
 /** The row key of a series' dashed segment into the bucket still filling. */
 export const partialKey = (key: string) => `${key}:partial`;
@@ -44,7 +48,7 @@ export function SeriesChart(props: {
   const rows = buckets.map((bucket, i) => {
     const row: Record<string, string | number | null> = { bucket };
     for (const s of props.series) {
-      const value = s.points[i]?.count ?? 0;
+      const value = s.points[i]?.count ?? null;
       // The solid line stops at the last complete bucket; the dashed one joins it to the partial.
       row[s.key] = partialLast && i === buckets.length - 1 ? null : value;
       if (partialLast) row[partialKey(s.key)] = i >= buckets.length - 2 ? value : null;
@@ -52,7 +56,9 @@ export function SeriesChart(props: {
     return row;
   });
   const summary = `${props.title}: ${buckets.length} buckets; ${props.series
-    .map((s) => `${s.label} total ${props.format(s.points.reduce((t, p) => t + p.count, 0))}`)
+    .map(
+      (s) => `${s.label} total ${props.format(s.points.reduce((t, p) => t + (p.count ?? 0), 0))}`,
+    )
     .join(', ')}`;
   return (
     <figure
@@ -107,7 +113,7 @@ export function SeriesChart(props: {
                   {partialLast && i === buckets.length - 1 ? ' (so far)' : ''}
                 </td>
                 {props.series.map((s) => (
-                  <td key={s.key}>{props.format(s.points[i]?.count ?? 0)}</td>
+                  <td key={s.key}>{formatValue(s.points[i]?.count ?? null, props.format)}</td>
                 ))}
               </tr>
             ))}

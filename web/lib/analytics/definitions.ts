@@ -9,7 +9,13 @@ import type { CubeLoader } from '../cube/client';
 import type { TypedQuery } from '../cube/query';
 import type { LoadResponse } from '../cube/response';
 import { oldestRefreshTime, servedFromPreAggregations } from '../cube/response';
-import { timeframeWindow, type WindowTimeframe, wowWindows } from '../timeframe';
+import {
+  type TimeframeWindow,
+  timeframeWindow,
+  type WindowTimeframe,
+  wowWindows,
+} from '../timeframe';
+import { resolveWindow } from './allTime';
 import { PHASE1_WIDGETS, type Phase1Widget, trendWidgetId, wowWidgetId } from './phase1';
 import {
   type TopTemplate,
@@ -87,16 +93,63 @@ export async function loadAnswer<S extends z.ZodType, P, T>(
 
 const signalOf = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
 
-/** One Phase 1 widget at one window: its queries in parallel, parsed and checked by its schema. */
+/**
+ * Within one answer a query asked twice goes out once: a series' own query is also one of those
+ * the page's first all-time week is read from (`allTime.ts`).
+ */
+function onceEach(loader: CubeLoader): CubeLoader {
+  const sent = new Map<string, Promise<LoadResponse>>();
+  return {
+    load: (query, options) => {
+      const key = JSON.stringify(query);
+      const pending = sent.get(key) ?? loader.load(query, options);
+      sent.set(key, pending);
+      return pending;
+    },
+    sql: (query, options) => loader.sql(query, options),
+  };
+}
+
+type Resolved<W> = Promise<{ window: W; responses: LoadResponse[] }>;
+
+/**
+ * One widget at one window: its queries in parallel, parsed and checked by its schema. `resolve`
+ * gives the window its answer is built on (at `all`, with the page's first week, read meanwhile;
+ * asked after the widget's own queries went out, so they come first in the answer's list).
+ */
 async function loadWidget<O extends z.ZodType, W>(
   spec: Pick<Phase1Widget<O, W>, 'queries' | 'parse' | 'output'>,
   window: W,
   loader: CubeLoader,
   signal: AbortSignal | undefined,
   queries = spec.queries(window),
+  resolve: () => Resolved<W> = () => Promise.resolve({ window, responses: [] }),
 ): Promise<{ value: z.output<O>; responses: LoadResponse[] }> {
-  const responses = await Promise.all(queries.map((q) => loader.load(q.query, signalOf(signal))));
-  return { value: spec.output.parse(spec.parse(responses, window)), responses };
+  const own = Promise.all(queries.map((q) => loader.load(q.query, signalOf(signal))));
+  const [responses, built] = await Promise.all([own, resolve()]);
+  return {
+    value: spec.output.parse(spec.parse(responses, built.window)),
+    responses: [...responses, ...built.responses],
+  };
+}
+
+/**
+ * The window a widget's answer is built on: for a widget that draws a series over time at `all`,
+ * with the page's first week (`allTime.ts`), read once however many widgets ask.
+ */
+function seriesWindow(
+  drawsSeries: boolean,
+  window: TimeframeWindow,
+  loader: CubeLoader,
+  signal: AbortSignal | undefined,
+): () => Resolved<TimeframeWindow> {
+  let resolved: Resolved<TimeframeWindow> | undefined;
+  return () => {
+    resolved ??= drawsSeries
+      ? resolveWindow(window, loader, signal)
+      : Promise.resolve({ window, responses: [] });
+    return resolved;
+  };
 }
 
 /** A one-widget endpoint: the widget's value and the freshness of its answers. */
@@ -155,11 +208,15 @@ export const trendsDefinition: QueryDefinition<
     lastBucketStart: window.lastBucketStart,
     timezone: 'UTC',
   }),
-  load: async ({ metrics, window }, loader, signal) => {
+  load: async ({ metrics, window }, cubeLoader, signal) => {
+    const loader = onceEach(cubeLoader);
+    // Every trend is a series over time: one page start for all of them.
+    const resolve = seriesWindow(true, window, loader, signal);
     const answers = await Promise.all(
-      metrics.map((metric) =>
-        loadWidget(PHASE1_WIDGETS[trendWidgetId(metric)], window, loader, signal),
-      ),
+      metrics.map((metric) => {
+        const spec = PHASE1_WIDGETS[trendWidgetId(metric)];
+        return loadWidget(spec, window, loader, signal, spec.queries(window), resolve);
+      }),
     );
     const series: Partial<Record<(typeof metrics)[number], TrendSeries>> = {};
     metrics.forEach((metric, i) => {
@@ -239,14 +296,19 @@ export function sectionWidgetDefinition<W extends Record<string, SectionWidget>>
       lastBucketStart: window.lastBucketStart,
       timezone: 'UTC',
     }),
-    load: async ({ widget, window }, loader, signal) => {
+    load: async ({ widget, window }, cubeLoader, signal) => {
       const spec = section.widgets[widget];
       if (!spec) throw new Error(`${name}: no widget ${widget}`);
-      const responses = await Promise.all(
-        spec.queries(window).map((q) => loader.load(q.query, signalOf(signal))),
+      const loader = onceEach(cubeLoader);
+      const { value, responses } = await loadWidget(
+        spec,
+        window,
+        loader,
+        signal,
+        spec.queries(window),
+        seriesWindow(spec.series !== undefined, window, loader, signal),
       );
-      const value = spec.output.parse(spec.parse(responses, window)) as WidgetData<W[keyof W]>;
-      return cubeAnswer(value, responses);
+      return cubeAnswer(value as WidgetData<W[keyof W]>, responses);
     },
   };
 }

@@ -34,7 +34,7 @@ import {
   wowSchema,
 } from './schemas';
 import { DISTINCT_WOW, type SectionWidget } from './sections/define';
-import { toTopTemplates, toTrendSeries, toWow } from './transform';
+import { toTopTemplates, toTrendSeries, toWow, trendPoints } from './transform';
 
 /**
  * A Phase 1 widget: a section widget plus its title and CSV table. `table` reads the data its
@@ -66,6 +66,11 @@ function trendWidget(
     output: trendSeriesSchema,
     queries: (w) => [{ query: trendQuery(metric, w) }],
     parse: (responses, w) => toTrendSeries(only(responses), metric, w),
+    series: {
+      query: 0,
+      dataBuckets: (response, w) =>
+        trendPoints(response, metric, w).flatMap((p) => (p.count === 0 ? [] : [p.at])),
+    },
     table: (trends) => trendTable(trends, metric, title),
   };
 }

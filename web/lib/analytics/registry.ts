@@ -3,7 +3,9 @@
  * sections, at every timeframe each offers (and every week-over-week span), with the reason for
  * each query that deliberately runs on the source tables. The web app's hooks build their queries
  * from the same builders; the model coverage test, the e2e checks, the fixture recorder and the
- * bench read this list, so what is tested and measured is what the tab sends.
+ * bench read this list, so what is tested and measured is what the tab sends. At `all`, a widget
+ * that draws a series over time also sends the other series' weekly queries (the page's first
+ * week is read from them, `allTime.ts`): those are listed under their own widgets, `pageStart`.
  */
 import type { TypedQuery } from '../cube/query';
 import {
@@ -33,20 +35,31 @@ export interface TabQuery {
   readonly query: TypedQuery;
   /** Why this query runs on the source tables instead of a rollup (absent: it must hit one). */
   readonly deliberatelyRaw?: string;
+  /**
+   * A series' weekly query at `all`: the page's first all-time week is read from it (`allTime.ts`),
+   * so every widget that draws a series at `all` sends it, whichever part of the page it is in.
+   */
+  readonly pageStart?: true;
 }
 
 function entry(
-  base: Omit<TabQuery, 'name' | 'query' | 'deliberatelyRaw'>,
+  base: Omit<TabQuery, 'name' | 'query' | 'deliberatelyRaw' | 'pageStart'>,
   built: WidgetQuery,
   name: string,
+  pageStart: boolean,
 ): TabQuery {
   return {
     ...base,
     name,
     query: built.query,
     ...(built.deliberatelyRaw ? { deliberatelyRaw: built.deliberatelyRaw } : {}),
+    ...(pageStart ? { pageStart: true } : {}),
   };
 }
+
+/** Whether query `index` of a widget at `timeframe` is its series' query at `all`. */
+const readsPageStart = (spec: { series?: { query: number } }, timeframe: string, index: number) =>
+  timeframe === 'all' && spec.series?.query === index;
 
 /** Phase 1's queries for one chip value: each widget's `queries` (null: another chip drives it). */
 function phase1At(
@@ -55,8 +68,13 @@ function phase1At(
   queriesOf: (spec: (typeof PHASE1_WIDGETS)[Phase1WidgetId]) => readonly WidgetQuery[] | null,
 ): TabQuery[] {
   return Object.entries(PHASE1_WIDGETS).flatMap(([widget, spec]) =>
-    (queriesOf(spec) ?? []).map((q) =>
-      entry({ widget, phase: 1, section: null, timeframe }, q, `${widget}/${label}`),
+    (queriesOf(spec) ?? []).map((q, i) =>
+      entry(
+        { widget, phase: 1, section: null, timeframe },
+        q,
+        `${widget}/${label}`,
+        readsPageStart(spec, timeframe, i),
+      ),
     ),
   );
 }
@@ -95,6 +113,7 @@ export function sectionQueries(
           { widget, phase: 2, section, timeframe },
           b,
           `${widget}/${timeframe}${built.length > 1 ? `#${i}` : ''}`,
+          readsPageStart(spec, timeframe, i),
         ),
       );
     });

@@ -74,13 +74,14 @@ export function toTopTemplates(response: LoadResponse, allTime: boolean): TopTem
   return topTemplatesSchema.parse(rows);
 }
 
-export function toTrendSeries(
+/** A trend's rows: each bucket start (UTC ms) Cube answered for, with its count. */
+export function trendPoints(
   response: LoadResponse,
   metric: TrendMetric,
-  window: TimeframeWindow,
-): TrendSeries {
+  window: Pick<TimeframeWindow, 'granularity'>,
+): { at: number; count: number }[] {
   const spec = TREND_METRIC_SPECS[metric];
-  const rows = parseRows(
+  return parseRows(
     {
       at: [`${spec.timeDimension}.${window.granularity}`, z.string().transform(parseCubeTimestamp)],
       count: [spec.measure, measureValue],
@@ -88,8 +89,14 @@ export function toTrendSeries(
     firstResult(response),
     `${metric} trend`,
   );
-  const points = rows;
-  const buckets = zeroFillWindow(points, window);
+}
+
+export function toTrendSeries(
+  response: LoadResponse,
+  metric: TrendMetric,
+  window: TimeframeWindow,
+): TrendSeries {
+  const buckets = zeroFillWindow(trendPoints(response, metric, window), window);
   return trendSeriesSchema.parse({
     buckets,
     total: sumBuckets(buckets),

@@ -86,7 +86,8 @@ export default function LinesChart(props: {
           dataKey={s.key}
           stroke={s.color}
           strokeWidth={2}
-          dot={false}
+          // A series with gaps marks its points: one between two gaps has no segment to show it.
+          dot={s.points.some((p) => p.count === null) ? { r: 2.5, fill: s.color } : false}
           isAnimationActive={animate}
           animationDuration={400}
         />

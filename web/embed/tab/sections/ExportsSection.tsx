@@ -272,7 +272,10 @@ function Finalizing(props: { timeframe: WindowTimeframe }) {
                 key: 'share',
                 label: 'Finalizing share',
                 color: 'var(--series-1)',
-                points: d.trend.map((b) => ({ bucket: b.bucket, count: b.share * 100 })),
+                points: d.trend.map((b) => ({
+                  bucket: b.bucket,
+                  count: b.share === null ? null : b.share * 100,
+                })),
               },
             ]}
           />
@@ -283,14 +286,18 @@ function Finalizing(props: { timeframe: WindowTimeframe }) {
               headers={['Period (UTC)', 'Finalizing share']}
               numeric={[1]}
             >
-              {d.trend.map((b) => (
-                <tr key={b.bucket}>
-                  <td>{formatBucketLabel(b.bucket, granularity)}</td>
-                  <NumCell metric={`${M}.finalizing.trend.${b.bucket}`} value={b.share}>
-                    {formatShare(b.share)}
-                  </NumCell>
-                </tr>
-              ))}
+              {d.trend.flatMap((b) =>
+                b.share === null
+                  ? []
+                  : [
+                      <tr key={b.bucket}>
+                        <td>{formatBucketLabel(b.bucket, granularity)}</td>
+                        <NumCell metric={`${M}.finalizing.trend.${b.bucket}`} value={b.share}>
+                          {formatShare(b.share)}
+                        </NumCell>
+                      </tr>,
+                    ],
+              )}
             </ChartTable>
           </details>
         </div>

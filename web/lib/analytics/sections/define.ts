@@ -25,6 +25,19 @@ export interface SectionWidget<O extends z.ZodType = z.ZodType, W = TimeframeWin
   readonly queries: (window: W) => readonly WidgetQuery[];
   /** The answers, in `queries` order, → the widget's data (validated with `output`). */
   readonly parse: (responses: readonly LoadResponse[], window: W) => z.input<O>;
+  /**
+   * A widget that draws a series over time: which of its queries answers it and the bucket
+   * starts (UTC ms) it has data in. At `all` every such series starts at the earliest of them
+   * all (`allTime.ts`), so the page's all-time charts share their weeks.
+   */
+  readonly series?: TimeSeriesSpec<W>;
+}
+
+export interface TimeSeriesSpec<W = TimeframeWindow> {
+  /** Index in `queries` of the query with the series' time dimension at the window's granularity. */
+  readonly query: number;
+  /** The bucket starts the series has a value in (a count ≠ 0, a share that is not null). */
+  readonly dataBuckets: (response: LoadResponse, window: W) => number[];
 }
 
 export interface Section<

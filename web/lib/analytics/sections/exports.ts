@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { cubeQuery, timeKey } from '../../cube/query';
-import { parseCubeTimestamp } from '../../timeframe';
+import type { LoadResult } from '../../cube/response';
+import { bucketStarts, parseCubeTimestamp, type TimeframeWindow } from '../../timeframe';
 import { defineSection, nonAdditive, widget } from './define';
 import { count, nullableNumber, nullableText, parseRows, result, totalsRow } from './values';
 
@@ -39,6 +40,18 @@ const R = {
   finalizingShare: 'export_reliability.finalizing_share',
   stuck: 'export_reliability.stuck_exports',
 } as const;
+
+/** The buckets with a finalizing share (null shares left out: no finalized export there). */
+function finalizingTrend(r: LoadResult, w: Pick<TimeframeWindow, 'granularity'>) {
+  return parseRows(
+    {
+      at: [timeKey(R.createdAt, w.granularity), z.string().transform(parseCubeTimestamp)],
+      share: [R.finalizingShare, nullableNumber],
+    },
+    r,
+    'finalizing share trend',
+  ).flatMap((p) => (p.share === null ? [] : [{ at: p.at, share: p.share }]));
+}
 
 export const TOP_ERRORS_LIMIT = 10;
 /** The phases an export passes through before it ends (completed or failed), in order. */
@@ -219,7 +232,9 @@ export const exportsSection = defineSection({
             renderSeconds: z.number().nonnegative(),
           }),
         ),
-        trend: z.array(z.object({ bucket: z.iso.datetime(), share: z.number() })),
+        trend: z
+          .array(z.object({ bucket: z.iso.datetime(), share: z.number().nullable() }))
+          .describe('every bucket of the window; null: no finalized export in it (a gap)'),
       }),
       queries: (w) => [
         {
@@ -270,18 +285,19 @@ export const exportsSection = defineSection({
           result(responses, 1),
           'finalizing share by format',
         ).filter((r) => r.share !== null);
-        // Buckets without a finalized export have no share (not 0 %): left out of the trend.
-        const trend = parseRows(
-          {
-            at: [timeKey(R.createdAt, w.granularity), z.string().transform(parseCubeTimestamp)],
-            share: [R.finalizingShare, nullableNumber],
-          },
-          result(responses, 2),
-          'finalizing share trend',
-        ).flatMap((r) =>
-          r.share === null ? [] : [{ bucket: new Date(r.at).toISOString(), share: r.share }],
-        );
+        // Buckets without a finalized export have no share (not 0 %): gaps in the trend, which
+        // still has every bucket of the window, as the other series over time.
+        const points = finalizingTrend(result(responses, 2), w);
+        const shares = new Map(points.map((p) => [p.at, p.share] as const));
+        const trend = bucketStarts(
+          w,
+          points.map((p) => p.at),
+        ).map((at) => ({ bucket: new Date(at).toISOString(), share: shares.get(at) ?? null }));
         return { ...totals, byFormat, trend };
+      },
+      series: {
+        query: 2,
+        dataBuckets: (response, w) => finalizingTrend(result([response], 0), w).map((p) => p.at),
       },
     }),
     failedIn: widget({

@@ -3,9 +3,10 @@
  * conversion and drop-off, and credits used vs purchased over time (zero-filled buckets).
  */
 import { z } from 'zod';
-import { zeroFillWindow } from '../../buckets';
+import { zeroFill } from '../../buckets';
 import { cubeQuery, timeKey } from '../../cube/query';
-import { parseCubeTimestamp } from '../../timeframe';
+import type { LoadResult } from '../../cube/response';
+import { bucketStarts, parseCubeTimestamp, type TimeframeWindow } from '../../timeframe';
 import { defineSection, widget } from './define';
 import { count, parseRows, result, totalsRow } from './values';
 
@@ -21,6 +22,19 @@ const C = {
   purchased: 'credits.credits_purchased',
   used: 'credits.credits_used',
 } as const;
+
+function creditRows(r: LoadResult, w: Pick<TimeframeWindow, 'granularity'>) {
+  return parseRows(
+    {
+      at: [timeKey(C.createdAt, w.granularity), z.string().transform(parseCubeTimestamp)],
+      purchased: [C.purchased, count],
+      used: [C.used, count],
+    },
+    r,
+    'credits trend',
+  );
+}
+const hasCredits = (r: { purchased: number; used: number }) => r.purchased !== 0 || r.used !== 0;
 
 export const FUNNEL_STEPS = ['viewed', 'clicked', 'checkout', 'completed'] as const;
 export const FUNNEL_LABELS: Record<(typeof FUNNEL_STEPS)[number], string> = {
@@ -101,31 +115,30 @@ export const monetizationSection = defineSection({
         },
       ],
       parse: (responses, w) => {
-        const rows = parseRows(
-          {
-            at: [timeKey(C.createdAt, w.granularity), z.string().transform(parseCubeTimestamp)],
-            purchased: [C.purchased, count],
-            used: [C.used, count],
-          },
-          result(responses, 0),
-          'credits trend',
+        const rows = creditRows(result(responses, 0), w);
+        // Both series share the window's buckets (at `all`, the page's first week on), so the
+        // lines line up with each other and with the page's other charts.
+        const starts = bucketStarts(
+          w,
+          rows.filter(hasCredits).map((r) => r.at),
         );
-        // Both series share the buckets of whichever has data, so the lines line up.
-        const nonZero = rows.filter((r) => r.purchased !== 0 || r.used !== 0);
-        const points = (pick: (r: (typeof rows)[number]) => number) =>
-          nonZero.map((r) => ({ at: r.at, count: pick(r) }));
-        const anchor = nonZero.map((r) => ({ at: r.at, count: 1 }));
-        const fill = (pick: (r: (typeof rows)[number]) => number) => {
-          const starts = zeroFillWindow(anchor, w).map((b) => b.bucket);
-          const byBucket = new Map(
-            zeroFillWindow(points(pick), w).map((b) => [b.bucket, b.count] as const),
-          );
-          return starts.map((bucket) => ({ bucket, count: byBucket.get(bucket) ?? 0 }));
-        };
-        const purchased = fill((r) => r.purchased);
-        const used = fill((r) => r.used);
+        const purchased = zeroFill(
+          rows.map((r) => ({ at: r.at, count: r.purchased })),
+          starts,
+        );
+        const used = zeroFill(
+          rows.map((r) => ({ at: r.at, count: r.used })),
+          starts,
+        );
         const sum = (s: readonly { count: number }[]) => s.reduce((t, b) => t + b.count, 0);
         return { purchased, used, totalPurchased: sum(purchased), totalUsed: sum(used) };
+      },
+      series: {
+        query: 0,
+        dataBuckets: (response, w) =>
+          creditRows(result([response], 0), w)
+            .filter(hasCredits)
+            .map((r) => r.at),
       },
     }),
   },

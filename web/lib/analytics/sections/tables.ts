@@ -140,12 +140,15 @@ export const SECTION_TABLES: SectionTables = {
           finalizingSeconds: r.finalizingSeconds,
           renderSeconds: r.renderSeconds,
         })),
-        ...d.trend.map((b) => ({
-          scope: `${BUCKET_LABELS[granularity]} ${b.bucket}`,
-          share: b.share,
-          finalizingSeconds: null,
-          renderSeconds: null,
-        })),
+        // Buckets without a finalized export (gaps in the chart) are left out, as on screen.
+        ...d.trend
+          .flatMap((b) => (b.share === null ? [] : [b]))
+          .map((b) => ({
+            scope: `${BUCKET_LABELS[granularity]} ${b.bucket}`,
+            share: b.share,
+            finalizingSeconds: null,
+            renderSeconds: null,
+          })),
       ],
     }),
     failedIn: (d) => ({
