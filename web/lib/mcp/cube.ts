@@ -59,7 +59,26 @@ const visible = (m: { public?: boolean; isVisible?: boolean }) =>
 const META_TTL_MS = 30_000;
 const metaCache = new Map<string, { atMs: number; views: Promise<MetaView[]> }>();
 
+/**
+ * One way to Cube per token owner, kept across requests: its loader holds the owner's Cube JWT
+ * until shortly before it expires (10 minutes) and its client's kept-alive connections, where a
+ * fresh one per request signed a JWT and set up a client every call. Admins are few; the map is
+ * bounded anyway.
+ */
+const MAX_OWNERS = 64;
+const owners = new Map<string, McpCube>();
+
 export function mcpCube(sub: string, env: Env = process.env): McpCube {
+  const key = JSON.stringify([serverCubeApiUrl(env), cubeApiSecret(env), sub]);
+  const known = owners.get(key);
+  if (known) return known;
+  if (owners.size >= MAX_OWNERS) owners.clear();
+  const made = newMcpCube(sub, env);
+  owners.set(key, made);
+  return made;
+}
+
+function newMcpCube(sub: string, env: Env): McpCube {
   const apiUrl = serverCubeApiUrl(env);
   const mint = () =>
     mintCubeToken({ sub: `mcp:${sub}`, secret: cubeApiSecret(env), apiUrl, nowMs: Date.now() });
