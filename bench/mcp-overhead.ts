@@ -127,6 +127,45 @@ for (const endpoint of ENDPOINTS) {
   await client.close();
 }
 
+// The same top_templates call as one plain JSON-RPC POST to the listener, without the SDK's
+// client (its request building, response parsing and result validation), against /load.
+{
+  const c = CASES[1];
+  if (!c) throw new Error('no top_templates case');
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'tools/call',
+    params: { name: c.tool, arguments: c.args },
+  });
+  const post = async () => {
+    const res = await fetch(ENDPOINTS[0]?.url ?? '', {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+      },
+      body,
+    });
+    const answer = (await res.json()) as { result?: { isError?: boolean } };
+    if (!res.ok || (answer.result?.isError !== false && answer.result?.isError !== undefined)) {
+      throw new Error(`raw ${c.tool}: HTTP ${res.status}`);
+    }
+  };
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < WARMUP; i++) await post();
+  for (let i = 0; i < N; i++) {
+    a.push(await timed(post));
+    b.push(await timed(() => cube.load(c.rest)));
+  }
+  const diff = summarize(a.map((x, i) => x - (b[i] ?? 0)));
+  console.log(
+    `plain JSON-RPC POST to ${ENDPOINTS[0]?.url} (no SDK client), ${c.name}: ${fmt(summarize(a).median)} ms, /load ${fmt(summarize(b).median)} ms, overhead median ${fmt(diff.median)} ms (n ${N})`,
+  );
+}
+
 // The floor of each hop on this machine right now: the web app's and Cube's cheapest answers.
 const floor = async (url: string) => {
   const samples: number[] = [];

@@ -12,6 +12,9 @@ const server = http.createServer({ keepAliveTimeout: 65_000 }, mcpListener());
 server.listen(port, () => {
   console.log(`MCP endpoint on http://localhost:${port}${MCP_PATH}`);
 });
-const stop = () => server.close(() => process.exit(0));
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+};
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

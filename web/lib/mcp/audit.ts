@@ -45,7 +45,9 @@ const answerSchema = z
 
 async function write(entry: AuditEntry, env: Env): Promise<void> {
   const line = JSON.stringify(entry);
-  console.log(`[mcp-audit] ${line}`);
+  // Printed just after the answer leaves (in order): a write to a piped stdout is synchronous
+  // and wakes the reading process, a cost the caller would otherwise wait for on every call.
+  setImmediate(() => console.log(`[mcp-audit] ${line}`));
   if (env.MCP_AUDIT_LOG) {
     await appendFile(env.MCP_AUDIT_LOG, `${line}\n`).catch((error: unknown) =>
       console.error('[mcp-audit] cannot append to MCP_AUDIT_LOG:', error),

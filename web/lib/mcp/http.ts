@@ -83,7 +83,10 @@ export function mcpListener(env: Env = process.env) {
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
       const body = hasBody ? await readBody(req, LIMITS.maxBodyBytes + 1) : null;
       const controller = new AbortController();
-      res.once('close', () => controller.abort());
+      // Only a client that hangs up early aborts (an abort makes a DOMException: not every call).
+      res.once('close', () => {
+        if (!res.writableFinished) controller.abort();
+      });
       const response = await serveMcp(
         new Request(url, {
           method: req.method ?? 'GET',
