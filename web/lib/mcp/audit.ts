@@ -66,8 +66,10 @@ export function auditTransport(
   const writes: Promise<void>[] = [];
   const receive = transport.onmessage;
   transport.onmessage = (message, extra) => {
-    const call = callSchema.safeParse(message);
-    if (call.success) {
+    // Only tool calls are parsed (a plain property check first: this runs for every message).
+    const call =
+      'method' in message && message.method === 'tools/call' ? callSchema.safeParse(message) : null;
+    if (call?.success) {
       pending.set(call.data.id, {
         tool: call.data.params.name,
         args: call.data.params.arguments ?? {},
@@ -78,7 +80,10 @@ export function auditTransport(
   };
   const send = transport.send.bind(transport);
   transport.send = async (message, options) => {
-    const answer = answerSchema.safeParse(message);
+    const answer =
+      'id' in message && message.id !== undefined && pending.has(message.id)
+        ? answerSchema.safeParse(message)
+        : { success: false as const };
     const call = answer.success ? pending.get(answer.data.id) : undefined;
     if (answer.success && call) {
       pending.delete(answer.data.id);
