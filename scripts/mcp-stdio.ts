@@ -1,7 +1,7 @@
 /**
  * `npm run --silent mcp`: the MCP server over stdio, for assistants that launch a local command.
  * It relays tools and prompts to the running stack's Streamable HTTP endpoint (MCP_URL, default
- * http://localhost:3000/api/mcp) with the bearer token in MCP_TOKEN, so the token check, the
+ * http://localhost:3001/mcp) with the bearer token in MCP_TOKEN, so the token check, the
  * revocation, Cube's scope and the audit log stay in one place, and no Cube secret is needed here.
  * stdout carries the protocol only; messages go to stderr.
  */
@@ -18,7 +18,7 @@ import {
 import { z } from 'zod';
 
 const envSchema = z.object({
-  MCP_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000/api/mcp'),
+  MCP_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3001/mcp'),
   MCP_TOKEN: z
     .string({ error: 'MCP_TOKEN is not set: create a token on the web app’s /admin/mcp page' })
     .regex(/^mcp_/, 'MCP_TOKEN is not an MCP token: create one on the web app’s /admin/mcp page'),

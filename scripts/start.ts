@@ -28,7 +28,7 @@ import { demoLoginEnabled } from '../web/lib/env';
 import { exitCause } from './lib/restart-supervisor';
 import { startSplitTopology } from './lib/split-topology';
 import { onStopRequest } from './lib/supervise';
-import { buildWeb, spawnWeb, webBuildIsFresh } from './lib/web-process';
+import { buildWeb, spawnMcp, spawnWeb, webBuildIsFresh } from './lib/web-process';
 
 const usage = 'usage: npm start [-- --migrate] [--seed] [--no-web] [--topology=single|split]';
 const started = performance.now();
@@ -61,6 +61,8 @@ if (!topology.success) {
 }
 const flags = { ...parsedFlags, topology: topology.data };
 const webPort = z.coerce.number().int().min(1).max(65535).default(3000).parse(process.env.WEB_PORT);
+const mcpPort = z.coerce.number().int().min(1).max(65535).default(3001).parse(process.env.MCP_PORT);
+const mcpUrl = `http://localhost:${mcpPort}/mcp`;
 const cubeSettings = readCubeEnv();
 /** The embedded Postgres's data folder (PG_EMBEDDED_DIR moves it, e.g. for a throwaway stack). */
 const dataDir = process.env.PG_EMBEDDED_DIR?.trim() || DEFAULT_EMBEDDED_DATA_DIR;
@@ -187,7 +189,10 @@ try {
     const ports = splitPorts(cubeSettings.port);
     for (const port of [ports.worker, ...ports.apis]) await assertPortFree(port, 'CUBE_PORT');
   }
-  if (!flags['no-web']) await assertPortFree(webPort, 'WEB_PORT');
+  if (!flags['no-web']) {
+    await assertPortFree(webPort, 'WEB_PORT');
+    await assertPortFree(mcpPort, 'MCP_PORT');
+  }
   const db = await prepareDatabase();
   const webEnv = {
     CUBEJS_API_SECRET: cubeSettings.apiSecret,
@@ -196,6 +201,8 @@ try {
     DEMO_LOGIN: process.env.DEMO_LOGIN ?? (configuredDatabase() ? '0' : '1'),
     ADMIN_EMAIL: process.env.ADMIN_EMAIL,
     ADMIN_PASSWORD: process.env.ADMIN_PASSWORD,
+    // The Connect page shows the plain MCP listener started below (the web app's /api/mcp works too).
+    MCP_PUBLIC_URL: process.env.MCP_PUBLIC_URL || mcpUrl,
   };
   // The web build is the slow part of a first start; it runs while Cube compiles and warms up.
   const webBuild =
@@ -217,7 +224,10 @@ try {
   let webUrl: string | null = null;
   if (!flags['no-web']) {
     await webBuild;
-    const web = await spawnWeb({ port: webPort, env: webEnv });
+    const [web] = await Promise.all([
+      spawnWeb({ port: webPort, env: webEnv }),
+      spawnMcp({ port: mcpPort, env: webEnv }),
+    ]);
     webUrl = web.url;
   }
   // Single mode: one Cube process is the whole API, so its exit stops the stack with a non-zero
@@ -236,9 +246,7 @@ try {
     '',
     `Ready in ${elapsed()}.`,
     webUrl ? `  Admin → Analytics:  ${webUrl}/admin/analytics  (${signInHint(webEnv)})` : null,
-    webUrl
-      ? `  AI assistants:     ${webUrl}/api/mcp  (MCP; token and config: ${webUrl}/admin/mcp)`
-      : null,
+    webUrl ? `  AI assistants:     ${mcpUrl}  (MCP; token and config: ${webUrl}/admin/mcp)` : null,
     `  Cube REST API:      ${cubeUrl}  (admin JWT: npm run token)`,
     `  Cube Playground:    http://localhost:${cubeSettings.port}/  (admins: open it from Admin → Analytics)`,
     ...cube.describe,

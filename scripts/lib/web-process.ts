@@ -57,3 +57,33 @@ export async function spawnWeb(input: {
   }
   return { ...child, url };
 }
+
+/**
+ * The MCP endpoint on its own plain Node HTTP listener (scripts/mcp-http.ts): the web app's
+ * `/api/mcp` handler without the Next.js request pipeline, a few ms less a tool call.
+ */
+export async function spawnMcp(input: {
+  port: number;
+  env: NodeJS.ProcessEnv;
+  quiet?: boolean;
+}): Promise<WebProcess> {
+  await assertPortFree(input.port, 'MCP_PORT');
+  const child = startChild(
+    'mcp',
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'scripts', 'mcp-http.ts')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...input.env, MCP_PORT: String(input.port) },
+      quiet: input.quiet,
+    },
+  );
+  const url = `http://localhost:${input.port}`;
+  try {
+    await waitForHttp(`${url}/healthz`, child, 60_000);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return { ...child, url: `${url}/mcp` };
+}

@@ -1,7 +1,7 @@
 /**
  * The MCP server against the seeded stack of tests/setup/global-e2e.ts, through the SDK's own
  * client over both transports (Streamable HTTP at the web app's /api/mcp, and `npm run mcp` over
- * stdio): every tool, every number against the hand-written SQL oracles the tab's tests use,
+ * stdio, relayed through the plain MCP listener `npm start` also runs): every tool, every number against the hand-written SQL oracles the tab's tests use,
  * bad input per tool, the token rules, the audit log, and the "Connect an AI assistant" page in
  * Chromium (an admin gets a token and config that work until revoked; a member gets nothing).
  */
@@ -39,6 +39,8 @@ import { CONTEXT_DEFAULTS, launchChromium, signIn } from './browser';
 const e2e = inject('e2e');
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const MCP_URL = `${e2e.webUrl}/api/mcp`;
+/** The same handler on its plain Node listener: the stdio relay goes through it. */
+const LISTENER_URL = e2e.mcpUrl;
 const ADMIN = 'admin@example.com';
 const MEMBER = 'member@example.com';
 const db = createOracle(e2e.pg);
@@ -64,7 +66,11 @@ async function stdioClient(token: string): Promise<Client> {
       command: 'npm',
       args: ['run', '--silent', 'mcp'],
       cwd: ROOT,
-      env: { ...(process.env as Record<string, string>), MCP_URL, MCP_TOKEN: token },
+      env: {
+        ...(process.env as Record<string, string>),
+        MCP_URL: LISTENER_URL,
+        MCP_TOKEN: token,
+      },
       stderr: 'inherit',
     }),
   );
@@ -534,8 +540,8 @@ describe('bad input: a tool error that says what is wrong, the session stays usa
 });
 
 describe('tokens: who may connect', () => {
-  const initialize = (authorization?: string) =>
-    fetch(MCP_URL, {
+  const initialize = (authorization?: string, url = MCP_URL) =>
+    fetch(url, {
       method: 'POST',
       headers: {
         'Content-Type': 'application/json',
@@ -555,44 +561,51 @@ describe('tokens: who may connect', () => {
     });
 
   test('no token, a Cube token, a member’s, an expired and a revoked token are refused', async () => {
-    expect((await initialize()).status).toBe(401);
-    expect((await initialize()).headers.get('www-authenticate')).toMatch(/^Bearer/);
-    const cubeJwt = signCubeToken(e2e.cubeApiSecret, { sub: ADMIN, role: 'admin' });
-    expect((await initialize(`Bearer ${cubeJwt}`)).status).toBe(401);
-    expect((await initialize(`Bearer ${await newToken(MEMBER)}`)).status).toBe(403);
-    const expired = await newToken(ADMIN, Date.now() - 2 * DAY_MS);
-    const expiredAnswer = await initialize(`Bearer ${expired}`);
-    expect(expiredAnswer.status).toBe(401);
-    expect(await expiredAnswer.json()).toEqual({ error: 'Token expired' });
-    const revoked = await createMcpToken({
-      file: e2e.mcpTokenFile,
-      sub: ADMIN,
-      label: 'e2e',
-      days: 1,
-      nowMs: Date.now(),
-    });
-    expect((await initialize(`Bearer ${revoked.token}`)).status).toBe(200);
-    await revokeMcpToken({
-      file: e2e.mcpTokenFile,
-      sub: ADMIN,
-      id: revoked.record.id,
-      nowMs: Date.now(),
-    });
-    expect((await initialize(`Bearer ${revoked.token}`)).status).toBe(401);
-    // A forged secret for the id of a valid token.
-    const valid = await createMcpToken({
-      file: e2e.mcpTokenFile,
-      sub: ADMIN,
-      label: 'e2e',
-      days: 1,
-      nowMs: Date.now(),
-    });
-    expect((await initialize(`Bearer ${valid.token}`)).status).toBe(200);
-    const forged = `mcp_${valid.record.id}_${'A'.repeat(43)}`;
-    expect((await initialize(`Bearer ${forged}`)).status).toBe(401);
+    // The web app's route and the plain listener (another process reading the same store).
+    let expired = '';
+    let revokedToken = '';
+    for (const url of [MCP_URL, LISTENER_URL]) {
+      const init = (authorization?: string) => initialize(authorization, url);
+      expect((await init()).status).toBe(401);
+      expect((await init()).headers.get('www-authenticate')).toMatch(/^Bearer/);
+      const cubeJwt = signCubeToken(e2e.cubeApiSecret, { sub: ADMIN, role: 'admin' });
+      expect((await init(`Bearer ${cubeJwt}`)).status).toBe(401);
+      expect((await init(`Bearer ${await newToken(MEMBER)}`)).status).toBe(403);
+      expired = await newToken(ADMIN, Date.now() - 2 * DAY_MS);
+      const expiredAnswer = await init(`Bearer ${expired}`);
+      expect(expiredAnswer.status).toBe(401);
+      expect(await expiredAnswer.json()).toEqual({ error: 'Token expired' });
+      const revoked = await createMcpToken({
+        file: e2e.mcpTokenFile,
+        sub: ADMIN,
+        label: 'e2e',
+        days: 1,
+        nowMs: Date.now(),
+      });
+      expect((await init(`Bearer ${revoked.token}`)).status).toBe(200);
+      await revokeMcpToken({
+        file: e2e.mcpTokenFile,
+        sub: ADMIN,
+        id: revoked.record.id,
+        nowMs: Date.now(),
+      });
+      expect((await init(`Bearer ${revoked.token}`)).status).toBe(401);
+      revokedToken = revoked.token;
+      // A forged secret for the id of a valid token.
+      const valid = await createMcpToken({
+        file: e2e.mcpTokenFile,
+        sub: ADMIN,
+        label: 'e2e',
+        days: 1,
+        nowMs: Date.now(),
+      });
+      expect((await init(`Bearer ${valid.token}`)).status).toBe(200);
+      const forged = `mcp_${valid.record.id}_${'A'.repeat(43)}`;
+      expect((await init(`Bearer ${forged}`)).status).toBe(401);
+    }
     // The SDK client is refused the same way over HTTP and over stdio.
     await expect(httpClient(expired)).rejects.toThrow();
-    await expect(stdioClient(revoked.token)).rejects.toThrow();
+    await expect(stdioClient(revokedToken)).rejects.toThrow();
   });
 
   test('every tool call is in the audit log: who, what, when, rows', async () => {

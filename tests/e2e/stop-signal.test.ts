@@ -25,6 +25,7 @@ const ports = {
   pg: embeddedPortFromEnv(process.env, 'TEST_START_PG_PORT', 25434),
   cube: embeddedPortFromEnv(process.env, 'TEST_START_CUBE_PORT', 4014),
   web: embeddedPortFromEnv(process.env, 'TEST_START_WEB_PORT', 3014),
+  mcp: embeddedPortFromEnv(process.env, 'TEST_START_MCP_PORT', 3019),
   sql: embeddedPortFromEnv(process.env, 'TEST_START_SQL_PORT', 15434),
 };
 const env = {
@@ -32,6 +33,7 @@ const env = {
   PG_EMBEDDED_PORT: String(ports.pg),
   CUBE_PORT: String(ports.cube),
   WEB_PORT: String(ports.web),
+  MCP_PORT: String(ports.mcp),
   CUBEJS_PG_SQL_PORT: String(ports.sql),
   CUBEJS_API_SECRET: randomBytes(24).toString('hex'),
   SESSION_SECRET: randomBytes(24).toString('hex'),
@@ -73,7 +75,9 @@ async function expectAllStopped(npm: NpmStart, tree: ProcessInfo[]): Promise<voi
     30_000,
   );
   expect(gone ? [] : alive(tree.map((p) => p.pid)).map((p) => `${p.pid} ${p.command}`)).toEqual([]);
-  for (const port of [ports.pg, ports.cube, ports.web]) expect(await portIsFree(port)).toBe(true);
+  for (const port of [ports.pg, ports.cube, ports.web, ports.mcp]) {
+    expect(await portIsFree(port)).toBe(true);
+  }
 }
 
 describe('npm start stopped by a process manager', () => {

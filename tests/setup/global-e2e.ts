@@ -18,10 +18,12 @@ import { embeddedPortFromEnv, startEmbeddedPostgres } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { seed } from '../../db/seed';
 import type { Child } from '../../lib/child';
-import { buildWeb, spawnWeb, webBuildIsFresh } from '../../scripts/lib/web-process';
+import { buildWeb, spawnMcp, spawnWeb, webBuildIsFresh } from '../../scripts/lib/web-process';
 
 export type E2eStack = {
   webUrl: string;
+  /** The MCP endpoint on its plain Node listener (`npm start` runs it beside the web app). */
+  mcpUrl: string;
   /** Port for the example host admin (tests/e2e/host-admin.test.ts starts it). */
   hostAdminPort: number;
   cubeApiUrl: string;
@@ -83,6 +85,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const cubePort = port('TEST_E2E_CUBE_PORT', 4013);
   const webPort = port('TEST_E2E_WEB_PORT', 3013);
+  const mcpPort = port('TEST_E2E_MCP_PORT', 3018);
   const hostAdminPort = port('TEST_E2E_HOST_PORT', 3014);
   const cubeApiSecret = randomBytes(24).toString('hex');
   const cubePublicUrl = `http://localhost:${cubePort}/cubejs-api/v1`;
@@ -153,10 +156,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     );
     children.push(web);
     stops.push(() => web.stop());
+    const mcp = await timed('mcp start', () =>
+      spawnMcp({ port: mcpPort, env: webEnv, quiet: true }),
+    );
+    children.push(mcp);
+    stops.push(() => mcp.stop());
 
     console.log(`[e2e] stack ready: ${JSON.stringify(seconds)}`);
     project.provide('e2e', {
       webUrl: web.url,
+      mcpUrl: mcp.url,
       hostAdminPort,
       cubeApiUrl: cube.apiUrl,
       cubeApiSecret,

@@ -45,7 +45,9 @@ const answerSchema = z
 
 async function write(entry: AuditEntry, env: Env): Promise<void> {
   const line = JSON.stringify(entry);
-  console.log(`[mcp-audit] ${line}`);
+  // Printed just after the answer leaves (in order): a write to a piped stdout is synchronous
+  // and wakes the reading process, a cost the caller would otherwise wait for on every call.
+  setImmediate(() => console.log(`[mcp-audit] ${line}`));
   if (env.MCP_AUDIT_LOG) {
     await appendFile(env.MCP_AUDIT_LOG, `${line}\n`).catch((error: unknown) =>
       console.error('[mcp-audit] cannot append to MCP_AUDIT_LOG:', error),
@@ -64,8 +66,10 @@ export function auditTransport(
   const writes: Promise<void>[] = [];
   const receive = transport.onmessage;
   transport.onmessage = (message, extra) => {
-    const call = callSchema.safeParse(message);
-    if (call.success) {
+    // Only tool calls are parsed (a plain property check first: this runs for every message).
+    const call =
+      'method' in message && message.method === 'tools/call' ? callSchema.safeParse(message) : null;
+    if (call?.success) {
       pending.set(call.data.id, {
         tool: call.data.params.name,
         args: call.data.params.arguments ?? {},
@@ -76,7 +80,10 @@ export function auditTransport(
   };
   const send = transport.send.bind(transport);
   transport.send = async (message, options) => {
-    const answer = answerSchema.safeParse(message);
+    const answer =
+      'id' in message && message.id !== undefined && pending.has(message.id)
+        ? answerSchema.safeParse(message)
+        : { success: false as const };
     const call = answer.success ? pending.get(answer.data.id) : undefined;
     if (answer.success && call) {
       pending.delete(answer.data.id);

@@ -31,7 +31,7 @@ import {
   findView,
   GRANULARITIES,
   MCP_MAX_ROWS,
-  queryInputSchema,
+  type QueryInput,
   queryInputShape,
   ToolInputError,
   toCubeQuery,
@@ -296,7 +296,8 @@ export function createMcpServer(current: () => McpCall): McpServer {
       inputSchema: queryInputShape,
     },
     async (args, call) => {
-      const input = queryInputSchema.parse(args);
+      // The SDK parsed the arguments with this shape already (defaults included): not again.
+      const input: QueryInput = args;
       const query = toCubeQuery(input, await call.cube.views());
       const response = await call.cube.loader.load(query);
       const result = response.results[0];
@@ -349,7 +350,7 @@ export function createMcpServer(current: () => McpCall): McpServer {
       inputSchema: queryInputShape,
     },
     async (args, call) => {
-      const input = queryInputSchema.parse(args);
+      const input: QueryInput = args;
       const query = toCubeQuery(input, await call.cube.views());
       const { sql, params } = await call.cube.loader.sql(query);
       return {

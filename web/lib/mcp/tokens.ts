@@ -7,6 +7,7 @@
  * mints a fresh short-lived Cube JWT for the owner, so it cannot grant more than an admin's scope.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -51,6 +52,27 @@ async function readRecords(file: string): Promise<McpTokenRecord[]> {
     throw error;
   }
   return fileSchema.parse(JSON.parse(text)).tokens;
+}
+
+/**
+ * The store as last read, for the bearer check on every MCP request: read and parsed again only
+ * when the file changed. Every write renames a new file into place, so its inode changes: one
+ * `stat` a request (microseconds) notices a revocation by this or another process at once.
+ */
+const lastRead = new Map<string, { version: string; records: Promise<McpTokenRecord[]> }>();
+function currentRecords(file: string): Promise<McpTokenRecord[]> {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat) return Promise.resolve([]);
+  const version = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  const cached = lastRead.get(file);
+  if (cached?.version === version) return cached.records;
+  const records = readRecords(file);
+  lastRead.set(file, { version, records });
+  // A failed read is not kept: the next request reads again.
+  records.catch(() => {
+    if (lastRead.get(file)?.records === records) lastRead.delete(file);
+  });
+  return records;
 }
 
 // Writers queue behind each other in this process; the rename makes each write all-or-nothing.
@@ -141,7 +163,7 @@ export async function authenticateMcp(
     return { ok: false, status: 401, error: 'Not an MCP token (create one on /admin/mcp)' };
   }
   const [, id, secret] = match;
-  const record = (await readRecords(options.file)).find((r) => r.id === id);
+  const record = (await currentRecords(options.file)).find((r) => r.id === id);
   const given = Buffer.from(sha256(secret), 'hex');
   if (!record || !timingSafeEqual(Buffer.from(record.secretSha256, 'hex'), given)) {
     return { ok: false, status: 401, error: 'Unknown token' };
