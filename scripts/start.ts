@@ -246,7 +246,7 @@ try {
     '',
     `Ready in ${elapsed()}.`,
     webUrl ? `  Admin → Analytics:  ${webUrl}/admin/analytics  (${signInHint(webEnv)})` : null,
-    webUrl ? `  AI assistants:     ${mcpUrl}  (MCP; token and config: ${webUrl}/admin/mcp)` : null,
+    webUrl ? `  AI assistants:      ${mcpUrl}  (MCP; token and config: ${webUrl}/admin/mcp)` : null,
     `  Cube REST API:      ${cubeUrl}  (admin JWT: npm run token)`,
     `  Cube Playground:    http://localhost:${cubeSettings.port}/  (admins: open it from Admin → Analytics)`,
     ...cube.describe,
