@@ -48,7 +48,10 @@ const answerSchema = z
     result: z
       .object({
         isError: z.boolean().optional(),
-        content: z.array(z.object({ type: z.string(), text: z.string().optional() }).loose()),
+        // A tool's answer (a resource read answers with `contents`).
+        content: z
+          .array(z.object({ type: z.string(), text: z.string().optional() }).loose())
+          .optional(),
       })
       .loose()
       .optional(),
@@ -111,7 +114,7 @@ export function auditTransport(
       pending.delete(answer.data.id);
       const failed = answer.data.error !== undefined || answer.data.result?.isError === true;
       const errorText =
-        answer.data.error?.message ?? answer.data.result?.content.find((c) => c.text)?.text;
+        answer.data.error?.message ?? answer.data.result?.content?.find((c) => c.text)?.text;
       writes.push(
         write(
           {
