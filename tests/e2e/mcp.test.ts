@@ -550,7 +550,8 @@ async function metaViews() {
   const member = z
     .object({
       name: z.string(),
-      type: z.string(),
+      // Segments have no type.
+      type: z.string().optional(),
       description: z.string().optional(),
       public: z.boolean().optional(),
       isVisible: z.boolean().optional(),
@@ -672,7 +673,7 @@ describe('MCP resources over Streamable HTTP and stdio', () => {
         expect(
           byName(described.members).map((m) => [m.name, m.type, m.description]),
           view.name,
-        ).toEqual(byName(view.members).map((m) => [m.name, m.type, m.description ?? null]));
+        ).toEqual(byName(view.members).map((m) => [m.name, m.type ?? null, m.description ?? null]));
         for (const m of described.members) {
           if (m.type === 'time') expect(m.granularities, m.name).toContain('day');
         }

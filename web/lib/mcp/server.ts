@@ -1,8 +1,10 @@
 /**
  * The MCP server over the semantic layer: the views and their members from Cube's `/meta`, a
  * checked Cube query, the SQL Cube generates for it, and the Analytics tab's own questions as
- * ready-made tools (the tab's query definitions, so an assistant gets the tab's numbers). One
- * server per request (the HTTP route is stateless); every call is audited (audit.ts).
+ * ready-made tools (the tab's query definitions, so an assistant gets the tab's numbers), and the
+ * views read-only as resources (the list_views and describe_view answers themselves). Servers are
+ * pooled and act for the current request's caller (pool.ts); every tool call and resource read is
+ * audited (audit.ts).
  */
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
@@ -569,15 +571,24 @@ export function createMcpServer(current: () => McpCall): McpServer {
     'view',
     new ResourceTemplate(VIEW_RESOURCE_TEMPLATE, {
       // The views the caller's Cube token sees in /meta, so a client can enumerate them.
-      list: async () => ({
-        resources: (await current().cube.views()).map((v) => ({
-          uri: viewResourceUri(v.name),
-          name: v.name,
-          title: v.title ?? v.name,
-          ...(v.description ? { description: v.description } : {}),
-          mimeType: 'text/markdown',
-        })),
-      }),
+      list: async () => {
+        const views = await current()
+          .cube.views()
+          .catch((error: unknown) => {
+            if (!(error instanceof CubeRequestError))
+              console.error('[mcp] listing views failed:', error);
+            throw resourceError(error);
+          });
+        return {
+          resources: views.map((v) => ({
+            uri: viewResourceUri(v.name),
+            name: v.name,
+            title: v.title ?? v.name,
+            ...(v.description ? { description: v.description } : {}),
+            mimeType: 'text/markdown',
+          })),
+        };
+      },
     }),
     {
       title: 'A view',
