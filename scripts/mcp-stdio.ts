@@ -1,6 +1,6 @@
 /**
  * `npm run --silent mcp`: the MCP server over stdio, for assistants that launch a local command.
- * It relays tools and prompts to the running stack's Streamable HTTP endpoint (MCP_URL, default
+ * It relays tools, prompts and resources to the running stack's Streamable HTTP endpoint (MCP_URL, default
  * http://localhost:3001/mcp) with the bearer token in MCP_TOKEN, so the token check, the
  * revocation, Cube's scope and the audit log stay in one place, and no Cube secret is needed here.
  * stdout carries the protocol only; messages go to stderr.
@@ -13,7 +13,11 @@ import {
   CallToolRequestSchema,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
@@ -23,6 +27,25 @@ const envSchema = z.object({
     .string({ error: 'MCP_TOKEN is not set: create a token on the web app’s /admin/mcp page' })
     .regex(/^mcp_/, 'MCP_TOKEN is not an MCP token: create one on the web app’s /admin/mcp page'),
 });
+
+/**
+ * The endpoint's error as the endpoint sent it: the client's McpError prefixes the message with
+ * its code, and passing that on as it is would prefix it a second time on the assistant's side.
+ */
+async function relayed<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    if (!(error instanceof McpError)) throw error;
+    const prefix = `MCP error ${error.code}: `;
+    throw Object.assign(
+      new Error(
+        error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message,
+      ),
+      { code: error.code, data: error.data },
+    );
+  }
+}
 
 async function main(): Promise<void> {
   const parsed = envSchema.safeParse(process.env);
@@ -48,7 +71,7 @@ async function main(): Promise<void> {
   const server = new Server(
     { name: remote?.name ?? 'admin-analytics', version: remote?.version ?? '0.0.0' },
     {
-      capabilities: { tools: {}, prompts: {} },
+      capabilities: { tools: {}, prompts: {}, resources: {} },
       ...(upstream.getInstructions() ? { instructions: upstream.getInstructions() } : {}),
     },
   );
@@ -58,6 +81,15 @@ async function main(): Promise<void> {
     upstream.listPrompts(request.params),
   );
   server.setRequestHandler(GetPromptRequestSchema, (request) => upstream.getPrompt(request.params));
+  server.setRequestHandler(ListResourcesRequestSchema, (request) =>
+    relayed(upstream.listResources(request.params)),
+  );
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, (request) =>
+    relayed(upstream.listResourceTemplates(request.params)),
+  );
+  server.setRequestHandler(ReadResourceRequestSchema, (request) =>
+    relayed(upstream.readResource(request.params)),
+  );
   const stdio = new StdioServerTransport();
   stdio.onclose = () => {
     void upstream.close();

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { z } from 'zod';
@@ -23,7 +23,13 @@ import { SECTION_IDS, SECTIONS, type SectionId } from '../../web/lib/analytics/s
 import { cubeMembers } from '../../web/lib/cube/members.generated';
 import { auditEntrySchema } from '../../web/lib/mcp/audit';
 import { MCP_MAX_ROWS } from '../../web/lib/mcp/query';
-import { MCP_TOOL_NAMES, WEEKLY_SUMMARY_PROMPT } from '../../web/lib/mcp/server';
+import {
+  MCP_TOOL_NAMES,
+  VIEW_RESOURCE_TEMPLATE,
+  VIEWS_RESOURCE_URI,
+  viewResourceUri,
+  WEEKLY_SUMMARY_PROMPT,
+} from '../../web/lib/mcp/server';
 import { createMcpToken, revokeMcpToken } from '../../web/lib/mcp/tokens';
 import {
   startOfUtcHour,
@@ -539,6 +545,163 @@ describe('bad input: a tool error that says what is wrong, the session stays usa
   });
 });
 
+/** The public views of Cube's own /meta, asked with the admin Cube token MCP calls mint. */
+async function metaViews() {
+  const member = z
+    .object({
+      name: z.string(),
+      // Segments have no type.
+      type: z.string().optional(),
+      description: z.string().optional(),
+      public: z.boolean().optional(),
+      isVisible: z.boolean().optional(),
+    })
+    .loose();
+  const meta = z
+    .object({
+      cubes: z.array(
+        z
+          .object({
+            name: z.string(),
+            type: z.string(),
+            description: z.string().optional(),
+            public: z.boolean().optional(),
+            isVisible: z.boolean().optional(),
+            measures: z.array(member),
+            dimensions: z.array(member),
+            segments: z.array(member),
+          })
+          .loose(),
+      ),
+    })
+    .parse(
+      await (
+        await fetch(`${e2e.cubeApiUrl}/meta`, {
+          headers: {
+            Authorization: signCubeToken(e2e.cubeApiSecret, { sub: `mcp:${ADMIN}`, role: 'admin' }),
+          },
+        })
+      ).json(),
+    );
+  const shown = (m: { public?: boolean; isVisible?: boolean }) =>
+    m.public !== false && m.isVisible !== false;
+  return meta.cubes
+    .filter((c) => c.type === 'view' && shown(c))
+    .map((v) => ({
+      ...v,
+      members: [...v.measures, ...v.dimensions, ...v.segments].filter(shown),
+    }));
+}
+
+/** A resource's two renderings: the markdown a model reads and the JSON of the same answer. */
+async function readBoth(client: Client, uri: string) {
+  const { contents } = await client.readResource({ uri });
+  const by = (mimeType: string) => {
+    const found = contents.find((c) => c.mimeType === mimeType);
+    expect(found?.uri, `${uri} ${mimeType}`).toBe(uri);
+    return z.object({ text: z.string() }).loose().parse(found).text;
+  };
+  expect(contents).toHaveLength(2);
+  return { markdown: by('text/markdown'), json: JSON.parse(by('application/json')) as unknown };
+}
+
+describe('MCP resources over Streamable HTTP and stdio', () => {
+  test('both transports list the overview, one resource per view of /meta, and the view template', async () => {
+    const views = await metaViews();
+    expect(views.length).toBeGreaterThan(0);
+    for (const client of [admin, stdio]) {
+      const { resourceTemplates } = await client.listResourceTemplates();
+      expect(resourceTemplates.map((t) => [t.name, t.uriTemplate])).toEqual([
+        ['view', VIEW_RESOURCE_TEMPLATE],
+      ]);
+      const { resources } = await client.listResources();
+      expect(resources.map((r) => r.uri).sort()).toEqual(
+        [VIEWS_RESOURCE_URI, ...views.map((v) => viewResourceUri(v.name))].sort(),
+      );
+      for (const view of views) {
+        const listed = resources.find((r) => r.uri === viewResourceUri(view.name));
+        expect(listed?.name).toBe(view.name);
+        expect(listed?.description).toBe(view.description);
+        expect(listed?.mimeType).toBe('text/markdown');
+      }
+    }
+  });
+
+  test('the overview reads as list_views answers, naming the views of /meta', async () => {
+    const views = await metaViews();
+    for (const client of [admin, stdio]) {
+      const tool = await call(client, 'list_views');
+      const { markdown, json } = await readBoth(client, VIEWS_RESOURCE_URI);
+      expect(markdown).toBe(textOf(tool));
+      expect(json).toEqual(tool.structuredContent);
+      const listed = z
+        .object({ views: z.array(z.object({ name: z.string(), description: z.string() })) })
+        .parse(json);
+      expect(listed.views.map((v) => [v.name, v.description]).sort()).toEqual(
+        views.map((v) => [v.name, v.description]).sort(),
+      );
+    }
+  });
+
+  test('each view reads as describe_view answers, its members as /meta has them', async () => {
+    const views = await metaViews();
+    for (const [i, view] of views.entries()) {
+      // Every view over HTTP, every other one over stdio too.
+      for (const client of i % 2 === 0 ? [admin, stdio] : [admin]) {
+        const tool = await call(client, 'describe_view', { view: view.name });
+        const { markdown, json } = await readBoth(client, viewResourceUri(view.name));
+        expect(markdown).toBe(textOf(tool));
+        expect(json).toEqual(tool.structuredContent);
+        const described = z
+          .object({
+            view: z.string(),
+            description: z.string().nullable(),
+            members: z.array(
+              z.object({
+                name: z.string(),
+                type: z.string().nullable(),
+                description: z.string().nullable(),
+                granularities: z.array(z.string()).optional(),
+              }),
+            ),
+          })
+          .parse(json);
+        expect(described.view).toBe(view.name);
+        expect(described.description).toBe(view.description ?? null);
+        const byName = <M extends { name: string }>(list: readonly M[]) =>
+          [...list].sort((a, b) => a.name.localeCompare(b.name));
+        expect(
+          byName(described.members).map((m) => [m.name, m.type, m.description]),
+          view.name,
+        ).toEqual(byName(view.members).map((m) => [m.name, m.type ?? null, m.description ?? null]));
+        for (const m of described.members) {
+          if (m.type === 'time') expect(m.granularities, m.name).toContain('day');
+        }
+      }
+    }
+  });
+
+  test('an unknown view is a clear "not found" error, and the session stays usable', async () => {
+    for (const client of [admin, stdio]) {
+      const error = await client.readResource({ uri: viewResourceUri('export_overview') }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(McpError);
+      const mcpError = error as McpError;
+      expect(mcpError.code).toBe(-32002);
+      // The endpoint's own text once (the stdio relay adds no second "MCP error" prefix).
+      expect(mcpError.message).toMatch(
+        /^MCP error -32002: Unknown view "export_overview"\. Nearest valid: exports_overview, /,
+      );
+      expect(mcpError.message).not.toMatch(/MCP error.*MCP error|\n\s+at\s/s);
+      await expect(client.readResource({ uri: 'cube://nothing' })).rejects.toThrow(/not found/);
+      expect((await client.listResources()).resources.length).toBeGreaterThan(1);
+      await call(client, 'list_views');
+    }
+  });
+});
+
 describe('tokens: who may connect', () => {
   const initialize = (authorization?: string, url = MCP_URL) =>
     fetch(url, {
@@ -608,7 +771,7 @@ describe('tokens: who may connect', () => {
     await expect(stdioClient(revokedToken)).rejects.toThrow();
   });
 
-  test('every tool call is in the audit log: who, what, when, rows', async () => {
+  test('every tool call and resource read is in the audit log: who, what, when, rows', async () => {
     const entries = (await readFile(e2e.mcpAuditLog, 'utf8'))
       .trim()
       .split('\n')
@@ -621,6 +784,12 @@ describe('tokens: who may connect', () => {
     const bad = entries.find((e) => e.tool === 'describe_view' && !e.ok);
     expect(bad).toMatchObject({ arguments: { view: 'export_overview' }, rows: 0 });
     expect(bad?.error).toContain('exports_overview');
+    // Resource reads too: who read which URI, and the failed read with its error.
+    const overview = entries.find((e) => e.resource === VIEWS_RESOURCE_URI && e.ok);
+    expect(overview?.rows).toBe((await metaViews()).length);
+    const missing = entries.find((e) => e.resource === viewResourceUri('export_overview'));
+    expect(missing).toMatchObject({ ok: false, rows: 0 });
+    expect(missing?.error).toContain('exports_overview');
   });
 });
 

@@ -1,11 +1,17 @@
 /**
  * The MCP server over the semantic layer: the views and their members from Cube's `/meta`, a
  * checked Cube query, the SQL Cube generates for it, and the Analytics tab's own questions as
- * ready-made tools (the tab's query definitions, so an assistant gets the tab's numbers). One
- * server per request (the HTTP route is stateless); every call is audited (audit.ts).
+ * ready-made tools (the tab's query definitions, so an assistant gets the tab's numbers), and the
+ * views read-only as resources (the list_views and describe_view answers themselves). Servers are
+ * pooled and act for the current request's caller (pool.ts); every tool call and resource read is
+ * audited (audit.ts).
  */
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import {
+  type CallToolResult,
+  ErrorCode,
+  type ReadResourceResult,
+} from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import {
   type CubeAnswer,
@@ -156,6 +162,84 @@ function viewMembers(view: MetaView) {
   ];
 }
 
+/** list_views's answer, and the overview resource's contents: one text for both. */
+function viewsOverview(views: readonly MetaView[]): ToolAnswer {
+  const list = views.map((v) => ({
+    name: v.name,
+    title: v.title ?? v.name,
+    description: v.description ?? null,
+    measures: v.measures.length,
+    dimensions: v.dimensions.length,
+    segments: v.segments.length,
+  }));
+  return {
+    text: list
+      .map(
+        (v) =>
+          `- ${v.name}: ${v.description ?? v.title} (${v.measures} measures, ${v.dimensions} dimensions)`,
+      )
+      .join('\n'),
+    structured: { views: list },
+    rows: list.length,
+  };
+}
+
+/** describe_view's answer, and a view resource's contents. */
+function describeView(views: readonly MetaView[], name: string): ToolAnswer {
+  const view = findView(views, name);
+  const members = viewMembers(view);
+  const text = [
+    `${view.name}: ${view.description ?? view.title ?? ''}`,
+    ...view.measures.map((m) => describeMember('measure', m)),
+    ...view.dimensions.map((m) => describeMember('dimension', m)),
+    ...view.segments.map((m) => describeMember('segment', m)),
+  ].join('\n');
+  return {
+    text,
+    structured: { view: view.name, description: view.description ?? null, members },
+    rows: members.length,
+  };
+}
+
+export const VIEWS_RESOURCE_URI = 'cube://views';
+export const VIEW_RESOURCE_TEMPLATE = 'cube://views/{view}';
+/** View names are Cube identifiers (letters, digits, underscores): nothing to escape. */
+export const viewResourceUri = (view: string) => `${VIEWS_RESOURCE_URI}/${view}`;
+
+/** A resource holds a tool's answer twice: the text a model reads and the structured data. */
+function resourceContents(uri: string, answer: ToolAnswer): ReadResourceResult {
+  return {
+    contents: [
+      { uri, mimeType: 'text/markdown', text: answer.text },
+      { uri, mimeType: 'application/json', text: JSON.stringify(answer.structured) },
+    ],
+  };
+}
+
+/**
+ * A failed read is a JSON-RPC error (resources have no isError result): an unknown view keeps
+ * findView's text under the spec's "resource not found" code, anything else a generic line as
+ * for tools. The message goes out as it is (an McpError would prefix it with its code).
+ */
+class ResourceReadError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+const RESOURCE_NOT_FOUND = -32002;
+
+function resourceError(error: unknown): ResourceReadError {
+  if (error instanceof ToolInputError)
+    return new ResourceReadError(RESOURCE_NOT_FOUND, error.message);
+  const text = toolError(error)
+    .content.map((c) => (c.type === 'text' ? c.text : ''))
+    .join('');
+  return new ResourceReadError(ErrorCode.InternalError, text);
+}
+
 /** The plan's Phase 2 sections as tools, named after the plan's routes. */
 const SECTION_TOOLS: Record<SectionId, { name: string; route: keyof typeof SECTION_ROUTES }> = {
   releases: { name: 'release_analytics', route: 'getReleaseAnalytics' },
@@ -240,27 +324,7 @@ export function createMcpServer(current: () => McpCall): McpServer {
         'Lists the analytics views (curated tables of measures and dimensions) with their descriptions. Start here.',
       inputSchema: {},
     },
-    async (_args, call) => {
-      const views = await call.cube.views();
-      const list = views.map((v) => ({
-        name: v.name,
-        title: v.title ?? v.name,
-        description: v.description ?? null,
-        measures: v.measures.length,
-        dimensions: v.dimensions.length,
-        segments: v.segments.length,
-      }));
-      return {
-        text: list
-          .map(
-            (v) =>
-              `- ${v.name}: ${v.description ?? v.title} (${v.measures} measures, ${v.dimensions} dimensions)`,
-          )
-          .join('\n'),
-        structured: { views: list },
-        rows: list.length,
-      };
-    },
+    async (_args, call) => viewsOverview(await call.cube.views()),
   );
 
   tool(
@@ -271,21 +335,7 @@ export function createMcpServer(current: () => McpCall): McpServer {
         'The measures, dimensions and segments of one view: full member names to use in `query`, types, descriptions, and the granularities of time dimensions.',
       inputSchema: { view: z.string().min(1).describe('A view name from list_views') },
     },
-    async ({ view: name }, call) => {
-      const view = findView(await call.cube.views(), name);
-      const members = viewMembers(view);
-      const text = [
-        `${view.name}: ${view.description ?? view.title ?? ''}`,
-        ...view.measures.map((m) => describeMember('measure', m)),
-        ...view.dimensions.map((m) => describeMember('dimension', m)),
-        ...view.segments.map((m) => describeMember('segment', m)),
-      ].join('\n');
-      return {
-        text,
-        structured: { view: view.name, description: view.description ?? null, members },
-        rows: members.length,
-      };
-    },
+    async ({ view }, call) => describeView(await call.cube.views(), view),
   );
 
   tool(
@@ -484,6 +534,77 @@ export function createMcpServer(current: () => McpCall): McpServer {
       },
     );
   }
+
+  const read = async (
+    uri: URL,
+    requestId: string | number,
+    answer: (call: McpCall) => Promise<ToolAnswer>,
+  ): Promise<ReadResourceResult> => {
+    // As for tools: the caller of the request this read belongs to, taken when it starts.
+    const call = current();
+    try {
+      const result = await answer(call);
+      call.rows.set(requestId, result.rows);
+      return resourceContents(uri.href, result);
+    } catch (error) {
+      if (!(error instanceof ToolInputError || error instanceof CubeRequestError)) {
+        console.error(`[mcp] reading ${uri.href} failed:`, error);
+      }
+      throw resourceError(error);
+    }
+  };
+
+  server.registerResource(
+    'views',
+    VIEWS_RESOURCE_URI,
+    {
+      title: 'Views',
+      description:
+        'The analytics views with their descriptions and member counts (what list_views answers).',
+      mimeType: 'text/markdown',
+    },
+    (uri, extra) =>
+      read(uri, extra.requestId, async (call) => viewsOverview(await call.cube.views())),
+  );
+
+  server.registerResource(
+    'view',
+    new ResourceTemplate(VIEW_RESOURCE_TEMPLATE, {
+      // The views the caller's Cube token sees in /meta, so a client can enumerate them.
+      list: async () => {
+        const views = await current()
+          .cube.views()
+          .catch((error: unknown) => {
+            if (!(error instanceof CubeRequestError))
+              console.error('[mcp] listing views failed:', error);
+            throw resourceError(error);
+          });
+        return {
+          resources: views.map((v) => ({
+            uri: viewResourceUri(v.name),
+            name: v.name,
+            title: v.title ?? v.name,
+            ...(v.description ? { description: v.description } : {}),
+            mimeType: 'text/markdown',
+          })),
+        };
+      },
+    }),
+    {
+      title: 'A view',
+      description:
+        "One view's measures, dimensions and segments with types, descriptions and time granularities (what describe_view answers).",
+      mimeType: 'text/markdown',
+    },
+    (uri, variables, extra) =>
+      read(uri, extra.requestId, async (call) => {
+        const name = variables.view;
+        return describeView(
+          await call.cube.views(),
+          typeof name === 'string' ? name : (name?.join(',') ?? ''),
+        );
+      }),
+  );
 
   server.registerPrompt(
     'weekly_admin_summary',
