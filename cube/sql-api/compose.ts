@@ -362,37 +362,36 @@ function paramRefs(tree: unknown, out: Node[] = []): Node[] {
   return out;
 }
 
+/** A SELECT block's expression clauses (its FROM apart: walked only where joins are read). */
+const blockExpressions = (block: Node): unknown[] => [
+  block.targetList,
+  block.whereClause,
+  block.groupClause,
+  block.havingClause,
+  block.sortClause,
+  block.windowClause,
+  block.distinctClause,
+];
+
 /** A Cube table joined with other relations: an ungrouped scan of the columns the block reads. */
 function joinedScan(block: Node, ref: CubeRef, onlyRelation: boolean): CubeScan {
   const used = new Map<string, ViewColumn>();
   let star = false;
-  walkExpressions(
-    [
-      block.targetList,
-      block.whereClause,
-      block.groupClause,
-      block.havingClause,
-      block.sortClause,
-      block.fromClause,
-      block.windowClause,
-      block.distinctClause,
-    ],
-    (tag, body) => {
-      if (tag !== 'ColumnRef') return true;
-      const fields = list(body.fields);
-      const found = resolveRef(fields, ref, onlyRelation);
-      if (!found) return false;
-      if ('star' in found) star = true;
-      else {
-        used.set(found.column.name, found.column);
-        body.fields =
-          fields.length === 3
-            ? [stringNode(ref.alias), stringNode(found.column.name)]
-            : fields.map((f, i) => (i === fields.length - 1 ? stringNode(found.column.name) : f));
-      }
-      return false;
-    },
-  );
+  walkExpressions([...blockExpressions(block), block.fromClause], (tag, body) => {
+    if (tag !== 'ColumnRef') return true;
+    const fields = list(body.fields);
+    const found = resolveRef(fields, ref, onlyRelation);
+    if (!found) return false;
+    if ('star' in found) star = true;
+    else {
+      used.set(found.column.name, found.column);
+      body.fields =
+        fields.length === 3
+          ? [stringNode(ref.alias), stringNode(found.column.name)]
+          : fields.map((f, i) => (i === fields.length - 1 ? stringNode(found.column.name) : f));
+    }
+    return false;
+  });
   const columns = star ? selectable(ref.table) : [...used.values()];
   return ungroupedScan(ref.table, columns, [], [], undefined);
 }
@@ -534,15 +533,7 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
         ? [stringNode(ref.alias), stringNode(column.name)]
         : fields.map((f, i) => (i === fields.length - 1 ? stringNode(column.name) : f));
   };
-  const parts = [
-    block.targetList,
-    block.whereClause,
-    block.groupClause,
-    block.havingClause,
-    block.sortClause,
-    block.windowClause,
-    block.distinctClause,
-  ];
+  const parts = blockExpressions(block);
   const visitor = (tag: string, body: Node): boolean => {
     if (tag === 'FuncCall') {
       const name = funcName(body);
@@ -1136,32 +1127,20 @@ function resolveBlocks(tree: Node, context: NameContext): boolean {
         return typeof name === 'string' ? [name] : [];
       }),
     );
-    walkExpressions(
-      [
-        block.targetList,
-        block.whereClause,
-        block.groupClause,
-        block.havingClause,
-        block.sortClause,
-        block.windowClause,
-        block.distinctClause,
-        block.fromClause,
-      ],
-      (tag, body) => {
-        if (tag !== 'ColumnRef') return true;
-        const fields = list(body.fields);
-        const last = fields[fields.length - 1];
-        if (unwrap(last)[0] !== 'String' || typeof body.location !== 'number') return false;
-        const name = str(last);
-        if (fields.length === 1 && outputNames.has(name)) return false;
-        if (!writtenUnquoted(context.source, body.location, fields.length)) return false;
-        const match = caseInsensitiveMatch(fields.map(str), relations);
-        if (match === undefined || !context.cubeNames.has(match)) return false;
-        fields[fields.length - 1] = stringNode(match);
-        changed = true;
-        return false;
-      },
-    );
+    walkExpressions([...blockExpressions(block), block.fromClause], (tag, body) => {
+      if (tag !== 'ColumnRef') return true;
+      const fields = list(body.fields);
+      const last = fields[fields.length - 1];
+      if (unwrap(last)[0] !== 'String' || typeof body.location !== 'number') return false;
+      const name = str(last);
+      if (fields.length === 1 && outputNames.has(name)) return false;
+      if (!writtenUnquoted(context.source, body.location, fields.length)) return false;
+      const match = caseInsensitiveMatch(fields.map(str), relations);
+      if (match === undefined || !context.cubeNames.has(match)) return false;
+      fields[fields.length - 1] = stringNode(match);
+      changed = true;
+      return false;
+    });
   }
   return changed;
 }
