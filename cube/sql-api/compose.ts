@@ -373,6 +373,18 @@ const blockExpressions = (block: Node): unknown[] => [
   block.distinctClause,
 ];
 
+/**
+ * Points a column reference at `column` of the Cube table `ref`: its last field becomes the
+ * column's name, and a schema-qualified one (`"public"."view"."col"`) is qualified by the alias.
+ */
+function renameRef(body: Node, ref: CubeRef, column: ViewColumn): void {
+  const fields = list(body.fields);
+  body.fields =
+    fields.length === 3
+      ? [stringNode(ref.alias), stringNode(column.name)]
+      : fields.map((f, i) => (i === fields.length - 1 ? stringNode(column.name) : f));
+}
+
 /** A Cube table joined with other relations: an ungrouped scan of the columns the block reads. */
 function joinedScan(block: Node, ref: CubeRef, onlyRelation: boolean): CubeScan {
   const used = new Map<string, ViewColumn>();
@@ -385,10 +397,7 @@ function joinedScan(block: Node, ref: CubeRef, onlyRelation: boolean): CubeScan 
     if ('star' in found) star = true;
     else {
       used.set(found.column.name, found.column);
-      body.fields =
-        fields.length === 3
-          ? [stringNode(ref.alias), stringNode(found.column.name)]
-          : fields.map((f, i) => (i === fields.length - 1 ? stringNode(found.column.name) : f));
+      renameRef(body, ref, found.column);
     }
     return false;
   });
@@ -526,13 +535,6 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
     }
     uses.set(column.name, use);
   };
-  const rename = (body: Node, column: ViewColumn) => {
-    const fields = list(body.fields);
-    body.fields =
-      fields.length === 3
-        ? [stringNode(ref.alias), stringNode(column.name)]
-        : fields.map((f, i) => (i === fields.length - 1 ? stringNode(column.name) : f));
-  };
   const parts = blockExpressions(block);
   const visitor = (tag: string, body: Node): boolean => {
     if (tag === 'FuncCall') {
@@ -548,7 +550,7 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
           const found = resolveRef(list(argBody.fields), ref, true);
           if (found && 'column' in found && found.column.cubeType === 'time') {
             note(found.column, granularity);
-            rename(argBody, found.column);
+            renameRef(argBody, ref, found.column);
             return false;
           }
         }
@@ -583,7 +585,7 @@ function cubeBlock(block: Node, ref: CubeRef, params: ParamValue[], timezone: st
       star = true;
       return false;
     }
-    rename(body, found.column);
+    renameRef(body, ref, found.column);
     if (found.column.kind === 'segment') {
       throw new SqlApiError(
         SQLSTATE.featureNotSupported,

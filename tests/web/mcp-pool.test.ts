@@ -8,21 +8,11 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { expect, test } from 'vitest';
 import { z } from 'zod';
-import type { McpCube, MetaView } from '../../web/lib/mcp/cube';
+import type { MetaView } from '../../web/lib/mcp/cube';
 import { withMcpServer } from '../../web/lib/mcp/pool';
+import { callerCube } from './helpers/callerCube';
 
 const view = (name: string): MetaView => ({ name, measures: [], dimensions: [], segments: [] });
-
-/** A caller's Cube whose `/meta` answers after `delayMs` with one view named after the caller. */
-function callerCube(caller: string, delayMs: number): McpCube {
-  return {
-    views: () => new Promise((resolve) => setTimeout(() => resolve([view(caller)]), delayMs)),
-    loader: {
-      load: () => Promise.reject(new Error('not used')),
-      sql: () => Promise.reject(new Error('not used')),
-    },
-  };
-}
 
 const answerSchema = z.object({
   result: z.object({
@@ -61,12 +51,12 @@ test('concurrent requests of different callers each get their own caller’s ans
   const callers = Array.from({ length: 24 }, (_, i) => `caller_${i}`);
   // Uneven delays interleave the calls, so servers are lent, returned and lent again meanwhile.
   const answers = await Promise.all(
-    callers.map((caller, i) => listViews(callerCube(caller, (i * 7) % 11))),
+    callers.map((caller, i) => listViews(callerCube(view(caller), (i * 7) % 11))),
   );
   expect(answers).toEqual(callers.map((caller) => [caller]));
 });
 
 test('a server is lent again after its request, and still acts for the new caller', async () => {
-  expect(await listViews(callerCube('first', 0))).toEqual(['first']);
-  expect(await listViews(callerCube('second', 0))).toEqual(['second']);
+  expect(await listViews(callerCube(view('first'), 0))).toEqual(['first']);
+  expect(await listViews(callerCube(view('second'), 0))).toEqual(['second']);
 });

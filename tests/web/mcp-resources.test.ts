@@ -12,9 +12,10 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { z } from 'zod';
 import { auditEntrySchema, auditTransport } from '../../web/lib/mcp/audit';
-import type { McpCube, MetaView } from '../../web/lib/mcp/cube';
+import type { MetaView } from '../../web/lib/mcp/cube';
 import { withMcpServer } from '../../web/lib/mcp/pool';
 import { VIEWS_RESOURCE_URI, viewResourceUri } from '../../web/lib/mcp/server';
+import { callerCube } from './helpers/callerCube';
 
 const view = (name: string): MetaView => ({
   name,
@@ -23,17 +24,6 @@ const view = (name: string): MetaView => ({
   dimensions: [{ name: `${name}.created_at`, type: 'time' }],
   segments: [],
 });
-
-/** A caller's Cube whose `/meta` answers after `delayMs` with one view named after the caller. */
-function callerCube(caller: string, delayMs: number): McpCube {
-  return {
-    views: () => new Promise((resolve) => setTimeout(() => resolve([view(caller)]), delayMs)),
-    loader: {
-      load: () => Promise.reject(new Error('not used')),
-      sql: () => Promise.reject(new Error('not used')),
-    },
-  };
-}
 
 let dir = '';
 let auditLog = '';
@@ -52,7 +42,7 @@ async function ask(
   params: Record<string, unknown>,
   delayMs = 0,
 ): Promise<unknown> {
-  const call = { cube: callerCube(caller, delayMs), rows: new Map() };
+  const call = { cube: callerCube(view(caller), delayMs), rows: new Map() };
   const response = await withMcpServer(call, async (server) => {
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
