@@ -36,54 +36,55 @@ export async function buildWeb(env: NodeJS.ProcessEnv = process.env): Promise<vo
 
 export type WebProcess = Child & { url: string };
 
-export async function spawnWeb(input: {
-  port: number;
-  env: NodeJS.ProcessEnv;
-  quiet?: boolean;
-}): Promise<WebProcess> {
-  await assertPortFree(input.port, 'WEB_PORT');
-  const child = startChild(
-    'web',
-    process.execPath,
-    [NEXT_BIN, 'start', WEB, '-p', String(input.port)],
-    { env: { ...process.env, ...input.env, NEXT_TELEMETRY_DISABLED: '1' }, quiet: input.quiet },
-  );
-  const url = `http://localhost:${input.port}`;
+type ServeInput = { port: number; env: NodeJS.ProcessEnv; quiet?: boolean };
+
+/** A Node child serving HTTP on `port`, once `healthPath` answers (stopped if it never does). */
+async function spawnServing(
+  name: string,
+  portVariable: string,
+  args: string[],
+  input: ServeInput & { healthPath: string; cwd?: string },
+): Promise<Child> {
+  await assertPortFree(input.port, portVariable);
+  const child = startChild(name, process.execPath, args, {
+    ...(input.cwd ? { cwd: input.cwd } : {}),
+    env: input.env,
+    quiet: input.quiet,
+  });
   try {
-    await waitForHttp(`${url}/api/health`, child, 60_000);
+    await waitForHttp(`http://localhost:${input.port}${input.healthPath}`, child, 60_000);
   } catch (error) {
     await child.stop();
     throw error;
   }
-  return { ...child, url };
+  return child;
+}
+
+export async function spawnWeb(input: ServeInput): Promise<WebProcess> {
+  const child = await spawnServing(
+    'web',
+    'WEB_PORT',
+    [NEXT_BIN, 'start', WEB, '-p', String(input.port)],
+    {
+      ...input,
+      env: { ...process.env, ...input.env, NEXT_TELEMETRY_DISABLED: '1' },
+      healthPath: '/api/health',
+    },
+  );
+  return { ...child, url: `http://localhost:${input.port}` };
 }
 
 /**
  * The MCP endpoint on its own plain Node HTTP listener (scripts/mcp-http.ts): the web app's
  * `/api/mcp` handler without the Next.js request pipeline, a few ms less a tool call.
  */
-export async function spawnMcp(input: {
-  port: number;
-  env: NodeJS.ProcessEnv;
-  quiet?: boolean;
-}): Promise<WebProcess> {
-  await assertPortFree(input.port, 'MCP_PORT');
-  const child = startChild(
-    'mcp',
-    process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'scripts', 'mcp-http.ts')],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...input.env, MCP_PORT: String(input.port) },
-      quiet: input.quiet,
-    },
-  );
-  const url = `http://localhost:${input.port}`;
-  try {
-    await waitForHttp(`${url}/healthz`, child, 60_000);
-  } catch (error) {
-    await child.stop();
-    throw error;
-  }
-  return { ...child, url: `${url}/mcp` };
+export async function spawnMcp(input: ServeInput): Promise<WebProcess> {
+  const args = ['--import', 'tsx', path.join(ROOT, 'scripts', 'mcp-http.ts')];
+  const child = await spawnServing('mcp', 'MCP_PORT', args, {
+    ...input,
+    cwd: ROOT,
+    env: { ...process.env, ...input.env, MCP_PORT: String(input.port) },
+    healthPath: '/healthz',
+  });
+  return { ...child, url: `http://localhost:${input.port}/mcp` };
 }
