@@ -8,7 +8,7 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { expect, test } from 'vitest';
 import { z } from 'zod';
-import type { MetaView } from '../../web/lib/mcp/cube';
+import type { McpCube, MetaView } from '../../web/lib/mcp/cube';
 import { withMcpServer } from '../../web/lib/mcp/pool';
 import { callerCube } from './helpers/callerCube';
 
